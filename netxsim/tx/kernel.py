@@ -1,0 +1,544 @@
+"""The kernel: dispatcher, calling contexts, and the run loop of ``tx_kernel_enter``.
+
+Theory of operation
+-------------------
+Each ThreadX thread is a greenlet; the kernel loop runs in the caller's greenlet
+and plays ``_tx_thread_schedule``: it switches into ``execute_ptr`` and gets
+control back whenever that thread blocks, is preempted, finishes or starts
+simulated CPU work. The ready lists, the priority and preempted bitmaps, and
+``execute_ptr`` are kept as ThreadX keeps them (``tx_thread_system_resume.c``,
+``tx_thread_system_suspend.c``), so preemption thresholds behave as on target.
+
+Simulated time is simpy's clock in ticks. Code runs in zero time; time advances
+only when no thread is ready, or while the executing thread does simulated CPU
+work (:func:`cpu_work`). simpy events are interrupts: the kernel processes them
+with the system state set to ISR, so a thread they ready runs when the "ISR"
+returns. Timer expirations (sleeps, wait timeouts, application timers) run in
+the system timer thread at priority 0, as ThreadX does.
+"""
+from __future__ import annotations
+
+import heapq
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+import greenlet
+import simpy
+
+from .constants import (
+    THREAD_STATE_NAMES, TX_AUTO_START, TX_COMPLETED, TX_DONT_START, TX_INITIALIZE_IN_PROGRESS,
+    TX_MAX_PRIORITIES, TX_NO_WAIT, TX_PRIORITY_CHANGE, TX_READY, TX_SLEEP, TX_SUCCESS,
+    TX_SUSPENDED, TX_TERMINATED, TX_WAIT_FOREVER,
+)
+from .memory import DEFAULT_RAM_SIZE, Pointer, SimMemory
+
+if TYPE_CHECKING:
+    from .thread import TX_THREAD
+    from .timer import InternalTimer
+
+TIMER_WHEEL_ENTRIES = 32  # TX_TIMER_ENTRIES: timers longer than this hop through the wheel
+TX_TIMER_THREAD_PRIORITY = 0
+_NO_PRIORITY = TX_MAX_PRIORITIES
+_ISR = 1
+
+
+class KernelError(Exception):
+    """Misuse of the simulation itself (no kernel running, service from outside a run)."""
+
+
+def _lowest_bit(value: int) -> int:
+    return (value & -value).bit_length() - 1
+
+
+@dataclass
+class KernelRun:
+    """What ``tx_kernel_enter`` returns: why the run ended, when, and who was stuck."""
+
+    reason: str  # "completed", "deadlock", "idle" or "until"
+    ticks: int
+    blocked: list[tuple[str, str, str]] = field(default_factory=list)
+    kernel: "Kernel | None" = None
+
+    @property
+    def deadlock(self) -> bool:
+        return self.reason == "deadlock"
+
+    def report(self) -> str:
+        lines = [f"run ended at tick {self.ticks}: {self.reason}"]
+        for name, state, on in self.blocked:
+            lines.append(f"  thread {name!r} is {state}" + (f" on {on}" if on else ""))
+        return "\n".join(lines)
+
+    __str__ = report
+
+
+class Kernel:
+    """One simulated ThreadX system: CPU, RAM, clock and every created object."""
+
+    def __init__(self, memory_size: int = DEFAULT_RAM_SIZE) -> None:
+        self.env = simpy.Environment()
+        self.memory = SimMemory(memory_size)
+        # Scheduler state, named after ThreadX's globals.
+        self.ready: list[list[TX_THREAD]] = [[] for _ in range(TX_MAX_PRIORITIES)]
+        self.priority_map = 0
+        self.preempted_map = 0
+        self.highest_priority = _NO_PRIORITY
+        self.execute_ptr: TX_THREAD | None = None
+        self.current_ptr: TX_THREAD | None = None
+        self.system_state = TX_INITIALIZE_IN_PROGRESS
+        self.preempt_disable = 0
+        self.clock_offset = 0
+        # Created-object lists (creation order), as ThreadX keeps them for info_get.
+        self.created: dict[str, list[Any]] = {}
+        self.application_threads: list[TX_THREAD] = []
+        # Timer list: a heap of (expiry tick, arming sequence, generation, timer).
+        self.timer_heap: list[tuple[int, int, int, InternalTimer]] = []
+        self.timer_sequence = 0
+        self.tick_events: set[int] = set()
+        self.keepalive_timers = 0
+        self.pending_interrupts = 0
+        self.activity_probes: list[Callable[[], bool]] = []
+        self.main_greenlet: greenlet.greenlet | None = None
+        self.timer_thread: TX_THREAD | None = None
+        self.running = False
+        self.trace: list[tuple[int, str, str]] | None = None
+
+    # ----------------------------------------------------------------- time
+    @property
+    def now(self) -> int:
+        return int(self.env.now)
+
+    # ------------------------------------------------------------- contexts
+    @property
+    def in_thread(self) -> bool:
+        """Thread context, excluding the system timer thread."""
+        return self.system_state == 0 and self.current_ptr is not None \
+            and self.current_ptr is not self.timer_thread
+
+    @property
+    def in_timer(self) -> bool:
+        return self.system_state == 0 and self.current_ptr is self.timer_thread \
+            and self.current_ptr is not None
+
+    @property
+    def in_init(self) -> bool:
+        return self.system_state == TX_INITIALIZE_IN_PROGRESS
+
+    @property
+    def in_isr(self) -> bool:
+        return 0 < self.system_state < TX_INITIALIZE_IN_PROGRESS
+
+    def log(self, who: str, what: str) -> None:
+        if self.trace is not None:
+            self.trace.append((self.now, who, what))
+
+    # ------------------------------------------------------- object registry
+    def register(self, kind: str, obj: Any) -> None:
+        self.created.setdefault(kind, []).append(obj)
+
+    def unregister(self, kind: str, obj: Any) -> None:
+        self.created[kind].remove(obj)
+
+    def next_created(self, kind: str, obj: Any) -> Any:
+        """The next object in the circular created list, as ``*_info_get`` reports it."""
+        objects = self.created.get(kind, [])
+        if obj not in objects:
+            return None
+        return objects[(objects.index(obj) + 1) % len(objects)]
+
+    # ------------------------------------------------------------ dispatcher
+    def system_resume(self, thread: TX_THREAD) -> None:
+        """``_tx_thread_system_resume``: make ``thread`` ready; preempt if it is more urgent."""
+        if thread.timer.active:
+            self.timer_deactivate(thread.timer)
+        if thread.tx_thread_state == TX_READY:
+            return
+        if thread.delayed_suspend:
+            thread.delayed_suspend = False
+            thread.tx_thread_state = TX_SUSPENDED
+            return
+        thread.tx_thread_state = TX_READY
+        self.log(thread.tx_thread_name, "ready")
+        self._make_ready(thread)
+        self.preempt_check()
+
+    def _make_ready(self, thread: TX_THREAD) -> None:
+        priority = thread.tx_thread_priority
+        ready = self.ready[priority]
+        ready.append(thread)
+        if len(ready) > 1:
+            return
+        self.priority_map |= 1 << priority
+        if priority >= self.highest_priority:
+            return
+        self.highest_priority = priority
+        execute = self.execute_ptr
+        if execute is None:
+            self.execute_ptr = thread
+        elif priority < execute.tx_thread_preempt_threshold:
+            if execute.tx_thread_preempt_threshold != execute.tx_thread_priority:
+                # Remember a thread preempted past its threshold: it resumes first later.
+                self.preempted_map |= 1 << execute.tx_thread_priority
+            self.execute_ptr = thread
+
+    def system_suspend(self, thread: TX_THREAD, switch: bool = True) -> None:
+        """``_tx_thread_system_suspend``: take ``thread`` off its ready list.
+
+        ``thread.tx_thread_state`` must already hold the new state. If it is the
+        calling thread, its wait timeout (``thread.wait_option``) is armed now, as
+        ThreadX arms it at the moment of suspension, and the CPU is given away.
+        """
+        if thread is self.current_ptr:
+            timeout = thread.wait_option
+            if timeout != TX_NO_WAIT and timeout != TX_WAIT_FOREVER:
+                self.timer_activate(thread.timer, timeout)
+            thread.slice_remaining = thread.tx_thread_new_time_slice
+        self.log(thread.tx_thread_name, f"suspend {THREAD_STATE_NAMES.get(thread.tx_thread_state)}")
+        self._remove_ready(thread)
+        if switch:
+            self.preempt_check()
+
+    def _remove_ready(self, thread: TX_THREAD) -> None:
+        priority = thread.tx_thread_priority
+        ready = self.ready[priority]
+        bit = 1 << priority
+        was_head = ready[0] is thread
+        ready.remove(thread)
+        if ready:
+            if was_head:
+                self.preempted_map &= ~bit
+        else:
+            self.priority_map &= ~bit
+            self.preempted_map &= ~bit
+            if self.priority_map == 0:
+                self.highest_priority = _NO_PRIORITY
+                self.execute_ptr = None
+                return
+            self.highest_priority = _lowest_bit(self.priority_map)
+        if thread is self.execute_ptr:
+            self.execute_ptr = self.ready[self.highest_priority][0]
+            if self.preempted_map:
+                preempted_priority = _lowest_bit(self.preempted_map)
+                preempted = self.ready[preempted_priority][0]
+                if self.highest_priority >= preempted.tx_thread_preempt_threshold:
+                    # The preempted thread's threshold still holds the new candidate off.
+                    self.execute_ptr = preempted
+                    self.preempted_map &= ~(1 << preempted_priority)
+
+    def preempt_check(self) -> None:
+        """``_tx_thread_system_preempt_check``: switch away if another thread must run now."""
+        if self.system_state == 0 and self.preempt_disable == 0 \
+                and self.current_ptr is not self.execute_ptr and self.current_ptr is not None:
+            self.main_greenlet.switch()  # type: ignore[union-attr]
+
+    def rotate(self, thread: TX_THREAD) -> None:
+        """Move a ready thread to the tail of its priority list (slice expiry, relinquish)."""
+        ready = self.ready[thread.tx_thread_priority]
+        if len(ready) > 1 and ready[0] is thread:
+            ready.append(ready.pop(0))
+            if self.execute_ptr is thread:
+                self.execute_ptr = ready[0]
+
+    def change_priority(self, thread: TX_THREAD, priority: int, threshold: int) -> None:
+        """Give ``thread`` a new effective priority and threshold (priority change, inheritance).
+
+        As ``_tx_thread_priority_change``: a ready thread is taken off its list and
+        re-readied at the new level; a thread that was executing keeps the CPU
+        unless a more urgent thread is now ready.
+        """
+        if thread.tx_thread_state != TX_READY:
+            thread.tx_thread_priority = priority
+            thread.tx_thread_preempt_threshold = threshold
+            return
+        was_executing = thread is self.execute_ptr
+        original = thread.tx_thread_priority
+        self.preempt_disable += 1
+        thread.tx_thread_state = TX_PRIORITY_CHANGE
+        self._remove_ready(thread)
+        thread.tx_thread_priority = priority
+        thread.tx_thread_preempt_threshold = threshold
+        thread.tx_thread_state = TX_READY
+        self._make_ready(thread)
+        self.preempt_disable -= 1
+        execute = self.execute_ptr
+        if thread is not execute and execute is not None and was_executing \
+                and thread.tx_thread_priority <= execute.tx_thread_priority:
+            # It never really stopped running: it stays the executing thread and, when
+            # its priority was lowered, goes to the head of its new level.
+            self.execute_ptr = thread
+            if original < priority:
+                ready = self.ready[priority]
+                ready.remove(thread)
+                ready.insert(0, thread)
+        self.preempt_check()
+
+    # ------------------------------------------------------- waiting helpers
+    def suspend_current(self, state: int, wait_option: int, wait_list: list | None,
+                        timeout_status: int, control_block: Any = None,
+                        info: Any = None, cleanup: Callable[[TX_THREAD], None] | None = None) -> int:
+        """Block the calling thread on ``wait_list`` (FIFO); return its resume status.
+
+        The thread leaves ``wait_list`` at once when it is woken, times out
+        (``timeout_status``), is aborted or terminated; ``cleanup`` runs in the last
+        three cases for object-specific bookkeeping (e.g. mutex inheritance).
+        """
+        thread = self.current_ptr
+        assert thread is not None
+        thread.tx_thread_state = state
+        thread.wait_option = wait_option
+        thread.wait_list = wait_list
+        thread.timeout_status = timeout_status
+        thread.tx_thread_suspend_control_block = control_block
+        thread.suspend_info = info
+        thread.suspend_cleanup = cleanup
+        thread.tx_thread_suspend_status = TX_SUCCESS
+        if wait_list is not None:
+            wait_list.append(thread)
+        self.system_suspend(thread)
+        return thread.tx_thread_suspend_status
+
+    def _clear_wait(self, thread: TX_THREAD) -> None:
+        thread.wait_list = None
+        thread.suspend_cleanup = None
+        thread.tx_thread_suspend_control_block = None
+
+    def wake(self, thread: TX_THREAD, status: int = TX_SUCCESS) -> None:
+        """Resume a waiter that an object satisfied (the object already took it off its list)."""
+        self._clear_wait(thread)
+        thread.tx_thread_suspend_status = status
+        self.system_resume(thread)
+
+    def end_wait(self, thread: TX_THREAD, status: int, resume: bool = True) -> None:
+        """Take a waiter off its list (timeout, abort, delete, terminate) and resume it."""
+        wait_list, cleanup = thread.wait_list, thread.suspend_cleanup
+        if wait_list is not None and thread in wait_list:
+            wait_list.remove(thread)
+        self._clear_wait(thread)
+        thread.tx_thread_suspend_status = status
+        if cleanup is not None:
+            cleanup(thread)
+        if resume:
+            self.system_resume(thread)
+
+    def thread_timeout(self, thread: TX_THREAD) -> None:
+        """``_tx_thread_timeout``: a sleep ends, or a wait ends with its timeout status."""
+        if thread.tx_thread_state == TX_SLEEP:
+            thread.tx_thread_suspend_status = TX_SUCCESS
+            self.system_resume(thread)
+        elif thread.tx_thread_state > TX_SLEEP:
+            self.end_wait(thread, thread.timeout_status)
+
+    # ---------------------------------------------------------------- timers
+    def timer_activate(self, timer: InternalTimer, ticks: int) -> None:
+        """Arm ``timer`` to fire during the ``ticks``-th tick from now (hopping past 32)."""
+        if timer.active:
+            self.timer_deactivate(timer)
+        timer.active = True
+        timer.deadline = self.now + ticks
+        if timer.keeps_alive:
+            self.keepalive_timers += 1
+        self._timer_insert(timer, min(ticks, TIMER_WHEEL_ENTRIES))
+
+    def _timer_insert(self, timer: InternalTimer, ticks: int) -> None:
+        expiry = self.now + ticks
+        self.timer_sequence += 1
+        heapq.heappush(self.timer_heap, (expiry, self.timer_sequence, timer.generation, timer))
+        if expiry not in self.tick_events:
+            self.tick_events.add(expiry)
+            self.env.timeout(ticks).callbacks.append(self._tick_isr)
+
+    def timer_deactivate(self, timer: InternalTimer) -> int:
+        """Disarm ``timer``; return the ticks it had left."""
+        if not timer.active:
+            return 0
+        timer.active = False
+        timer.generation += 1  # its heap entry becomes stale
+        if timer.keeps_alive:
+            self.keepalive_timers -= 1
+        return max(timer.deadline - self.now, 0)
+
+    def _tick_isr(self, event: simpy.Event) -> None:
+        now = self.now
+        self.tick_events.discard(now)
+        heap = self.timer_heap
+        while heap and heap[0][2] != heap[0][3].generation:
+            heapq.heappop(heap)
+        if heap and heap[0][0] <= now:
+            timer_thread = self.timer_thread
+            assert timer_thread is not None
+            if timer_thread.tx_thread_state == TX_SUSPENDED:
+                self.system_resume(timer_thread)
+
+    def _timer_thread_entry(self, _: int) -> None:
+        """The system timer thread: run every expiration of this tick, then sleep."""
+        heap = self.timer_heap
+        thread = self.timer_thread
+        assert thread is not None
+        while True:
+            now = self.now
+            while heap and heap[0][0] <= now:
+                _, _, generation, timer = heapq.heappop(heap)
+                if generation != timer.generation or not timer.active:
+                    continue
+                left = timer.deadline - now
+                if left > 0:
+                    # A long timer hops again through the wheel.
+                    self._timer_insert(timer, min(left, TIMER_WHEEL_ENTRIES))
+                    continue
+                timer.active = False
+                if timer.keeps_alive:
+                    self.keepalive_timers -= 1
+                timer.remaining = timer.reschedule
+                timer.pending_reactivate = timer.reschedule != 0
+                timer.expire()
+                if timer.pending_reactivate:
+                    # Periodic: re-armed after the callback, from this tick (no drift).
+                    timer.pending_reactivate = False
+                    self.timer_activate(timer, timer.reschedule)
+            thread.tx_thread_state = TX_SUSPENDED
+            self.system_suspend(thread)
+
+    # -------------------------------------------------------------- run loop
+    def run(self, until: int | None) -> KernelRun:
+        self.main_greenlet = greenlet.getcurrent()
+        self.running = True
+        self.system_state = 0
+        env = self.env
+        try:
+            while True:
+                thread = self.execute_ptr
+                if thread is not None:
+                    if thread.work_remaining:
+                        if not self._run_work(thread, until):
+                            return self._result("until")
+                    else:
+                        self._dispatch(thread)
+                    continue
+                reason = self._idle_reason()
+                if reason is not None:
+                    return self._result(reason)
+                next_time = env.peek()
+                if next_time == float("inf"):
+                    return self._result("deadlock" if self._waiting() else "idle")
+                if until is not None and next_time > until:
+                    if until > self.now:
+                        env.run(until=until)
+                    return self._result("until")
+                self._interrupt()
+        finally:
+            self.running = False
+            self.current_ptr = None
+
+    def _dispatch(self, thread: TX_THREAD) -> None:
+        self.current_ptr = thread
+        thread.tx_thread_run_count += 1
+        if thread.slice_remaining == 0:
+            thread.slice_remaining = thread.tx_thread_new_time_slice
+        try:
+            thread.greenlet.switch()
+        finally:
+            self.current_ptr = None
+
+    def _interrupt(self) -> None:
+        """Process one simpy event as an interrupt."""
+        self.system_state = _ISR
+        try:
+            self.env.step()
+        finally:
+            self.system_state = 0
+
+    def _run_work(self, thread: TX_THREAD, until: int | None) -> bool:
+        """Let simulated CPU work of the executing thread consume time until an event."""
+        env = self.env
+        start = self.now
+        target = start + thread.work_remaining
+        if thread.tx_thread_new_time_slice:
+            target = min(target, start + thread.slice_remaining)
+        if until is not None and target > until and env.peek() > until:
+            thread.work_remaining -= until - start
+            env.run(until=until)
+            return False
+        if env.peek() > target:
+            env.timeout(target - start)  # wakes the loop when the work or slice ends
+        self.current_ptr = thread  # an ISR interrupts this thread
+        try:
+            self._interrupt()
+        finally:
+            self.current_ptr = None
+        elapsed = self.now - start
+        thread.work_remaining -= elapsed
+        if thread.tx_thread_new_time_slice and elapsed:
+            thread.slice_remaining -= elapsed
+            if thread.slice_remaining <= 0:
+                self._time_slice_expired(thread)
+        return True
+
+    def _time_slice_expired(self, thread: TX_THREAD) -> None:
+        """``_tx_thread_time_slice``: reload the slice; yield to an equal-priority peer."""
+        thread.slice_remaining = thread.tx_thread_new_time_slice
+        if thread.tx_thread_state == TX_READY \
+                and thread.tx_thread_preempt_threshold == thread.tx_thread_priority:
+            self.rotate(thread)
+
+    def _alive(self, thread: TX_THREAD) -> bool:
+        return thread.tx_thread_state not in (TX_COMPLETED, TX_TERMINATED) and thread.created
+
+    def _waiting(self) -> list[TX_THREAD]:
+        return [t for t in self.application_threads if self._alive(t)]
+
+    def _idle_reason(self) -> str | None:
+        """Why the run should end now that no thread is ready, or None to go on."""
+        waiting = self._waiting()
+        if self.application_threads and not waiting:
+            return "completed"
+        if self.keepalive_timers or self.pending_interrupts or any(p() for p in self.activity_probes):
+            return None
+        return "deadlock" if waiting else "idle"
+
+    def _result(self, reason: str) -> KernelRun:
+        blocked = []
+        for thread in self.application_threads:
+            if self._alive(thread) and thread.tx_thread_state != TX_READY:
+                block = thread.tx_thread_suspend_control_block
+                on = getattr(block, "name", None) or ""
+                blocked.append((thread.tx_thread_name, THREAD_STATE_NAMES[thread.tx_thread_state], on))
+        run = KernelRun(reason, self.now, blocked, self)
+        if reason == "deadlock":
+            print(run.report(), file=sys.stderr)
+        return run
+
+
+_current: Kernel | None = None
+
+
+def kernel() -> Kernel:
+    """The kernel of the running (or last) ``tx_kernel_enter``."""
+    if _current is None:
+        raise KernelError("no ThreadX kernel: call services from inside tx_kernel_enter()")
+    return _current
+
+
+def tx_kernel_enter(tx_application_define: Callable[[Pointer], None], until: int | None = None,
+                    memory_size: int = DEFAULT_RAM_SIZE,
+                    trace: list[tuple[int, str, str]] | None = None) -> KernelRun:
+    """``tx_kernel_enter``: build a fresh kernel, run ``tx_application_define``, dispatch.
+
+    Returns (unlike C) when every application thread has completed or been
+    terminated or deleted, when nothing can ever run again (a deadlock, reported
+    on stderr and in the result), or at tick ``until``. ``trace``, if given, is
+    filled with ``(tick, thread, event)`` tuples of scheduling events.
+    """
+    global _current
+    from .thread import create_system_thread
+    k = Kernel(memory_size)
+    k.trace = trace
+    _current = k
+    k.timer_thread = create_system_thread(k, "System Timer Thread", k._timer_thread_entry,
+                                          TX_TIMER_THREAD_PRIORITY, start=False)
+    k.system_state = TX_INITIALIZE_IN_PROGRESS
+    tx_application_define(k.memory.first_unused)
+    return k.run(until)
+
+
+__all__ = ["tx_kernel_enter", "KernelRun", "Kernel", "KernelError", "kernel"]

@@ -1,0 +1,166 @@
+"""Simulated target RAM and C-style pointers into it.
+
+The simulated target is a 32-bit MCU. ``tx_application_define`` receives a
+:class:`Pointer` to the first unused byte; services that take memory (stacks,
+pools, queues, ARP caches) claim their region here so that overlaps, which in C
+would be silent corruption, are caught and named.
+"""
+from __future__ import annotations
+
+import bisect
+from typing import Any
+
+RAM_BASE = 0x2000_0000
+DEFAULT_RAM_SIZE = 1 << 20
+
+
+class MemoryRegionError(Exception):
+    """A region overlaps another owner's region or lies outside simulated RAM."""
+
+
+class Pointer:
+    """A C pointer into simulated RAM: supports ``+ n``, ``- n``, ``p - q`` and ``==``."""
+
+    __slots__ = ("memory", "address")
+
+    def __init__(self, memory: "SimMemory", address: int) -> None:
+        self.memory = memory
+        self.address = address
+
+    def __add__(self, offset: int) -> "Pointer":
+        return Pointer(self.memory, self.address + int(offset))
+
+    __radd__ = __add__
+
+    def __sub__(self, other: "int | Pointer") -> "Any":
+        if isinstance(other, Pointer):
+            return self.address - other.address
+        return Pointer(self.memory, self.address - int(other))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Pointer):
+            return self.memory is other.memory and self.address == other.address
+        return NotImplemented
+
+    def __lt__(self, other: "Pointer") -> bool:
+        return self.address < other.address
+
+    def __le__(self, other: "Pointer") -> bool:
+        return self.address <= other.address
+
+    def __gt__(self, other: "Pointer") -> bool:
+        return self.address > other.address
+
+    def __ge__(self, other: "Pointer") -> bool:
+        return self.address >= other.address
+
+    def __hash__(self) -> int:
+        return hash((id(self.memory), self.address))
+
+    def __int__(self) -> int:
+        return self.address
+
+    __index__ = __int__
+
+    def __repr__(self) -> str:
+        return f"Pointer(0x{self.address:08X})"
+
+    def read(self, size: int) -> bytes:
+        """Read ``size`` bytes at this address."""
+        return self.memory.read(self.address, size)
+
+    def write(self, data: bytes) -> None:
+        """Write ``data`` at this address."""
+        self.memory.write(self.address, data)
+
+    def read_ulong(self) -> int:
+        return int.from_bytes(self.memory.read(self.address, 4), "little")
+
+    def write_ulong(self, value: int) -> None:
+        self.memory.write(self.address, (value & 0xFFFFFFFF).to_bytes(4, "little"))
+
+
+class Region:
+    __slots__ = ("start", "end", "owner", "kind", "obj")
+
+    def __init__(self, start: int, end: int, owner: str, kind: str, obj: object) -> None:
+        self.start, self.end, self.owner, self.kind, self.obj = start, end, owner, kind, obj
+
+    def __repr__(self) -> str:
+        return f"{self.owner} [0x{self.start:08X}, 0x{self.end:08X})"
+
+
+class SimMemory:
+    """Byte-addressable RAM of a fixed size with a registry of claimed regions."""
+
+    def __init__(self, size: int = DEFAULT_RAM_SIZE, base: int = RAM_BASE) -> None:
+        self.base = base
+        self.size = size
+        self.data = bytearray(size)
+        self._starts: list[int] = []
+        self._regions: list[Region] = []
+
+    @property
+    def first_unused(self) -> Pointer:
+        return Pointer(self, self.base)
+
+    def _offset(self, address: int, size: int) -> int:
+        offset = address - self.base
+        if offset < 0 or size < 0 or offset + size > self.size:
+            raise MemoryRegionError(
+                f"access of {size} bytes at 0x{address:08X} is outside simulated RAM "
+                f"[0x{self.base:08X}, 0x{self.base + self.size:08X})")
+        return offset
+
+    def read(self, address: int, size: int) -> bytes:
+        offset = self._offset(address, size)
+        return bytes(self.data[offset:offset + size])
+
+    def write(self, address: int, data: bytes) -> None:
+        offset = self._offset(address, len(data))
+        self.data[offset:offset + len(data)] = data
+
+    def contains(self, pointer: object, size: int) -> bool:
+        if not isinstance(pointer, Pointer) or pointer.memory is not self:
+            return False
+        return self.base <= pointer.address and pointer.address + size <= self.base + self.size
+
+    def overlapping(self, start: int, size: int, kind: str | None = None) -> Region | None:
+        """The first claimed region (of ``kind``, if given) overlapping ``[start, start+size)``."""
+        # Claimed regions never overlap, so sorted by start they are sorted by end too:
+        # only the last region starting at or before ``start`` and those after it can touch.
+        end = start + size
+        index = bisect.bisect_right(self._starts, start) - 1
+        for region in self._regions[max(index, 0):]:
+            if region.start >= end:
+                break
+            if region.end > start and (kind is None or region.kind == kind):
+                return region
+        return None
+
+    def claim(self, pointer: Pointer, size: int, owner: str, kind: str, obj: object = None) -> Region:
+        """Claim ``size`` bytes at ``pointer`` for ``owner``; raise naming both owners on overlap."""
+        if not isinstance(pointer, Pointer) or pointer.memory is not self:
+            raise MemoryRegionError(f"{owner}: {pointer!r} is not a pointer into this kernel's RAM")
+        self._offset(pointer.address, size)
+        clash = self.overlapping(pointer.address, size)
+        if clash is not None:
+            raise MemoryRegionError(
+                f"{owner} [0x{pointer.address:08X}, 0x{pointer.address + size:08X}) overlaps {clash}")
+        region = Region(pointer.address, pointer.address + size, owner, kind, obj)
+        index = bisect.bisect_left(self._starts, region.start)
+        self._starts.insert(index, region.start)
+        self._regions.insert(index, region)
+        return region
+
+    def release(self, region: Region | None) -> None:
+        """Give a region back (object deleted)."""
+        if region is None:
+            return
+        index = self._regions.index(region)
+        del self._regions[index]
+        del self._starts[index]
+
+    @property
+    def regions(self) -> list[Region]:
+        return list(self._regions)

@@ -1,0 +1,635 @@
+"""ThreadX threads: ``TX_THREAD`` and the ``tx_thread_*`` services (``tx_thread_*.c``).
+
+Thread bodies are greenlets. A thread calls services synchronously; a service
+that blocks switches to the kernel loop, which later switches back (see
+:mod:`netxsim.tx.kernel`).
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import greenlet
+
+from .config import service
+from .constants import (
+    TX_AUTO_START, TX_CALLER_ERROR, TX_COMPLETED, TX_DELETE_ERROR, TX_MAX_PRIORITIES,
+    TX_MINIMUM_STACK, TX_NOT_DONE, TX_PRIORITY_ERROR, TX_PTR_ERROR, TX_READY, TX_RESUME_ERROR,
+    TX_SIZE_ERROR, TX_SLEEP, TX_START_ERROR, TX_SUCCESS, TX_SUSPEND_ERROR, TX_SUSPEND_LIFTED,
+    TX_SUSPENDED, TX_TERMINATED, TX_THREAD_ENTRY, TX_THREAD_ERROR, TX_THREAD_EXIT,
+    TX_THRESH_ERROR, TX_WAIT_ABORT_ERROR, TX_WAIT_ABORTED, TX_WAIT_FOREVER, TX_NO_WAIT,
+)
+from .kernel import Kernel, kernel
+from .memory import Pointer
+from .timer import InternalTimer
+
+TX_THREAD_ID = 0x54485244
+
+
+class TX_THREAD:
+    """Thread control block; fields keep ThreadX's names where C code reads them."""
+
+    def __init__(self) -> None:
+        self.tx_thread_id = 0
+        self.tx_thread_name: str = ""
+        self.tx_thread_entry: Callable[[int], None] | None = None
+        self.tx_thread_entry_parameter: Any = 0
+        self.tx_thread_stack_start: Pointer | None = None
+        self.tx_thread_stack_end: Pointer | None = None
+        self.tx_thread_stack_size = 0
+        self.tx_thread_priority = 0
+        self.tx_thread_user_priority = 0
+        self.tx_thread_preempt_threshold = 0
+        self.tx_thread_user_preempt_threshold = 0
+        self.tx_thread_inherit_priority = TX_MAX_PRIORITIES
+        self.tx_thread_time_slice = 0
+        self.tx_thread_new_time_slice = 0
+        self.tx_thread_state = TX_SUSPENDED
+        self.tx_thread_run_count = 0
+        self.tx_thread_suspend_status = TX_SUCCESS
+        self.tx_thread_suspend_control_block: Any = None
+        self.tx_thread_entry_exit_notify: Callable | None = None
+        self.owned_mutexes: list[Any] = []
+        self.delayed_suspend = False
+        self.wait_option = TX_NO_WAIT
+        self.wait_list: list | None = None
+        self.timeout_status = TX_SUCCESS
+        self.suspend_info: Any = None
+        self.suspend_cleanup: Callable | None = None
+        self.slice_remaining = 0
+        self.work_remaining = 0
+        self.kernel: Kernel | None = None
+        self.greenlet: greenlet.greenlet | None = None
+        self.timer = InternalTimer(None, None, keeps_alive=True)
+        self.region = None
+
+    @property
+    def created(self) -> bool:
+        return self.tx_thread_id == TX_THREAD_ID
+
+    @property
+    def name(self) -> str:
+        return self.tx_thread_name
+
+    # ThreadX keeps the remaining slice in the control block while a thread is off the CPU.
+    @property
+    def tx_thread_time_slice_remaining(self) -> int:
+        return self.slice_remaining
+
+    def __repr__(self) -> str:
+        return f"<TX_THREAD {self.tx_thread_name!r}>"
+
+
+def _new_greenlet(k: Kernel, thread: TX_THREAD) -> greenlet.greenlet:
+    def shell() -> None:
+        notify = thread.tx_thread_entry_exit_notify
+        if notify is not None:
+            notify(thread, TX_THREAD_ENTRY)
+        thread.tx_thread_entry(thread.tx_thread_entry_parameter)  # type: ignore[misc]
+        # ``_tx_thread_shell_entry``: the entry returned, so the thread completes.
+        notify = thread.tx_thread_entry_exit_notify
+        if notify is not None:
+            notify(thread, TX_THREAD_EXIT)
+        k.preempt_disable += 1
+        thread.tx_thread_state = TX_COMPLETED
+        _release_mutexes(thread)
+        k.system_suspend(thread, switch=False)
+        k.preempt_disable -= 1
+        # Returning ends the greenlet and hands control back to the kernel loop.
+    return greenlet.greenlet(shell, parent=k.main_greenlet or greenlet.getcurrent())
+
+
+def _release_mutexes(thread: TX_THREAD) -> None:
+    if thread.owned_mutexes:
+        from .mutex import release_all_owned
+        release_all_owned(thread)
+
+
+def _setup(k: Kernel, thread: TX_THREAD, name: str, entry: Callable, entry_input: Any,
+           priority: int, threshold: int, time_slice: int) -> None:
+    thread.tx_thread_id = TX_THREAD_ID
+    thread.kernel = k
+    thread.tx_thread_name = name if isinstance(name, str) else bytes(name).decode()
+    thread.tx_thread_entry = entry
+    thread.tx_thread_entry_parameter = entry_input
+    thread.tx_thread_priority = thread.tx_thread_user_priority = priority
+    thread.tx_thread_preempt_threshold = thread.tx_thread_user_preempt_threshold = threshold
+    thread.tx_thread_inherit_priority = TX_MAX_PRIORITIES
+    thread.tx_thread_time_slice = thread.tx_thread_new_time_slice = time_slice
+    thread.slice_remaining = time_slice
+    thread.tx_thread_state = TX_SUSPENDED
+    thread.timer = InternalTimer(k.thread_timeout, thread, keeps_alive=True)
+    thread.greenlet = None
+
+
+def create_system_thread(k: Kernel, name: str, entry: Callable[[int], None], priority: int,
+                         start: bool = True) -> TX_THREAD:
+    """A thread the simulation creates for itself (timer thread, NetX IP helper threads,
+    peers): scheduled like any other, but it does not keep a run alive."""
+    thread = TX_THREAD()
+    _setup(k, thread, name, entry, 0, priority, priority, 0)
+    k.register("thread", thread)
+    thread.greenlet = _new_greenlet(k, thread)
+    if start:
+        _resume_suspended(k, thread)
+    return thread
+
+
+def _resume_suspended(k: Kernel, thread: TX_THREAD) -> None:
+    """Resume a thread in TX_SUSPENDED; during init, as ThreadX does, the current best
+    candidate's threshold is lowered to its priority so a more urgent thread wins."""
+    saved = None
+    if k.in_init and k.execute_ptr is not None:
+        saved = (k.execute_ptr, k.execute_ptr.tx_thread_preempt_threshold)
+        k.execute_ptr.tx_thread_preempt_threshold = k.execute_ptr.tx_thread_priority
+    k.preempt_disable += 1
+    if thread.greenlet is None or thread.greenlet.dead:
+        thread.greenlet = _new_greenlet(k, thread)
+    k.preempt_disable -= 1
+    k.system_resume(thread)
+    if saved is not None:
+        saved[0].tx_thread_preempt_threshold = saved[1]
+
+
+# --------------------------------------------------------------------------- create
+def _tx_thread_create(thread: TX_THREAD, name: str, entry_function: Callable[[int], None],
+                      entry_input: Any, stack_start: Pointer, stack_size: int, priority: int,
+                      preempt_threshold: int, time_slice: int, auto_start: int) -> int:
+    """``tx_thread_create``: create a thread; with TX_AUTO_START it is resumed at once.
+
+    Statuses: TX_SUCCESS, TX_THREAD_ERROR (None or already created), TX_PTR_ERROR (bad
+    stack, overlapping another thread's stack, or no entry), TX_SIZE_ERROR (stack below
+    TX_MINIMUM_STACK), TX_PRIORITY_ERROR, TX_THRESH_ERROR, TX_START_ERROR, TX_CALLER_ERROR.
+    """
+    k = kernel()
+    _setup(k, thread, name, entry_function, entry_input, priority, preempt_threshold, time_slice)
+    thread.tx_thread_stack_start = stack_start
+    thread.tx_thread_stack_size = stack_size
+    thread.tx_thread_stack_end = stack_start + (stack_size - 1)
+    thread.region = k.memory.claim(stack_start, stack_size, f"stack of thread {thread.tx_thread_name!r}",
+                                   "thread stack", thread)
+    k.register("thread", thread)
+    k.application_threads.append(thread)
+    if auto_start == TX_AUTO_START:
+        _resume_suspended(k, thread)
+    return TX_SUCCESS
+
+
+def _txe_thread_create(thread: TX_THREAD, name: str, entry_function: Callable[[int], None],
+                       entry_input: Any, stack_start: Pointer, stack_size: int, priority: int,
+                       preempt_threshold: int, time_slice: int, auto_start: int) -> int:
+    k = kernel()
+    if not isinstance(thread, TX_THREAD):
+        return TX_THREAD_ERROR
+    if thread.created and thread in k.created.get("thread", []):
+        return TX_THREAD_ERROR
+    if not isinstance(stack_start, Pointer) or not k.memory.contains(stack_start, max(stack_size, 1)):
+        return TX_PTR_ERROR
+    if k.memory.overlapping(stack_start.address, stack_size, "thread stack") is not None:
+        return TX_PTR_ERROR
+    if entry_function is None:
+        return TX_PTR_ERROR
+    if stack_size < TX_MINIMUM_STACK:
+        return TX_SIZE_ERROR
+    if not 0 <= priority < TX_MAX_PRIORITIES:
+        return TX_PRIORITY_ERROR
+    if preempt_threshold > priority or preempt_threshold < 0:
+        return TX_THRESH_ERROR
+    if auto_start not in (0, TX_AUTO_START):
+        return TX_START_ERROR
+    if k.in_timer or k.in_isr:
+        return TX_CALLER_ERROR
+    return _tx_thread_create(thread, name, entry_function, entry_input, stack_start, stack_size,
+                             priority, preempt_threshold, time_slice, auto_start)
+
+
+tx_thread_create = service(_txe_thread_create, _tx_thread_create)
+
+
+def _valid(thread: object) -> bool:
+    return isinstance(thread, TX_THREAD) and thread.created
+
+
+# --------------------------------------------------------------------------- delete
+def _tx_thread_delete(thread: TX_THREAD) -> int:
+    """``tx_thread_delete``: delete a completed or terminated thread.
+
+    Statuses: TX_SUCCESS, TX_DELETE_ERROR (thread not completed/terminated),
+    TX_THREAD_ERROR, TX_CALLER_ERROR (from init or an ISR).
+    """
+    if thread.tx_thread_state not in (TX_COMPLETED, TX_TERMINATED):
+        return TX_DELETE_ERROR
+    k = thread.kernel
+    assert k is not None
+    k.unregister("thread", thread)
+    k.memory.release(thread.region)
+    thread.region = None
+    thread.tx_thread_id = 0
+    return TX_SUCCESS
+
+
+def _txe_thread_delete(thread: TX_THREAD) -> int:
+    if kernel().system_state != 0:
+        return TX_CALLER_ERROR
+    if not _valid(thread):
+        return TX_THREAD_ERROR
+    return _tx_thread_delete(thread)
+
+
+tx_thread_delete = service(_txe_thread_delete, _tx_thread_delete)
+
+
+# ------------------------------------------------------------------ identify / info
+def tx_thread_identify() -> TX_THREAD | None:
+    """``tx_thread_identify``: the running thread; None during initialisation; in an ISR,
+    the interrupted thread (None if the CPU was idle)."""
+    k = kernel()
+    return k.current_ptr
+
+
+def _tx_thread_info_get(thread: TX_THREAD) -> tuple:
+    """``tx_thread_info_get``: returns (status, name, state, run_count, priority,
+    preemption_threshold, time_slice, next_thread, next_suspended_thread).
+
+    Statuses: TX_SUCCESS, TX_THREAD_ERROR.
+    """
+    k = thread.kernel
+    assert k is not None
+    suspended_next = None
+    if thread.wait_list is not None and len(thread.wait_list) > 1:
+        wait_list = thread.wait_list
+        suspended_next = wait_list[(wait_list.index(thread) + 1) % len(wait_list)]
+    return (TX_SUCCESS, thread.tx_thread_name, thread.tx_thread_state, thread.tx_thread_run_count,
+            thread.tx_thread_priority, thread.tx_thread_preempt_threshold,
+            thread.tx_thread_new_time_slice, k.next_created("thread", thread), suspended_next)
+
+
+def _txe_thread_info_get(thread: TX_THREAD) -> tuple:
+    if not _valid(thread):
+        return (TX_THREAD_ERROR,) + (None,) * 8
+    return _tx_thread_info_get(thread)
+
+
+tx_thread_info_get = service(_txe_thread_info_get, _tx_thread_info_get)
+
+
+# ------------------------------------------------------------- priority / threshold
+def _tx_thread_priority_change(thread: TX_THREAD, new_priority: int) -> tuple[int, int]:
+    """``tx_thread_priority_change``: returns (status, old_priority). The threshold is
+    reset to the new priority; an inherited priority more urgent than it is kept.
+
+    Statuses: TX_SUCCESS, TX_THREAD_ERROR, TX_PRIORITY_ERROR, TX_CALLER_ERROR.
+    """
+    k = thread.kernel
+    assert k is not None
+    old = thread.tx_thread_user_priority
+    thread.tx_thread_user_priority = new_priority
+    thread.tx_thread_user_preempt_threshold = new_priority
+    effective = min(new_priority, thread.tx_thread_inherit_priority)
+    k.change_priority(thread, effective, effective)
+    return TX_SUCCESS, old
+
+
+def _txe_thread_priority_change(thread: TX_THREAD, new_priority: int) -> tuple:
+    if not _valid(thread):
+        return TX_THREAD_ERROR, None
+    if not 0 <= new_priority < TX_MAX_PRIORITIES:
+        return TX_PRIORITY_ERROR, None
+    if kernel().system_state != 0:
+        return TX_CALLER_ERROR, None
+    return _tx_thread_priority_change(thread, new_priority)
+
+
+tx_thread_priority_change = service(_txe_thread_priority_change, _tx_thread_priority_change)
+
+
+def _tx_thread_preemption_change(thread: TX_THREAD, new_threshold: int) -> tuple[int, int | None]:
+    """``tx_thread_preemption_change``: returns (status, old_threshold). Raising the
+    threshold numerically lets any ready thread above the new threshold run at once.
+
+    Statuses: TX_SUCCESS, TX_THREAD_ERROR, TX_THRESH_ERROR, TX_CALLER_ERROR.
+    """
+    k = thread.kernel
+    assert k is not None
+    if new_threshold > thread.tx_thread_user_priority:
+        return TX_THRESH_ERROR, None
+    old = thread.tx_thread_user_preempt_threshold
+    priority = thread.tx_thread_priority
+    if new_threshold == thread.tx_thread_user_priority and k.ready[priority] \
+            and k.ready[priority][0] is thread:
+        k.preempted_map &= ~(1 << priority)
+    thread.tx_thread_user_preempt_threshold = new_threshold
+    thread.tx_thread_preempt_threshold = min(new_threshold, thread.tx_thread_inherit_priority)
+    if k.highest_priority < priority and k.highest_priority < new_threshold \
+            and k.execute_ptr is thread:
+        if thread.tx_thread_preempt_threshold != thread.tx_thread_priority:
+            k.preempted_map |= 1 << priority
+        k.execute_ptr = k.ready[k.highest_priority][0]
+        k.preempt_check()
+    return TX_SUCCESS, old
+
+
+def _txe_thread_preemption_change(thread: TX_THREAD, new_threshold: int) -> tuple:
+    if not _valid(thread):
+        return TX_THREAD_ERROR, None
+    if kernel().system_state != 0:
+        return TX_CALLER_ERROR, None
+    if new_threshold > thread.tx_thread_user_priority or new_threshold < 0:
+        return TX_THRESH_ERROR, None
+    return _tx_thread_preemption_change(thread, new_threshold)
+
+
+tx_thread_preemption_change = service(_txe_thread_preemption_change, _tx_thread_preemption_change)
+
+
+def _tx_thread_time_slice_change(thread: TX_THREAD, new_time_slice: int) -> tuple[int, int]:
+    """``tx_thread_time_slice_change``: returns (status, old_time_slice). A thread with a
+    preemption threshold below its priority is not time-sliced (ThreadX disables it).
+
+    Statuses: TX_SUCCESS, TX_THREAD_ERROR, TX_CALLER_ERROR.
+    """
+    old = thread.tx_thread_new_time_slice
+    thread.tx_thread_new_time_slice = new_time_slice
+    thread.tx_thread_time_slice = new_time_slice
+    thread.slice_remaining = new_time_slice
+    return TX_SUCCESS, old
+
+
+def _txe_thread_time_slice_change(thread: TX_THREAD, new_time_slice: int) -> tuple:
+    if not _valid(thread):
+        return TX_THREAD_ERROR, None
+    if kernel().system_state != 0:
+        return TX_CALLER_ERROR, None
+    return _tx_thread_time_slice_change(thread, new_time_slice)
+
+
+tx_thread_time_slice_change = service(_txe_thread_time_slice_change, _tx_thread_time_slice_change)
+
+
+# ------------------------------------------------------------------------ relinquish
+def _tx_thread_relinquish() -> None:
+    """``tx_thread_relinquish``: give the CPU to the next ready thread of the same priority,
+    or to a more urgent thread that the caller's threshold held off. No-op outside a thread."""
+    k = kernel()
+    thread = k.current_ptr
+    if thread is None or k.system_state != 0:
+        return
+    thread.slice_remaining = thread.tx_thread_new_time_slice
+    priority = thread.tx_thread_priority
+    ready = k.ready[priority]
+    if len(ready) > 1 and ready[0] is thread:
+        ready.append(ready.pop(0))
+        k.execute_ptr = ready[0]
+    if k.highest_priority < priority:
+        k.execute_ptr = k.ready[k.highest_priority][0]
+    if k.execute_ptr is not thread:
+        k.main_greenlet.switch()  # type: ignore[union-attr]
+
+
+tx_thread_relinquish = service(_tx_thread_relinquish, _tx_thread_relinquish)
+
+
+# ------------------------------------------------------------------ resume / suspend
+def _tx_thread_resume(thread: TX_THREAD) -> int:
+    """``tx_thread_resume``: resume a thread in TX_SUSPENDED (may preempt the caller).
+
+    Statuses: TX_SUCCESS, TX_SUSPEND_LIFTED (a pending delayed suspension of a waiting
+    thread was cancelled), TX_RESUME_ERROR (not suspended: a sleeper cannot be woken),
+    TX_THREAD_ERROR.
+    """
+    k = thread.kernel
+    assert k is not None
+    if thread.tx_thread_state == TX_SUSPENDED:
+        _resume_suspended(k, thread)
+        return TX_SUCCESS
+    if thread.delayed_suspend:
+        thread.delayed_suspend = False
+        return TX_SUSPEND_LIFTED
+    return TX_RESUME_ERROR
+
+
+def _txe_thread_resume(thread: TX_THREAD) -> int:
+    if not _valid(thread):
+        return TX_THREAD_ERROR
+    return _tx_thread_resume(thread)
+
+
+tx_thread_resume = service(_txe_thread_resume, _tx_thread_resume)
+
+
+def _tx_thread_suspend(thread: TX_THREAD) -> int:
+    """``tx_thread_suspend``: suspend a ready thread (itself included); a sleeping or
+    waiting thread gets a delayed suspension taking effect when its wait ends.
+
+    Statuses: TX_SUCCESS, TX_SUSPEND_ERROR (completed or terminated thread),
+    TX_THREAD_ERROR, TX_CALLER_ERROR (self-suspension from init).
+    """
+    k = thread.kernel
+    assert k is not None
+    state = thread.tx_thread_state
+    if state == TX_READY:
+        if k.system_state == 0 and thread is k.current_ptr and k.preempt_disable:
+            return TX_SUSPEND_ERROR
+        thread.tx_thread_state = TX_SUSPENDED
+        thread.wait_option = TX_NO_WAIT
+        k.system_suspend(thread)
+        return TX_SUCCESS
+    if state in (TX_TERMINATED, TX_COMPLETED):
+        return TX_SUSPEND_ERROR
+    if state != TX_SUSPENDED:
+        thread.delayed_suspend = True
+    return TX_SUCCESS
+
+
+def _txe_thread_suspend(thread: TX_THREAD) -> int:
+    if not _valid(thread):
+        return TX_THREAD_ERROR
+    return _tx_thread_suspend(thread)
+
+
+tx_thread_suspend = service(_txe_thread_suspend, _tx_thread_suspend)
+
+
+# ------------------------------------------------------------------------ terminate
+def _tx_thread_terminate(thread: TX_THREAD) -> int:
+    """``tx_thread_terminate``: terminate a thread in any state but completed; its wait is
+    cleaned up and the mutexes it owns are released.
+
+    Statuses: TX_SUCCESS, TX_THREAD_ERROR, TX_CALLER_ERROR (from init or an ISR).
+    """
+    k = thread.kernel
+    assert k is not None
+    k.timer_deactivate(thread.timer)
+    state = thread.tx_thread_state
+    if state in (TX_TERMINATED, TX_COMPLETED):
+        return TX_SUCCESS
+    k.preempt_disable += 1
+    thread.tx_thread_state = TX_TERMINATED
+    notify = thread.tx_thread_entry_exit_notify
+    if state == TX_READY:
+        if notify is not None:
+            notify(thread, TX_THREAD_EXIT)
+        k.system_suspend(thread, switch=False)
+    else:
+        if state > TX_SLEEP or thread.wait_list is not None:
+            k.end_wait(thread, thread.tx_thread_suspend_status, resume=False)
+        if notify is not None:
+            notify(thread, TX_THREAD_EXIT)
+    thread.delayed_suspend = False
+    _release_mutexes(thread)
+    k.preempt_disable -= 1
+    if thread is k.current_ptr and k.system_state == 0:
+        # Self-termination never returns: the greenlet is dropped.
+        k.main_greenlet.switch()  # type: ignore[union-attr]
+    k.preempt_check()
+    return TX_SUCCESS
+
+
+def _txe_thread_terminate(thread: TX_THREAD) -> int:
+    if not _valid(thread):
+        return TX_THREAD_ERROR
+    if kernel().system_state != 0:
+        return TX_CALLER_ERROR
+    return _tx_thread_terminate(thread)
+
+
+tx_thread_terminate = service(_txe_thread_terminate, _tx_thread_terminate)
+
+
+def _tx_thread_reset(thread: TX_THREAD) -> int:
+    """``tx_thread_reset``: make a completed or terminated thread restartable (state
+    TX_SUSPENDED, entry function from the top).
+
+    Statuses: TX_SUCCESS, TX_NOT_DONE (thread not completed/terminated), TX_THREAD_ERROR,
+    TX_CALLER_ERROR.
+    """
+    k = thread.kernel
+    assert k is not None
+    if thread.tx_thread_state not in (TX_COMPLETED, TX_TERMINATED):
+        return TX_NOT_DONE
+    thread.tx_thread_state = TX_SUSPENDED
+    thread.tx_thread_priority = thread.tx_thread_user_priority
+    thread.tx_thread_preempt_threshold = thread.tx_thread_user_preempt_threshold
+    thread.tx_thread_inherit_priority = TX_MAX_PRIORITIES
+    thread.slice_remaining = thread.tx_thread_new_time_slice
+    thread.work_remaining = 0
+    thread.greenlet = None
+    return TX_SUCCESS
+
+
+def _txe_thread_reset(thread: TX_THREAD) -> int:
+    k = kernel()
+    if not _valid(thread):
+        return TX_THREAD_ERROR
+    if k.in_timer or k.system_state != 0:
+        return TX_CALLER_ERROR
+    return _tx_thread_reset(thread)
+
+
+tx_thread_reset = service(_txe_thread_reset, _tx_thread_reset)
+
+
+# ---------------------------------------------------------------------------- sleep
+def _tx_thread_sleep(timer_ticks: int) -> int:
+    """``tx_thread_sleep``: sleep ``timer_ticks`` ticks (0 returns at once, no yield).
+
+    Statuses: TX_SUCCESS, TX_WAIT_ABORTED, TX_CALLER_ERROR (from init, an ISR or a timer
+    callback).
+    """
+    k = kernel()
+    thread = k.current_ptr
+    if thread is None or k.system_state != 0 or thread is k.timer_thread:
+        return TX_CALLER_ERROR
+    if timer_ticks == 0:
+        return TX_SUCCESS
+    if k.preempt_disable:
+        return TX_CALLER_ERROR
+    thread.tx_thread_state = TX_SLEEP
+    thread.tx_thread_suspend_status = TX_SUCCESS
+    thread.wait_option = timer_ticks
+    k.system_suspend(thread)
+    return thread.tx_thread_suspend_status
+
+
+tx_thread_sleep = service(_tx_thread_sleep, _tx_thread_sleep)
+
+
+# ------------------------------------------------------------------------ wait abort
+def _tx_thread_wait_abort(thread: TX_THREAD) -> int:
+    """``tx_thread_wait_abort``: end a sleep or object wait; the thread's service returns
+    TX_WAIT_ABORTED.
+
+    Statuses: TX_SUCCESS, TX_WAIT_ABORT_ERROR (not sleeping or waiting), TX_THREAD_ERROR.
+    """
+    k = thread.kernel
+    assert k is not None
+    if thread.tx_thread_state < TX_SLEEP:
+        return TX_WAIT_ABORT_ERROR
+    if thread.tx_thread_state == TX_SLEEP:
+        thread.tx_thread_state = TX_SUSPENDED
+        thread.tx_thread_suspend_status = TX_WAIT_ABORTED
+        k.system_resume(thread)
+        return TX_SUCCESS
+    if thread.wait_list is None and thread.suspend_cleanup is None:
+        return TX_WAIT_ABORT_ERROR
+    thread.tx_thread_state = TX_SUSPENDED
+    k.end_wait(thread, TX_WAIT_ABORTED)
+    return TX_SUCCESS
+
+
+def _txe_thread_wait_abort(thread: TX_THREAD) -> int:
+    if not _valid(thread):
+        return TX_THREAD_ERROR
+    return _tx_thread_wait_abort(thread)
+
+
+tx_thread_wait_abort = service(_txe_thread_wait_abort, _tx_thread_wait_abort)
+
+
+def _tx_thread_entry_exit_notify(thread: TX_THREAD,
+                                 notify: Callable[[TX_THREAD, int], None] | None) -> int:
+    """``tx_thread_entry_exit_notify``: call ``notify(thread, TX_THREAD_ENTRY/EXIT)`` when
+    the thread starts and when it completes or is terminated.
+
+    Statuses: TX_SUCCESS, TX_THREAD_ERROR.
+    """
+    thread.tx_thread_entry_exit_notify = notify
+    return TX_SUCCESS
+
+
+def _txe_thread_entry_exit_notify(thread: TX_THREAD, notify: Callable | None) -> int:
+    if not _valid(thread):
+        return TX_THREAD_ERROR
+    return _tx_thread_entry_exit_notify(thread, notify)
+
+
+tx_thread_entry_exit_notify = service(_txe_thread_entry_exit_notify, _tx_thread_entry_exit_notify)
+
+
+# ------------------------------------------------------------ simulated CPU (extension)
+def cpu_work(ticks: int) -> int:
+    """Keep the calling thread busy on the simulated CPU for ``ticks`` ticks (extension).
+
+    Unlike a sleep the thread stays ready: interrupts and more urgent threads preempt it
+    and equal-priority threads share the CPU by time slicing, so preemption in the middle
+    of work, time slicing and priority inversion can be shown. Returns TX_SUCCESS, or
+    TX_CALLER_ERROR outside a thread.
+    """
+    k = kernel()
+    thread = k.current_ptr
+    if thread is None or k.system_state != 0 or thread is k.timer_thread:
+        return TX_CALLER_ERROR
+    if ticks <= 0:
+        return TX_SUCCESS
+    thread.work_remaining = int(ticks)
+    k.main_greenlet.switch()  # type: ignore[union-attr]
+    return TX_SUCCESS
+
+
+__all__ = [
+    "TX_THREAD", "tx_thread_create", "tx_thread_delete", "tx_thread_identify", "tx_thread_info_get",
+    "tx_thread_preemption_change", "tx_thread_priority_change", "tx_thread_relinquish",
+    "tx_thread_reset", "tx_thread_resume", "tx_thread_sleep", "tx_thread_suspend",
+    "tx_thread_terminate", "tx_thread_time_slice_change", "tx_thread_wait_abort",
+    "tx_thread_entry_exit_notify", "cpu_work",
+]
+_ = (TX_WAIT_FOREVER, TX_SIZE_ERROR, TX_PRIORITY_ERROR)

@@ -1,0 +1,263 @@
+"""Timers: the kernel's internal timer (``TX_TIMER_INTERNAL``), application timers
+(``tx_timer_*``, ``tx_timer*.c``) and the system clock (``tx_time_get/set``).
+
+A timer armed with r ticks fires during the r-th tick after it was armed; every
+expiration runs in the system timer thread (priority 0), FIFO in order of arming.
+A periodic timer is re-armed after its callback returns, counted from the tick it
+fired on, so its period has no drift.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .config import service
+from .constants import (
+    TX_ACTIVATE_ERROR, TX_AUTO_ACTIVATE, TX_CALLER_ERROR, TX_INITIALIZE_IN_PROGRESS, TX_NO_ACTIVATE,
+    TX_SUCCESS, TX_TICK_ERROR, TX_TIMER_ERROR,
+)
+
+TX_TIMER_ID = 0x4154494D
+
+
+class InternalTimer:
+    """``TX_TIMER_INTERNAL``: what the kernel arms for sleeps, wait timeouts and timers."""
+
+    __slots__ = ("callback", "param", "keeps_alive", "active", "deadline", "generation",
+                 "remaining", "reschedule", "pending_reactivate")
+
+    def __init__(self, callback: Callable[[Any], None] | None, param: Any,
+                 keeps_alive: bool = True) -> None:
+        self.callback = callback
+        self.param = param
+        # Whether an armed timer keeps a run alive (application work does; the
+        # simulation's own housekeeping timers do not).
+        self.keeps_alive = keeps_alive
+        self.active = False
+        self.deadline = 0
+        self.generation = 0
+        self.remaining = 0
+        self.reschedule = 0
+        self.pending_reactivate = False
+
+    def expire(self) -> None:
+        self.callback(self.param)  # type: ignore[misc]
+
+
+class TX_TIMER:
+    """Application timer control block."""
+
+    def __init__(self) -> None:
+        self.tx_timer_id = 0
+        self.tx_timer_name = ""
+        self.tx_timer_internal = InternalTimer(None, None)
+        self.kernel: Any = None
+
+    @property
+    def name(self) -> str:
+        return self.tx_timer_name
+
+    def __repr__(self) -> str:
+        return f"<TX_TIMER {self.tx_timer_name!r}>"
+
+
+def _kernel():
+    from .kernel import kernel
+    return kernel()
+
+
+def _valid(timer: object) -> bool:
+    return isinstance(timer, TX_TIMER) and timer.tx_timer_id == TX_TIMER_ID
+
+
+def _remaining(timer: TX_TIMER) -> int:
+    internal = timer.tx_timer_internal
+    if internal.active:
+        return max(internal.deadline - timer.kernel.now, 0)
+    return internal.remaining
+
+
+def _activate(timer: TX_TIMER) -> None:
+    internal = timer.tx_timer_internal
+    timer.kernel.timer_activate(internal, internal.remaining)
+
+
+def _tx_timer_create(timer: TX_TIMER, name: str, expiration_function: Callable[[Any], None],
+                     expiration_input: Any, initial_ticks: int, reschedule_ticks: int,
+                     auto_activate: int) -> int:
+    """``tx_timer_create``: an application timer calling ``expiration_function(input)`` in
+    timer context after ``initial_ticks``, then every ``reschedule_ticks`` (0: one-shot).
+
+    Statuses: TX_SUCCESS, TX_TIMER_ERROR (None or already created), TX_TICK_ERROR
+    (initial_ticks 0), TX_ACTIVATE_ERROR (bad auto_activate), TX_CALLER_ERROR.
+    """
+    k = _kernel()
+    timer.tx_timer_id = TX_TIMER_ID
+    timer.tx_timer_name = name
+    timer.kernel = k
+    internal = InternalTimer(lambda _: _expire(timer), None)
+    internal.remaining = initial_ticks
+    internal.reschedule = reschedule_ticks
+    timer.tx_timer_internal = internal
+    timer.expiration_function = expiration_function
+    timer.expiration_input = expiration_input
+    k.register("timer", timer)
+    if auto_activate == TX_AUTO_ACTIVATE:
+        _activate(timer)
+    return TX_SUCCESS
+
+
+def _expire(timer: TX_TIMER) -> None:
+    timer.expiration_function(timer.expiration_input)
+
+
+def _txe_timer_create(timer: TX_TIMER, name: str, expiration_function: Callable[[Any], None],
+                      expiration_input: Any, initial_ticks: int, reschedule_ticks: int,
+                      auto_activate: int) -> int:
+    k = _kernel()
+    if not isinstance(timer, TX_TIMER) or (_valid(timer) and timer in k.created.get("timer", [])):
+        return TX_TIMER_ERROR
+    if initial_ticks == 0:
+        return TX_TICK_ERROR
+    if auto_activate not in (TX_AUTO_ACTIVATE, TX_NO_ACTIVATE):
+        return TX_ACTIVATE_ERROR
+    if k.in_timer or k.in_isr:
+        return TX_CALLER_ERROR
+    return _tx_timer_create(timer, name, expiration_function, expiration_input, initial_ticks,
+                            reschedule_ticks, auto_activate)
+
+
+tx_timer_create = service(_txe_timer_create, _tx_timer_create)
+
+
+def _tx_timer_activate(timer: TX_TIMER) -> int:
+    """``tx_timer_activate``: start the countdown from the remaining ticks.
+
+    Statuses: TX_SUCCESS, TX_ACTIVATE_ERROR (already active, or nothing left, e.g. an
+    expired one-shot timer), TX_TIMER_ERROR.
+    """
+    internal = timer.tx_timer_internal
+    if internal.active or internal.pending_reactivate or internal.remaining == 0:
+        return TX_ACTIVATE_ERROR
+    _activate(timer)
+    return TX_SUCCESS
+
+
+def _txe_timer_activate(timer: TX_TIMER) -> int:
+    if not _valid(timer):
+        return TX_TIMER_ERROR
+    return _tx_timer_activate(timer)
+
+
+tx_timer_activate = service(_txe_timer_activate, _tx_timer_activate)
+
+
+def _tx_timer_deactivate(timer: TX_TIMER) -> int:
+    """``tx_timer_deactivate``: stop the timer, remembering the ticks it had left.
+
+    Statuses: TX_SUCCESS (also when already inactive), TX_TIMER_ERROR.
+    """
+    internal = timer.tx_timer_internal
+    if internal.active:
+        internal.remaining = timer.kernel.timer_deactivate(internal)
+    elif internal.pending_reactivate:
+        # Deactivated from its own callback: the next activate starts a full period.
+        internal.pending_reactivate = False
+        internal.remaining = internal.reschedule
+    return TX_SUCCESS
+
+
+def _txe_timer_deactivate(timer: TX_TIMER) -> int:
+    if not _valid(timer):
+        return TX_TIMER_ERROR
+    return _tx_timer_deactivate(timer)
+
+
+tx_timer_deactivate = service(_txe_timer_deactivate, _tx_timer_deactivate)
+
+
+def _tx_timer_change(timer: TX_TIMER, initial_ticks: int, reschedule_ticks: int) -> int:
+    """``tx_timer_change``: new initial and reschedule ticks; an active timer is left
+    unchanged and TX_SUCCESS is still returned, as ThreadX does.
+
+    Statuses: TX_SUCCESS, TX_TIMER_ERROR, TX_TICK_ERROR, TX_CALLER_ERROR (from init).
+    """
+    internal = timer.tx_timer_internal
+    if not internal.active and not internal.pending_reactivate:
+        internal.remaining = initial_ticks
+        internal.reschedule = reschedule_ticks
+    return TX_SUCCESS
+
+
+def _txe_timer_change(timer: TX_TIMER, initial_ticks: int, reschedule_ticks: int) -> int:
+    if not _valid(timer):
+        return TX_TIMER_ERROR
+    if initial_ticks == 0:
+        return TX_TICK_ERROR
+    if _kernel().system_state >= TX_INITIALIZE_IN_PROGRESS:
+        return TX_CALLER_ERROR
+    return _tx_timer_change(timer, initial_ticks, reschedule_ticks)
+
+
+tx_timer_change = service(_txe_timer_change, _tx_timer_change)
+
+
+def _tx_timer_delete(timer: TX_TIMER) -> int:
+    """``tx_timer_delete``: deactivate and delete the timer.
+
+    Statuses: TX_SUCCESS, TX_TIMER_ERROR, TX_CALLER_ERROR (init, ISR or timer callback).
+    """
+    internal = timer.tx_timer_internal
+    timer.kernel.timer_deactivate(internal)
+    internal.pending_reactivate = False
+    timer.kernel.unregister("timer", timer)
+    timer.tx_timer_id = 0
+    return TX_SUCCESS
+
+
+def _txe_timer_delete(timer: TX_TIMER) -> int:
+    if not _valid(timer):
+        return TX_TIMER_ERROR
+    k = _kernel()
+    if k.system_state != 0 or k.in_timer:
+        return TX_CALLER_ERROR
+    return _tx_timer_delete(timer)
+
+
+tx_timer_delete = service(_txe_timer_delete, _tx_timer_delete)
+
+
+def _tx_timer_info_get(timer: TX_TIMER) -> tuple:
+    """``tx_timer_info_get``: returns (status, name, active, remaining_ticks,
+    reschedule_ticks, next_timer).
+
+    Statuses: TX_SUCCESS, TX_TIMER_ERROR.
+    """
+    internal = timer.tx_timer_internal
+    active = 1 if internal.active or internal.pending_reactivate else 0
+    return (TX_SUCCESS, timer.tx_timer_name, active, _remaining(timer), internal.reschedule,
+            timer.kernel.next_created("timer", timer))
+
+
+def _txe_timer_info_get(timer: TX_TIMER) -> tuple:
+    if not _valid(timer):
+        return (TX_TIMER_ERROR,) + (None,) * 5
+    return _tx_timer_info_get(timer)
+
+
+tx_timer_info_get = service(_txe_timer_info_get, _tx_timer_info_get)
+
+
+def tx_time_get() -> int:
+    """``tx_time_get``: the 32-bit tick clock (wraps at 2**32)."""
+    k = _kernel()
+    return (k.now + k.clock_offset) & 0xFFFFFFFF
+
+
+def tx_time_set(new_time: int) -> None:
+    """``tx_time_set``: overwrite the clock; armed timers are relative and unaffected."""
+    k = _kernel()
+    k.clock_offset = (new_time - k.now) & 0xFFFFFFFF
+
+
+__all__ = ["TX_TIMER", "tx_timer_create", "tx_timer_activate", "tx_timer_deactivate",
+           "tx_timer_change", "tx_timer_delete", "tx_timer_info_get", "tx_time_get", "tx_time_set"]
