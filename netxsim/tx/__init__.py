@@ -1,12 +1,21 @@
 """ThreadX model: ``from netxsim.tx import *`` is ``#include "tx_api.h"``."""
-from .constants import *  # noqa: F401,F403
-from .kernel import KernelRun, tx_kernel_enter  # noqa: F401
-from .memory import Pointer  # noqa: F401
-from .thread import *  # noqa: F401,F403
-from .timer import *  # noqa: F401,F403
-from .sizeof import sizeof  # noqa: F401
+from __future__ import annotations
 
-from . import constants as _c, thread as _th, timer as _ti
+import importlib
 
-__all__ = (list(_c.__all__) + list(_th.__all__) + list(_ti.__all__)
-           + ["tx_kernel_enter", "KernelRun", "Pointer", "sizeof"])
+from .kernel import KernelRun, tx_kernel_enter
+from .memory import Pointer
+from .sizeof import sizeof
+from .thread import cpu_work
+
+_MODULES = ("constants", "thread", "timer", "semaphore", "mutex", "event_flags", "queue",
+            "block_pool", "byte_pool")
+
+__all__ = ["tx_kernel_enter", "KernelRun", "Pointer", "sizeof", "cpu_work"]
+for _name in _MODULES:
+    _module = importlib.import_module(f".{_name}", __name__)
+    for _symbol in dir(_module):
+        if _symbol.startswith(("TX_", "tx_")) or _symbol == "THREAD_STATE_NAMES":
+            globals()[_symbol] = getattr(_module, _symbol)
+            if _symbol not in __all__:
+                __all__.append(_symbol)

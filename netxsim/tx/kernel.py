@@ -101,6 +101,7 @@ class Kernel:
         self.activity_probes: list[Callable[[], bool]] = []
         self.main_greenlet: greenlet.greenlet | None = None
         self.timer_thread: TX_THREAD | None = None
+        self.last_run: TX_THREAD | None = None
         self.running = False
         self.trace: list[tuple[int, str, str]] | None = None
 
@@ -276,12 +277,14 @@ class Kernel:
     # ------------------------------------------------------- waiting helpers
     def suspend_current(self, state: int, wait_option: int, wait_list: list | None,
                         timeout_status: int, control_block: Any = None,
-                        info: Any = None, cleanup: Callable[[TX_THREAD], None] | None = None) -> int:
+                        info: Any = None, cleanup: Callable[[TX_THREAD], None] | None = None,
+                        at_head: bool = False) -> int:
         """Block the calling thread on ``wait_list`` (FIFO); return its resume status.
 
         The thread leaves ``wait_list`` at once when it is woken, times out
         (``timeout_status``), is aborted or terminated; ``cleanup`` runs in the last
         three cases for object-specific bookkeeping (e.g. mutex inheritance).
+        ``at_head`` queues it first instead (a queue's front-send waiter).
         """
         thread = self.current_ptr
         assert thread is not None
@@ -294,7 +297,10 @@ class Kernel:
         thread.suspend_cleanup = cleanup
         thread.tx_thread_suspend_status = TX_SUCCESS
         if wait_list is not None:
-            wait_list.append(thread)
+            if at_head:
+                wait_list.insert(0, thread)
+            else:
+                wait_list.append(thread)
         self.system_suspend(thread)
         return thread.tx_thread_suspend_status
 
@@ -415,6 +421,7 @@ class Kernel:
                     else:
                         self._dispatch(thread)
                     continue
+                self.last_run = None
                 reason = self._idle_reason()
                 if reason is not None:
                     return self._result(reason)
@@ -432,7 +439,13 @@ class Kernel:
 
     def _dispatch(self, thread: TX_THREAD) -> None:
         self.current_ptr = thread
-        thread.tx_thread_run_count += 1
+        if thread is not self.last_run:
+            # A real context switch (ThreadX counts runs in its scheduler); an ISR
+            # returning to the thread it interrupted is not one.
+            thread.tx_thread_run_count += 1
+            self.last_run = thread
+            if self.trace is not None:
+                self.log(thread.tx_thread_name, "run")
         if thread.slice_remaining == 0:
             thread.slice_remaining = thread.tx_thread_new_time_slice
         try:

@@ -12,6 +12,8 @@ from typing import Any
 
 RAM_BASE = 0x2000_0000
 DEFAULT_RAM_SIZE = 1 << 20
+# Kinds of region whose memory is handed out again to other objects.
+CONTAINER_KINDS = frozenset({"byte pool", "block pool"})
 
 
 class MemoryRegionError(Exception):
@@ -99,6 +101,8 @@ class SimMemory:
         self.data = bytearray(size)
         self._starts: list[int] = []
         self._regions: list[Region] = []
+        self._container_starts: list[int] = []
+        self._containers: list[Region] = []
 
     @property
     def first_unused(self) -> Pointer:
@@ -127,40 +131,67 @@ class SimMemory:
 
     def overlapping(self, start: int, size: int, kind: str | None = None) -> Region | None:
         """The first claimed region (of ``kind``, if given) overlapping ``[start, start+size)``."""
-        # Claimed regions never overlap, so sorted by start they are sorted by end too:
-        # only the last region starting at or before ``start`` and those after it can touch.
+        for regions, starts in ((self._regions, self._starts), (self._containers, self._container_starts)):
+            clash = self._overlap_in(regions, starts, start, size, kind)
+            if clash is not None:
+                return clash
+        return None
+
+    @staticmethod
+    def _overlap_in(regions: list[Region], starts: list[int], start: int, size: int,
+                    kind: str | None) -> Region | None:
+        # Regions of one list never overlap, so sorted by start they are sorted by end
+        # too: only the last region starting at or before ``start`` and those after it
+        # can touch the range.
         end = start + size
-        index = bisect.bisect_right(self._starts, start) - 1
-        for region in self._regions[max(index, 0):]:
+        index = max(bisect.bisect_right(starts, start) - 1, 0)
+        for region in regions[index:]:
             if region.start >= end:
                 break
             if region.end > start and (kind is None or region.kind == kind):
                 return region
         return None
 
-    def claim(self, pointer: Pointer, size: int, owner: str, kind: str, obj: object = None) -> Region:
-        """Claim ``size`` bytes at ``pointer`` for ``owner``; raise naming both owners on overlap."""
+    def claim(self, pointer: Pointer, size: int, owner: str, kind: str, obj: object = None,
+              container: bool | None = None) -> Region:
+        """Claim ``size`` bytes at ``pointer`` for ``owner``; raise naming both owners on overlap.
+
+        A container (a byte or block pool, by default) hands out memory that other
+        objects claim again (a thread stack allocated from a byte pool): a claim may
+        lie wholly inside a container, but must not straddle its edge.
+        """
         if not isinstance(pointer, Pointer) or pointer.memory is not self:
             raise MemoryRegionError(f"{owner}: {pointer!r} is not a pointer into this kernel's RAM")
         self._offset(pointer.address, size)
-        clash = self.overlapping(pointer.address, size)
+        if container is None:
+            container = kind in CONTAINER_KINDS
+        start, end = pointer.address, pointer.address + size
+        clash = self._overlap_in(self._regions, self._starts, start, size, None)
+        if clash is None:
+            outer = self._overlap_in(self._containers, self._container_starts, start, size, None)
+            if outer is not None and (container or not (outer.start <= start and end <= outer.end)):
+                clash = outer
         if clash is not None:
-            raise MemoryRegionError(
-                f"{owner} [0x{pointer.address:08X}, 0x{pointer.address + size:08X}) overlaps {clash}")
-        region = Region(pointer.address, pointer.address + size, owner, kind, obj)
-        index = bisect.bisect_left(self._starts, region.start)
-        self._starts.insert(index, region.start)
-        self._regions.insert(index, region)
+            raise MemoryRegionError(f"{owner} [0x{start:08X}, 0x{end:08X}) overlaps {clash}")
+        region = Region(start, end, owner, kind, obj)
+        regions, starts = (self._containers, self._container_starts) if container \
+            else (self._regions, self._starts)
+        index = bisect.bisect_left(starts, start)
+        starts.insert(index, start)
+        regions.insert(index, region)
         return region
 
     def release(self, region: Region | None) -> None:
         """Give a region back (object deleted)."""
         if region is None:
             return
-        index = self._regions.index(region)
-        del self._regions[index]
-        del self._starts[index]
+        for regions, starts in ((self._regions, self._starts), (self._containers, self._container_starts)):
+            for index, candidate in enumerate(regions):
+                if candidate is region:
+                    del regions[index]
+                    del starts[index]
+                    return
 
     @property
     def regions(self) -> list[Region]:
-        return list(self._regions)
+        return sorted(self._regions + self._containers, key=lambda region: region.start)
