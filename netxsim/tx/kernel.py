@@ -469,8 +469,11 @@ class Kernel:
         if thread.tx_thread_new_time_slice:
             target = min(target, start + thread.slice_remaining)
         if until is not None and target > until and env.peek() > until:
-            thread.work_remaining -= until - start
-            env.run(until=until)
+            if until > start:
+                thread.work_remaining -= until - start
+                if thread.tx_thread_new_time_slice:
+                    thread.slice_remaining -= until - start
+                env.run(until=until)
             return False
         if env.peek() > target:
             env.timeout(target - start)  # wakes the loop when the work or slice ends

@@ -131,11 +131,12 @@ class SimMemory:
 
     def overlapping(self, start: int, size: int, kind: str | None = None) -> Region | None:
         """The first claimed region (of ``kind``, if given) overlapping ``[start, start+size)``."""
-        for regions, starts in ((self._regions, self._starts), (self._containers, self._container_starts)):
-            clash = self._overlap_in(regions, starts, start, size, kind)
-            if clash is not None:
-                return clash
-        return None
+        clash = self._overlap_in(self._regions, self._starts, start, size, kind)
+        if clash is None:
+            end = start + size
+            clash = next((c for c in self._containers if c.start < end and start < c.end
+                          and (kind is None or c.kind == kind)), None)
+        return clash
 
     @staticmethod
     def _overlap_in(regions: list[Region], starts: list[int], start: int, size: int,
@@ -157,8 +158,8 @@ class SimMemory:
         """Claim ``size`` bytes at ``pointer`` for ``owner``; raise naming both owners on overlap.
 
         A container (a byte or block pool, by default) hands out memory that other
-        objects claim again (a thread stack allocated from a byte pool): a claim may
-        lie wholly inside a container, but must not straddle its edge.
+        objects claim again (a thread stack or a block pool allocated from a byte
+        pool): a claim may lie wholly inside containers, but must not straddle an edge.
         """
         if not isinstance(pointer, Pointer) or pointer.memory is not self:
             raise MemoryRegionError(f"{owner}: {pointer!r} is not a pointer into this kernel's RAM")
@@ -168,9 +169,12 @@ class SimMemory:
         start, end = pointer.address, pointer.address + size
         clash = self._overlap_in(self._regions, self._starts, start, size, None)
         if clash is None:
-            outer = self._overlap_in(self._containers, self._container_starts, start, size, None)
-            if outer is not None and (container or not (outer.start <= start and end <= outer.end)):
-                clash = outer
+            # Containers may nest (a block pool carved from a byte pool), so scan them all.
+            for outer in self._containers:
+                if outer.start < end and start < outer.end \
+                        and not (outer.start <= start and end <= outer.end):
+                    clash = outer
+                    break
         if clash is not None:
             raise MemoryRegionError(f"{owner} [0x{start:08X}, 0x{end:08X}) overlaps {clash}")
         region = Region(start, end, owner, kind, obj)
