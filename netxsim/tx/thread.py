@@ -90,8 +90,11 @@ def _new_greenlet(k: Kernel, thread: TX_THREAD) -> greenlet.greenlet:
         if notify is not None:
             notify(thread, TX_THREAD_EXIT)
         k.preempt_disable += 1
-        thread.tx_thread_state = TX_COMPLETED
+        # Mutexes are released while the thread is still ready, as
+        # _tx_thread_shell_entry does: dropping an inherited priority moves it
+        # between ready lists.
         _release_mutexes(thread)
+        thread.tx_thread_state = TX_COMPLETED
         k.system_suspend(thread, switch=False)
         k.preempt_disable -= 1
         # Returning ends the greenlet and hands control back to the kernel loop.

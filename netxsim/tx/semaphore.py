@@ -1,0 +1,300 @@
+"""Counting semaphores: ``TX_SEMAPHORE`` and the ``tx_semaphore_*`` services
+(ThreadX ``common/src/tx_semaphore_*.c``, checks in ``txe_semaphore_*.c``).
+
+A semaphore is a 32-bit count plus a FIFO list of suspended threads. The two are
+never both non-zero: ``get`` takes an instance if there is one, otherwise the
+caller waits; ``put`` hands its instance straight to the head waiter if there is
+one (the count is not touched), otherwise it increments the count. Timeouts,
+``tx_thread_wait_abort`` and ``tx_thread_terminate`` take a waiter off the list
+through the kernel, so a waiter that left can never receive a later ``put``.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from .config import service
+from .constants import (
+    TX_CALLER_ERROR, TX_CEILING_EXCEEDED, TX_DELETED, TX_INVALID_CEILING, TX_NO_INSTANCE,
+    TX_NO_WAIT, TX_SEMAPHORE_ERROR, TX_SEMAPHORE_SUSP, TX_SUCCESS, TX_WAIT_ERROR,
+)
+from .kernel import kernel
+
+TX_SEMAPHORE_ID = 0x53454D41  # "SEMA", tx_semaphore.h
+_ULONG_MASK = 0xFFFFFFFF
+
+
+class TX_SEMAPHORE:
+    """Semaphore control block; C field names where C code reads them."""
+
+    def __init__(self) -> None:
+        self.tx_semaphore_id = 0
+        self.tx_semaphore_name: str = ""
+        self.tx_semaphore_count = 0
+        self.tx_semaphore_put_notify: Callable[["TX_SEMAPHORE"], None] | None = None
+        # The suspension list, head first; the kernel appends and removes waiters.
+        self.suspension_list: list = []
+
+    @property
+    def name(self) -> str:
+        return self.tx_semaphore_name
+
+    @property
+    def tx_semaphore_suspension_list(self):
+        """Head of the suspension list (the C field is a pointer to the first waiter)."""
+        return self.suspension_list[0] if self.suspension_list else None
+
+    @property
+    def tx_semaphore_suspended_count(self) -> int:
+        return len(self.suspension_list)
+
+    def __repr__(self) -> str:
+        return f"<TX_SEMAPHORE {self.tx_semaphore_name!r} count={self.tx_semaphore_count}>"
+
+
+def _valid(semaphore: object) -> bool:
+    return isinstance(semaphore, TX_SEMAPHORE) and semaphore.tx_semaphore_id == TX_SEMAPHORE_ID
+
+
+def _text(name: str | bytes) -> str:
+    return name if isinstance(name, str) else bytes(name).decode()
+
+
+def prioritize_list(waiters: list) -> None:
+    """Move the single most urgent waiter to the head (the first one found on ties);
+    the others keep their FIFO order, as ``_tx_*_prioritize`` does."""
+    if len(waiters) < 2:
+        return
+    best = 0
+    for index in range(1, len(waiters)):
+        if waiters[index].tx_thread_priority < waiters[best].tx_thread_priority:
+            best = index
+    if best:
+        waiters.insert(0, waiters.pop(best))
+
+
+# --------------------------------------------------------------------------- create
+def _tx_semaphore_create(semaphore: TX_SEMAPHORE, name: str | bytes, initial_count: int) -> int:
+    """``tx_semaphore_create``: a counting semaphore holding ``initial_count`` instances.
+
+    Statuses: TX_SUCCESS, TX_SEMAPHORE_ERROR (None or already created), TX_CALLER_ERROR
+    (from an ISR or a timer callback).
+    """
+    k = kernel()
+    semaphore.tx_semaphore_name = _text(name)
+    semaphore.tx_semaphore_count = initial_count & _ULONG_MASK
+    semaphore.tx_semaphore_put_notify = None
+    semaphore.suspension_list = []
+    semaphore.tx_semaphore_id = TX_SEMAPHORE_ID
+    k.register("semaphore", semaphore)
+    return TX_SUCCESS
+
+
+def _txe_semaphore_create(semaphore: TX_SEMAPHORE, name: str | bytes, initial_count: int) -> int:
+    k = kernel()
+    if not isinstance(semaphore, TX_SEMAPHORE):
+        return TX_SEMAPHORE_ERROR
+    if semaphore in k.created.get("semaphore", []):
+        return TX_SEMAPHORE_ERROR
+    if k.in_timer or k.in_isr:
+        return TX_CALLER_ERROR
+    return _tx_semaphore_create(semaphore, name, initial_count)
+
+
+tx_semaphore_create = service(_txe_semaphore_create, _tx_semaphore_create)
+
+
+# --------------------------------------------------------------------------- delete
+def _tx_semaphore_delete(semaphore: TX_SEMAPHORE) -> int:
+    """``tx_semaphore_delete``: delete the semaphore; every waiter resumes with TX_DELETED
+    (all are readied first, then the most urgent runs).
+
+    Statuses: TX_SUCCESS, TX_SEMAPHORE_ERROR, TX_CALLER_ERROR (from init, an ISR or a
+    timer callback).
+    """
+    k = kernel()
+    semaphore.tx_semaphore_id = 0
+    k.unregister("semaphore", semaphore)
+    waiters = list(semaphore.suspension_list)
+    semaphore.suspension_list.clear()
+    k.preempt_disable += 1
+    for thread in waiters:
+        k.wake(thread, TX_DELETED)
+    k.preempt_disable -= 1
+    k.preempt_check()
+    return TX_SUCCESS
+
+
+def _txe_semaphore_delete(semaphore: TX_SEMAPHORE) -> int:
+    k = kernel()
+    if not _valid(semaphore):
+        return TX_SEMAPHORE_ERROR
+    if k.system_state != 0 or k.in_timer:
+        return TX_CALLER_ERROR
+    return _tx_semaphore_delete(semaphore)
+
+
+tx_semaphore_delete = service(_txe_semaphore_delete, _tx_semaphore_delete)
+
+
+# ------------------------------------------------------------------------------ get
+def _tx_semaphore_get(semaphore: TX_SEMAPHORE, wait_option: int) -> int:
+    """``tx_semaphore_get``: take one instance, waiting (FIFO) up to ``wait_option`` ticks.
+
+    Statuses: TX_SUCCESS, TX_NO_INSTANCE (none available and no wait, or the wait timed
+    out, or preemption is disabled), TX_DELETED, TX_WAIT_ABORTED, TX_SEMAPHORE_ERROR,
+    TX_WAIT_ERROR (a wait from init, an ISR or a timer callback).
+    """
+    if semaphore.tx_semaphore_count:
+        semaphore.tx_semaphore_count -= 1
+        return TX_SUCCESS
+    if wait_option == TX_NO_WAIT:
+        return TX_NO_INSTANCE
+    k = kernel()
+    if k.preempt_disable:
+        return TX_NO_INSTANCE
+    if not k.in_thread:
+        # Only reachable with error checking off; C would suspend a non-thread.
+        return TX_WAIT_ERROR
+    return k.suspend_current(TX_SEMAPHORE_SUSP, wait_option, semaphore.suspension_list,
+                             TX_NO_INSTANCE, semaphore)
+
+
+def _txe_semaphore_get(semaphore: TX_SEMAPHORE, wait_option: int) -> int:
+    if not _valid(semaphore):
+        return TX_SEMAPHORE_ERROR
+    k = kernel()
+    if wait_option != TX_NO_WAIT and (k.system_state != 0 or k.in_timer):
+        return TX_WAIT_ERROR
+    return _tx_semaphore_get(semaphore, wait_option)
+
+
+tx_semaphore_get = service(_txe_semaphore_get, _tx_semaphore_get)
+
+
+# ------------------------------------------------------------------------------ put
+def _give(semaphore: TX_SEMAPHORE) -> None:
+    """Hand an instance to the head waiter, or add it to the count; then notify."""
+    notify = semaphore.tx_semaphore_put_notify
+    waiters = semaphore.suspension_list
+    if waiters:
+        kernel().wake(waiters.pop(0), TX_SUCCESS)
+    else:
+        semaphore.tx_semaphore_count = (semaphore.tx_semaphore_count + 1) & _ULONG_MASK
+    # As in C the callback read before the wake-up runs after it (possibly after a
+    # preemption by the woken thread).
+    if notify is not None:
+        notify(semaphore)
+
+
+def _tx_semaphore_put(semaphore: TX_SEMAPHORE) -> int:
+    """``tx_semaphore_put``: give one instance to the first waiter or add it to the count;
+    the put-notify callback, if any, runs afterwards. Legal from any context.
+
+    Statuses: TX_SUCCESS, TX_SEMAPHORE_ERROR.
+    """
+    _give(semaphore)
+    return TX_SUCCESS
+
+
+def _txe_semaphore_put(semaphore: TX_SEMAPHORE) -> int:
+    if not _valid(semaphore):
+        return TX_SEMAPHORE_ERROR
+    return _tx_semaphore_put(semaphore)
+
+
+tx_semaphore_put = service(_txe_semaphore_put, _tx_semaphore_put)
+
+
+def _tx_semaphore_ceiling_put(semaphore: TX_SEMAPHORE, ceiling: int) -> int:
+    """``tx_semaphore_ceiling_put``: like put, but refuse to raise the count to more than
+    ``ceiling`` (a waiter is always served).
+
+    Statuses: TX_SUCCESS, TX_CEILING_EXCEEDED (count already >= ceiling),
+    TX_INVALID_CEILING (ceiling 0), TX_SEMAPHORE_ERROR.
+    """
+    if not semaphore.suspension_list and semaphore.tx_semaphore_count >= ceiling:
+        return TX_CEILING_EXCEEDED
+    _give(semaphore)
+    return TX_SUCCESS
+
+
+def _txe_semaphore_ceiling_put(semaphore: TX_SEMAPHORE, ceiling: int) -> int:
+    if not _valid(semaphore):
+        return TX_SEMAPHORE_ERROR
+    if ceiling == 0:
+        return TX_INVALID_CEILING
+    return _tx_semaphore_ceiling_put(semaphore, ceiling)
+
+
+tx_semaphore_ceiling_put = service(_txe_semaphore_ceiling_put, _tx_semaphore_ceiling_put)
+
+
+# ----------------------------------------------------------------------- prioritize
+def _tx_semaphore_prioritize(semaphore: TX_SEMAPHORE) -> int:
+    """``tx_semaphore_prioritize``: move the most urgent waiter to the head of the
+    suspension list; the others keep their FIFO order.
+
+    Statuses: TX_SUCCESS, TX_SEMAPHORE_ERROR.
+    """
+    prioritize_list(semaphore.suspension_list)
+    return TX_SUCCESS
+
+
+def _txe_semaphore_prioritize(semaphore: TX_SEMAPHORE) -> int:
+    if not _valid(semaphore):
+        return TX_SEMAPHORE_ERROR
+    return _tx_semaphore_prioritize(semaphore)
+
+
+tx_semaphore_prioritize = service(_txe_semaphore_prioritize, _tx_semaphore_prioritize)
+
+
+# ------------------------------------------------------------------------- info_get
+def _tx_semaphore_info_get(semaphore: TX_SEMAPHORE) -> tuple:
+    """``tx_semaphore_info_get``: returns (status, name, current_value, first_suspended,
+    suspended_count, next_semaphore).
+
+    Statuses: TX_SUCCESS, TX_SEMAPHORE_ERROR.
+    """
+    k = kernel()
+    return (TX_SUCCESS, semaphore.tx_semaphore_name, semaphore.tx_semaphore_count,
+            semaphore.tx_semaphore_suspension_list, semaphore.tx_semaphore_suspended_count,
+            k.next_created("semaphore", semaphore))
+
+
+def _txe_semaphore_info_get(semaphore: TX_SEMAPHORE) -> tuple:
+    if not _valid(semaphore):
+        return (TX_SEMAPHORE_ERROR,) + (None,) * 5
+    return _tx_semaphore_info_get(semaphore)
+
+
+tx_semaphore_info_get = service(_txe_semaphore_info_get, _tx_semaphore_info_get)
+
+
+# ----------------------------------------------------------------------- put_notify
+def _tx_semaphore_put_notify(semaphore: TX_SEMAPHORE,
+                             semaphore_put_notify: Callable[[TX_SEMAPHORE], None] | None) -> int:
+    """``tx_semaphore_put_notify``: call ``semaphore_put_notify(semaphore)`` after every
+    successful put or ceiling put (None removes it).
+
+    Statuses: TX_SUCCESS, TX_SEMAPHORE_ERROR.
+    """
+    semaphore.tx_semaphore_put_notify = semaphore_put_notify
+    return TX_SUCCESS
+
+
+def _txe_semaphore_put_notify(semaphore: TX_SEMAPHORE,
+                              semaphore_put_notify: Callable[[TX_SEMAPHORE], None] | None) -> int:
+    if not _valid(semaphore):
+        return TX_SEMAPHORE_ERROR
+    return _tx_semaphore_put_notify(semaphore, semaphore_put_notify)
+
+
+tx_semaphore_put_notify = service(_txe_semaphore_put_notify, _tx_semaphore_put_notify)
+
+
+__all__ = [
+    "TX_SEMAPHORE", "tx_semaphore_create", "tx_semaphore_delete", "tx_semaphore_get",
+    "tx_semaphore_put", "tx_semaphore_ceiling_put", "tx_semaphore_prioritize",
+    "tx_semaphore_info_get", "tx_semaphore_put_notify",
+]
