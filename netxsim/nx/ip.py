@@ -1,0 +1,846 @@
+"""The NetX IP instance: ``NX_IP``, its helper thread, and the IPv4 send and receive
+paths (``nx_ip_create.c``, ``nx_ip_thread_entry.c``, ``nx_ip_header_add.c``,
+``nx_ip_driver_packet_send.c``, ``nx_ipv4_packet_receive.c``).
+
+Theory of operation
+-------------------
+``nx_ip_create`` creates the IP mutex (no priority inheritance), the event flags
+group, the IP helper thread (auto-started, time slice 1) and a periodic timer that
+sets NX_IP_PERIODIC_EVENT every NX_IP_PERIODIC_RATE ticks. When the helper thread
+first runs it takes the mutex and calls the driver with ATTACH, INITIALIZE and
+ENABLE; then it loops: release the mutex, wait for any event (OR_CLEAR, forever),
+retake the mutex and handle the events in NetX's fixed order.
+
+Transmission runs in the caller's thread: the IPv4 header is added, the
+destination classified (broadcast, own address, multicast, ARP next hop) and the
+driver called synchronously. Reception is deferred: the driver queues the packet
+(``_nx_ip_packet_deferred_receive``) and sets NX_IP_RECEIVE_EVENT; the IP thread
+verifies the header and dispatches by protocol through the handlers that
+``nx_arp_enable``, ``nx_icmp_enable`` and ``nx_tcp_enable`` install.
+
+NetX's own calls go to the ThreadX cores (NetX is built without ThreadX error
+checking) and its internal timers and thread do not keep a run alive.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from netxsim.tx.constants import (
+    TX_AUTO_START, TX_NO_ACTIVATE, TX_NO_INHERIT, TX_OR, TX_OR_CLEAR, TX_SUCCESS, TX_WAIT_FOREVER,
+)
+from netxsim.tx.event_flags import (TX_EVENT_FLAGS_GROUP, _tx_event_flags_create, _tx_event_flags_get,
+                                    _tx_event_flags_set)
+from netxsim.tx.kernel import kernel
+from netxsim.tx.memory import Pointer
+from netxsim.tx.mutex import TX_MUTEX, _tx_mutex_create, _tx_mutex_get, _tx_mutex_put
+from netxsim.tx.sizeof import register_size
+from netxsim.tx.thread import (TX_THREAD, _tx_thread_create, _tx_thread_preemption_change,
+                               _tx_thread_sleep, tx_thread_identify)
+from netxsim.tx.timer import TX_TIMER, _tx_timer_activate, _tx_timer_create
+
+from .config import nx_init_and_threads_caller_error, nx_service, nx_threads_only_caller_error
+from .constants import (
+    NX_CALLER_ERROR, NX_INVALID_INTERFACE, NX_IP_ADDRESS_ERROR, NX_NOT_SUCCESSFUL, NX_NO_WAIT,
+    NX_OPTION_ERROR, NX_PTR_ERROR, NX_SIZE_ERROR, NX_SUCCESS, NX_WAIT_FOREVER,
+)
+from .driver import (
+    NX_IP_DRIVER, NX_LINK_ENABLE, NX_LINK_GET_STATUS, NX_LINK_INITIALIZE, NX_LINK_INTERFACE_ATTACH,
+    NX_LINK_PACKET_BROADCAST, NX_LINK_PACKET_SEND, NX_LINK_UNINITIALIZE,
+)
+from .packet import NX_PACKET, NX_PACKET_POOL, _nx_packet_copy, _nx_packet_release, \
+    _nx_packet_transmit_release
+from .system import IP_COMPONENT, register_system_component
+from .wire import internet_checksum
+
+NX_IP_ID = 0x49502020
+SIZEOF_NX_IP = 4796  # not modelled byte for byte; a placeholder large enough for C ports
+NX_MAX_PHYSICAL_INTERFACES = 1
+NX_LOOPBACK_INTERFACE = 1
+NX_INIT_PACKET_ID = 1
+NX_IP_STATUS_CHECK_WAIT_TIME = 1
+
+# Event bits of nx_ip_events (nx_ip.h).
+NX_IP_PERIODIC_EVENT = 0x001
+NX_IP_UNFRAG_EVENT = 0x002
+NX_IP_ICMP_EVENT = 0x004
+NX_IP_RECEIVE_EVENT = 0x008
+NX_IP_ARP_REC_EVENT = 0x010
+NX_IP_RARP_REC_EVENT = 0x020
+NX_IP_IGMP_EVENT = 0x040
+NX_IP_TCP_EVENT = 0x080
+NX_IP_FAST_EVENT = 0x100
+NX_IP_DRIVER_PACKET_EVENT = 0x200
+NX_IP_IGMP_ENABLE_EVENT = 0x400
+NX_IP_DRIVER_DEFERRED_EVENT = 0x800
+NX_IP_TCP_CLEANUP_DEFERRED = 0x1000
+NX_IP_LINK_STATUS_EVENT = 0x4000
+NX_IP_ALL_EVENTS = 0xFFFFFFFF
+
+# nx_ip_status_check / nx_ip_interface_status_check bits.
+NX_IP_INITIALIZE_DONE = 0x0001
+NX_IP_ADDRESS_RESOLVED = 0x0002
+NX_IP_LINK_ENABLED = 0x0004
+NX_IP_ARP_ENABLED = 0x0008
+NX_IP_UDP_ENABLED = 0x0010
+NX_IP_TCP_ENABLED = 0x0020
+NX_IP_IGMP_ENABLED = 0x0040
+NX_IP_RARP_COMPLETE = 0x0080
+NX_IP_INTERFACE_LINK_ENABLED = 0x0100
+
+# Header encodings as NetX passes them to _nx_ip_packet_send (already shifted).
+NX_IP_VERSION = 0x45000000
+NX_IP_NORMAL = 0x00000000
+NX_IP_MIN_DELAY = 0x00100000
+NX_IP_MAX_DATA = 0x00080000
+NX_IP_MAX_RELIABLE = 0x00040000
+NX_IP_MIN_COST = 0x00020000
+NX_IP_TOS_MASK = 0x00FF0000
+NX_IP_TIME_TO_LIVE = 0x00000080
+NX_IP_TIME_TO_LIVE_SHIFT = 24
+NX_FRAGMENT_OKAY = 0x00000000
+NX_DONT_FRAGMENT = 0x00004000
+NX_MORE_FRAGMENTS = 0x00002000
+NX_FRAG_OFFSET_MASK = 0x00001FFF
+NX_IP_ICMP = 0x00010000
+NX_IP_IGMP = 0x00020000
+NX_IP_TCP = 0x00060000
+NX_IP_UDP = 0x00110000
+NX_IP_PROTOCOL_MASK = 0x00FF0000
+NX_IP_CLASS_A_MASK = 0x80000000
+NX_IP_CLASS_A_TYPE = 0x00000000
+NX_IP_CLASS_B_MASK = 0xC0000000
+NX_IP_CLASS_B_TYPE = 0x80000000
+NX_IP_CLASS_C_MASK = 0xE0000000
+NX_IP_CLASS_C_TYPE = 0xC0000000
+NX_IP_CLASS_D_MASK = 0xF0000000
+NX_IP_CLASS_D_TYPE = 0xE0000000
+NX_IP_LIMITED_BROADCAST = 0xFFFFFFFF
+NX_IP_LOOPBACK_FIRST = 0x7F000000
+NX_IP_LOOPBACK_LAST = 0x7FFFFFFF
+NX_IP_MULTICAST_UPPER = 0x00000100
+NX_IP_MULTICAST_LOWER = 0x5E000000
+NX_IP_MULTICAST_MASK = 0x007FFFFF
+
+_IPV4_HEADER = 20
+_KIND = "ip"
+
+
+def IP_ADDRESS(a: int, b: int, c: int, d: int) -> int:
+    """``IP_ADDRESS(a, b, c, d)``: the ULONG IPv4 address."""
+    return ((a & 0xFF) << 24) | ((b & 0xFF) << 16) | ((c & 0xFF) << 8) | (d & 0xFF)
+
+
+class NX_INTERFACE:
+    """``NX_INTERFACE``: one interface of an IP instance (C field names)."""
+
+    def __init__(self, index: int) -> None:
+        self.nx_interface_name = ""
+        self.nx_interface_valid = 0
+        self.nx_interface_index = index
+        self.nx_interface_ip_instance: NX_IP | None = None
+        self.nx_interface_ip_address = 0
+        self.nx_interface_ip_network_mask = 0
+        self.nx_interface_ip_network = 0
+        self.nx_interface_link_up = 0
+        self.nx_interface_link_status_change = 0
+        self.nx_interface_address_mapping_needed = 0
+        self.nx_interface_ip_mtu_size = 0
+        self.nx_interface_physical_address_msw = 0
+        self.nx_interface_physical_address_lsw = 0
+        self.nx_interface_link_driver_entry: Callable[[NX_IP_DRIVER], None] | None = None
+        self.nx_interface_additional_link_info: Any = None
+        self.nx_interface_capability_flag = 0
+
+    def __repr__(self) -> str:
+        return f"<NX_INTERFACE {self.nx_interface_name!r} {_dotted(self.nx_interface_ip_address)}>"
+
+
+class NX_IP:
+    """``NX_IP`` control block: the IP instance with its thread, mutex, events and queues.
+
+    Protocol handlers (``nx_ip_arp_*``, ``nx_ip_icmp_*``, ``nx_ip_tcp_*``) are None until
+    the protocol's enable service installs them, as NetX's function pointers are.
+    """
+
+    def __init__(self) -> None:
+        self.nx_ip_id = 0
+        self.nx_ip_name = ""
+        self.nx_ip_interface = [NX_INTERFACE(0), NX_INTERFACE(1)]
+        self.nx_ip_default_packet_pool: NX_PACKET_POOL | None = None
+        self.nx_ip_protection = TX_MUTEX()
+        self.nx_ip_events = TX_EVENT_FLAGS_GROUP()
+        self.nx_ip_thread = TX_THREAD()
+        self.nx_ip_periodic_timer = TX_TIMER()
+        self.nx_ip_packet_id = 0
+        self.nx_ip_initialize_done = 0
+        self.nx_ip_gateway_address = 0
+        self.nx_ip_gateway_interface: NX_INTERFACE | None = None
+        self.nx_ip_deferred_received_packets: list[NX_PACKET] = []
+        self.nx_ip_arp_deferred_queue: list[NX_PACKET] = []
+        self.nx_ip_icmp_queue: list[NX_PACKET] = []
+        self.nx_ip_tcp_queue: list[NX_PACKET] = []
+        # Protocol handlers installed by the enable services.
+        self.nx_ip_arp_periodic_update: Callable[[NX_IP], None] | None = None
+        self.nx_ip_arp_queue_process: Callable[[NX_IP], None] | None = None
+        self.nx_ip_arp_resolve: Callable[..., tuple[int, int] | None] | None = None
+        self.nx_ip_arp_enabled = 0
+        self.nx_ip_icmp_packet_receive: Callable[[NX_IP, NX_PACKET], None] | None = None
+        self.nx_ip_icmp_queue_process: Callable[[NX_IP], None] | None = None
+        self.nx_ip_tcp_packet_receive: Callable[[NX_IP, NX_PACKET], None] | None = None
+        self.nx_ip_tcp_queue_process: Callable[[NX_IP], None] | None = None
+        self.nx_ip_tcp_fast_periodic_processing: Callable[[NX_IP], None] | None = None
+        self.nx_ip_tcp_periodic_processing: Callable[[NX_IP], None] | None = None
+        self.nx_ip_tcp_deferred_cleanup_check: Callable[[NX_IP], None] | None = None
+        self.nx_ip_tcp_enabled = 0
+        self.nx_ip_udp_enabled = 0
+        # Counters read by nx_ip_info_get.
+        self.nx_ip_total_packets_sent = 0
+        self.nx_ip_total_bytes_sent = 0
+        self.nx_ip_total_packets_received = 0
+        self.nx_ip_total_bytes_received = 0
+        self.nx_ip_invalid_packets = 0
+        self.nx_ip_receive_packets_dropped = 0
+        self.nx_ip_receive_checksum_errors = 0
+        self.nx_ip_send_packets_dropped = 0
+        self.nx_ip_total_fragment_requests = 0
+        self.nx_ip_fragment_failures = 0
+        self.nx_ip_total_fragments_received = 0
+        self.nx_ip_reassembly_failures = 0
+        self.kernel: Any = None
+        self.region: Any = None
+
+    @property
+    def name(self) -> str:
+        return self.nx_ip_name
+
+    def __repr__(self) -> str:
+        return f"<NX_IP {self.nx_ip_name!r}>"
+
+
+register_size("NX_IP", SIZEOF_NX_IP)
+register_size("NX_INTERFACE", 0)
+
+
+def _dotted(address: int) -> str:
+    return ".".join(str((address >> shift) & 0xFF) for shift in (24, 16, 8, 0))
+
+
+def _valid_ip(ip: object) -> bool:
+    return isinstance(ip, NX_IP) and ip.nx_ip_id == NX_IP_ID
+
+
+def _created_ips(k: Any) -> list[NX_IP]:
+    return k.created.setdefault(_KIND, [])
+
+
+def _reset_created_ips(k: Any) -> None:
+    k.created[_KIND] = []
+
+
+register_system_component(IP_COMPONENT, _reset_created_ips)
+
+
+# ------------------------------------------------------------------------- helpers
+def ip_event_set(ip: NX_IP, bits: int) -> None:
+    """Set events for the IP thread (``tx_event_flags_set(&ip->nx_ip_events, bits, TX_OR)``)."""
+    _tx_event_flags_set(ip.nx_ip_events, bits, TX_OR)
+
+
+def ip_thread_is_current(ip: NX_IP) -> bool:
+    """Whether the caller is this instance's IP helper thread."""
+    return ip.kernel is not None and ip.kernel.current_ptr is ip.nx_ip_thread
+
+
+def ip_driver_request(ip: NX_IP, interface: NX_INTERFACE, command: int, packet: NX_PACKET | None = None,
+                      msw: int = 0, lsw: int = 0) -> NX_IP_DRIVER:
+    """Build an ``NX_IP_DRIVER`` request and call the interface's driver synchronously."""
+    request = NX_IP_DRIVER()
+    request.nx_ip_driver_ptr = ip
+    request.nx_ip_driver_command = command
+    request.nx_ip_driver_interface = interface
+    request.nx_ip_driver_packet = packet
+    request.nx_ip_driver_physical_address_msw = msw
+    request.nx_ip_driver_physical_address_lsw = lsw
+    request.nx_ip_driver_return_ptr = [0]
+    driver = interface.nx_interface_link_driver_entry
+    assert driver is not None
+    driver(request)
+    return request
+
+
+def _prepend(packet: NX_PACKET, data: bytes) -> None:
+    """Write ``data`` in front of the packet's current first byte."""
+    packet._prepend -= len(data)
+    packet._mem.write(packet._prepend, data)
+    packet.nx_packet_length += len(data)
+
+
+# ------------------------------------------------------------------------- create
+def _nx_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
+                  default_pool: NX_PACKET_POOL, ip_link_driver: Callable[[NX_IP_DRIVER], None],
+                  memory_ptr: Pointer, memory_size: int, priority: int) -> int:
+    """``nx_ip_create``: create an IP instance on interface 0 with ``ip_link_driver``; its
+    helper thread (priority ``priority``, stack ``memory_ptr``/``memory_size``) starts the
+    driver when it first runs.
+
+    Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR (bad pointers, pool not
+    created, IP already created, stack overlapping another IP thread's stack),
+    NX_SIZE_ERROR (stack below TX_MINIMUM_STACK), NX_OPTION_ERROR (priority >= 32),
+    NX_IP_ADDRESS_ERROR (a non-zero address that is not class A, B or C), NX_CALLER_ERROR.
+    """
+    k = kernel()
+    ip.__init__()  # NetX zeroes the control block
+    ip.kernel = k
+    ip.nx_ip_name = name if isinstance(name, str) else bytes(name).decode()
+    primary = ip.nx_ip_interface[0]
+    primary.nx_interface_valid = 1
+    primary.nx_interface_ip_address = ip_address
+    primary.nx_interface_ip_network_mask = network_mask
+    primary.nx_interface_ip_network = ip_address & network_mask
+    primary.nx_interface_link_driver_entry = ip_link_driver
+    primary.nx_interface_name = "PRI"
+    loopback = ip.nx_ip_interface[NX_LOOPBACK_INTERFACE]
+    loopback.nx_interface_name = "Internal IP Loopback"
+    loopback.nx_interface_valid = 1
+    loopback.nx_interface_ip_address = 0x7F000001
+    loopback.nx_interface_ip_network_mask = 0xFF000000
+    loopback.nx_interface_ip_network = 0x7F000000
+    loopback.nx_interface_ip_mtu_size = 65535
+    loopback.nx_interface_link_up = 1
+    for interface in ip.nx_ip_interface:
+        interface.nx_interface_ip_instance = ip
+    ip.nx_ip_packet_id = NX_INIT_PACKET_ID
+    ip.nx_ip_default_packet_pool = default_pool
+    _tx_mutex_create(ip.nx_ip_protection, ip.nx_ip_name, TX_NO_INHERIT)
+    _tx_event_flags_create(ip.nx_ip_events, ip.nx_ip_name)
+    # NetX lifts the creator to the IP priority so the new thread cannot run before
+    # the instance is complete.
+    current = tx_thread_identify()
+    old_threshold = None
+    if current is not None:
+        _, old_threshold = _tx_thread_preemption_change(current, priority)
+    _tx_thread_create(ip.nx_ip_thread, ip.nx_ip_name, lambda _: _ip_thread_entry(ip), 0,
+                      memory_ptr, memory_size, priority, priority, 1, TX_AUTO_START)
+    k.application_threads.remove(ip.nx_ip_thread)  # NetX's own thread keeps no run alive
+    _tx_timer_create(ip.nx_ip_periodic_timer, ip.nx_ip_name, lambda _: ip_event_set(ip, NX_IP_PERIODIC_EVENT),
+                     0, 100, 100, TX_NO_ACTIVATE)
+    ip.nx_ip_periodic_timer.tx_timer_internal.keeps_alive = False
+    _tx_timer_activate(ip.nx_ip_periodic_timer)
+    ip.nx_ip_id = NX_IP_ID
+    _created_ips(k).append(ip)
+    if current is not None and old_threshold is not None:
+        _tx_thread_preemption_change(current, old_threshold)
+    return NX_SUCCESS
+
+
+def _nxe_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
+                   default_pool: NX_PACKET_POOL, ip_link_driver: Callable[[NX_IP_DRIVER], None],
+                   memory_ptr: Pointer, memory_size: int, priority: int) -> int:
+    k = kernel()
+    from .packet import _valid_pool
+    if not isinstance(ip, NX_IP) or not _valid_pool(default_pool) or ip_link_driver is None \
+            or not isinstance(memory_ptr, Pointer):
+        return NX_PTR_ERROR
+    if memory_size < 200:
+        return NX_SIZE_ERROR
+    if not 0 <= priority < 32:
+        return NX_OPTION_ERROR
+    end = memory_ptr.address + memory_size - 1
+    for other in _created_ips(k):
+        stack = other.nx_ip_thread
+        start, stop = int(stack.tx_thread_stack_start), int(stack.tx_thread_stack_end)
+        if other is ip or start <= memory_ptr.address < stop or start <= end < stop:
+            return NX_PTR_ERROR
+    if ip_address != 0 and (ip_address & NX_IP_CLASS_A_MASK) != NX_IP_CLASS_A_TYPE \
+            and (ip_address & NX_IP_CLASS_B_MASK) != NX_IP_CLASS_B_TYPE \
+            and (ip_address & NX_IP_CLASS_C_MASK) != NX_IP_CLASS_C_TYPE:
+        return NX_IP_ADDRESS_ERROR
+    if nx_init_and_threads_caller_error(k):
+        return NX_CALLER_ERROR
+    return _nx_ip_create(ip, name, ip_address, network_mask, default_pool, ip_link_driver,
+                         memory_ptr, memory_size, priority)
+
+
+nx_ip_create = nx_service(_nxe_ip_create, _nx_ip_create)
+
+
+# ------------------------------------------------------------------- helper thread
+def _ip_thread_entry(ip: NX_IP) -> None:
+    """``_nx_ip_thread_entry``: start the drivers, then serve events forever."""
+    _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
+    ip.nx_ip_initialize_done = 1
+    for interface in ip.nx_ip_interface[:NX_MAX_PHYSICAL_INTERFACES]:
+        if interface.nx_interface_valid and interface.nx_interface_link_driver_entry is not None:
+            interface.nx_interface_link_up = 1
+            for command in (NX_LINK_INTERFACE_ATTACH, NX_LINK_INITIALIZE, NX_LINK_ENABLE):
+                ip_driver_request(ip, interface, command)
+    while True:
+        _tx_mutex_put(ip.nx_ip_protection)
+        _, events = _tx_event_flags_get(ip.nx_ip_events, NX_IP_ALL_EVENTS, TX_OR_CLEAR, TX_WAIT_FOREVER)
+        _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
+        _ip_events_process(ip, events)
+
+
+def _ip_events_process(ip: NX_IP, events: int) -> None:
+    """The handlers of one wake-up, in NetX's order (spec §5.3)."""
+    if events & NX_IP_RECEIVE_EVENT:
+        queue = ip.nx_ip_deferred_received_packets
+        while queue:
+            _nx_ip_packet_receive(ip, queue.pop(0))
+    if events & NX_IP_TCP_EVENT and ip.nx_ip_tcp_queue_process is not None:
+        ip.nx_ip_tcp_queue_process(ip)
+    if events & NX_IP_FAST_EVENT and ip.nx_ip_tcp_fast_periodic_processing is not None:
+        ip.nx_ip_tcp_fast_periodic_processing(ip)
+    if events & NX_IP_PERIODIC_EVENT:
+        if ip.nx_ip_arp_periodic_update is not None:
+            ip.nx_ip_arp_periodic_update(ip)
+        if ip.nx_ip_tcp_periodic_processing is not None:
+            ip.nx_ip_tcp_periodic_processing(ip)
+    if events & NX_IP_ARP_REC_EVENT and ip.nx_ip_arp_queue_process is not None:
+        ip.nx_ip_arp_queue_process(ip)
+    if events & NX_IP_ICMP_EVENT and ip.nx_ip_icmp_queue_process is not None:
+        ip.nx_ip_icmp_queue_process(ip)
+    if events & NX_IP_TCP_CLEANUP_DEFERRED and ip.nx_ip_tcp_deferred_cleanup_check is not None:
+        ip.nx_ip_tcp_deferred_cleanup_check(ip)
+
+
+# --------------------------------------------------------------------- transmit path
+def _nx_ip_route_find(ip: NX_IP, destination: int) -> tuple[int, NX_INTERFACE | None, int]:
+    """``_nx_ip_route_find``: (status, interface, next hop) for ``destination``: the
+    interface on the destination's network, else the gateway."""
+    if destination == NX_IP_LIMITED_BROADCAST or (destination & NX_IP_CLASS_D_MASK) == NX_IP_CLASS_D_TYPE:
+        return NX_SUCCESS, ip.nx_ip_interface[0], destination
+    if NX_IP_LOOPBACK_FIRST <= destination <= NX_IP_LOOPBACK_LAST:
+        return NX_SUCCESS, ip.nx_ip_interface[NX_LOOPBACK_INTERFACE], destination
+    for interface in ip.nx_ip_interface[:NX_MAX_PHYSICAL_INTERFACES]:
+        if interface.nx_interface_valid and interface.nx_interface_ip_address and \
+                (destination & interface.nx_interface_ip_network_mask) == interface.nx_interface_ip_network:
+            return NX_SUCCESS, interface, destination
+    gateway = ip.nx_ip_gateway_address
+    if gateway and ip.nx_ip_gateway_interface is not None:
+        return NX_SUCCESS, ip.nx_ip_gateway_interface, gateway
+    return NX_IP_ADDRESS_ERROR, None, 0
+
+
+def _nx_ip_header_add(ip: NX_IP, packet: NX_PACKET, source: int, destination: int,
+                      type_of_service: int, time_to_live: int, protocol: int, fragment: int) -> None:
+    """``_nx_ip_header_add``: prepend the 20-byte IPv4 header (ID post-incremented, header
+    checksum); an identical TCP retransmission keeps the header already there."""
+    packet._prepend -= _IPV4_HEADER
+    packet.nx_packet_length += _IPV4_HEADER
+    packet.nx_packet_ip_header = Pointer(packet._mem, packet._prepend)
+    packet.nx_packet_ip_header_length += _IPV4_HEADER
+    if packet.nx_packet_identical_copy:
+        return
+    word0 = NX_IP_VERSION | (type_of_service & NX_IP_TOS_MASK) | (packet.nx_packet_length & 0xFFFF)
+    word1 = ((ip.nx_ip_packet_id & 0xFFFF) << 16) | (fragment & 0xFFFF)
+    ip.nx_ip_packet_id = (ip.nx_ip_packet_id + 1) & 0xFFFFFFFF
+    word2 = ((time_to_live & 0xFF) << NX_IP_TIME_TO_LIVE_SHIFT) | (protocol & NX_IP_PROTOCOL_MASK)
+    header = bytearray(word0.to_bytes(4, "big") + word1.to_bytes(4, "big") + word2.to_bytes(4, "big")
+                       + source.to_bytes(4, "big") + destination.to_bytes(4, "big"))
+    checksum = internet_checksum(header)
+    header[10:12] = checksum.to_bytes(2, "big")
+    packet._mem.write(packet._prepend, bytes(header))
+
+
+def _nx_ip_packet_send(ip: NX_IP, packet: NX_PACKET, destination_ip: int, type_of_service: int,
+                       time_to_live: int, protocol: int, fragment: int, next_hop_address: int) -> None:
+    """``_nx_ip_packet_send``: add the IPv4 header and hand the packet to the driver path,
+    in the caller's context. The packet is owned by the stack from here on."""
+    interface = packet.nx_packet_interface_ptr
+    if interface is None:
+        status, interface, next_hop = _nx_ip_route_find(ip, destination_ip)
+        if status != NX_SUCCESS:
+            ip.nx_ip_send_packets_dropped += 1
+            _nx_packet_transmit_release(packet)
+            return
+        next_hop_address = next_hop_address or next_hop
+        packet.nx_packet_interface_ptr = interface
+    source = interface.nx_interface_ip_address
+    _nx_ip_header_add(ip, packet, source, destination_ip, type_of_service, time_to_live, protocol, fragment)
+    _nx_ip_driver_packet_send(ip, packet, destination_ip, fragment, next_hop_address or destination_ip)
+
+
+def _nx_ip_driver_packet_send(ip: NX_IP, packet: NX_PACKET, destination: int, fragment: int,
+                              next_hop: int) -> None:
+    """``_nx_ip_driver_packet_send``: classify the destination and call the driver."""
+    interface: NX_INTERFACE = packet.nx_packet_interface_ptr
+    if packet.nx_packet_length > interface.nx_interface_ip_mtu_size:
+        # Fragmentation is not enabled (nx_ip_fragment_enable is not modelled): drop.
+        ip.nx_ip_send_packets_dropped += 1
+        _nx_packet_transmit_release(packet)
+        return
+    command, msw, lsw = NX_LINK_PACKET_SEND, 0, 0
+    if destination == NX_IP_LIMITED_BROADCAST or (
+            interface.nx_interface_ip_network_mask != 0xFFFFFFFF
+            and (destination & interface.nx_interface_ip_network_mask) == interface.nx_interface_ip_network
+            and (destination & ~interface.nx_interface_ip_network_mask & 0xFFFFFFFF)
+            == (~interface.nx_interface_ip_network_mask & 0xFFFFFFFF)):
+        command, msw, lsw = NX_LINK_PACKET_BROADCAST, 0xFFFF, 0xFFFFFFFF
+    elif destination == interface.nx_interface_ip_address or interface is ip.nx_ip_interface[NX_LOOPBACK_INTERFACE]:
+        _count_sent(ip, packet)
+        _loopback(ip, packet)
+        return
+    elif (destination & NX_IP_CLASS_D_MASK) == NX_IP_CLASS_D_TYPE:
+        msw, lsw = NX_IP_MULTICAST_UPPER, NX_IP_MULTICAST_LOWER | (destination & NX_IP_MULTICAST_MASK)
+    elif interface.nx_interface_address_mapping_needed:
+        resolve = ip.nx_ip_arp_resolve
+        if resolve is None:
+            ip.nx_ip_send_packets_dropped += 1
+            _nx_packet_transmit_release(packet)
+            return
+        mac = resolve(ip, interface, next_hop, packet)
+        if mac is None:
+            return  # ARP owns the packet now (queued for resolution, or dropped)
+        msw, lsw = mac
+    _count_sent(ip, packet)
+    ip_driver_request(ip, interface, command, packet, msw, lsw)
+
+
+def _count_sent(ip: NX_IP, packet: NX_PACKET) -> None:
+    # Counted when the packet reaches the driver (ARP counts packets it flushes later).
+    ip.nx_ip_total_packets_sent += 1
+    ip.nx_ip_total_bytes_sent += packet.nx_packet_length - _IPV4_HEADER
+
+
+def _loopback(ip: NX_IP, packet: NX_PACKET) -> None:
+    """A packet to our own address: copied into the default pool and received later."""
+    status, copy = _nx_packet_copy(packet, ip.nx_ip_default_packet_pool, NX_NO_WAIT)
+    _nx_packet_transmit_release(packet)
+    if status == NX_SUCCESS and copy is not None:
+        copy.nx_packet_interface_ptr = packet.nx_packet_interface_ptr
+        _nx_ip_packet_deferred_receive(ip, copy)
+    else:
+        ip.nx_ip_send_packets_dropped += 1
+
+
+# ---------------------------------------------------------------------- receive path
+def _nx_ip_packet_deferred_receive(ip: NX_IP, packet: NX_PACKET) -> None:
+    """``_nx_ip_packet_deferred_receive`` (driver entry): queue the packet for the IP
+    thread; the event is set only when the queue was empty, as NetX does."""
+    queue = ip.nx_ip_deferred_received_packets
+    queue.append(packet)
+    if len(queue) == 1:
+        ip_event_set(ip, NX_IP_RECEIVE_EVENT)
+
+
+def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
+    """``_nx_ip_packet_receive`` → ``_nx_ipv4_packet_receive``: verify, accept, dispatch."""
+    ip.nx_ip_total_packets_received += 1
+    if packet.nx_packet_length < _IPV4_HEADER or packet._append - packet._prepend < _IPV4_HEADER:
+        _drop_invalid(ip, packet)
+        return
+    header = packet._mem.read(packet._prepend, _IPV4_HEADER)
+    if header[0] >> 4 != 4:
+        _drop_invalid(ip, packet)
+        return
+    header_length = (header[0] & 0x0F) * 4
+    total_length = int.from_bytes(header[2:4], "big")
+    if header_length < _IPV4_HEADER or total_length < header_length or total_length > packet.nx_packet_length:
+        _drop_invalid(ip, packet)
+        return
+    if total_length < packet.nx_packet_length:
+        _trim(packet, total_length)  # link padding
+    full_header = packet._mem.read(packet._prepend, header_length) if header_length > _IPV4_HEADER else header
+    if internet_checksum(full_header) != 0:
+        ip.nx_ip_receive_checksum_errors += 1
+        _drop_invalid(ip, packet)
+        return
+    destination = int.from_bytes(header[16:20], "big")
+    interface = packet.nx_packet_interface_ptr or ip.nx_ip_interface[0]
+    if not _accepts(ip, interface, destination):
+        ip.nx_ip_receive_packets_dropped += 1
+        _nx_packet_release(packet)
+        return
+    if int.from_bytes(header[6:8], "big") & (NX_MORE_FRAGMENTS | NX_FRAG_OFFSET_MASK):
+        # Fragments are dropped: nx_ip_fragment_enable is not called (spec §5.5).
+        ip.nx_ip_receive_packets_dropped += 1
+        _nx_packet_release(packet)
+        return
+    packet.nx_packet_ip_header = Pointer(packet._mem, packet._prepend)
+    packet.nx_packet_ip_header_length = 0  # NetX leaves it for the transmit path to count
+    packet.nx_packet_interface_ptr = interface
+    packet._prepend += header_length
+    packet.nx_packet_length -= header_length
+    ip.nx_ip_total_bytes_received += packet.nx_packet_length
+    protocol = header[9] << 16
+    handler = {NX_IP_ICMP: ip.nx_ip_icmp_packet_receive, NX_IP_TCP: ip.nx_ip_tcp_packet_receive}.get(protocol)
+    if handler is None:
+        ip.nx_ip_receive_packets_dropped += 1
+        _nx_packet_release(packet)
+        return
+    handler(ip, packet)
+
+
+def _accepts(ip: NX_IP, interface: NX_INTERFACE, destination: int) -> bool:
+    mask = interface.nx_interface_ip_network_mask
+    return (destination == interface.nx_interface_ip_address or destination == 0
+            or destination == NX_IP_LIMITED_BROADCAST
+            or (destination & mask) == interface.nx_interface_ip_network
+            and (destination | mask) & 0xFFFFFFFF == 0xFFFFFFFF
+            or NX_IP_LOOPBACK_FIRST <= destination <= NX_IP_LOOPBACK_LAST)
+
+
+def _trim(packet: NX_PACKET, length: int) -> None:
+    """Cut the packet (chain) down to ``length`` bytes from its prepend pointer."""
+    remaining = length
+    buffer: NX_PACKET | None = packet
+    while buffer is not None:
+        held = buffer._append - buffer._prepend
+        if held >= remaining:
+            buffer._append = buffer._prepend + remaining
+            rest = buffer.nx_packet_next
+            buffer.nx_packet_next = None
+            if rest is not None:
+                packet.nx_packet_last = buffer if buffer is not packet else None
+                rest.nx_packet_tcp_queue_next = rest.nx_packet_tcp_queue_next
+                _release_chain_tail(rest)
+            break
+        remaining -= held
+        buffer = buffer.nx_packet_next
+    packet.nx_packet_length = length
+
+
+def _release_chain_tail(rest: NX_PACKET) -> None:
+    rest.nx_packet_length = 0
+    _nx_packet_release(rest)
+
+
+def _drop_invalid(ip: NX_IP, packet: NX_PACKET) -> None:
+    ip.nx_ip_invalid_packets += 1
+    ip.nx_ip_receive_packets_dropped += 1
+    _nx_packet_release(packet)
+
+
+# ------------------------------------------------------------ addresses and status
+def _nx_ip_address_get(ip: NX_IP) -> tuple[int, int, int]:
+    """``nx_ip_address_get``: (status, ip_address, network_mask) of interface 0.
+
+    Statuses: NX_SUCCESS, NX_PTR_ERROR, NX_CALLER_ERROR (from an ISR).
+    """
+    primary = ip.nx_ip_interface[0]
+    return NX_SUCCESS, primary.nx_interface_ip_address, primary.nx_interface_ip_network_mask
+
+
+def _nxe_ip_address_get(ip: NX_IP) -> tuple:
+    if not _valid_ip(ip):
+        return NX_PTR_ERROR, None, None
+    if kernel().in_isr:
+        return NX_CALLER_ERROR, None, None
+    return _nx_ip_address_get(ip)
+
+
+nx_ip_address_get = nx_service(_nxe_ip_address_get, _nx_ip_address_get)
+
+
+def _nx_ip_address_set(ip: NX_IP, ip_address: int, network_mask: int) -> int:
+    """``nx_ip_address_set``: change interface 0's address and mask.
+
+    Statuses: NX_SUCCESS, NX_PTR_ERROR, NX_IP_ADDRESS_ERROR, NX_CALLER_ERROR.
+    """
+    primary = ip.nx_ip_interface[0]
+    primary.nx_interface_ip_address = ip_address
+    primary.nx_interface_ip_network_mask = network_mask
+    primary.nx_interface_ip_network = ip_address & network_mask
+    return NX_SUCCESS
+
+
+def _nxe_ip_address_set(ip: NX_IP, ip_address: int, network_mask: int) -> int:
+    if not _valid_ip(ip):
+        return NX_PTR_ERROR
+    if ip_address != 0 and (ip_address & NX_IP_CLASS_A_MASK) != NX_IP_CLASS_A_TYPE \
+            and (ip_address & NX_IP_CLASS_B_MASK) != NX_IP_CLASS_B_TYPE \
+            and (ip_address & NX_IP_CLASS_C_MASK) != NX_IP_CLASS_C_TYPE:
+        return NX_IP_ADDRESS_ERROR
+    if nx_init_and_threads_caller_error(kernel()):
+        return NX_CALLER_ERROR
+    return _nx_ip_address_set(ip, ip_address, network_mask)
+
+
+nx_ip_address_set = nx_service(_nxe_ip_address_set, _nx_ip_address_set)
+
+
+def _nx_ip_gateway_address_set(ip: NX_IP, ip_address: int) -> int:
+    """``nx_ip_gateway_address_set``: the default gateway, which must be on a local network.
+
+    Statuses: NX_SUCCESS, NX_PTR_ERROR, NX_IP_ADDRESS_ERROR (not reachable on any
+    interface), NX_CALLER_ERROR.
+    """
+    for interface in ip.nx_ip_interface[:NX_MAX_PHYSICAL_INTERFACES]:
+        if interface.nx_interface_valid and interface.nx_interface_ip_address and \
+                (ip_address & interface.nx_interface_ip_network_mask) == interface.nx_interface_ip_network:
+            ip.nx_ip_gateway_address = ip_address
+            ip.nx_ip_gateway_interface = interface
+            return NX_SUCCESS
+    return NX_IP_ADDRESS_ERROR
+
+
+def _nxe_ip_gateway_address_set(ip: NX_IP, ip_address: int) -> int:
+    if not _valid_ip(ip):
+        return NX_PTR_ERROR
+    if ip_address == 0 or (ip_address & NX_IP_CLASS_D_MASK) == NX_IP_CLASS_D_TYPE:
+        return NX_IP_ADDRESS_ERROR
+    if nx_init_and_threads_caller_error(kernel()):
+        return NX_CALLER_ERROR
+    return _nx_ip_gateway_address_set(ip, ip_address)
+
+
+nx_ip_gateway_address_set = nx_service(_nxe_ip_gateway_address_set, _nx_ip_gateway_address_set)
+
+
+def _status_bits(ip: NX_IP, interface: NX_INTERFACE, needed: int) -> int:
+    actual = 0
+    if needed & NX_IP_INITIALIZE_DONE and ip.nx_ip_initialize_done:
+        actual |= NX_IP_INITIALIZE_DONE
+    if needed & NX_IP_ADDRESS_RESOLVED and interface.nx_interface_ip_address:
+        actual |= NX_IP_ADDRESS_RESOLVED
+    if needed & (NX_IP_LINK_ENABLED | NX_IP_INTERFACE_LINK_ENABLED) and ip.nx_ip_initialize_done:
+        # NetX asks the driver, under the IP mutex.
+        _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
+        request = ip_driver_request(ip, interface, NX_LINK_GET_STATUS)
+        _tx_mutex_put(ip.nx_ip_protection)
+        if request.nx_ip_driver_return_ptr and request.nx_ip_driver_return_ptr[0]:
+            actual |= needed & (NX_IP_LINK_ENABLED | NX_IP_INTERFACE_LINK_ENABLED)
+    if needed & NX_IP_ARP_ENABLED and ip.nx_ip_arp_enabled:
+        actual |= NX_IP_ARP_ENABLED
+    if needed & NX_IP_UDP_ENABLED and ip.nx_ip_udp_enabled:
+        actual |= NX_IP_UDP_ENABLED
+    if needed & NX_IP_TCP_ENABLED and ip.nx_ip_tcp_enabled:
+        actual |= NX_IP_TCP_ENABLED
+    return actual
+
+
+def _nx_ip_interface_status_check(ip: NX_IP, interface_index: int, needed_status: int,
+                                  wait_option: int) -> tuple[int, int | None]:
+    """``nx_ip_interface_status_check``: (status, actual_status). Polls every tick
+    (NX_IP_STATUS_CHECK_WAIT_TIME) until every needed bit is present or ``wait_option``
+    ticks are used up.
+
+    Statuses: NX_SUCCESS, NX_NOT_SUCCESSFUL (with the bits found), NX_PTR_ERROR,
+    NX_INVALID_INTERFACE, NX_CALLER_ERROR (not from a thread).
+    """
+    interface = ip.nx_ip_interface[interface_index]
+    remaining = wait_option
+    while True:
+        actual = _status_bits(ip, interface, needed_status)
+        if actual & needed_status == needed_status:
+            return NX_SUCCESS, actual
+        if remaining == 0:
+            return NX_NOT_SUCCESSFUL, actual
+        _tx_thread_sleep(NX_IP_STATUS_CHECK_WAIT_TIME)
+        if remaining != NX_WAIT_FOREVER:
+            remaining = max(remaining - NX_IP_STATUS_CHECK_WAIT_TIME, 0)
+
+
+def _nxe_ip_interface_status_check(ip: NX_IP, interface_index: int, needed_status: int,
+                                   wait_option: int) -> tuple[int, int | None]:
+    if not _valid_ip(ip):
+        return NX_PTR_ERROR, None
+    if not 0 <= interface_index < NX_MAX_PHYSICAL_INTERFACES + 1 \
+            or not ip.nx_ip_interface[interface_index].nx_interface_valid:
+        return NX_INVALID_INTERFACE, None
+    if nx_threads_only_caller_error(kernel()):
+        return NX_CALLER_ERROR, None
+    return _nx_ip_interface_status_check(ip, interface_index, needed_status, wait_option)
+
+
+nx_ip_interface_status_check = nx_service(_nxe_ip_interface_status_check, _nx_ip_interface_status_check)
+
+
+def _nx_ip_status_check(ip: NX_IP, needed_status: int, wait_option: int) -> tuple[int, int | None]:
+    """``nx_ip_status_check``: ``nx_ip_interface_status_check`` on interface 0.
+
+    Statuses: NX_SUCCESS, NX_NOT_SUCCESSFUL, NX_PTR_ERROR, NX_CALLER_ERROR.
+    """
+    return _nx_ip_interface_status_check(ip, 0, needed_status, wait_option)
+
+
+def _nxe_ip_status_check(ip: NX_IP, needed_status: int, wait_option: int) -> tuple[int, int | None]:
+    return _nxe_ip_interface_status_check(ip, 0, needed_status, wait_option)
+
+
+nx_ip_status_check = nx_service(_nxe_ip_status_check, _nx_ip_status_check)
+
+
+def _nx_ip_info_get(ip: NX_IP) -> tuple:
+    """``nx_ip_info_get``: (status, total_packets_sent, total_bytes_sent,
+    total_packets_received, total_bytes_received, invalid_packets, receive_packets_dropped,
+    receive_checksum_errors, send_packets_dropped, total_fragments_sent,
+    total_fragments_received).
+
+    Statuses: NX_SUCCESS, NX_PTR_ERROR, NX_CALLER_ERROR.
+    """
+    return (NX_SUCCESS, ip.nx_ip_total_packets_sent, ip.nx_ip_total_bytes_sent,
+            ip.nx_ip_total_packets_received, ip.nx_ip_total_bytes_received, ip.nx_ip_invalid_packets,
+            ip.nx_ip_receive_packets_dropped, ip.nx_ip_receive_checksum_errors,
+            ip.nx_ip_send_packets_dropped, ip.nx_ip_total_fragment_requests,
+            ip.nx_ip_total_fragments_received)
+
+
+def _nxe_ip_info_get(ip: NX_IP) -> tuple:
+    if not _valid_ip(ip):
+        return (NX_PTR_ERROR,) + (None,) * 10
+    if nx_init_and_threads_caller_error(kernel()):
+        return (NX_CALLER_ERROR,) + (None,) * 10
+    return _nx_ip_info_get(ip)
+
+
+nx_ip_info_get = nx_service(_nxe_ip_info_get, _nx_ip_info_get)
+
+
+def _nx_ip_delete(ip: NX_IP) -> int:
+    """``nx_ip_delete``: uninitialise the driver, delete the thread, timer, mutex and
+    events, and release every packet the instance still holds in its queues.
+
+    Statuses: NX_SUCCESS, NX_PTR_ERROR, NX_CALLER_ERROR (not from a thread).
+    """
+    from netxsim.tx.event_flags import _tx_event_flags_delete
+    from netxsim.tx.mutex import _tx_mutex_delete
+    from netxsim.tx.thread import _tx_thread_delete, _tx_thread_terminate
+    from netxsim.tx.timer import _tx_timer_delete
+    k = ip.kernel
+    _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
+    for interface in ip.nx_ip_interface[:NX_MAX_PHYSICAL_INTERFACES]:
+        if interface.nx_interface_valid and interface.nx_interface_link_driver_entry is not None:
+            ip_driver_request(ip, interface, NX_LINK_UNINITIALIZE)
+    # As nx_ip_delete.c: ping waiters end with NX_NO_RESPONSE, ARP entries (and the
+    # packets queued on them) are released.
+    from . import arp, icmp
+    if getattr(ip, "nx_ip_icmp_ping_suspension_list", None):
+        icmp._nx_icmp_ping_suspensions_release(ip)
+    if ip.nx_ip_arp_enabled:
+        arp._nx_arp_dynamic_entries_invalidate(ip)
+        k.memory.release(getattr(ip, "nx_ip_arp_cache_region", None))
+        ip.nx_ip_arp_cache_region = None
+    for queue in (ip.nx_ip_deferred_received_packets, ip.nx_ip_arp_deferred_queue, ip.nx_ip_icmp_queue,
+                  ip.nx_ip_tcp_queue):
+        while queue:
+            _nx_packet_release(queue.pop(0))
+    _created_ips(k).remove(ip)
+    ip.nx_ip_id = 0
+    _tx_mutex_put(ip.nx_ip_protection)
+    _tx_thread_terminate(ip.nx_ip_thread)
+    _tx_thread_delete(ip.nx_ip_thread)
+    _tx_timer_delete(ip.nx_ip_periodic_timer)
+    _tx_mutex_delete(ip.nx_ip_protection)
+    _tx_event_flags_delete(ip.nx_ip_events)
+    return NX_SUCCESS
+
+
+def _nxe_ip_delete(ip: NX_IP) -> int:
+    if not _valid_ip(ip):
+        return NX_PTR_ERROR
+    if nx_threads_only_caller_error(kernel()):
+        return NX_CALLER_ERROR
+    return _nx_ip_delete(ip)
+
+
+nx_ip_delete = nx_service(_nxe_ip_delete, _nx_ip_delete)
+
+_ = (TX_SUCCESS,)
+
+__all__ = [name for name in dir() if name.startswith(("NX_IP", "nx_ip_", "_nx_ip_", "NX_INTERFACE"))] + [
+    "IP_ADDRESS", "NX_IP", "NX_INTERFACE", "NX_FRAGMENT_OKAY", "NX_DONT_FRAGMENT", "NX_MORE_FRAGMENTS",
+    "NX_LOOPBACK_INTERFACE", "NX_MAX_PHYSICAL_INTERFACES", "ip_event_set", "ip_thread_is_current",
+    "ip_driver_request",
+]

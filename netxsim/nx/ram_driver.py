@@ -1,0 +1,242 @@
+"""``_nx_ram_network_driver``: NetX's RAM network driver (``nx_ram_network_driver.c``).
+
+Every IP instance that uses this driver in one kernel is joined to one simulated
+Ethernet segment (:func:`netxsim.nx.segment.segment_for` with the driver as key), so
+a test can reach the wire for capture and fault injection::
+
+    wire = segment_for(kernel(), _nx_ram_network_driver)
+
+As in C: up to 4 instances, filled in the order the IP threads first run; instance
+*i* gets MAC 00:11:22:33:44:56 + i; MTU 1500; the driver transmits even with its
+link down. Output runs synchronously in the sender's thread: its preemption
+threshold is set to 0, the frame is copied into each receiving IP's default pool
+(the sender's headroom included, as ``nx_packet_copy`` copies it) and queued for
+that IP's thread, the original is transmit-released, and the threshold restored —
+at which point a more urgent receiving IP thread preempts the sender.
+
+C quirk kept: when a copy fails (the receiver's pool is empty) the C returns without
+restoring the sender's threshold, leaving it non-preemptible, and skips the
+remaining receivers. Set ``RESTORE_THRESHOLD_ON_COPY_FAILURE = True`` for the fix.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from netxsim.tx.kernel import kernel
+from netxsim.tx.thread import _tx_thread_preemption_change
+
+from .constants import NX_INVALID_INTERFACE, NX_NO_WAIT, NX_SUCCESS, NX_UNHANDLED_COMMAND
+from .driver import (
+    NX_IP_DRIVER, NX_LINK_ARP_RESPONSE_SEND, NX_LINK_ARP_SEND, NX_LINK_DEFERRED_PROCESSING,
+    NX_LINK_DISABLE, NX_LINK_ENABLE, NX_LINK_GET_ALLOC_ERRORS, NX_LINK_GET_DUPLEX_TYPE,
+    NX_LINK_GET_ERROR_COUNT, NX_LINK_GET_RX_COUNT, NX_LINK_GET_SPEED, NX_LINK_GET_STATUS,
+    NX_LINK_GET_TX_COUNT, NX_LINK_INITIALIZE, NX_LINK_INTERFACE_ATTACH, NX_LINK_INTERFACE_DETACH,
+    NX_LINK_MULTICAST_JOIN, NX_LINK_MULTICAST_LEAVE, NX_LINK_PACKET_BROADCAST, NX_LINK_PACKET_SEND,
+    NX_LINK_RARP_SEND, NX_LINK_UNINITIALIZE,
+)
+from .packet import NX_PACKET, _nx_packet_allocate, _nx_packet_data_append, _nx_packet_release, \
+    _nx_packet_transmit_release
+from .segment import Port, segment_for
+from .wire import mac_from_msw_lsw
+
+NX_MAX_RAM_INTERFACES = 4
+NX_LINK_MTU = 1514
+NX_ETHERNET_SIZE = 14
+NX_ETHERNET_IP = 0x0800
+NX_ETHERNET_ARP = 0x0806
+NX_ETHERNET_RARP = 0x8035
+NX_ETHERNET_IPV6 = 0x86DD
+_MAC_MSW = 0x0011
+_MAC_LSW = 0x22334456
+
+RESTORE_THRESHOLD_ON_COPY_FAILURE = False
+
+_SEND_COMMANDS = {
+    NX_LINK_PACKET_SEND: None, NX_LINK_PACKET_BROADCAST: None, NX_LINK_ARP_SEND: NX_ETHERNET_ARP,
+    NX_LINK_ARP_RESPONSE_SEND: NX_ETHERNET_ARP, NX_LINK_RARP_SEND: NX_ETHERNET_RARP,
+}
+_ZERO_RESULT_COMMANDS = (NX_LINK_GET_SPEED, NX_LINK_GET_DUPLEX_TYPE, NX_LINK_GET_ERROR_COUNT,
+                         NX_LINK_GET_RX_COUNT, NX_LINK_GET_TX_COUNT, NX_LINK_GET_ALLOC_ERRORS)
+
+
+class WireFrame(bytes):
+    """Frame bytes that remember the sender's first-buffer headroom (below the Ethernet
+    header), which the receiving copy reproduces as ``nx_packet_copy`` does."""
+
+    headroom: int = 0
+
+
+class _Instance:
+    """One row of the driver's instance table."""
+
+    def __init__(self, slot: int, ip: Any, interface: Any) -> None:
+        self.slot = slot
+        self.ip = ip
+        self.interface = interface
+        self.msw = _MAC_MSW
+        self.lsw = _MAC_LSW + slot
+        self.port: Port | None = None
+        self.copy_failed = False
+        self.multicast: list[tuple[int, int]] = []
+
+
+def _table(k: Any) -> list[_Instance | None]:
+    table = getattr(k, "nx_ram_driver_table", None)
+    if table is None:
+        table = [None] * NX_MAX_RAM_INTERFACES
+        k.nx_ram_driver_table = table
+    return table
+
+
+def _nx_ram_network_driver(driver_req: NX_IP_DRIVER) -> None:
+    """``_nx_ram_network_driver``: serve one driver request (see the module docstring).
+
+    Statuses in ``nx_ip_driver_status``: NX_SUCCESS, NX_INVALID_INTERFACE (no free
+    instance on ATTACH, or an interface that never attached), NX_UNHANDLED_COMMAND.
+    """
+    k = kernel()
+    table = _table(k)
+    command = driver_req.nx_ip_driver_command
+    interface = driver_req.nx_ip_driver_interface
+    driver_req.nx_ip_driver_status = NX_SUCCESS
+    if command == NX_LINK_INTERFACE_ATTACH:
+        for slot, entry in enumerate(table):
+            if entry is None:
+                instance = table[slot] = _Instance(slot, driver_req.nx_ip_driver_ptr, interface)
+                mac = mac_from_msw_lsw(instance.msw, instance.lsw)
+                wire = segment_for(k, _nx_ram_network_driver)
+                instance.port = wire.attach(lambda frame, i=instance: _receive(i, frame), mac,
+                                            name=f"{driver_req.nx_ip_driver_ptr.nx_ip_name}", owner=instance.ip)
+                return
+        driver_req.nx_ip_driver_status = NX_INVALID_INTERFACE
+        return
+    instance = next((entry for entry in table if entry is not None and entry.interface is interface), None)
+    if instance is None:
+        driver_req.nx_ip_driver_status = NX_INVALID_INTERFACE
+        return
+    if command == NX_LINK_INITIALIZE:
+        interface.nx_interface_ip_mtu_size = NX_LINK_MTU - NX_ETHERNET_SIZE
+        interface.nx_interface_physical_address_msw = instance.msw
+        interface.nx_interface_physical_address_lsw = instance.lsw
+        interface.nx_interface_address_mapping_needed = 1
+    elif command == NX_LINK_ENABLE:
+        interface.nx_interface_link_up = 1
+    elif command == NX_LINK_DISABLE:
+        interface.nx_interface_link_up = 0
+    elif command in _SEND_COMMANDS:
+        _send(instance, driver_req, _SEND_COMMANDS[command])
+    elif command == NX_LINK_GET_STATUS:
+        if driver_req.nx_ip_driver_return_ptr is not None:
+            driver_req.nx_ip_driver_return_ptr[0] = driver_req.nx_ip_driver_ptr.nx_ip_interface[0].nx_interface_link_up
+    elif command in _ZERO_RESULT_COMMANDS:
+        if driver_req.nx_ip_driver_return_ptr is not None:
+            driver_req.nx_ip_driver_return_ptr[0] = 0
+    elif command == NX_LINK_DEFERRED_PROCESSING:
+        pass
+    elif command in (NX_LINK_MULTICAST_JOIN, NX_LINK_MULTICAST_LEAVE):
+        mac = mac_from_msw_lsw(driver_req.nx_ip_driver_physical_address_msw,
+                               driver_req.nx_ip_driver_physical_address_lsw)
+        assert instance.port is not None
+        if command == NX_LINK_MULTICAST_JOIN:
+            instance.port.multicast.add(mac)
+        else:
+            instance.port.multicast.discard(mac)
+    elif command in (NX_LINK_UNINITIALIZE, NX_LINK_INTERFACE_DETACH):
+        if instance.port is not None:
+            instance.port.detach()
+        table[instance.slot] = None
+    else:
+        driver_req.nx_ip_driver_status = NX_UNHANDLED_COMMAND
+
+
+def _send(instance: _Instance, driver_req: NX_IP_DRIVER, ethertype: int | None) -> None:
+    """Prepend the Ethernet header and put the frame on the wire."""
+    packet: NX_PACKET = driver_req.nx_ip_driver_packet
+    if ethertype is None:
+        ethertype = NX_ETHERNET_IP if packet.nx_packet_ip_version == 4 else NX_ETHERNET_IPV6
+    destination = mac_from_msw_lsw(driver_req.nx_ip_driver_physical_address_msw,
+                                   driver_req.nx_ip_driver_physical_address_lsw)
+    interface = driver_req.nx_ip_driver_interface
+    source = mac_from_msw_lsw(interface.nx_interface_physical_address_msw,
+                              interface.nx_interface_physical_address_lsw)
+    packet._prepend -= NX_ETHERNET_SIZE
+    packet.nx_packet_length += NX_ETHERNET_SIZE
+    packet._mem.write(packet._prepend, destination + source + ethertype.to_bytes(2, "big"))
+    _output(instance, packet)
+
+
+def _output(instance: _Instance, packet: NX_PACKET) -> None:
+    """``_nx_ram_network_driver_output``: deliver in the sender's context, non-preemptible."""
+    k = instance.ip.kernel
+    thread = k.current_ptr if k.system_state == 0 else None
+    old_threshold = None
+    if thread is not None:
+        _, old_threshold = _tx_thread_preemption_change(thread, 0)
+    frame = WireFrame(packet.chain_bytes())
+    frame.headroom = packet._prepend - packet._start
+    instance.copy_failed = False
+    assert instance.port is not None
+    previous, k.nx_ram_sender = getattr(k, "nx_ram_sender", None), instance
+    try:
+        instance.port.transmit(frame)
+    finally:
+        k.nx_ram_sender = previous
+    packet._prepend += NX_ETHERNET_SIZE
+    packet.nx_packet_length -= NX_ETHERNET_SIZE
+    _nx_packet_transmit_release(packet)
+    if thread is not None and old_threshold is not None and \
+            (not instance.copy_failed or RESTORE_THRESHOLD_ON_COPY_FAILURE):
+        _tx_thread_preemption_change(thread, old_threshold)
+
+
+def _receive(instance: _Instance, frame: bytes) -> bool:
+    """Copy a frame into this instance's IP default pool and queue it for the IP thread.
+
+    Returns False when the pool has no room: the sender's delivery loop stops there.
+    """
+    ip = instance.ip
+    pool = ip.nx_ip_default_packet_pool
+    headroom = getattr(frame, "headroom", 0)
+    status, packet = _nx_packet_allocate(pool, 0, NX_NO_WAIT)
+    if status != NX_SUCCESS or packet is None:
+        return _copy_failed(instance)
+    data = bytes(headroom) + bytes(frame)
+    if _nx_packet_data_append(packet, data, len(data), pool, NX_NO_WAIT) != NX_SUCCESS:
+        _nx_packet_release(packet)
+        return _copy_failed(instance)
+    packet._prepend += headroom + NX_ETHERNET_SIZE
+    packet.nx_packet_length -= headroom + NX_ETHERNET_SIZE
+    packet.nx_packet_interface_ptr = instance.interface
+    ethertype = int.from_bytes(frame[12:14], "big")
+    if ethertype in (NX_ETHERNET_IP, NX_ETHERNET_IPV6):
+        from .ip import _nx_ip_packet_deferred_receive
+        packet.nx_packet_ip_version = 4 if ethertype == NX_ETHERNET_IP else 6
+        if ethertype == NX_ETHERNET_IP:
+            _nx_ip_packet_deferred_receive(ip, packet)
+        else:
+            _nx_packet_release(packet)  # IPv6 is not modelled
+    elif ethertype == NX_ETHERNET_ARP and _arp_receive() is not None:
+        _arp_receive()(ip, packet)  # type: ignore[misc]
+    else:
+        _nx_packet_release(packet)
+    return True
+
+
+def _copy_failed(instance: _Instance) -> bool:
+    # The failure is charged to the sender, whose threshold is then not restored.
+    sender = getattr(instance.ip.kernel, "nx_ram_sender", None)
+    if sender is not None:
+        sender.copy_failed = True
+    return False
+
+
+def _arp_receive() -> Any:
+    try:
+        from .arp import _nx_arp_packet_deferred_receive
+    except ImportError:
+        return None
+    return _nx_arp_packet_deferred_receive
+
+
+__all__ = ["_nx_ram_network_driver", "NX_MAX_RAM_INTERFACES", "RESTORE_THRESHOLD_ON_COPY_FAILURE",
+           "WireFrame"]
