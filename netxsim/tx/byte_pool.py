@@ -298,13 +298,7 @@ def _tx_byte_pool_delete(pool: TX_BYTE_POOL) -> int:
     k.unregister("byte_pool", pool)
     k.memory.release(pool.region)
     pool.region = None
-    waiters = list(pool.suspension_list)
-    pool.suspension_list.clear()
-    k.preempt_disable += 1
-    for thread in waiters:
-        k.wake(thread, TX_DELETED)
-    k.preempt_disable -= 1
-    k.preempt_check()
+    k.wake_all(pool.suspension_list, TX_DELETED)
     return TX_SUCCESS
 
 

@@ -126,13 +126,7 @@ def _tx_event_flags_delete(group: TX_EVENT_FLAGS_GROUP) -> int:
     k = kernel()
     group.tx_event_flags_group_id = 0
     k.unregister(_KIND, group)
-    waiters = list(group.tx_event_flags_group_suspension_list)
-    group.tx_event_flags_group_suspension_list.clear()
-    k.preempt_disable += 1
-    for thread in waiters:
-        k.wake(thread, TX_DELETED)
-    k.preempt_disable -= 1
-    k.preempt_check()
+    k.wake_all(group.tx_event_flags_group_suspension_list, TX_DELETED)
     return TX_SUCCESS
 
 

@@ -315,6 +315,17 @@ class Kernel:
         thread.tx_thread_suspend_status = status
         self.system_resume(thread)
 
+    def wake_all(self, wait_list: list, status: int) -> None:
+        """Empty ``wait_list``, resuming every waiter with ``status`` (object delete,
+        queue flush); preemption waits until all are ready, then the most urgent runs."""
+        waiters = list(wait_list)
+        wait_list.clear()
+        self.preempt_disable += 1
+        for thread in waiters:
+            self.wake(thread, status)
+        self.preempt_disable -= 1
+        self.preempt_check()
+
     def end_wait(self, thread: TX_THREAD, status: int, resume: bool = True) -> None:
         """Take a waiter off its list (timeout, abort, delete, terminate) and resume it."""
         wait_list, cleanup = thread.wait_list, thread.suspend_cleanup

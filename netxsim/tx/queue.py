@@ -205,13 +205,7 @@ def _tx_queue_delete(queue: TX_QUEUE) -> int:
     k.unregister(_KIND, queue)
     k.memory.release(queue.region)
     queue.region = None
-    waiters = list(queue.tx_queue_suspension_list)
-    queue.tx_queue_suspension_list.clear()
-    k.preempt_disable += 1
-    for thread in waiters:
-        k.wake(thread, TX_DELETED)
-    k.preempt_disable -= 1
-    k.preempt_check()
+    k.wake_all(queue.tx_queue_suspension_list, TX_DELETED)
     return TX_SUCCESS
 
 
@@ -390,14 +384,8 @@ def _tx_queue_flush(queue: TX_QUEUE) -> int:
     queue.tx_queue_available_storage = queue.tx_queue_capacity
     queue.tx_queue_read = queue.tx_queue_start
     queue.tx_queue_write = queue.tx_queue_start
-    waiters = list(queue.tx_queue_suspension_list)
-    if waiters:
-        queue.tx_queue_suspension_list.clear()
-        k.preempt_disable += 1
-        for thread in waiters:
-            k.wake(thread, TX_SUCCESS)
-        k.preempt_disable -= 1
-        k.preempt_check()
+    if queue.tx_queue_suspension_list:
+        k.wake_all(queue.tx_queue_suspension_list, TX_SUCCESS)
     return TX_SUCCESS
 
 

@@ -114,13 +114,7 @@ def _tx_semaphore_delete(semaphore: TX_SEMAPHORE) -> int:
     k = kernel()
     semaphore.tx_semaphore_id = 0
     k.unregister("semaphore", semaphore)
-    waiters = list(semaphore.suspension_list)
-    semaphore.suspension_list.clear()
-    k.preempt_disable += 1
-    for thread in waiters:
-        k.wake(thread, TX_DELETED)
-    k.preempt_disable -= 1
-    k.preempt_check()
+    k.wake_all(semaphore.suspension_list, TX_DELETED)
     return TX_SUCCESS
 
 
