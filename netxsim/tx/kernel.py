@@ -192,7 +192,8 @@ class Kernel:
         """
         if thread is self.current_ptr:
             timeout = thread.wait_option
-            if timeout != TX_NO_WAIT and timeout != TX_WAIT_FOREVER:
+            # Only a sleep or an object wait arms the timeout (not completion or terminate).
+            if thread.tx_thread_state >= TX_SLEEP and timeout != TX_NO_WAIT and timeout != TX_WAIT_FOREVER:
                 self.timer_activate(thread.timer, timeout)
             thread.slice_remaining = thread.tx_thread_new_time_slice
         self.log(thread.tx_thread_name, f"suspend {THREAD_STATE_NAMES.get(thread.tx_thread_state)}")
@@ -233,13 +234,18 @@ class Kernel:
                 and self.current_ptr is not self.execute_ptr and self.current_ptr is not None:
             self.main_greenlet.switch()  # type: ignore[union-attr]
 
-    def rotate(self, thread: TX_THREAD) -> None:
-        """Move a ready thread to the tail of its priority list (slice expiry, relinquish)."""
+    def rotate(self, thread: TX_THREAD) -> bool:
+        """Make the thread after ``thread`` the head of its priority list (slice expiry,
+        relinquish), as ThreadX moves the list head to ``tx_thread_ready_next``; the thread
+        need not be the head (it keeps running after lowering its own priority). Returns
+        whether another thread of that priority was ready."""
         ready = self.ready[thread.tx_thread_priority]
-        if len(ready) > 1 and ready[0] is thread:
-            ready.append(ready.pop(0))
-            if self.execute_ptr is thread:
-                self.execute_ptr = ready[0]
+        if len(ready) < 2:
+            return False
+        index = ready.index(thread) + 1
+        ready[:] = ready[index:] + ready[:index]
+        self.execute_ptr = ready[0]
+        return True
 
     def change_priority(self, thread: TX_THREAD, priority: int, threshold: int) -> None:
         """Give ``thread`` a new effective priority and threshold (priority change, inheritance).
@@ -254,6 +260,8 @@ class Kernel:
             return
         was_executing = thread is self.execute_ptr
         original = thread.tx_thread_priority
+        if thread is self.current_ptr:
+            thread.slice_remaining = thread.tx_thread_new_time_slice  # system suspend reloads it
         self.preempt_disable += 1
         thread.tx_thread_state = TX_PRIORITY_CHANGE
         self._remove_ready(thread)
@@ -427,6 +435,7 @@ class Kernel:
                 thread = self.execute_ptr
                 if thread is not None:
                     if thread.work_remaining:
+                        self._count_run(thread)
                         if not self._run_work(thread, until):
                             return self._result("until")
                     else:
@@ -448,8 +457,7 @@ class Kernel:
             self.running = False
             self.current_ptr = None
 
-    def _dispatch(self, thread: TX_THREAD) -> None:
-        self.current_ptr = thread
+    def _count_run(self, thread: TX_THREAD) -> None:
         if thread is not self.last_run:
             # A real context switch (ThreadX counts runs in its scheduler); an ISR
             # returning to the thread it interrupted is not one.
@@ -457,6 +465,10 @@ class Kernel:
             self.last_run = thread
             if self.trace is not None:
                 self.log(thread.tx_thread_name, "run")
+
+    def _dispatch(self, thread: TX_THREAD) -> None:
+        self.current_ptr = thread
+        self._count_run(thread)
         if thread.slice_remaining == 0:
             thread.slice_remaining = thread.tx_thread_new_time_slice
         try:
@@ -505,8 +517,9 @@ class Kernel:
         """``_tx_thread_time_slice``: reload the slice; yield to an equal-priority peer."""
         thread.slice_remaining = thread.tx_thread_new_time_slice
         if thread.tx_thread_state == TX_READY \
-                and thread.tx_thread_preempt_threshold == thread.tx_thread_priority:
-            self.rotate(thread)
+                and thread.tx_thread_preempt_threshold == thread.tx_thread_priority \
+                and self.rotate(thread) and self.highest_priority < thread.tx_thread_priority:
+            self.execute_ptr = self.ready[self.highest_priority][0]
 
     def _alive(self, thread: TX_THREAD) -> bool:
         return thread.tx_thread_state not in (TX_COMPLETED, TX_TERMINATED) and thread.created

@@ -86,15 +86,14 @@ def _new_greenlet(k: Kernel, thread: TX_THREAD) -> greenlet.greenlet:
             notify(thread, TX_THREAD_ENTRY)
         thread.tx_thread_entry(thread.tx_thread_entry_parameter)  # type: ignore[misc]
         # ``_tx_thread_shell_entry``: the entry returned, so the thread completes.
+        k.preempt_disable += 1
+        # Mutexes are released while the thread is still ready: dropping an inherited
+        # priority moves it between ready lists. Then the exit notify sees it completed.
+        _release_mutexes(thread)
+        thread.tx_thread_state = TX_COMPLETED
         notify = thread.tx_thread_entry_exit_notify
         if notify is not None:
             notify(thread, TX_THREAD_EXIT)
-        k.preempt_disable += 1
-        # Mutexes are released while the thread is still ready, as
-        # _tx_thread_shell_entry does: dropping an inherited priority moves it
-        # between ready lists.
-        _release_mutexes(thread)
-        thread.tx_thread_state = TX_COMPLETED
         k.system_suspend(thread, switch=False)
         k.preempt_disable -= 1
         # Returning ends the greenlet and hands control back to the kernel loop.
@@ -164,6 +163,7 @@ def _tx_thread_create(thread: TX_THREAD, name: str, entry_function: Callable[[in
     TX_MINIMUM_STACK), TX_PRIORITY_ERROR, TX_THRESH_ERROR, TX_START_ERROR, TX_CALLER_ERROR.
     """
     k = kernel()
+    thread.__init__()  # ThreadX zeroes the control block
     _setup(k, thread, name, entry_function, entry_input, priority, preempt_threshold, time_slice)
     thread.tx_thread_stack_start = stack_start
     thread.tx_thread_stack_size = stack_size
@@ -251,19 +251,21 @@ def tx_thread_identify() -> TX_THREAD | None:
 
 def _tx_thread_info_get(thread: TX_THREAD) -> tuple:
     """``tx_thread_info_get``: returns (status, name, state, run_count, priority,
-    preemption_threshold, time_slice, next_thread, next_suspended_thread).
+    preemption_threshold, time_slice, next_thread, next_suspended_thread); priority and
+    threshold are the user's (not inherited) values, time_slice the ticks left.
 
     Statuses: TX_SUCCESS, TX_THREAD_ERROR.
     """
     k = thread.kernel
     assert k is not None
     suspended_next = None
-    if thread.wait_list is not None and len(thread.wait_list) > 1:
-        wait_list = thread.wait_list
+    wait_list = thread.wait_list
+    if wait_list:
+        # ThreadX's suspension lists are circular: a lone waiter's next is itself.
         suspended_next = wait_list[(wait_list.index(thread) + 1) % len(wait_list)]
     return (TX_SUCCESS, thread.tx_thread_name, thread.tx_thread_state, thread.tx_thread_run_count,
-            thread.tx_thread_priority, thread.tx_thread_preempt_threshold,
-            thread.tx_thread_new_time_slice, k.next_created("thread", thread), suspended_next)
+            thread.tx_thread_user_priority, thread.tx_thread_user_preempt_threshold,
+            thread.slice_remaining, k.next_created("thread", thread), suspended_next)
 
 
 def _txe_thread_info_get(thread: TX_THREAD) -> tuple:
@@ -378,10 +380,7 @@ def _tx_thread_relinquish() -> None:
         return
     thread.slice_remaining = thread.tx_thread_new_time_slice
     priority = thread.tx_thread_priority
-    ready = k.ready[priority]
-    if len(ready) > 1 and ready[0] is thread:
-        ready.append(ready.pop(0))
-        k.execute_ptr = ready[0]
+    k.rotate(thread)
     if k.highest_priority < priority:
         k.execute_ptr = k.ready[k.highest_priority][0]
     if k.execute_ptr is not thread:

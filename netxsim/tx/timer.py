@@ -73,6 +73,8 @@ def _remaining(timer: TX_TIMER) -> int:
     internal = timer.tx_timer_internal
     if internal.active:
         return max(internal.deadline - timer.kernel.now, 0)
+    if internal.pending_reactivate:
+        return 0  # inside its own callback: expired, not yet re-armed
     return internal.remaining
 
 
@@ -158,7 +160,9 @@ def _tx_timer_deactivate(timer: TX_TIMER) -> int:
     """
     internal = timer.tx_timer_internal
     if internal.active:
-        internal.remaining = timer.kernel.timer_deactivate(internal)
+        left = timer.kernel.timer_deactivate(internal)
+        # Due later in this very tick: ThreadX treats it as expired and keeps the period.
+        internal.remaining = left if left > 0 else internal.reschedule
     elif internal.pending_reactivate:
         # Deactivated from its own callback: the next activate starts a full period.
         internal.pending_reactivate = False

@@ -27,7 +27,8 @@ def info(mutex: TX_MUTEX) -> tuple:
 
 
 def priority(thread: TX_THREAD) -> int:
-    return tx_thread_info_get(thread)[4]
+    """The effective (possibly inherited) priority; tx_thread_info_get reports the user's."""
+    return thread.tx_thread_priority
 
 
 # ------------------------------------------------------------------- create / info
@@ -455,7 +456,8 @@ def test_inheritance_raises_a_waiting_owner_without_readying_it() -> None:
     def high() -> None:
         tx_thread_sleep(2)
         p.note("high", tx_mutex_get(m, TX_WAIT_FOREVER))
-        p.note("high", tx_thread_info_get(p.threads["owner"])[2:5:2])
+        owner = p.threads["owner"]
+        p.note("high", (tx_thread_info_get(owner)[2], owner.tx_thread_priority))
     p.run(lambda: (tx_mutex_create(m, "m", TX_INHERIT), tx_mutex_create(s, "s", TX_NO_INHERIT),
                    p.thread("holder", 2, holder), p.thread("owner", 20, owner),
                    p.thread("high", 3, high)))
