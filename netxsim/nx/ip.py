@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from netxsim.tx.constants import (
-    TX_AUTO_START, TX_NO_ACTIVATE, TX_NO_INHERIT, TX_OR, TX_OR_CLEAR, TX_SUCCESS, TX_WAIT_FOREVER,
+    TX_AUTO_START, TX_NO_ACTIVATE, TX_NO_INHERIT, TX_OR, TX_OR_CLEAR, TX_WAIT_FOREVER,
 )
 from netxsim.tx.event_flags import (TX_EVENT_FLAGS_GROUP, _tx_event_flags_create, _tx_event_flags_get,
                                     _tx_event_flags_set)
@@ -837,7 +837,6 @@ def _nxe_ip_delete(ip: NX_IP) -> int:
 
 nx_ip_delete = nx_service(_nxe_ip_delete, _nx_ip_delete)
 
-_ = (TX_SUCCESS,)
 
 __all__ = [name for name in dir() if name.startswith(("NX_IP", "nx_ip_", "_nx_ip_", "NX_INTERFACE"))] + [
     "IP_ADDRESS", "NX_IP", "NX_INTERFACE", "NX_FRAGMENT_OKAY", "NX_DONT_FRAGMENT", "NX_MORE_FRAGMENTS",

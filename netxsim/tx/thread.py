@@ -16,7 +16,7 @@ from .constants import (
     TX_MINIMUM_STACK, TX_NOT_DONE, TX_PRIORITY_ERROR, TX_PTR_ERROR, TX_READY, TX_RESUME_ERROR,
     TX_SIZE_ERROR, TX_SLEEP, TX_START_ERROR, TX_SUCCESS, TX_SUSPEND_ERROR, TX_SUSPEND_LIFTED,
     TX_SUSPENDED, TX_TERMINATED, TX_THREAD_ENTRY, TX_THREAD_ERROR, TX_THREAD_EXIT,
-    TX_THRESH_ERROR, TX_WAIT_ABORT_ERROR, TX_WAIT_ABORTED, TX_WAIT_FOREVER, TX_NO_WAIT,
+    TX_THRESH_ERROR, TX_WAIT_ABORT_ERROR, TX_WAIT_ABORTED, TX_NO_WAIT,
 )
 from .kernel import Kernel, kernel
 from .memory import Pointer
@@ -634,4 +634,3 @@ __all__ = [
     "tx_thread_terminate", "tx_thread_time_slice_change", "tx_thread_wait_abort",
     "tx_thread_entry_exit_notify", "cpu_work",
 ]
-_ = (TX_WAIT_FOREVER, TX_SIZE_ERROR, TX_PRIORITY_ERROR)
