@@ -91,13 +91,16 @@ def ones_complement_sum(data: BytesLike, initial: int = 0) -> int:
     chain: ``ones_complement_sum(b, ones_complement_sum(a))`` covers a + b when
     ``a`` has even length (the pseudo-header case).
     """
-    count = len(data) // 2
-    total: int = initial + sum(struct.unpack_from(f"!{count}H", data))
+    # Read the data as one big-endian integer: 2**16 = 1 (mod 0xFFFF), so the sum of
+    # its 16-bit words is that integer mod 0xFFFF. End-around-carry folding of a
+    # non-zero sum never gives 0, hence the (x - 1) % 0xFFFF + 1 form.
+    total = int.from_bytes(data, "big")
     if len(data) & 1:
-        total += data[-1] << 8
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return total
+        total <<= 8
+    total += initial
+    if total == 0:
+        return 0
+    return (total - 1) % 0xFFFF + 1
 
 
 def internet_checksum(data: BytesLike, initial: int = 0) -> int:
