@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from netxsim.tx.constants import (
-    TX_AUTO_START, TX_NO_ACTIVATE, TX_NO_INHERIT, TX_OR, TX_OR_CLEAR, TX_WAIT_FOREVER,
+    TX_AUTO_START, TX_NO_ACTIVATE, TX_NO_INHERIT, TX_OR, TX_OR_CLEAR, TX_SUCCESS, TX_WAIT_FOREVER,
 )
 from netxsim.tx.event_flags import (TX_EVENT_FLAGS_GROUP, _tx_event_flags_create, _tx_event_flags_get,
                                     _tx_event_flags_set)
@@ -40,11 +40,11 @@ from netxsim.tx.timer import TX_TIMER, _tx_timer_activate, _tx_timer_create
 
 from .config import nx_init_and_threads_caller_error, nx_service, nx_threads_only_caller_error
 from .constants import (
-    NX_CALLER_ERROR, NX_INVALID_INTERFACE, NX_IP_ADDRESS_ERROR, NX_NOT_SUCCESSFUL, NX_NO_WAIT,
+    NX_CALLER_ERROR, NX_INVALID_INTERFACE, NX_IP_ADDRESS_ERROR, NX_NOT_SUCCESSFUL, NX_NO_WAIT, NX_UNHANDLED_COMMAND,
     NX_OPTION_ERROR, NX_PTR_ERROR, NX_SIZE_ERROR, NX_SUCCESS, NX_WAIT_FOREVER,
 )
 from .driver import (
-    NX_IP_DRIVER, NX_LINK_ENABLE, NX_LINK_GET_STATUS, NX_LINK_INITIALIZE, NX_LINK_INTERFACE_ATTACH,
+    NX_IP_DRIVER, NX_LINK_DISABLE, NX_LINK_ENABLE, NX_LINK_GET_STATUS, NX_LINK_INITIALIZE, NX_LINK_INTERFACE_ATTACH,
     NX_LINK_PACKET_BROADCAST, NX_LINK_PACKET_SEND, NX_LINK_UNINITIALIZE,
 )
 from .packet import NX_PACKET, NX_PACKET_POOL, _nx_packet_copy, _nx_packet_release, \
@@ -86,6 +86,7 @@ NX_IP_TCP_ENABLED = 0x0020
 NX_IP_IGMP_ENABLED = 0x0040
 NX_IP_RARP_COMPLETE = 0x0080
 NX_IP_INTERFACE_LINK_ENABLED = 0x0100
+_ALL_STATUS_BITS = 0x01FF
 
 # Header encodings as NetX passes them to _nx_ip_packet_send (already shifted).
 NX_IP_VERSION = 0x45000000
@@ -202,6 +203,8 @@ class NX_IP:
         self.nx_ip_receive_packets_dropped = 0
         self.nx_ip_receive_checksum_errors = 0
         self.nx_ip_send_packets_dropped = 0
+        self.nx_ip_total_packet_send_requests = 0
+        self.nx_ip_invalid_transmit_packets = 0
         self.nx_ip_total_fragment_requests = 0
         self.nx_ip_fragment_failures = 0
         self.nx_ip_total_fragments_received = 0
@@ -316,9 +319,12 @@ def _nx_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
     # NetX lifts the creator to the IP priority so the new thread cannot run before
     # the instance is complete.
     current = tx_thread_identify()
-    old_threshold = None
+    old_threshold = 0
     if current is not None:
-        _, old_threshold = _tx_thread_preemption_change(current, priority)
+        # A creator more urgent than the IP thread cannot take this threshold; the C
+        # then "restores" its zero-initialised old value, leaving threshold 0.
+        status, old = _tx_thread_preemption_change(current, priority)
+        old_threshold = old if status == TX_SUCCESS else 0
     _tx_thread_create(ip.nx_ip_thread, ip.nx_ip_name, lambda _: _ip_thread_entry(ip), 0,
                       memory_ptr, memory_size, priority, priority, 1, TX_AUTO_START)
     k.application_threads.remove(ip.nx_ip_thread)  # NetX's own thread keeps no run alive
@@ -328,7 +334,7 @@ def _nx_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
     _tx_timer_activate(ip.nx_ip_periodic_timer)
     ip.nx_ip_id = NX_IP_ID
     _created_ips(k).append(ip)
-    if current is not None and old_threshold is not None:
+    if current is not None:
         _tx_thread_preemption_change(current, old_threshold)
     return NX_SUCCESS
 
@@ -406,19 +412,25 @@ def _ip_events_process(ip: NX_IP, events: int) -> None:
 
 # --------------------------------------------------------------------- transmit path
 def _nx_ip_route_find(ip: NX_IP, destination: int) -> tuple[int, NX_INTERFACE | None, int]:
-    """``_nx_ip_route_find``: (status, interface, next hop) for ``destination``: the
-    interface on the destination's network, else the gateway."""
+    """``_nx_ip_route_find``: (status, interface, next hop) for ``destination`` over
+    interfaces whose link is up: broadcast and multicast, our own address, a directly
+    attached network (loopback included), else the gateway."""
+    physical = [i for i in ip.nx_ip_interface[:NX_MAX_PHYSICAL_INTERFACES]
+                if i.nx_interface_valid and i.nx_interface_link_up]
     if destination == NX_IP_LIMITED_BROADCAST or (destination & NX_IP_CLASS_D_MASK) == NX_IP_CLASS_D_TYPE:
-        return NX_SUCCESS, ip.nx_ip_interface[0], destination
-    if NX_IP_LOOPBACK_FIRST <= destination <= NX_IP_LOOPBACK_LAST:
-        return NX_SUCCESS, ip.nx_ip_interface[NX_LOOPBACK_INTERFACE], destination
-    for interface in ip.nx_ip_interface[:NX_MAX_PHYSICAL_INTERFACES]:
-        if interface.nx_interface_valid and interface.nx_interface_ip_address and \
+        if physical:
+            return NX_SUCCESS, physical[0], destination
+        return NX_IP_ADDRESS_ERROR, None, 0
+    for interface in physical:
+        if interface.nx_interface_ip_address == destination:
+            return NX_SUCCESS, interface, destination
+    for interface in ip.nx_ip_interface:
+        if interface.nx_interface_valid and interface.nx_interface_link_up and \
                 (destination & interface.nx_interface_ip_network_mask) == interface.nx_interface_ip_network:
             return NX_SUCCESS, interface, destination
-    gateway = ip.nx_ip_gateway_address
-    if gateway and ip.nx_ip_gateway_interface is not None:
-        return NX_SUCCESS, ip.nx_ip_gateway_interface, gateway
+    gateway_interface = ip.nx_ip_gateway_interface
+    if ip.nx_ip_gateway_address and gateway_interface is not None and gateway_interface.nx_interface_link_up:
+        return NX_SUCCESS, gateway_interface, ip.nx_ip_gateway_address
     return NX_IP_ADDRESS_ERROR, None, 0
 
 
@@ -446,42 +458,46 @@ def _nx_ip_header_add(ip: NX_IP, packet: NX_PACKET, source: int, destination: in
 def _nx_ip_packet_send(ip: NX_IP, packet: NX_PACKET, destination_ip: int, type_of_service: int,
                        time_to_live: int, protocol: int, fragment: int, next_hop_address: int) -> None:
     """``_nx_ip_packet_send``: add the IPv4 header and hand the packet to the driver path,
-    in the caller's context. The packet is owned by the stack from here on."""
+    in the caller's context. The caller has routed it: ``packet.nx_packet_interface_ptr``
+    set (else dropped) and ``next_hop_address`` non-zero (else dropped after the header
+    is built, as the C does). The packet is owned by the stack from here on."""
+    ip.nx_ip_total_packet_send_requests += 1
     interface = packet.nx_packet_interface_ptr
     if interface is None:
-        status, interface, next_hop = _nx_ip_route_find(ip, destination_ip)
-        if status != NX_SUCCESS:
-            ip.nx_ip_send_packets_dropped += 1
-            _nx_packet_transmit_release(packet)
-            return
-        next_hop_address = next_hop_address or next_hop
-        packet.nx_packet_interface_ptr = interface
-    source = interface.nx_interface_ip_address
-    _nx_ip_header_add(ip, packet, source, destination_ip, type_of_service, time_to_live, protocol, fragment)
-    _nx_ip_driver_packet_send(ip, packet, destination_ip, fragment, next_hop_address or destination_ip)
+        ip.nx_ip_invalid_transmit_packets += 1
+        _nx_packet_transmit_release(packet)
+        return
+    _nx_ip_header_add(ip, packet, interface.nx_interface_ip_address, destination_ip, type_of_service,
+                      time_to_live, protocol, fragment)
+    if next_hop_address == 0:
+        ip.nx_ip_invalid_transmit_packets += 1
+        _nx_packet_transmit_release(packet)
+        return
+    _nx_ip_driver_packet_send(ip, packet, destination_ip, fragment, next_hop_address)
 
 
 def _nx_ip_driver_packet_send(ip: NX_IP, packet: NX_PACKET, destination: int, fragment: int,
                               next_hop: int) -> None:
     """``_nx_ip_driver_packet_send``: classify the destination and call the driver."""
     interface: NX_INTERFACE = packet.nx_packet_interface_ptr
+    if destination == interface.nx_interface_ip_address or interface is ip.nx_ip_interface[NX_LOOPBACK_INTERFACE]:
+        _loopback(ip, packet)  # no MTU applies to loopback
+        return
+    command, msw, lsw = NX_LINK_PACKET_SEND, 0, 0
+    mask = interface.nx_interface_ip_network_mask
+    host_bits = ~mask & 0xFFFFFFFF
+    broadcast = destination == NX_IP_LIMITED_BROADCAST or (
+        mask != 0xFFFFFFFF and (destination & mask) == interface.nx_interface_ip_network
+        and destination & host_bits == host_bits)
+    unicast = not broadcast and (destination & NX_IP_CLASS_D_MASK) != NX_IP_CLASS_D_TYPE
     if packet.nx_packet_length > interface.nx_interface_ip_mtu_size:
         # Fragmentation is not enabled (nx_ip_fragment_enable is not modelled): drop.
         ip.nx_ip_send_packets_dropped += 1
         _nx_packet_transmit_release(packet)
         return
-    command, msw, lsw = NX_LINK_PACKET_SEND, 0, 0
-    if destination == NX_IP_LIMITED_BROADCAST or (
-            interface.nx_interface_ip_network_mask != 0xFFFFFFFF
-            and (destination & interface.nx_interface_ip_network_mask) == interface.nx_interface_ip_network
-            and (destination & ~interface.nx_interface_ip_network_mask & 0xFFFFFFFF)
-            == (~interface.nx_interface_ip_network_mask & 0xFFFFFFFF)):
+    if broadcast:
         command, msw, lsw = NX_LINK_PACKET_BROADCAST, 0xFFFF, 0xFFFFFFFF
-    elif destination == interface.nx_interface_ip_address or interface is ip.nx_ip_interface[NX_LOOPBACK_INTERFACE]:
-        _count_sent(ip, packet)
-        _loopback(ip, packet)
-        return
-    elif (destination & NX_IP_CLASS_D_MASK) == NX_IP_CLASS_D_TYPE:
+    elif not unicast:
         msw, lsw = NX_IP_MULTICAST_UPPER, NX_IP_MULTICAST_LOWER | (destination & NX_IP_MULTICAST_MASK)
     elif interface.nx_interface_address_mapping_needed:
         resolve = ip.nx_ip_arp_resolve
@@ -506,12 +522,14 @@ def _count_sent(ip: NX_IP, packet: NX_PACKET) -> None:
 def _loopback(ip: NX_IP, packet: NX_PACKET) -> None:
     """A packet to our own address: copied into the default pool and received later."""
     status, copy = _nx_packet_copy(packet, ip.nx_ip_default_packet_pool, NX_NO_WAIT)
-    _nx_packet_transmit_release(packet)
     if status == NX_SUCCESS and copy is not None:
+        _count_sent(ip, packet)
         copy.nx_packet_interface_ptr = packet.nx_packet_interface_ptr
+        _nx_packet_transmit_release(packet)
         _nx_ip_packet_deferred_receive(ip, copy)
     else:
         ip.nx_ip_send_packets_dropped += 1
+        _nx_packet_transmit_release(packet)
 
 
 # ---------------------------------------------------------------------- receive path
@@ -541,6 +559,9 @@ def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
         return
     if total_length < packet.nx_packet_length:
         _trim(packet, total_length)  # link padding
+    if packet.nx_packet_length <= header_length:
+        _drop_invalid(ip, packet)  # a header and nothing else
+        return
     full_header = packet._mem.read(packet._prepend, header_length) if header_length > _IPV4_HEADER else header
     if internet_checksum(full_header) != 0:
         ip.nx_ip_receive_checksum_errors += 1
@@ -554,6 +575,7 @@ def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
         return
     if int.from_bytes(header[6:8], "big") & (NX_MORE_FRAGMENTS | NX_FRAG_OFFSET_MASK):
         # Fragments are dropped: nx_ip_fragment_enable is not called (spec §5.5).
+        ip.nx_ip_total_fragments_received += 1
         ip.nx_ip_receive_packets_dropped += 1
         _nx_packet_release(packet)
         return
@@ -566,6 +588,7 @@ def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
     protocol = header[9] << 16
     handler = {NX_IP_ICMP: ip.nx_ip_icmp_packet_receive, NX_IP_TCP: ip.nx_ip_tcp_packet_receive}.get(protocol)
     if handler is None:
+        ip.nx_ip_total_bytes_received -= packet.nx_packet_length
         ip.nx_ip_receive_packets_dropped += 1
         _nx_packet_release(packet)
         return
@@ -625,7 +648,7 @@ def _nx_ip_address_get(ip: NX_IP) -> tuple[int, int, int]:
 def _nxe_ip_address_get(ip: NX_IP) -> tuple:
     if not _valid_ip(ip):
         return NX_PTR_ERROR, None, None
-    if kernel().in_isr:
+    if nx_init_and_threads_caller_error(kernel()):
         return NX_CALLER_ERROR, None, None
     return _nx_ip_address_get(ip)
 
@@ -667,7 +690,7 @@ def _nx_ip_gateway_address_set(ip: NX_IP, ip_address: int) -> int:
     interface), NX_CALLER_ERROR.
     """
     for interface in ip.nx_ip_interface[:NX_MAX_PHYSICAL_INTERFACES]:
-        if interface.nx_interface_valid and interface.nx_interface_ip_address and \
+        if interface.nx_interface_valid and \
                 (ip_address & interface.nx_interface_ip_network_mask) == interface.nx_interface_ip_network:
             ip.nx_ip_gateway_address = ip_address
             ip.nx_ip_gateway_interface = interface
@@ -688,20 +711,28 @@ def _nxe_ip_gateway_address_set(ip: NX_IP, ip_address: int) -> int:
 nx_ip_gateway_address_set = nx_service(_nxe_ip_gateway_address_set, _nx_ip_gateway_address_set)
 
 
-def _status_bits(ip: NX_IP, interface: NX_INTERFACE, needed: int) -> int:
+def _status_bits(ip: NX_IP, interface: NX_INTERFACE, needed: int) -> int | None:
+    """The needed bits present now, or None when the interface has no driver."""
     actual = 0
     if needed & NX_IP_INITIALIZE_DONE and ip.nx_ip_initialize_done:
         actual |= NX_IP_INITIALIZE_DONE
-    if needed & NX_IP_ADDRESS_RESOLVED and interface.nx_interface_ip_address:
-        actual |= NX_IP_ADDRESS_RESOLVED
-    if needed & (NX_IP_LINK_ENABLED | NX_IP_INTERFACE_LINK_ENABLED) and ip.nx_ip_initialize_done:
-        # NetX asks the driver, under the IP mutex.
+    if needed & (NX_IP_ADDRESS_RESOLVED | NX_IP_RARP_COMPLETE) and interface.nx_interface_ip_address:
+        actual |= needed & (NX_IP_ADDRESS_RESOLVED | NX_IP_RARP_COMPLETE)
+    if needed & (NX_IP_LINK_ENABLED | NX_IP_INTERFACE_LINK_ENABLED):
+        if interface.nx_interface_link_driver_entry is None:
+            return None
+        # NetX asks the driver, under the IP mutex; a driver that cannot tell is
+        # answered by the interface's own flag.
         _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
         request = ip_driver_request(ip, interface, NX_LINK_GET_STATUS)
         _tx_mutex_put(ip.nx_ip_protection)
-        if request.nx_ip_driver_return_ptr and request.nx_ip_driver_return_ptr[0]:
+        if request.nx_ip_driver_status == NX_SUCCESS:
+            up = request.nx_ip_driver_return_ptr is not None and request.nx_ip_driver_return_ptr[0] == 1
+        else:
+            up = request.nx_ip_driver_status == NX_UNHANDLED_COMMAND and bool(interface.nx_interface_link_up)
+        if up:
             actual |= needed & (NX_IP_LINK_ENABLED | NX_IP_INTERFACE_LINK_ENABLED)
-    if needed & NX_IP_ARP_ENABLED and ip.nx_ip_arp_enabled:
+    if needed & NX_IP_ARP_ENABLED and ip.nx_ip_arp_periodic_update is not None:
         actual |= NX_IP_ARP_ENABLED
     if needed & NX_IP_UDP_ENABLED and ip.nx_ip_udp_enabled:
         actual |= NX_IP_UDP_ENABLED
@@ -723,6 +754,8 @@ def _nx_ip_interface_status_check(ip: NX_IP, interface_index: int, needed_status
     remaining = wait_option
     while True:
         actual = _status_bits(ip, interface, needed_status)
+        if actual is None:
+            return NX_NOT_SUCCESSFUL, 0
         if actual & needed_status == needed_status:
             return NX_SUCCESS, actual
         if remaining == 0:
@@ -736,7 +769,9 @@ def _nxe_ip_interface_status_check(ip: NX_IP, interface_index: int, needed_statu
                                    wait_option: int) -> tuple[int, int | None]:
     if not _valid_ip(ip):
         return NX_PTR_ERROR, None
-    if not 0 <= interface_index < NX_MAX_PHYSICAL_INTERFACES + 1 \
+    if needed_status & ~_ALL_STATUS_BITS:
+        return NX_OPTION_ERROR, None
+    if not 0 <= interface_index < NX_MAX_PHYSICAL_INTERFACES \
             or not ip.nx_ip_interface[interface_index].nx_interface_valid:
         return NX_INVALID_INTERFACE, None
     if nx_threads_only_caller_error(kernel()):
@@ -756,7 +791,13 @@ def _nx_ip_status_check(ip: NX_IP, needed_status: int, wait_option: int) -> tupl
 
 
 def _nxe_ip_status_check(ip: NX_IP, needed_status: int, wait_option: int) -> tuple[int, int | None]:
-    return _nxe_ip_interface_status_check(ip, 0, needed_status, wait_option)
+    if not _valid_ip(ip):
+        return NX_PTR_ERROR, None
+    if needed_status & ~_ALL_STATUS_BITS:
+        return NX_OPTION_ERROR, None
+    if nx_threads_only_caller_error(kernel()):
+        return NX_CALLER_ERROR, None
+    return _nx_ip_status_check(ip, needed_status, wait_option)
 
 
 nx_ip_status_check = nx_service(_nxe_ip_status_check, _nx_ip_status_check)
@@ -800,14 +841,14 @@ def _nx_ip_delete(ip: NX_IP) -> int:
     from netxsim.tx.timer import _tx_timer_delete
     k = ip.kernel
     _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
+    # Nothing else runs until the instance is gone (nx_ip_delete.c disables preemption).
+    k.preempt_disable += 1
     for interface in ip.nx_ip_interface[:NX_MAX_PHYSICAL_INTERFACES]:
         if interface.nx_interface_valid and interface.nx_interface_link_driver_entry is not None:
+            ip_driver_request(ip, interface, NX_LINK_DISABLE)
             ip_driver_request(ip, interface, NX_LINK_UNINITIALIZE)
-    # As nx_ip_delete.c: ping waiters end with NX_NO_RESPONSE, ARP entries (and the
-    # packets queued on them) are released.
+    # ARP entries (and the packets queued on them) are released.
     from . import arp, icmp
-    if getattr(ip, "nx_ip_icmp_ping_suspension_list", None):
-        icmp._nx_icmp_ping_suspensions_release(ip)
     if ip.nx_ip_arp_enabled:
         arp._nx_arp_dynamic_entries_invalidate(ip)
         k.memory.release(getattr(ip, "nx_ip_arp_cache_region", None))
@@ -824,6 +865,11 @@ def _nx_ip_delete(ip: NX_IP) -> int:
     _tx_timer_delete(ip.nx_ip_periodic_timer)
     _tx_mutex_delete(ip.nx_ip_protection)
     _tx_event_flags_delete(ip.nx_ip_events)
+    # Ping waiters end with NX_NO_RESPONSE once the instance is gone.
+    if getattr(ip, "nx_ip_icmp_ping_suspension_list", None):
+        icmp._nx_icmp_ping_suspensions_release(ip)
+    k.preempt_disable -= 1
+    k.preempt_check()
     return NX_SUCCESS
 
 

@@ -25,14 +25,15 @@ from typing import Any
 from netxsim.tx.kernel import kernel
 from netxsim.tx.thread import _tx_thread_preemption_change
 
-from .constants import NX_INVALID_INTERFACE, NX_NO_WAIT, NX_SUCCESS, NX_UNHANDLED_COMMAND
+from .constants import (NX_ENTRY_NOT_FOUND, NX_INVALID_INTERFACE, NX_NO_MORE_ENTRIES, NX_NO_WAIT, NX_SUCCESS,
+                        NX_UNHANDLED_COMMAND)
 from .driver import (
     NX_IP_DRIVER, NX_LINK_ARP_RESPONSE_SEND, NX_LINK_ARP_SEND, NX_LINK_DEFERRED_PROCESSING,
     NX_LINK_DISABLE, NX_LINK_ENABLE, NX_LINK_GET_ALLOC_ERRORS, NX_LINK_GET_DUPLEX_TYPE,
     NX_LINK_GET_ERROR_COUNT, NX_LINK_GET_RX_COUNT, NX_LINK_GET_SPEED, NX_LINK_GET_STATUS,
     NX_LINK_GET_TX_COUNT, NX_LINK_INITIALIZE, NX_LINK_INTERFACE_ATTACH, NX_LINK_INTERFACE_DETACH,
     NX_LINK_MULTICAST_JOIN, NX_LINK_MULTICAST_LEAVE, NX_LINK_PACKET_BROADCAST, NX_LINK_PACKET_SEND,
-    NX_LINK_RARP_SEND, NX_LINK_UNINITIALIZE,
+    NX_LINK_GET_INTERFACE_TYPE, NX_LINK_RARP_SEND, NX_LINK_SET_PHYSICAL_ADDRESS, NX_LINK_UNINITIALIZE,
 )
 from .packet import NX_PACKET, _nx_packet_allocate, _nx_packet_data_append, _nx_packet_release, \
     _nx_packet_transmit_release
@@ -56,7 +57,9 @@ _SEND_COMMANDS = {
     NX_LINK_ARP_RESPONSE_SEND: NX_ETHERNET_ARP, NX_LINK_RARP_SEND: NX_ETHERNET_RARP,
 }
 _ZERO_RESULT_COMMANDS = (NX_LINK_GET_SPEED, NX_LINK_GET_DUPLEX_TYPE, NX_LINK_GET_ERROR_COUNT,
-                         NX_LINK_GET_RX_COUNT, NX_LINK_GET_TX_COUNT, NX_LINK_GET_ALLOC_ERRORS)
+                         NX_LINK_GET_RX_COUNT, NX_LINK_GET_TX_COUNT, NX_LINK_GET_ALLOC_ERRORS,
+                         NX_LINK_GET_INTERFACE_TYPE)
+NX_MAX_MULTICAST = 3  # multicast MACs one instance keeps
 
 
 class WireFrame(bytes):
@@ -106,7 +109,8 @@ def _nx_ram_network_driver(driver_req: NX_IP_DRIVER) -> None:
                 mac = mac_from_msw_lsw(instance.msw, instance.lsw)
                 wire = segment_for(k, _nx_ram_network_driver)
                 instance.port = wire.attach(lambda frame, i=instance: _receive(i, frame), mac,
-                                            name=f"{driver_req.nx_ip_driver_ptr.nx_ip_name}", owner=instance.ip)
+                                            name=f"{driver_req.nx_ip_driver_ptr.nx_ip_name}", owner=instance.ip,
+                                            order=slot)
                 return
         driver_req.nx_ip_driver_status = NX_INVALID_INTERFACE
         return
@@ -134,13 +138,26 @@ def _nx_ram_network_driver(driver_req: NX_IP_DRIVER) -> None:
     elif command == NX_LINK_DEFERRED_PROCESSING:
         pass
     elif command in (NX_LINK_MULTICAST_JOIN, NX_LINK_MULTICAST_LEAVE):
-        mac = mac_from_msw_lsw(driver_req.nx_ip_driver_physical_address_msw,
-                               driver_req.nx_ip_driver_physical_address_lsw)
-        assert instance.port is not None
+        group = (driver_req.nx_ip_driver_physical_address_msw, driver_req.nx_ip_driver_physical_address_lsw)
         if command == NX_LINK_MULTICAST_JOIN:
-            instance.port.multicast.add(mac)
+            if len(instance.multicast) >= NX_MAX_MULTICAST:
+                driver_req.nx_ip_driver_status = NX_NO_MORE_ENTRIES
+                return
+            instance.multicast.append(group)
+        elif group in instance.multicast:
+            instance.multicast.remove(group)
         else:
-            instance.port.multicast.discard(mac)
+            driver_req.nx_ip_driver_status = NX_ENTRY_NOT_FOUND
+            return
+        assert instance.port is not None
+        instance.port.multicast = {mac_from_msw_lsw(*entry) for entry in instance.multicast}
+    elif command == NX_LINK_SET_PHYSICAL_ADDRESS:
+        instance.msw = driver_req.nx_ip_driver_physical_address_msw
+        instance.lsw = driver_req.nx_ip_driver_physical_address_lsw
+        interface.nx_interface_physical_address_msw = instance.msw
+        interface.nx_interface_physical_address_lsw = instance.lsw
+        assert instance.port is not None
+        instance.port.mac = mac_from_msw_lsw(instance.msw, instance.lsw)
     elif command in (NX_LINK_UNINITIALIZE, NX_LINK_INTERFACE_DETACH):
         if instance.port is not None:
             instance.port.detach()
@@ -173,7 +190,9 @@ def _output(instance: _Instance, packet: NX_PACKET) -> None:
     if thread is not None:
         _, old_threshold = _tx_thread_preemption_change(thread, 0)
     frame = WireFrame(packet.chain_bytes())
-    frame.headroom = packet._prepend - packet._start
+    # A packet built with too little room has its header below data_start (C would
+    # overwrite the buffer's own header); the copy then simply has no headroom.
+    frame.headroom = max(packet._prepend - packet._start, 0)
     instance.copy_failed = False
     assert instance.port is not None
     previous, k.nx_ram_sender = getattr(k, "nx_ram_sender", None), instance

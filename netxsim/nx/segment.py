@@ -161,7 +161,8 @@ class Port:
 
     def transmit(self, frame: bytes | bytearray | memoryview) -> None:
         """Put a complete Ethernet frame on the wire (delivery rules: module docstring)."""
-        self.segment._transmit(self, bytes(frame))
+        # Keep a bytes subclass as is: a driver may tag frames (the RAM driver's headroom).
+        self.segment._transmit(self, frame if isinstance(frame, bytes) else bytes(frame))
 
     def set_link(self, up: bool) -> None:
         self.up = bool(up)
@@ -236,14 +237,20 @@ class EthernetSegment:
 
     # ------------------------------------------------------------------ ports
     def attach(self, receive: ReceiveCallback, mac: bytes | bytearray, *, name: str | None = None,
-               owner: Any = None) -> Port:
-        """Attach a station with MAC ``mac``; ``receive(frame)`` gets the frames it accepts."""
+               owner: Any = None, order: int | None = None) -> Port:
+        """Attach a station with MAC ``mac``; ``receive(frame)`` gets the frames it accepts.
+
+        Frames reach ports in ``order`` (default: attach order); a driver with an instance
+        table passes its slot, so a reused slot keeps its place as in the C loop.
+        """
         mac = bytes(mac)
         if len(mac) != 6:
             raise ValueError(f"a MAC address is 6 bytes, got {len(mac)}")
         port = Port(self, self._next_port, receive, mac, name or f"port {self._next_port}", owner)
+        port.order = self._next_port if order is None else order
         self._next_port += 1
         self.ports.append(port)
+        self.ports.sort(key=lambda attached: attached.order)
         return port
 
     def set_link(self, up: bool) -> None:

@@ -103,6 +103,12 @@ class Net:
         assert tx_timer_create(timer, name, lambda _: entry(), 0, ticks, 0, TX_AUTO_ACTIVATE) == 0
         return timer
 
+    def after_start(self, entry: Callable[[], None]) -> TX_THREAD:
+        """Run ``entry`` at tick 0 right after the IP threads have brought their links up
+        (a thread at their priority, created after them). Static ARP entries need this:
+        as in C, they need a route, and a route needs the link up."""
+        return self.thread("after start", entry, priority=1)
+
     def run(self, setup: Callable[["Net"], None], until: int | None = None) -> Any:
         def define(first_unused: Any) -> None:
             self.free = first_unused
@@ -383,7 +389,9 @@ def test_static_entry_no_arp_and_not_overwritten() -> None:
         net.event("app", nx_arp_hardware_address_find(a, B_ADDR))
 
     def setup(n: Net) -> None:
-        assert nx_arp_static_entry_create(n.ip["A"], B_ADDR, *B_MAC) == NX_SUCCESS  # from init
+        # From init the link is not up yet, so there is no route: refused, as in C.
+        assert nx_arp_static_entry_create(n.ip["A"], B_ADDR, *B_MAC) == NX_IP_ADDRESS_ERROR
+        n.after_start(lambda: nx_arp_static_entry_create(n.ip["A"], B_ADDR, *B_MAC))
         n.thread("app", app)
 
     net.run(setup)

@@ -186,7 +186,7 @@ def test_bad_checksum_unhandled_type_and_short_messages() -> None:
                           a.nx_ip_pings_received, a.nx_ip_pings_responded_to))
 
     def setup(n: Net) -> None:
-        nx_arp_static_entry_create(n.ip["A"], RAW_ADDR, *RAW_MAC)
+        n.after_start(lambda: nx_arp_static_entry_create(n.ip["A"], RAW_ADDR, *RAW_MAC))
         n.thread("app", app)
 
     net.run(setup)
@@ -321,7 +321,7 @@ def test_icmp_queue_outside_the_ip_thread_is_lifo() -> None:
         datagram = Ipv4Header(B_ADDR, A_ADDR, IP_PROTO_ICMP, identification=sequence).pack(len(message))
         nx_packet_data_append(packet, datagram + message, 20 + len(message), net.pool["A"], NX_NO_WAIT)
         packet.nx_packet_ip_header = packet.nx_packet_prepend_ptr
-        packet.nx_packet_ip_header_length = 20
+        packet.nx_packet_ip_header_length = 0  # the receive path leaves it for transmit to count
         packet.nx_packet_prepend_ptr = packet.nx_packet_prepend_ptr + 20
         packet.nx_packet_length -= 20
         packet.nx_packet_interface_ptr = a.nx_ip_interface[0]
@@ -339,7 +339,7 @@ def test_icmp_queue_outside_the_ip_thread_is_lifo() -> None:
         net.event("app", len(a.nx_ip_icmp_queue))
 
     def setup(n: Net) -> None:
-        nx_arp_static_entry_create(n.ip["A"], B_ADDR, *B_MAC)
+        n.after_start(lambda: nx_arp_static_entry_create(n.ip["A"], B_ADDR, *B_MAC))
         n.thread("app", app)
 
     net.run(setup)
