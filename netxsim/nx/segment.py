@@ -315,7 +315,7 @@ class EthernetSegment:
         self._check(data)
         now = self.kernel.now
         counters = self.counters
-        frame = Frame(counters.frames, now, port, data, port.tx_frames)
+        index = counters.frames
         counters.frames += 1
         counters.bytes += len(data)
         port.tx_frames += 1
@@ -325,7 +325,11 @@ class EthernetSegment:
             port.tx_dropped += 1
             self._log(now, port, data, LINK_DOWN)
             return
-        decision = self._decide(port, frame)
+        if self.faults is None and port.faults is None and port.held is None:
+            # No fault chain: the common case goes straight to the link.
+            self._schedule(self._arrival_tick(port, len(data)), port, [data])
+            return
+        decision = self._decide(port, Frame(index, now, port, data, port.tx_frames - 1))
         if decision.dropped:
             counters.dropped += 1
             port.tx_dropped += 1

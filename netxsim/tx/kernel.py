@@ -160,7 +160,8 @@ class Kernel:
             thread.tx_thread_state = TX_SUSPENDED
             return
         thread.tx_thread_state = TX_READY
-        self.log(thread.tx_thread_name, "ready")
+        if self.trace is not None:
+            self.log(thread.tx_thread_name, "ready")
         self._make_ready(thread)
         self.preempt_check()
 
@@ -196,7 +197,8 @@ class Kernel:
             if thread.tx_thread_state >= TX_SLEEP and timeout != TX_NO_WAIT and timeout != TX_WAIT_FOREVER:
                 self.timer_activate(thread.timer, timeout)
             thread.slice_remaining = thread.tx_thread_new_time_slice
-        self.log(thread.tx_thread_name, f"suspend {THREAD_STATE_NAMES.get(thread.tx_thread_state)}")
+        if self.trace is not None:
+            self.log(thread.tx_thread_name, f"suspend {THREAD_STATE_NAMES.get(thread.tx_thread_state)}")
         self._remove_ready(thread)
         if switch:
             self.preempt_check()
