@@ -1,0 +1,15 @@
+"""Simulated hosts a device under test talks to, written on the same NetX API a C
+application uses (server sockets, packets, an IP instance of their own).
+
+- :mod:`netxsim.peers.smtp_server`: an SMTP server host (functional or scripted).
+
+Peers are created with a Pythonic call in ``tx_application_define`` and their threads
+do not keep a run alive (DESIGN.md).
+"""
+from .smtp_server import (  # noqa: F401
+    Close, Garbage, Mail, Problem, Reset, Send, Silence, SmtpServer, SmtpServerError, SmtpSession,
+    Step, StepRecord,
+)
+
+__all__ = ["Close", "Garbage", "Mail", "Problem", "Reset", "Send", "Silence", "SmtpServer",
+           "SmtpServerError", "SmtpSession", "Step", "StepRecord"]

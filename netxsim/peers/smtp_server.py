@@ -1,0 +1,1077 @@
+"""A simulated SMTP server host, written on the NetX server-socket API as a C application
+would write it.
+
+Theory of operation
+-------------------
+``SmtpServer.create(...)`` (call it in ``tx_application_define``) builds a whole host on
+the simulated network: a packet pool, an IP instance on ``driver`` (ARP and TCP
+enabled), a TCP server socket and a server thread, carving their simulated memory
+from the pointer it is given. The server thread is ordinary NetX application code::
+
+    nx_tcp_server_socket_listen(ip, port, socket, 5, NULL)
+    loop:
+        nx_tcp_server_socket_accept(socket, NX_WAIT_FOREVER)
+        serve the connection with nx_tcp_socket_receive / nx_tcp_socket_send
+            (one packet per reply, allocated from the server's pool; every
+            received packet read with nx_packet_data_retrieve and released)
+        nx_tcp_socket_disconnect / nx_tcp_server_socket_unaccept
+        nx_tcp_server_socket_relisten(ip, port, socket)
+
+so connections are served one at a time, and a connection that arrives while another
+is being served waits in the listen queue. The socket listens from the moment the
+server thread first runs (priority 3 by default: at tick 0, before application threads
+of priority 4 and below). Neither the server thread nor the IP thread keeps a run
+alive: ``tx_kernel_enter`` returns when the application's own threads are done
+(DESIGN.md). The server's own NetX calls that fail (a send on a dead connection, a
+disconnect time-out) are recorded in ``server.errors``, never raised.
+
+Two modes, chosen by ``script``:
+
+**Functional** (``script=None``, the default): a small, strict-minded ESMTP server.
+
+=====================  =========================================================
+client sends           server replies (one TCP send per reply, exact bytes)
+=====================  =========================================================
+(connect)              ``220 <domain> ESMTP netxsim`` (or ``banner``)
+``EHLO x``             ``250-<domain>``, ``250-AUTH <mechanisms>`` (if any),
+                       one ``250-`` line per extension, the last with ``250 ``
+``HELO x``             ``250 <domain>``
+``AUTH PLAIN <ir>``    ``235 2.7.0 Authentication successful`` or
+                       ``535 5.7.8 Error: authentication failed``
+``AUTH PLAIN``         ``334 `` (empty challenge), then the credential line
+``AUTH LOGIN``         ``334 VXNlcm5hbWU6`` ("Username:"), ``334 UGFzc3dvcmQ6``
+                       ("Password:"), then 235 / 535; ``*`` cancels (501)
+``MAIL FROM:<a>``      ``250 2.1.0 Ok``
+``RCPT TO:<a>``        ``250 2.1.5 Ok`` (or 550 if ``recipients`` rejects it)
+``DATA``               ``354 End data with <CR><LF>.<CR><LF>``
+message + CRLF.CRLF    ``250 2.0.0 Ok: queued as <n>`` (n = mailbox position, 1-based)
+``RSET``/``NOOP``      ``250 2.0.0 Ok``
+``QUIT``               ``221 2.0.0 Bye``, then a graceful close (FIN)
+=====================  =========================================================
+
+Errors: 500 empty line / line too long, 501 syntax or undecodable AUTH data, 502
+unknown command, 503 bad sequence (e.g. ``5.5.1 Error: send HELO/EHLO first``), 504
+mechanism not offered, 530 authentication required (``require_auth``), 552 message too
+big (``max_message_size``), 421 idle time-out (``idle_timeout``).
+
+Every accepted message goes into ``server.mailbox`` as a :class:`Mail`: envelope sender
+and recipients, the authenticated user, ``data`` (the bytes exactly as received after
+the 354, up to and including the end-of-data line ``.\\r\\n``) and ``content`` (the
+message as a real server would deliver it: end-of-data line removed, leading dots
+un-stuffed).
+
+Protocol problems the server sees go into ``server.problems`` (and the session's), each
+a :class:`Problem` with a stable ``code``:
+
+``before-ehlo``            AUTH/MAIL/RCPT/DATA before EHLO or HELO
+``bad-sequence``           RCPT before MAIL, DATA before RCPT, nested MAIL, AUTH twice...
+``unknown-command``        a verb the server does not know (502)
+``empty-line``             an empty command line (500)
+``syntax``                 malformed arguments (501)
+``line-too-long``          a command line over 512 bytes (an AUTH line over 12288)
+``bare-lf``                a CR or LF inside a command line
+``pipelining``             bytes sent before the reply to the previous command
+                           (PIPELINING is not advertised)
+``unsupported-mechanism``  AUTH with a mechanism that was not offered (504)
+``bad-base64``             an AUTH response or initial response that is not base64 (501)
+``bad-plain``              a PLAIN credential that is not ``authzid\\0authcid\\0passwd``
+``not-dot-stuffed``        a data line starting with one "." (RFC 5321 §4.5.2: a
+                           stuffed line starts with ".."; the dot is lost on delivery)
+``early-end-of-data``      the end-of-data line arrived while more message bytes
+                           followed: a body line "." that was not dot-stuffed ended
+                           the message early (the rest is then read as commands)
+``no-quit``                the client closed (FIN) or reset (RST) the connection
+                           without QUIT
+``closed-in-data``         the connection ended in the middle of DATA
+``idle-timeout``           nothing arrived for ``idle_timeout`` ticks
+``unexpected``             (scripted mode) a step received bytes other than ``expect``
+
+Deviations a lenient real server accepts are ``notes`` instead (same shape):
+``trailing-space`` after the MAIL/RCPT path (the NetX C client sends ``MAIL
+FROM:<a> \\r\\n``), ``space-after-colon``, ``bare-lf-in-data``, ``data-line-too-long``.
+With ``strict=True`` a trailing space is refused with 501 and counted as a ``syntax``
+problem.
+
+**Scripted** (``script=[...]``): the test gives the server's side of the dialogue,
+one step per reply, and the server records what it received at each step (the model
+of NetX Duo's SMTP regression tests, spec §7.0). A step is a :class:`Step`, or just
+an action (then the step reads as ``read="auto"`` says):
+
+- ``b"250 Ok\\r\\n"`` or ``Send(b"250-a\\r\\n", 30, b"250 b\\r\\n")``: bytes, one
+  ``nx_tcp_socket_send`` per bytes part, ints in between are delays in ticks, so a
+  reply can be split into several TCP segments with pauses between them;
+- ``Silence(ticks=0)``: send nothing (to make the client time out);
+- ``Reset()``: ``nx_tcp_socket_disconnect(socket, NX_NO_WAIT)``, which sends RST;
+- ``Close()``: a graceful disconnect (FIN) now;
+- ``Garbage(size, seed)``: ``size`` deterministic pseudo-random bytes.
+
+Before its action a step reads, per ``read``: ``"none"``; ``"packet"`` (one
+``nx_tcp_socket_receive``, as the C tests do); ``"line"`` (until a CRLF);
+``"data"`` (until the bytes received end with ``\\r\\n.\\r\\n``); ``"auto"`` (the
+default: ``"none"`` for the first step, which is the greeting; ``"data"`` after a
+step that sent a reply starting with ``354``; ``"packet"`` otherwise). Each receive
+waits ``timeout`` ticks (default ``read_timeout``); a time-out is recorded
+(``status == NX_NO_PACKET``) and the step's action still runs (the two-packet EHLO
+tests need exactly this); a closed connection ends the session. ``expect=b"..."``
+makes a mismatch an ``unexpected`` problem; ``delay`` sleeps before the action.
+(The C tests' message step checks the last 5 bytes of each packet; ``"data"`` checks
+the bytes accumulated so far, which also finds an end of data split across packets.)
+
+After the last step the server keeps reading (``read_timeout``) until the client
+closes, recording those bytes in ``session.after_script``, then closes. The script is
+a list (run for every connection) or a callable ``script(session_index) -> list``.
+Each step leaves a :class:`StepRecord` in ``session.steps``; ``server.received`` is the
+list of bytes received per step in the latest session.
+
+Python API
+----------
+Example (functional)::
+
+    def tx_application_define(first_unused_memory):
+        server = SmtpServer.create(address=IP_ADDRESS(1, 2, 3, 4), memory=first_unused_memory,
+                                   users={"myusername": "mypassword"})
+        free_memory_pointer = server.next_free
+        ...                                  # the device under test, as in C
+    run = tx_kernel_enter(tx_application_define)
+    server.mailbox[0].data, server.problems  # what arrived, what was wrong with it
+
+Example (scripted): ``script=[b"220 hi\r\n", Send(b"250-x\r\n", 50, b"250 y\r\n"),
+Step(Reset(), timeout=100)]`` greets, answers EHLO in two segments 50 ticks apart,
+then waits up to 100 ticks for the next command and resets the connection.
+
+``SmtpServer.create(*, address, memory, port=25, driver=_nx_ram_network_driver, ...)``
+returns the server; ``server.next_free`` is the first byte of simulated memory it did
+not use (4-byte aligned), for the caller's next allocation. Keyword arguments: see
+:meth:`SmtpServer.create`. Results: ``server.mailbox``, ``server.problems``,
+``server.notes``, ``server.sessions`` (:class:`SmtpSession`, with ``transcript``,
+``client_bytes``, ``replies``, ``steps``, ``end``...), ``server.errors`` (NetX statuses
+of the server's own calls that failed), and the NetX control blocks ``server.ip``,
+``server.pool``, ``server.socket``, ``server.thread`` for pool counters and captures.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import random
+import re
+from dataclasses import dataclass, field
+from email.parser import BytesHeaderParser
+from typing import Any, Callable, NamedTuple, Sequence, Union
+
+from netxsim.nx.arp import nx_arp_enable
+from netxsim.nx.constants import (
+    NX_CONNECTION_PENDING, NX_IPv4_TCP_PACKET, NX_NO_PACKET, NX_NO_WAIT, NX_SUCCESS, NX_WAIT_FOREVER,
+)
+from netxsim.nx.ip import NX_FRAGMENT_OKAY, NX_IP, NX_IP_NORMAL, NX_IP_TIME_TO_LIVE, nx_ip_create
+from netxsim.nx.packet import (
+    NX_PACKET_POOL, SIZEOF_NX_PACKET, nx_packet_allocate, nx_packet_data_append, nx_packet_data_retrieve,
+    nx_packet_pool_create, nx_packet_release,
+)
+from netxsim.nx.ram_driver import _nx_ram_network_driver
+from netxsim.nx.system import nx_system_initialize
+from netxsim.nx.tcp import NX_TCP_CLOSE_WAIT, NX_TCP_ESTABLISHED, nx_tcp_enable
+from netxsim.nx.tcp_socket import (
+    NX_TCP_SOCKET, nx_tcp_server_socket_accept, nx_tcp_server_socket_listen, nx_tcp_server_socket_relisten,
+    nx_tcp_server_socket_unaccept, nx_tcp_socket_create, nx_tcp_socket_disconnect, nx_tcp_socket_peer_info_get,
+    nx_tcp_socket_receive, nx_tcp_socket_send,
+)
+from netxsim.tx.constants import TX_AUTO_START
+from netxsim.tx.thread import TX_THREAD, tx_thread_create, tx_thread_sleep
+from netxsim.tx.timer import tx_time_get
+from netxsim.tx.kernel import kernel
+
+__all__ = ["SmtpServer", "SmtpServerError", "SmtpSession", "Mail", "Problem", "Step", "StepRecord",
+           "Send", "Silence", "Reset", "Close", "Garbage", "USERNAME_PROMPT", "PASSWORD_PROMPT"]
+
+USERNAME_PROMPT = "VXNlcm5hbWU6"   # base64("Username:")
+PASSWORD_PROMPT = "UGFzc3dvcmQ6"   # base64("Password:")
+COMMAND_LINE_LIMIT = 512        # RFC 5321 §4.5.3.1.4, CRLF included
+AUTH_LINE_LIMIT = 12288         # RFC 4954 §4
+TEXT_LINE_LIMIT = 1000          # RFC 5321 §4.5.3.1.6
+MECHANISMS = ("PLAIN", "LOGIN")
+
+# Dialogue states (functional mode).
+GREETED = "greeted"   # connected, no EHLO/HELO yet
+READY = "ready"       # after EHLO/HELO, no mail transaction
+MAIL = "mail"         # MAIL accepted
+RCPT = "rcpt"         # at least one RCPT accepted
+DATA = "data"         # reading message content
+AUTH = "auth"         # waiting for an AUTH continuation line
+ANY = frozenset({GREETED, READY, MAIL, RCPT})
+
+# verb -> (handler method, states in which the verb is in sequence).
+_COMMANDS: dict[str, tuple[str, frozenset[str]]] = {
+    "EHLO": ("_cmd_ehlo", ANY),
+    "HELO": ("_cmd_helo", ANY),
+    "AUTH": ("_cmd_auth", frozenset({READY})),
+    "MAIL": ("_cmd_mail", frozenset({READY})),
+    "RCPT": ("_cmd_rcpt", frozenset({MAIL, RCPT})),
+    "DATA": ("_cmd_data", frozenset({RCPT})),
+    "RSET": ("_cmd_rset", ANY),
+    "NOOP": ("_cmd_noop", ANY),
+    "VRFY": ("_cmd_vrfy", ANY),
+    "HELP": ("_cmd_help", ANY),
+    "QUIT": ("_cmd_quit", ANY),
+}
+_BEFORE_EHLO = (503, "5.5.1 Error: send HELO/EHLO first", "before-ehlo")
+# (verb, state) -> (code, text, problem) for a verb out of sequence.
+_OUT_OF_SEQUENCE: dict[tuple[str, str], tuple[int, str, str]] = {
+    ("AUTH", MAIL): (503, "5.5.1 Error: MAIL transaction in progress", "bad-sequence"),
+    ("AUTH", RCPT): (503, "5.5.1 Error: MAIL transaction in progress", "bad-sequence"),
+    ("MAIL", MAIL): (503, "5.5.1 Error: nested MAIL command", "bad-sequence"),
+    ("MAIL", RCPT): (503, "5.5.1 Error: nested MAIL command", "bad-sequence"),
+    ("RCPT", READY): (503, "5.5.1 Error: need MAIL command", "bad-sequence"),
+    ("DATA", READY): (503, "5.5.1 Error: need RCPT command", "bad-sequence"),
+    ("DATA", MAIL): (503, "5.5.1 Error: need RCPT command", "bad-sequence"),
+}
+_PATH = re.compile(r"(FROM|TO):( ?)<([^<>]*)>(.*)", re.IGNORECASE | re.DOTALL)
+_BARE_LF = re.compile(rb"(?<!\r)\n")
+_BARE_CR = re.compile(rb"\r(?!\n)")
+
+
+class SmtpServerError(RuntimeError):
+    """A NetX service failed while the server host was being created."""
+
+
+class Problem(NamedTuple):
+    """A protocol problem (or, in ``notes``, a tolerated deviation) the server saw."""
+    tick: int
+    session: int
+    code: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"[tick {self.tick}] session {self.session}: {self.code}: {self.text}"
+
+
+@dataclass
+class Mail:
+    """One accepted message."""
+    sender: str                 # reverse-path, without the angle brackets ("" for <>)
+    recipients: list[str]
+    user: str | None            # the authenticated user, None without AUTH
+    data: bytes                 # exactly as received after the 354, end-of-data line included
+    content: bytes              # as delivered: end-of-data line removed, dots un-stuffed
+    session: int
+    tick: int                   # tick the end of data was seen
+    helo: str | None = None
+
+    def header(self, name: str) -> str | None:
+        """The value of header ``name`` in ``content`` (None if absent)."""
+        return BytesHeaderParser().parsebytes(self.content).get(name)
+
+
+# ------------------------------------------------------------------ scripted mode actions
+class Send:
+    """Send ``parts``: each bytes part is one ``nx_tcp_socket_send`` (one TCP segment
+    when it fits the peer's MSS); an int part is a pause of that many ticks."""
+
+    def __init__(self, *parts: Union[bytes, int]) -> None:
+        for part in parts:
+            if not isinstance(part, (bytes, bytearray, int)) or isinstance(part, bool):
+                raise TypeError(f"Send parts are bytes or int ticks, not {part!r}")
+        self.parts = tuple(bytes(p) if isinstance(p, (bytes, bytearray)) else p for p in parts)
+
+    def __repr__(self) -> str:
+        return f"Send{self.parts!r}"
+
+
+class Garbage(Send):
+    """``size`` pseudo-random bytes (``random.Random(seed)``), sent in one send."""
+
+    def __init__(self, size: int = 64, seed: int = 0) -> None:
+        self.size, self.seed = size, seed
+        super().__init__(random.Random(seed).randbytes(size))
+
+    def __repr__(self) -> str:
+        return f"Garbage({self.size}, seed={self.seed})"
+
+
+class Silence:
+    """Send nothing; pause ``ticks`` (without reading) before the next step."""
+
+    def __init__(self, ticks: int = 0) -> None:
+        self.ticks = ticks
+
+    def __repr__(self) -> str:
+        return f"Silence({self.ticks})"
+
+
+class Reset:
+    """Abort the connection: ``nx_tcp_socket_disconnect(socket, NX_NO_WAIT)`` sends RST."""
+
+    def __repr__(self) -> str:
+        return "Reset()"
+
+
+class Close:
+    """Close gracefully now (FIN), waiting ``timeout`` ticks (default: the server's
+    ``disconnect_timeout``)."""
+
+    def __init__(self, timeout: int | None = None) -> None:
+        self.timeout = timeout
+
+    def __repr__(self) -> str:
+        return f"Close({self.timeout})"
+
+
+Action = Union[bytes, Send, Silence, Reset, Close, None]
+_READ_MODES = ("auto", "none", "packet", "line", "data")
+
+
+@dataclass
+class Step:
+    """One server turn: read (per ``read``), check ``expect``, pause ``delay`` ticks,
+    then perform ``action`` (module docstring)."""
+    action: Action = None
+    read: str = "auto"
+    timeout: int | None = None      # per receive; None: the server's read_timeout
+    expect: bytes | None = None
+    delay: int = 0
+
+    def __post_init__(self) -> None:
+        if self.read not in _READ_MODES:
+            raise ValueError(f"read must be one of {_READ_MODES}, not {self.read!r}")
+        if isinstance(self.action, (bytes, bytearray)):
+            self.action = Send(bytes(self.action))
+
+
+@dataclass
+class StepRecord:
+    """What happened at one step of a scripted session."""
+    index: int
+    read: str                                   # the read mode actually used
+    received: bytes = b""                       # every byte read in this step
+    packets: list[tuple[int, bytes]] = field(default_factory=list)   # (tick, bytes) per receive
+    status: int | None = None                   # last receive status (None: nothing read)
+    sent: list[tuple[int, bytes]] = field(default_factory=list)      # (tick, bytes) per send
+    send_status: int = NX_SUCCESS
+    action: str = ""
+
+
+@dataclass
+class SmtpSession:
+    """One accepted connection."""
+    index: int
+    peer_address: int | None
+    peer_port: int | None
+    start: int
+    end: str | None = None      # quit, peer-closed, reset, timeout, send-failed, server-reset,
+    end_tick: int | None = None  # server-closed, drain-timeout
+    transcript: list[tuple[int, str, bytes]] = field(default_factory=list)  # (tick, "C"/"S", bytes)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    errors: list[tuple[int, str, int]] = field(default_factory=list)
+    steps: list[StepRecord] = field(default_factory=list)
+    after_script: bytes = b""
+    unread: bytes = b""         # bytes that arrived but no step read (collected at the end)
+    # functional mode
+    state: str = GREETED
+    helo: str | None = None
+    esmtp: bool = False
+    user: str | None = None
+    commands: list[bytes] = field(default_factory=list)
+    auth_log: list[tuple[int, str, str, bool]] = field(default_factory=list)  # tick, mech, user, ok
+    messages: list[int] = field(default_factory=list)   # indexes into the mailbox
+    sender: str | None = None
+    recipients: list[str] = field(default_factory=list)
+    _auth: tuple = ()
+    _data: bytearray | None = None
+    _after_message: bool = False
+    _rest_after_data: bool = False
+    _early_end: bool = False
+    _discard: bool = False
+
+    @property
+    def client_bytes(self) -> bytes:
+        """Everything the client sent, in order."""
+        return b"".join(data for _, who, data in self.transcript if who == "C")
+
+    @property
+    def replies(self) -> list[bytes]:
+        """The server's sends, in order (one entry per nx_tcp_socket_send)."""
+        return [data for _, who, data in self.transcript if who == "S"]
+
+
+def _b64decode(data: bytes) -> bytes | None:
+    """Strict base64 (RFC 4648 alphabet, padding required); None when invalid."""
+    try:
+        return base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
+
+
+class SmtpServer:
+    """A simulated SMTP server host (module docstring). Build it with :meth:`create`."""
+
+    def __init__(self) -> None:
+        self.mailbox: list[Mail] = []
+        self.sessions: list[SmtpSession] = []
+        self.problems: list[Problem] = []
+        self.notes: list[Problem] = []
+        self.errors: list[tuple[int, str, int]] = []
+        self.ip = NX_IP()
+        self.pool = NX_PACKET_POOL()
+        self.socket = NX_TCP_SOCKET()
+        self.thread = TX_THREAD()
+        self.next_free: Any = None
+        # Configuration, set by create() (see its docstring).
+        self.name = "SMTP server"
+        self.address = 0
+        self.port = 25
+        self.domain = "smtp.netxsim"
+        self.banner = ""
+        self.users: dict[str, bytes] = {}
+        self.mechanisms: tuple[str, ...] = MECHANISMS
+        self.extensions: tuple[str, ...] = ()
+        self.require_auth = False
+        self.recipients: set[str] | None = None
+        self.max_message_size: int | None = None
+        self.strict = False
+        self.script: Sequence[Any] | Callable[[int], Sequence[Any]] | None = None
+        self.read_timeout = NX_WAIT_FOREVER
+        self.idle_timeout = NX_WAIT_FOREVER
+        self.send_timeout = 500
+        self.disconnect_timeout = 500
+        self.listen_queue = 5
+
+    # ================================================================== creation
+    @classmethod
+    def create(cls, *, address: int, memory: Any, port: int = 25,
+               driver: Callable = _nx_ram_network_driver, mask: int = 0xFFFFFF00,
+               name: str = "SMTP server", domain: str = "smtp.netxsim",
+               users: dict[str, str] | None = None, mechanisms: Sequence[str] = MECHANISMS,
+               extensions: Sequence[str] = ("8BITMIME",), require_auth: bool = False,
+               recipients: Sequence[str] | None = None, max_message_size: int | None = None,
+               banner: str | None = None, strict: bool = False,
+               script: Sequence[Any] | Callable[[int], Sequence[Any]] | None = None,
+               read_timeout: int = NX_WAIT_FOREVER, idle_timeout: int = NX_WAIT_FOREVER,
+               send_timeout: int = 500, disconnect_timeout: int = 500,
+               pool_payload: int = 1536, pool_packets: int = 16, window: int = 8000,
+               listen_queue: int = 5, priority: int = 3, ip_priority: int = 1,
+               stack_size: int = 2048, ip_stack_size: int = 2048,
+               arp_cache_size: int = 1040) -> "SmtpServer":
+        """Create the server host; call it in ``tx_application_define``.
+
+        Network: IP instance ``address``/``mask`` on ``driver``, listening on ``port``.
+        Memory: the packet pool (``pool_packets`` buffers of ``pool_payload`` bytes),
+        the IP thread stack, the ARP cache and the server thread stack are carved from
+        ``memory`` in that order; ``server.next_free`` is the 4-byte aligned pointer
+        after them. Calls ``nx_system_initialize()`` first (idempotent, as in C).
+
+        Functional mode: ``domain`` (in the greeting and EHLO), ``banner`` (greeting
+        text after ``220 ``), ``users`` ({user: password}), ``mechanisms`` (advertised
+        and accepted, from "PLAIN"/"LOGIN"; empty: no AUTH line), ``extensions`` (further
+        EHLO lines), ``require_auth`` (MAIL before AUTH gets 530), ``recipients`` (the
+        only accepted RCPT addresses, case-insensitive; None: all), ``max_message_size``
+        (advertised as SIZE; larger messages get 552), ``strict`` (refuse the trailing
+        space after a MAIL/RCPT path), ``idle_timeout`` (ticks without input before
+        421 and close).
+
+        Scripted mode: ``script`` (steps, or a callable giving the steps for session
+        ``i``), ``read_timeout`` (default wait of each receive).
+
+        Host: ``send_timeout`` (packet allocate and TCP send waits), ``disconnect_timeout``
+        (graceful close wait), ``window`` (socket receive window), ``listen_queue``,
+        ``priority`` (server thread, default 3 as NetX's SMTP regression tests),
+        ``ip_priority``, ``stack_size``, ``ip_stack_size``, ``arp_cache_size``.
+
+        Raises SmtpServerError if a NetX/ThreadX create service fails, ValueError for a
+        mechanism other than PLAIN or LOGIN.
+        """
+        mechanisms = tuple(m.upper() for m in mechanisms)
+        for mechanism in mechanisms:
+            if mechanism not in MECHANISMS:
+                raise ValueError(f"unsupported SASL mechanism {mechanism!r} (PLAIN and LOGIN only)")
+        server = cls()
+        server.name = name
+        server.address = address
+        server.port = port
+        server.domain = domain
+        server.banner = banner if banner is not None else f"{domain} ESMTP netxsim"
+        server.users = {u: p.encode() if isinstance(p, str) else bytes(p) for u, p in (users or {}).items()}
+        server.mechanisms = mechanisms
+        server.extensions = tuple(extensions)
+        server.require_auth = require_auth
+        server.recipients = None if recipients is None else {r.lower() for r in recipients}
+        server.max_message_size = max_message_size
+        server.strict = strict
+        server.script = script
+        server.read_timeout = read_timeout
+        server.idle_timeout = idle_timeout
+        server.send_timeout = send_timeout
+        server.disconnect_timeout = disconnect_timeout
+        server.listen_queue = listen_queue
+        server._build(memory, driver, mask, pool_payload, pool_packets, window, priority,
+                      ip_priority, stack_size, ip_stack_size, arp_cache_size)
+        return server
+
+    def _build(self, memory: Any, driver: Callable, mask: int, pool_payload: int, pool_packets: int,
+               window: int, priority: int, ip_priority: int, stack_size: int, ip_stack_size: int,
+               arp_cache_size: int) -> None:
+        def check(what: str, status: int) -> None:
+            if status != NX_SUCCESS:
+                raise SmtpServerError(f"{self.name}: {what} failed with status 0x{status:02X}")
+
+        pointer = memory + (-memory.address % 4)
+
+        def take(size: int) -> Any:
+            nonlocal pointer
+            start = pointer
+            pointer = pointer + ((size + 3) & ~3)
+            return start
+
+        nx_system_initialize()
+        pool_size = pool_packets * ((SIZEOF_NX_PACKET + pool_payload + 3) & ~3)
+        check("nx_packet_pool_create", nx_packet_pool_create(
+            self.pool, f"{self.name} packet pool", pool_payload, take(pool_size), pool_size))
+        check("nx_ip_create", nx_ip_create(self.ip, f"{self.name} IP", self.address, mask, self.pool,
+                                           driver, take(ip_stack_size), ip_stack_size, ip_priority))
+        check("nx_arp_enable", nx_arp_enable(self.ip, take(arp_cache_size), arp_cache_size))
+        check("nx_tcp_enable", nx_tcp_enable(self.ip))
+        check("nx_tcp_socket_create", nx_tcp_socket_create(
+            self.ip, self.socket, f"{self.name} socket", NX_IP_NORMAL, NX_FRAGMENT_OKAY,
+            NX_IP_TIME_TO_LIVE, window, None, None))
+        check("tx_thread_create", tx_thread_create(
+            self.thread, f"{self.name} thread", lambda _: self._thread_entry(), 0, take(stack_size),
+            stack_size, priority, priority, 0, TX_AUTO_START))
+        k = kernel()
+        if self.thread in k.application_threads:
+            k.application_threads.remove(self.thread)   # a peer keeps no run alive
+        self.next_free = pointer
+
+    # ================================================================== results
+    @property
+    def session(self) -> SmtpSession | None:
+        """The latest session (None before the first connection)."""
+        return self.sessions[-1] if self.sessions else None
+
+    @property
+    def received(self) -> list[bytes]:
+        """Scripted mode: the bytes received at each step of the latest session."""
+        return [step.received for step in self.sessions[-1].steps] if self.sessions else []
+
+    # ================================================================== server thread
+    def _error(self, what: str, status: int, session: SmtpSession | None = None) -> None:
+        entry = (tx_time_get(), what, status)
+        self.errors.append(entry)
+        if session is not None:
+            session.errors.append(entry)
+
+    def _thread_entry(self) -> None:
+        status = nx_tcp_server_socket_listen(self.ip, self.port, self.socket, self.listen_queue, None)
+        if status != NX_SUCCESS:
+            self._error("nx_tcp_server_socket_listen", status)
+            return
+        while True:
+            status = nx_tcp_server_socket_accept(self.socket, NX_WAIT_FOREVER)
+            if status == NX_SUCCESS:
+                self._serve()
+            else:
+                self._error("nx_tcp_server_socket_accept", status)
+                tx_thread_sleep(1)   # never spin in zero simulated time
+            nx_tcp_server_socket_unaccept(self.socket)
+            status = nx_tcp_server_socket_relisten(self.ip, self.port, self.socket)
+            if status not in (NX_SUCCESS, NX_CONNECTION_PENDING):
+                self._error("nx_tcp_server_socket_relisten", status)
+                return
+
+    def _serve(self) -> None:
+        status, peer_address, peer_port = nx_tcp_socket_peer_info_get(self.socket)
+        s = SmtpSession(len(self.sessions), peer_address, peer_port, tx_time_get())
+        self.sessions.append(s)
+        if self.script is None:
+            self._functional(s)
+        else:
+            steps = self.script(s.index) if callable(self.script) else self.script
+            self._scripted(s, list(steps))
+        self._collect_unread(s)
+        if self.socket.nx_tcp_socket_state in (NX_TCP_ESTABLISHED, NX_TCP_CLOSE_WAIT):
+            status = nx_tcp_socket_disconnect(self.socket, self.disconnect_timeout)
+            if status != NX_SUCCESS:
+                self._error("nx_tcp_socket_disconnect", status, s)
+        if s.end_tick is None:
+            s.end_tick = tx_time_get()
+
+    def _finish(self, s: SmtpSession, end: str) -> None:
+        if s.end is None:
+            s.end, s.end_tick = end, tx_time_get()
+
+    def _flag(self, s: SmtpSession, code: str, text: str, note: bool = False) -> None:
+        problem = Problem(tx_time_get(), s.index, code, text)
+        (s.notes if note else s.problems).append(problem)
+        (self.notes if note else self.problems).append(problem)
+
+    # ------------------------------------------------------------------ packet I/O
+    def _receive(self, s: SmtpSession, wait: int) -> tuple[int, bytes]:
+        """One nx_tcp_socket_receive: (status, bytes), the packet released."""
+        status, packet = nx_tcp_socket_receive(self.socket, wait)
+        if status != NX_SUCCESS:
+            return status, b""
+        buffer = bytearray(packet.nx_packet_length)
+        _, copied = nx_packet_data_retrieve(packet, buffer)
+        nx_packet_release(packet)
+        data = bytes(buffer[:copied])
+        s.transcript.append((tx_time_get(), "C", data))
+        return NX_SUCCESS, data
+
+    def _send(self, s: SmtpSession, data: bytes) -> int:
+        """One packet from the server pool, one nx_tcp_socket_send; released on failure."""
+        if not data:
+            return NX_SUCCESS
+        status, packet = nx_packet_allocate(self.pool, NX_IPv4_TCP_PACKET, self.send_timeout)
+        if status != NX_SUCCESS:
+            self._error("nx_packet_allocate", status, s)
+            self._finish(s, "send-failed")
+            return status
+        status = nx_packet_data_append(packet, data, len(data), self.pool, self.send_timeout)
+        if status == NX_SUCCESS:
+            status = nx_tcp_socket_send(self.socket, packet, self.send_timeout)
+        if status != NX_SUCCESS:
+            nx_packet_release(packet)
+            self._error("nx_tcp_socket_send", status, s)
+            self._finish(s, "send-failed")
+            return status
+        s.transcript.append((tx_time_get(), "S", data))
+        return NX_SUCCESS
+
+    def _closed_by_peer(self, s: SmtpSession) -> str:
+        """After a receive failed with the connection gone: FIN (CLOSE_WAIT) or RST."""
+        end = "peer-closed" if self.socket.nx_tcp_socket_state == NX_TCP_CLOSE_WAIT else "reset"
+        self._finish(s, end)
+        return end
+
+    def _collect_unread(self, s: SmtpSession) -> None:
+        while True:
+            status, data = self._receive(s, NX_NO_WAIT)
+            if status != NX_SUCCESS:
+                return
+            s.unread += data
+
+    # ================================================================== functional mode
+    def _reply(self, s: SmtpSession, code: int, *lines: str) -> int:
+        lines = lines or ("",)
+        last = len(lines) - 1
+        data = "".join(f"{code}{' ' if i == last else '-'}{line}\r\n" for i, line in enumerate(lines))
+        return self._send(s, data.encode())
+
+    def _functional(self, s: SmtpSession) -> None:
+        if self._reply(s, 220, self.banner) != NX_SUCCESS:
+            return
+        buffer = bytearray()
+        while s.end is None:
+            status, data = self._receive(s, self.idle_timeout)
+            if status == NX_NO_PACKET and self.socket.nx_tcp_socket_state == NX_TCP_ESTABLISHED:
+                self._flag(s, "idle-timeout", f"nothing received for {self.idle_timeout} ticks")
+                self._reply(s, 421, f"4.4.2 {self.domain} Error: timeout exceeded")
+                self._finish(s, "timeout")
+                return
+            if status != NX_SUCCESS:
+                end = self._closed_by_peer(s)
+                how = "closed (FIN)" if end == "peer-closed" else "reset (RST)"
+                if s.state == DATA:
+                    self._flag(s, "closed-in-data", f"the client {how} the connection in the middle of DATA")
+                else:
+                    self._flag(s, "no-quit", f"the client {how} the connection without QUIT")
+                return
+            buffer += data
+            self._process(s, buffer)
+
+    def _process(self, s: SmtpSession, buffer: bytearray) -> None:
+        """Handle every complete line (or the end of the message) in ``buffer``."""
+        while s.end is None:
+            if s.state == DATA:
+                if not self._data_progress(s, buffer):
+                    return
+                continue
+            limit = AUTH_LINE_LIMIT if s.state == AUTH else COMMAND_LINE_LIMIT
+            end = buffer.find(b"\r\n")
+            if end < 0:
+                if len(buffer) > limit:
+                    if not s._discard:
+                        self._flag(s, "line-too-long", f"{len(buffer)} bytes without CRLF (limit {limit})")
+                        self._reply(s, 500, "5.5.6 Error: line too long")
+                    buffer.clear()
+                    s._discard = True   # the rest of that line, up to its CRLF, goes too
+                return
+            line = bytes(buffer[:end])
+            del buffer[:end + 2]
+            if s._discard:
+                s._discard = False
+                continue
+            if end + 2 > limit:
+                self._flag(s, "line-too-long", f"a {end + 2}-byte line (limit {limit})")
+                self._reply(s, 500, "5.5.6 Error: line too long")
+                continue
+            if s._rest_after_data:
+                s._rest_after_data = False
+                verb = line.split(b" ", 1)[0].upper().decode("latin-1")
+                if verb in _COMMANDS:
+                    self._flag(s, "pipelining", f"{verb} sent before the reply to the end of data")
+                else:
+                    self._flag(s, "early-end-of-data",
+                               f"more bytes ({line[:40]!r}...) followed the end of data before its reply: "
+                               f"a body line '.' that was not dot-stuffed ended the message early")
+                    s._early_end = True
+            if b"\n" in line or b"\r" in line:
+                self._flag(s, "bare-lf", f"bare CR or LF inside the line {line!r}")
+            if buffer and not s._early_end:   # after an early end: the rest of the body
+                self._flag(s, "pipelining", f"{len(buffer)} more bytes arrived before the reply to "
+                                            f"{line[:20]!r} (PIPELINING is not offered)")
+            if s.state == AUTH:
+                self._auth_response(s, line)
+            else:
+                self._command(s, line)
+
+    def _command(self, s: SmtpSession, line: bytes) -> None:
+        s.commands.append(line)
+        text = line.decode("latin-1")
+        verb, _, argument = text.partition(" ")
+        verb = verb.upper()
+        if not text:
+            self._flag(s, "empty-line", "an empty command line")
+            self._reply(s, 500, "5.5.2 Error: bad syntax")
+            return
+        entry = _COMMANDS.get(verb)
+        if entry is None:
+            hint = (" (right after a message: the rest of a body cut short by a '.' line that was "
+                    "not dot-stuffed?)" if s._after_message else "")
+            self._flag(s, "unknown-command", f"unknown command {line[:40]!r}{hint}")
+            self._reply(s, 502, "5.5.2 Error: command not recognized")
+            return
+        s._after_message = s._early_end = False
+        handler, allowed = entry
+        if s.state not in allowed:
+            code, reply, problem = _BEFORE_EHLO if s.state == GREETED else _OUT_OF_SEQUENCE[(verb, s.state)]
+            self._flag(s, problem, f"{verb} in state {s.state!r}")
+            self._reply(s, code, reply)
+            return
+        getattr(self, handler)(s, argument)
+
+    # ---------------------------------------------------------------- commands
+    def _hello_argument(self, s: SmtpSession, verb: str, argument: str) -> str | None:
+        domain = argument.strip(" ")
+        if not domain:
+            self._flag(s, "syntax", f"{verb} without a domain")
+            self._reply(s, 501, f"5.5.4 Syntax: {verb} hostname")
+            return None
+        return domain
+
+    def _reset_transaction(self, s: SmtpSession) -> None:
+        s.sender, s.recipients = None, []
+        s.state = READY
+
+    def _cmd_ehlo(self, s: SmtpSession, argument: str) -> None:
+        domain = self._hello_argument(s, "EHLO", argument)
+        if domain is None:
+            return
+        s.helo, s.esmtp = domain, True
+        self._reset_transaction(s)
+        lines = [self.domain]
+        if self.mechanisms:
+            lines.append("AUTH " + " ".join(self.mechanisms))
+        lines.extend(self.extensions)
+        if self.max_message_size is not None:
+            lines.append(f"SIZE {self.max_message_size}")
+        self._reply(s, 250, *lines)
+
+    def _cmd_helo(self, s: SmtpSession, argument: str) -> None:
+        domain = self._hello_argument(s, "HELO", argument)
+        if domain is None:
+            return
+        s.helo, s.esmtp = domain, False
+        self._reset_transaction(s)
+        self._reply(s, 250, self.domain)
+
+    def _cmd_auth(self, s: SmtpSession, argument: str) -> None:
+        if not s.esmtp or not self.mechanisms:
+            self._flag(s, "bad-sequence", "AUTH without an EHLO that offered it")
+            self._reply(s, 503, "5.5.1 Error: authentication not enabled")
+            return
+        if s.user is not None:
+            self._flag(s, "bad-sequence", "AUTH after a successful AUTH")
+            self._reply(s, 503, "5.5.1 Error: already authenticated")
+            return
+        mechanism, _, initial = argument.strip(" ").partition(" ")
+        mechanism = mechanism.upper()
+        if not mechanism:
+            self._flag(s, "syntax", "AUTH without a mechanism")
+            self._reply(s, 501, "5.5.4 Syntax: AUTH mechanism")
+            return
+        if mechanism not in self.mechanisms:
+            self._flag(s, "unsupported-mechanism", f"AUTH {mechanism} (offered: {' '.join(self.mechanisms)})")
+            self._reply(s, 504, "5.5.4 Unrecognized authentication type")
+            return
+        response = None
+        if initial:
+            response = b"" if initial == "=" else _b64decode(initial.encode("latin-1"))
+            if response is None:
+                self._flag(s, "bad-base64", f"AUTH {mechanism} initial response {initial[:40]!r} is not base64")
+                self._reply(s, 501, "5.5.2 Error: cannot decode the initial response")
+                return
+        if mechanism == "PLAIN":
+            if response is None:
+                s._auth, s.state = ("PLAIN",), AUTH
+                self._reply(s, 334, "")
+            else:
+                self._plain(s, response)
+        elif response is None:
+            s._auth, s.state = ("LOGIN-USER",), AUTH
+            self._reply(s, 334, USERNAME_PROMPT)
+        else:
+            s._auth, s.state = ("LOGIN-PASS", response), AUTH
+            self._reply(s, 334, PASSWORD_PROMPT)
+
+    def _auth_response(self, s: SmtpSession, line: bytes) -> None:
+        pending, s._auth, s.state = s._auth, (), READY
+        if line == b"*":
+            self._reply(s, 501, "5.7.0 Error: authentication cancelled")
+            return
+        response = _b64decode(line)
+        if response is None:
+            self._flag(s, "bad-base64", f"AUTH response {line[:40]!r} is not base64")
+            self._reply(s, 501, "5.5.2 Error: cannot decode the response")
+            return
+        if pending[0] == "PLAIN":
+            self._plain(s, response)
+        elif pending[0] == "LOGIN-USER":
+            s._auth, s.state = ("LOGIN-PASS", response), AUTH
+            self._reply(s, 334, PASSWORD_PROMPT)
+        else:
+            self._credentials(s, "LOGIN", pending[1], response)
+
+    def _plain(self, s: SmtpSession, response: bytes) -> None:
+        parts = response.split(b"\x00")
+        if len(parts) != 3:
+            self._flag(s, "bad-plain", f"PLAIN credential {response[:60]!r} is not authzid NUL authcid NUL passwd")
+            self._reply(s, 501, "5.5.2 Error: malformed PLAIN credential")
+            return
+        authzid, authcid, password = parts
+        if authzid and authzid != authcid:   # acting for another identity is not supported
+            self._credentials(s, "PLAIN", authcid, None)
+        else:
+            self._credentials(s, "PLAIN", authcid, password)
+
+    def _credentials(self, s: SmtpSession, mechanism: str, user: bytes, password: bytes | None) -> None:
+        name = _text(user)
+        ok = password is not None and self.users.get(name) == password
+        s.auth_log.append((tx_time_get(), mechanism, name, ok))
+        if ok:
+            s.user = name
+            self._reply(s, 235, "2.7.0 Authentication successful")
+        else:
+            self._reply(s, 535, "5.7.8 Error: authentication failed")
+
+    def _path(self, s: SmtpSession, verb: str, keyword: str, argument: str) -> tuple[str, str] | None:
+        """Parse ``FROM:<path> [params]``; (address, params), or None after a 501."""
+        match = _PATH.fullmatch(argument)
+        syntax = f"5.5.4 Syntax: {verb} {keyword}:<address>"
+        if match is None or match.group(1).upper() != keyword or (keyword == "TO" and not match.group(3)):
+            self._flag(s, "syntax", f"{verb} {argument[:60]!r}")
+            self._reply(s, 501, syntax)
+            return None
+        if match.group(2):
+            self._flag(s, "space-after-colon", f"space after '{keyword}:' in {verb}", note=True)
+        rest = match.group(4)
+        if rest and not rest.strip(" "):
+            if self.strict:
+                self._flag(s, "syntax", f"trailing space after the {verb} path (strict)")
+                self._reply(s, 501, syntax)
+                return None
+            self._flag(s, "trailing-space", f"trailing space after the {verb} path", note=True)
+            rest = ""
+        elif rest and not rest.startswith(" "):
+            self._flag(s, "syntax", f"{verb} {argument[:60]!r}")
+            self._reply(s, 501, syntax)
+            return None
+        return match.group(3), rest.strip(" ")
+
+    def _cmd_mail(self, s: SmtpSession, argument: str) -> None:
+        if self.require_auth and s.user is None:
+            self._reply(s, 530, "5.7.0 Authentication required")
+            return
+        parsed = self._path(s, "MAIL", "FROM", argument)
+        if parsed is None:
+            return
+        address, params = parsed
+        for param in params.split():
+            key, _, value = param.partition("=")
+            if key.upper() == "SIZE" and self.max_message_size is not None and value.isdigit() \
+                    and int(value) > self.max_message_size:
+                self._reply(s, 552, "5.3.4 Error: message file too big")
+                return
+        s.sender, s.recipients, s.state = address, [], MAIL
+        self._reply(s, 250, "2.1.0 Ok")
+
+    def _cmd_rcpt(self, s: SmtpSession, argument: str) -> None:
+        parsed = self._path(s, "RCPT", "TO", argument)
+        if parsed is None:
+            return
+        address = parsed[0]
+        if self.recipients is not None and address.lower() not in self.recipients:
+            self._reply(s, 550, f"5.1.1 <{address}>: Recipient address rejected: User unknown")
+            return
+        s.recipients.append(address)
+        s.state = RCPT
+        self._reply(s, 250, "2.1.5 Ok")
+
+    def _cmd_data(self, s: SmtpSession, argument: str) -> None:
+        if argument.strip(" "):
+            self._flag(s, "syntax", f"DATA {argument[:40]!r}")
+            self._reply(s, 501, "5.5.4 Syntax: DATA")
+            return
+        s.state, s._data = DATA, bytearray()
+        self._reply(s, 354, "End data with <CR><LF>.<CR><LF>")
+
+    def _cmd_rset(self, s: SmtpSession, argument: str) -> None:
+        if s.state != GREETED:
+            self._reset_transaction(s)
+        self._reply(s, 250, "2.0.0 Ok")
+
+    def _cmd_noop(self, s: SmtpSession, argument: str) -> None:
+        self._reply(s, 250, "2.0.0 Ok")
+
+    def _cmd_vrfy(self, s: SmtpSession, argument: str) -> None:
+        self._reply(s, 252, "2.0.0 Cannot VRFY user")
+
+    def _cmd_help(self, s: SmtpSession, argument: str) -> None:
+        self._reply(s, 214, "2.0.0 netxsim SMTP server")
+
+    def _cmd_quit(self, s: SmtpSession, argument: str) -> None:
+        self._reply(s, 221, "2.0.0 Bye")
+        self._finish(s, "quit")
+
+    # ---------------------------------------------------------------- message data
+    def _data_progress(self, s: SmtpSession, buffer: bytearray) -> bool:
+        """Move ``buffer`` into the message; True once the end of data was handled (any
+        bytes after it are left in ``buffer``)."""
+        data = s._data
+        assert data is not None
+        scan = max(0, len(data) - 4)
+        data += buffer
+        buffer.clear()
+        if data.startswith(b".\r\n"):
+            end = 3
+        else:
+            found = data.find(b"\r\n.\r\n", scan)
+            if found < 0:
+                return False
+            end = found + 5
+        raw = bytes(data[:end])
+        buffer += data[end:]
+        s._data = None
+        self._message_done(s, raw, bytes(buffer))
+        return True
+
+    def _message_done(self, s: SmtpSession, raw: bytes, rest: bytes) -> None:
+        lines = raw[:-3].split(b"\r\n") if raw != b".\r\n" else [b""]
+        unstuffed = [n for n, line in enumerate(lines[:-1], 1) if line.startswith(b".")
+                     and not line.startswith(b"..")]
+        if unstuffed:
+            self._flag(s, "not-dot-stuffed",
+                       f"{len(unstuffed)} data line(s) start with a single '.' (first: line {unstuffed[0]}); "
+                       f"the client did not dot-stuff them, so the leading dot is lost")
+        # Bytes after the end of data: a pipelined command, or the rest of a body cut short.
+        # Which one is known once their first line is complete (see _process).
+        s._rest_after_data = bool(rest)
+        s._after_message = True
+        if _BARE_LF.search(raw) or _BARE_CR.search(raw):
+            self._flag(s, "bare-lf-in-data", "bare CR or LF in the message data", note=True)
+        if any(len(line) + 2 > TEXT_LINE_LIMIT for line in lines):
+            self._flag(s, "data-line-too-long", f"a data line over {TEXT_LINE_LIMIT} bytes", note=True)
+        content = b"\r\n".join(line[1:] if line.startswith(b".") else line for line in lines)
+        if self.max_message_size is not None and len(content) > self.max_message_size:
+            self._reset_transaction(s)
+            self._reply(s, 552, "5.3.4 Error: message file too big")
+            return
+        self.mailbox.append(Mail(s.sender or "", list(s.recipients), s.user, raw, content, s.index,
+                                 tx_time_get(), s.helo))
+        s.messages.append(len(self.mailbox) - 1)
+        self._reset_transaction(s)
+        self._reply(s, 250, f"2.0.0 Ok: queued as {len(self.mailbox)}")
+
+    # ================================================================== scripted mode
+    def _scripted(self, s: SmtpSession, steps: list[Any]) -> None:
+        previous = b""
+        for index, item in enumerate(steps):
+            step = item if isinstance(item, Step) else Step(item)
+            read = step.read
+            if read == "auto":
+                read = "none" if index == 0 else "data" if previous.startswith(b"354") else "packet"
+            record = StepRecord(index, read, action=repr(step.action))
+            s.steps.append(record)
+            if read != "none":
+                wait = self.read_timeout if step.timeout is None else step.timeout
+                if not self._read_step(s, record, read, wait):
+                    self._closed_by_peer(s)
+                    self._check_expect(s, step, record)
+                    return
+            self._check_expect(s, step, record)
+            if step.delay:
+                tx_thread_sleep(step.delay)
+            self._act(s, step.action, record)
+            if s.end is not None:
+                return
+            previous = b"".join(data for _, data in record.sent)
+        while True:   # the script is over: record what else the client sends, until it closes
+            status, data = self._receive(s, self.read_timeout)
+            if status == NX_SUCCESS:
+                s.after_script += data
+            elif status == NX_NO_PACKET and self.socket.nx_tcp_socket_state == NX_TCP_ESTABLISHED:
+                self._finish(s, "drain-timeout")
+                return
+            else:
+                self._closed_by_peer(s)
+                return
+
+    def _read_step(self, s: SmtpSession, record: StepRecord, read: str, wait: int) -> bool:
+        """Receive per ``read``; False when the connection is gone."""
+        while True:
+            status, data = self._receive(s, wait)
+            record.status = status
+            if status != NX_SUCCESS:
+                return status == NX_NO_PACKET and self.socket.nx_tcp_socket_state == NX_TCP_ESTABLISHED
+            record.packets.append((tx_time_get(), data))
+            record.received += data
+            if read == "packet" or (read == "line" and b"\r\n" in record.received) \
+                    or (read == "data" and record.received.endswith(b"\r\n.\r\n")):
+                return True
+
+    def _check_expect(self, s: SmtpSession, step: Step, record: StepRecord) -> None:
+        if step.expect is not None and record.received != step.expect:
+            self._flag(s, "unexpected", f"step {record.index}: expected {step.expect!r}, "
+                                        f"received {record.received!r}")
+
+    def _act(self, s: SmtpSession, action: Action, record: StepRecord) -> None:
+        if isinstance(action, Send):
+            for part in action.parts:
+                if isinstance(part, int):
+                    if part > 0:
+                        tx_thread_sleep(part)
+                    continue
+                status = self._send(s, part)
+                record.send_status = status
+                if status != NX_SUCCESS:
+                    return
+                record.sent.append((tx_time_get(), part))
+        elif isinstance(action, Silence):
+            if action.ticks > 0:
+                tx_thread_sleep(action.ticks)
+        elif isinstance(action, Reset):
+            self._collect_unread(s)
+            nx_tcp_socket_disconnect(self.socket, NX_NO_WAIT)
+            self._finish(s, "server-reset")
+        elif isinstance(action, Close):
+            self._collect_unread(s)
+            wait = self.disconnect_timeout if action.timeout is None else action.timeout
+            status = nx_tcp_socket_disconnect(self.socket, wait)
+            if status != NX_SUCCESS:
+                self._error("nx_tcp_socket_disconnect", status, s)
+            self._finish(s, "server-closed")
+        elif action is not None:
+            raise TypeError(f"not a script action: {action!r}")
+
