@@ -171,12 +171,24 @@ class _GlibcRandom:
 
 
 def NX_RAND() -> int:
-    """``NX_RAND()`` = the C library ``rand()``, one generator per simulated kernel."""
+    """``NX_RAND()`` = the C library ``rand()``: one generator per simulated kernel (the
+    device's process), except for a thread given its own ``nx_rand_state`` — a simulated
+    peer host is another machine with its own C library (see :func:`own_rand_state`)."""
     k = kernel()
-    generator = getattr(k, "nx_rand_state", None)
+    generator = getattr(k.current_ptr, "nx_rand_state", None)
     if generator is None:
-        generator = k.nx_rand_state = _GlibcRandom()
+        generator = getattr(k, "nx_rand_state", None)
+        if generator is None:
+            generator = k.nx_rand_state = _GlibcRandom()
     return generator.rand()
+
+
+def own_rand_state(*threads: Any, seed: int = 1) -> None:
+    """Give ``threads`` (a peer host's application and IP threads) a ``rand()`` of their
+    own, so a simulated peer does not shift the device's random sequence."""
+    generator = _GlibcRandom(seed)
+    for thread in threads:
+        thread.nx_rand_state = generator
 
 
 # ================================================================== listen requests

@@ -176,6 +176,7 @@ from netxsim.nx.tcp_socket import (
     nx_tcp_socket_receive, nx_tcp_socket_send,
 )
 from netxsim.tx.constants import TX_AUTO_START
+from netxsim.nx.tcp import own_rand_state
 from netxsim.tx.thread import TX_THREAD, tx_thread_create, tx_thread_sleep
 from netxsim.tx.timer import tx_time_get
 from netxsim.tx.kernel import kernel
@@ -542,6 +543,9 @@ class SmtpServer:
         k = kernel()
         if self.thread in k.application_threads:
             k.application_threads.remove(self.thread)   # a peer keeps no run alive
+        # Another machine, another C library: the server's rand() (its ISNs) must not
+        # shift the device's sequence (first ephemeral port 50535, ISN 0x67FE9869).
+        own_rand_state(self.thread, self.ip.nx_ip_thread)
         self.next_free = pointer
 
     # ================================================================== results
