@@ -40,7 +40,7 @@ from typing import Any
 
 from netxsim.tx.constants import TX_TCP_IP
 from netxsim.tx.kernel import Kernel, kernel
-from netxsim.tx.memory import Pointer, SimMemory
+from netxsim.tx.memory import Pointer, SimMemory, c_string
 from netxsim.tx.sizeof import register_size
 
 from .config import (
@@ -271,11 +271,6 @@ def _bounds_error(packet: NX_PACKET) -> int:
     return NX_SUCCESS
 
 
-def _text(name: str | bytes | None) -> str:
-    if name is None:
-        return ""
-    return name if isinstance(name, str) else bytes(name).decode()
-
 
 def _source(data: Any, size: int) -> bytes | memoryview:
     """``size`` bytes of a C ``VOID *`` source: a bytes-like object, a ``str`` (UTF-8),
@@ -382,7 +377,7 @@ def _nx_packet_pool_create(pool_ptr: NX_PACKET_POOL, name: str | bytes, payload_
     total = size // stride if size > 0 else 0
     if total == 0:
         return NX_SIZE_ERROR
-    name = _text(name)
+    name = c_string(name)
     # A control block re-created in the same kernel gives its previous area back (one
     # left over from an earlier run belongs to another kernel's RAM).
     old_region = pool_ptr.region if pool_ptr.kernel is k else None

@@ -26,7 +26,6 @@ pretend address (``control_block_address``, outside RAM) that stands for
 """
 from __future__ import annotations
 
-import weakref
 
 from .config import service
 from .constants import (
@@ -34,20 +33,15 @@ from .constants import (
     TX_PTR_ERROR, TX_SIZE_ERROR, TX_SUCCESS, TX_WAIT_ERROR,
 )
 from .kernel import kernel
-from .memory import Pointer, SimMemory
+from .memory import ControlBlockAddresses, Pointer, c_string
 
 TX_BLOCK_POOL_ID = 0x424C4F43  # "BLOC", tx_block_pool.h
 _ULONG_MASK = 0xFFFFFFFF
 _ALIGN = 4      # sizeof(ALIGN_TYPE) on the 32-bit target
 _POINTER = 4    # sizeof(UCHAR *) on the 32-bit target
 # Pretend control-block addresses: outside RAM, so they never equal a free link.
-_CONTROL_BLOCK_BASE = 0xE000_0000
-_CONTROL_BLOCK_STRIDE = 0x40
+_ADDRESSES = ControlBlockAddresses(0xE000_0000)
 
-# Per simulated RAM: pretend address -> pool, so a block's overhead word leads back
-# to its pool object.
-_pools_by_address: "weakref.WeakKeyDictionary[SimMemory, dict[int, TX_BLOCK_POOL]]" = \
-    weakref.WeakKeyDictionary()
 
 
 class TX_BLOCK_POOL:
@@ -89,28 +83,7 @@ def _valid(pool: object) -> bool:
     return isinstance(pool, TX_BLOCK_POOL) and pool.tx_block_pool_id == TX_BLOCK_POOL_ID
 
 
-def _text(name: str | bytes) -> str:
-    return name if isinstance(name, str) else bytes(name).decode()
 
-
-def _read_word(memory: SimMemory, address: int) -> int:
-    return int.from_bytes(memory.read(address, 4), "little")
-
-
-def _write_word(memory: SimMemory, address: int, value: int) -> None:
-    memory.write(address, (value & _ULONG_MASK).to_bytes(4, "little"))
-
-
-def _assign_address(pool: TX_BLOCK_POOL, memory: SimMemory) -> int:
-    """Give ``pool`` its pretend control-block address in ``memory`` (stable across
-    re-creation of the same control block)."""
-    table = _pools_by_address.setdefault(memory, {})
-    address = pool.control_block_address
-    if table.get(address) is not pool:
-        address = _CONTROL_BLOCK_BASE + _CONTROL_BLOCK_STRIDE * len(table)
-        table[address] = pool
-        pool.control_block_address = address
-    return address
 
 
 def _owning_pool(block_ptr: object) -> TX_BLOCK_POOL | None:
@@ -121,7 +94,7 @@ def _owning_pool(block_ptr: object) -> TX_BLOCK_POOL | None:
     overhead = block_ptr.address - _POINTER
     if not memory.contains(Pointer(memory, overhead), _POINTER):
         return None
-    pool = _pools_by_address.get(memory, {}).get(_read_word(memory, overhead))
+    pool = _ADDRESSES.lookup(memory, memory.read_ulong(overhead))
     return pool if pool is not None and _valid(pool) else None
 
 
@@ -157,14 +130,14 @@ def _tx_block_pool_create(pool: TX_BLOCK_POOL, name: str | bytes, block_size: in
     pool.control_block_address = address
     if total == 0:
         return TX_SIZE_ERROR
-    name = _text(name)
+    name = c_string(name)
     memory = pool_start.memory
     region = k.memory.claim(pool_start, pool_size, f"block pool {name!r}", "block pool", pool)
     start = pool_start.address
     # Free list in address order; the last slot's link is NULL.
     for index in range(total):
         link = start + (index + 1) * stride if index + 1 < total else 0
-        _write_word(memory, start + index * stride, link)
+        memory.write_ulong(start + index * stride, link)
     pool.tx_block_pool_name = name
     pool.tx_block_pool_start = Pointer(memory, start)
     pool.tx_block_pool_size = pool_size
@@ -172,7 +145,7 @@ def _tx_block_pool_create(pool: TX_BLOCK_POOL, name: str | bytes, block_size: in
     pool.tx_block_pool_available = pool.tx_block_pool_total = total
     pool.tx_block_pool_available_list = Pointer(memory, start)
     pool.region = region
-    _assign_address(pool, memory)
+    _ADDRESSES.assign(pool, memory)
     pool.tx_block_pool_id = TX_BLOCK_POOL_ID
     k.register("block_pool", pool)
     return TX_SUCCESS
@@ -239,10 +212,10 @@ def _tx_block_allocate(pool: TX_BLOCK_POOL, wait_option: int) -> tuple[int, Poin
         head = pool.tx_block_pool_available_list
         assert head is not None
         memory, slot = head.memory, head.address
-        link = _read_word(memory, slot)
+        link = memory.read_ulong(slot)
         pool.tx_block_pool_available_list = Pointer(memory, link) if link else None
         # The overhead word now names the owner, for tx_block_release.
-        _write_word(memory, slot, pool.control_block_address)
+        memory.write_ulong(slot, pool.control_block_address)
         return TX_SUCCESS, Pointer(memory, slot + _POINTER)
     if wait_option == TX_NO_WAIT:
         return TX_NO_MEMORY, None
@@ -295,7 +268,7 @@ def _tx_block_release(block_ptr: Pointer) -> int:
         return TX_SUCCESS
     slot = block.address - _POINTER
     head = pool.tx_block_pool_available_list
-    _write_word(memory, slot, head.address if head is not None else 0)
+    memory.write_ulong(slot, head.address if head is not None else 0)
     pool.tx_block_pool_available_list = Pointer(memory, slot)
     pool.tx_block_pool_available += 1
     return TX_SUCCESS

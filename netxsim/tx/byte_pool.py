@@ -35,7 +35,6 @@ Control blocks live in Python; each pool gets a pretend control-block address
 """
 from __future__ import annotations
 
-import weakref
 
 from .config import service
 from .constants import (
@@ -43,7 +42,7 @@ from .constants import (
     TX_POOL_ERROR, TX_PTR_ERROR, TX_SIZE_ERROR, TX_SUCCESS, TX_WAIT_ERROR,
 )
 from .kernel import kernel
-from .memory import Pointer, SimMemory
+from .memory import ControlBlockAddresses, Pointer, c_string
 
 TX_BYTE_POOL_ID = 0x42595445  # "BYTE", tx_byte_pool.h
 TX_BYTE_BLOCK_FREE = 0xFFFFEEEE
@@ -53,11 +52,7 @@ _ALIGN = 4                      # sizeof(ALIGN_TYPE) on the 32-bit target
 _POINTER = 4                    # sizeof(UCHAR *) on the 32-bit target
 _HEADER = _POINTER + _ALIGN     # next-block pointer + free marker / owner
 # Pretend control-block addresses: outside RAM and apart from the block pools'.
-_CONTROL_BLOCK_BASE = 0xE800_0000
-_CONTROL_BLOCK_STRIDE = 0x40
-
-_pools_by_address: "weakref.WeakKeyDictionary[SimMemory, dict[int, TX_BYTE_POOL]]" = \
-    weakref.WeakKeyDictionary()
+_ADDRESSES = ControlBlockAddresses(0xE800_0000)
 
 
 class TX_BYTE_POOL:
@@ -100,8 +95,8 @@ class TX_BYTE_POOL:
         memory, base = start.memory, start.address
         result, current = [], base
         while True:
-            following = _read_word(memory, current)
-            free = _read_word(memory, current + _POINTER) == TX_BYTE_BLOCK_FREE
+            following = memory.read_ulong(current)
+            free = memory.read_ulong(current + _POINTER) == TX_BYTE_BLOCK_FREE
             size = (following - current) if following != base else _HEADER
             result.append((current - base, size, free))
             if following == base:
@@ -117,28 +112,7 @@ def _valid(pool: object) -> bool:
     return isinstance(pool, TX_BYTE_POOL) and pool.tx_byte_pool_id == TX_BYTE_POOL_ID
 
 
-def _text(name: str | bytes) -> str:
-    return name if isinstance(name, str) else bytes(name).decode()
 
-
-def _read_word(memory: SimMemory, address: int) -> int:
-    return int.from_bytes(memory.read(address, 4), "little")
-
-
-def _write_word(memory: SimMemory, address: int, value: int) -> None:
-    memory.write(address, (value & _ULONG_MASK).to_bytes(4, "little"))
-
-
-def _assign_address(pool: TX_BYTE_POOL, memory: SimMemory) -> int:
-    """Give ``pool`` its pretend control-block address in ``memory`` (stable across
-    re-creation of the same control block)."""
-    table = _pools_by_address.setdefault(memory, {})
-    address = pool.control_block_address
-    if table.get(address) is not pool:
-        address = _CONTROL_BLOCK_BASE + _CONTROL_BLOCK_STRIDE * len(table)
-        table[address] = pool
-        pool.control_block_address = address
-    return address
 
 
 def _round_up(size: int) -> int:
@@ -164,29 +138,29 @@ def _search(pool: TX_BYTE_POOL, memory_size: int) -> int | None:
     available = 0
     first_free_found = False
     while True:
-        if _read_word(memory, current + _POINTER) == TX_BYTE_BLOCK_FREE:
+        if memory.read_ulong(current + _POINTER) == TX_BYTE_BLOCK_FREE:
             if not first_free_found:
                 search_address = current
                 first_free_found = True
-            following = _read_word(memory, current)
+            following = memory.read_ulong(current)
             available = following - current - _HEADER
             if available >= memory_size:
                 break
             available = 0
-            if _read_word(memory, following + _POINTER) == TX_BYTE_BLOCK_FREE:
+            if memory.read_ulong(following + _POINTER) == TX_BYTE_BLOCK_FREE:
                 # Swallow the free neighbour; its header was already counted as available.
-                _write_word(memory, current, _read_word(memory, following))
+                memory.write_ulong(current, memory.read_ulong(following))
                 pool.tx_byte_pool_fragments -= 1
                 # Kept as in C; here searches are atomic and no free block lies before
                 # the search pointer, so the swallowed block is never the search start.
                 if search_address == following:
                     search_address = current
             else:
-                current = _read_word(memory, following)
+                current = memory.read_ulong(following)
                 if examine:
                     examine -= 1
         else:
-            current = _read_word(memory, current)
+            current = memory.read_ulong(current)
         if examine:
             examine -= 1
         if not examine:
@@ -197,15 +171,15 @@ def _search(pool: TX_BYTE_POOL, memory_size: int) -> int | None:
     if available - memory_size >= TX_BYTE_BLOCK_MIN:
         # Split: the tail becomes a new free block.
         tail = current + memory_size + _HEADER
-        _write_word(memory, tail, _read_word(memory, current))
-        _write_word(memory, tail + _POINTER, TX_BYTE_BLOCK_FREE)
+        memory.write_ulong(tail, memory.read_ulong(current))
+        memory.write_ulong(tail + _POINTER, TX_BYTE_BLOCK_FREE)
         pool.tx_byte_pool_fragments += 1
-        _write_word(memory, current, tail)
+        memory.write_ulong(current, tail)
         available = memory_size
-    _write_word(memory, current + _POINTER, pool.control_block_address)
+    memory.write_ulong(current + _POINTER, pool.control_block_address)
     pool.tx_byte_pool_available -= available + _HEADER
     if current == search_address:
-        pool.tx_byte_pool_search = Pointer(memory, _read_word(memory, current))
+        pool.tx_byte_pool_search = Pointer(memory, memory.read_ulong(current))
     return current + _HEADER
 
 
@@ -218,10 +192,10 @@ def _owning_pool(memory_ptr: object) -> tuple[TX_BYTE_POOL, int] | None:
     block = memory_ptr.address - _HEADER
     if not memory.contains(Pointer(memory, block), _HEADER):
         return None
-    owner = _read_word(memory, block + _POINTER)
+    owner = memory.read_ulong(block + _POINTER)
     if owner == TX_BYTE_BLOCK_FREE:
         return None
-    pool = _pools_by_address.get(memory, {}).get(owner)
+    pool = _ADDRESSES.lookup(memory, owner)
     if pool is None or not _valid(pool):
         return None
     return pool, block
@@ -240,21 +214,21 @@ def _tx_byte_pool_create(pool: TX_BYTE_POOL, name: str | bytes, pool_start: Poin
     """
     k = kernel()
     pool_size = (pool_size // _ALIGN) * _ALIGN
-    name = _text(name)
+    name = c_string(name)
     memory = pool_start.memory
     region = k.memory.claim(pool_start, pool_size, f"byte pool {name!r}", "byte pool", pool)
     address = pool.control_block_address
     pool.__init__()  # the C clears the control block first
     pool.control_block_address = address
-    owner = _assign_address(pool, memory)
+    owner = _ADDRESSES.assign(pool, memory)
     start = pool_start.address
     end_block = start + pool_size - _HEADER
     # Terminating block: links back to the start, permanently "allocated".
-    _write_word(memory, end_block + _POINTER, owner)
-    _write_word(memory, end_block, start)
+    memory.write_ulong(end_block + _POINTER, owner)
+    memory.write_ulong(end_block, start)
     # One free block spanning the rest.
-    _write_word(memory, start, end_block)
-    _write_word(memory, start + _POINTER, TX_BYTE_BLOCK_FREE)
+    memory.write_ulong(start, end_block)
+    memory.write_ulong(start + _POINTER, TX_BYTE_BLOCK_FREE)
     pool.tx_byte_pool_name = name
     pool.tx_byte_pool_start = Pointer(memory, start)
     pool.tx_byte_pool_size = pool_size
@@ -380,8 +354,8 @@ def _tx_byte_release(memory_ptr: Pointer) -> int:
     k = kernel()
     memory = memory_ptr.memory
     pool.tx_byte_pool_owner = k.current_ptr
-    _write_word(memory, block + _POINTER, TX_BYTE_BLOCK_FREE)
-    pool.tx_byte_pool_available += _read_word(memory, block) - block
+    memory.write_ulong(block + _POINTER, TX_BYTE_BLOCK_FREE)
+    pool.tx_byte_pool_available += memory.read_ulong(block) - block
     if block < pool.tx_byte_pool_search.address:  # type: ignore[union-attr]
         pool.tx_byte_pool_search = Pointer(memory, block)
     waiters = pool.suspension_list

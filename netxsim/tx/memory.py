@@ -8,6 +8,7 @@ would be silent corruption, are caught and named.
 from __future__ import annotations
 
 import bisect
+import weakref
 from typing import Any
 
 RAM_BASE = 0x2000_0000
@@ -124,6 +125,15 @@ class SimMemory:
         offset = self._offset(address, len(data))
         self.data[offset:offset + len(data)] = data
 
+    def read_ulong(self, address: int) -> int:
+        """The little-endian ULONG at ``address`` (the target is little-endian)."""
+        offset = self._offset(address, 4)
+        return int.from_bytes(self.data[offset:offset + 4], "little")
+
+    def write_ulong(self, address: int, value: int) -> None:
+        offset = self._offset(address, 4)
+        self.data[offset:offset + 4] = (value & 0xFFFFFFFF).to_bytes(4, "little")
+
     def contains(self, pointer: object, size: int) -> bool:
         if not isinstance(pointer, Pointer) or pointer.memory is not self:
             return False
@@ -199,3 +209,39 @@ class SimMemory:
     @property
     def regions(self) -> list[Region]:
         return sorted(self._regions + self._containers, key=lambda region: region.start)
+
+
+def c_string(text: "str | bytes | bytearray | None") -> str:
+    """A ``CHAR *`` argument (name, address, text) as a Python str (UTF-8 for bytes)."""
+    if text is None:
+        return ""
+    return text if isinstance(text, str) else bytes(text).decode()
+
+
+class ControlBlockAddresses:
+    """Pretend addresses for control blocks that live in Python, not in simulated RAM.
+
+    Pools write their control block's address into RAM (a block's owner word), and C
+    finds the pool again by reading it back. Each control block gets a stable address
+    per RAM, outside RAM so it never equals a real pointer, starting at ``base``.
+    """
+
+    STRIDE = 0x40
+
+    def __init__(self, base: int) -> None:
+        self.base = base
+        self._by_memory: "weakref.WeakKeyDictionary[SimMemory, dict[int, Any]]" = weakref.WeakKeyDictionary()
+
+    def assign(self, block: Any, memory: SimMemory) -> int:
+        """The address of ``block`` in ``memory`` (kept across re-creation of the block)."""
+        table = self._by_memory.setdefault(memory, {})
+        address = getattr(block, "control_block_address", 0)
+        if table.get(address) is not block:
+            address = self.base + self.STRIDE * len(table)
+            table[address] = block
+            block.control_block_address = address
+        return address
+
+    def lookup(self, memory: SimMemory, address: int) -> Any:
+        """The control block at a pretend ``address``, or None."""
+        return self._by_memory.get(memory, {}).get(address)

@@ -18,6 +18,7 @@ from .constants import (
     TX_NO_WAIT, TX_SEMAPHORE_ERROR, TX_SEMAPHORE_SUSP, TX_SUCCESS, TX_WAIT_ERROR,
 )
 from .kernel import kernel
+from .memory import c_string
 
 TX_SEMAPHORE_ID = 0x53454D41  # "SEMA", tx_semaphore.h
 _ULONG_MASK = 0xFFFFFFFF
@@ -55,9 +56,6 @@ def _valid(semaphore: object) -> bool:
     return isinstance(semaphore, TX_SEMAPHORE) and semaphore.tx_semaphore_id == TX_SEMAPHORE_ID
 
 
-def _text(name: str | bytes) -> str:
-    return name if isinstance(name, str) else bytes(name).decode()
-
 
 def prioritize_list(waiters: list) -> None:
     """Move the single most urgent waiter to the head (the first one found on ties);
@@ -80,7 +78,7 @@ def _tx_semaphore_create(semaphore: TX_SEMAPHORE, name: str | bytes, initial_cou
     (from an ISR or a timer callback).
     """
     k = kernel()
-    semaphore.tx_semaphore_name = _text(name)
+    semaphore.tx_semaphore_name = c_string(name)
     semaphore.tx_semaphore_count = initial_count & _ULONG_MASK
     semaphore.tx_semaphore_put_notify = None
     semaphore.suspension_list = []
