@@ -23,5 +23,7 @@ def __getattr__(name: str) -> Any:
         except ImportError:
             continue
         if hasattr(module, name):
-            return getattr(module, name)
+            value = getattr(module, name)
+            globals()[name] = value  # found once: later look-ups are plain attribute reads
+            return value
     raise AttributeError(f"netxsim provides no {name} yet (smtp_client.netx)")
