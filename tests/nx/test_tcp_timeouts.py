@@ -660,3 +660,53 @@ def test_retransmission_with_new_ack_gets_a_new_ip_id() -> None:
     rows = [row[:5] + (row[5],) for row in wire_tcp(c) if row[0] > 0]
     assert rows[:3] == [(3, 3, ACK | PSH, ISN + 1, P + 1, b"data"), (70, 4, ACK, ISN + 5, P + 4, b""),
                         (100, 5, ACK | PSH, ISN + 1, P + 4, b"data")]
+
+
+# ============================================================================ spec Appendix A
+def test_demo_connect_with_no_server_fills_the_ip_pool_with_queued_syns() -> None:
+    """The SMTP demo without a server (spec Appendix A), on a 3 x 512 IP default pool:
+    at 100 bind(NX_ANY_PORT) gives 50535; connect(1000) makes an ARP entry, queues the SYN
+    on it and sends the ARP request (its buffer returns after the driver). Each RTO
+    expiry (200, 300) queues another SYN copy until the pool is empty; later SYNs and
+    every ARP retry are silently skipped, so nothing but the first ARP request ever
+    reaches the wire. The wait ends at 1100 → NX_NOT_CONNECTED. The queued SYNs return
+    to the pool only when ARP gives up: entry made at 100 → retries at 1100, 2100, ... →
+    give-up at 19100."""
+    from .tcp_harness import TcpNet
+
+    net = TcpNet(station=False, pool_packets=3, payload=512)
+    s = nx.NX_TCP_SOCKET()
+    nobody = 0x01020309
+
+    def client() -> None:
+        assert nx.nx_tcp_socket_create(net.ip["A"], s, "SMTP", 0, 0, 0x80, 1460, None, None) == NX_SUCCESS
+        tx_thread_sleep(100)
+        assert nx.nx_tcp_client_socket_bind(s, 0, 100) == NX_SUCCESS
+        net.event("client", nx.nx_tcp_client_socket_port_get(s))
+        net.event("client", nx.nx_tcp_client_socket_connect(s, nobody, 25, 1000))
+        assert nx.nx_tcp_client_socket_unbind(s) == NX_SUCCESS
+        assert nx.nx_tcp_socket_delete(s) == NX_SUCCESS
+        for tick in (19099, 19100):
+            tx_thread_sleep(tick - tx_time_get())
+            net.event("client", ("free", net.pool_free("A")))
+
+    def sampler() -> None:
+        for tick in (150, 250, 350, 1050):
+            tx_thread_sleep(tick - tx_time_get())
+            net.event("sampler", ("free", net.pool_free("A")))
+
+    def setup(n: TcpNet) -> None:
+        n.thread("client", client, 16)
+        n.thread("sampler", sampler, 15)
+
+    result = net.run(setup, until=25000)
+    assert result.reason == "completed", result.report()
+    assert net.log == [
+        (100, "client", (NX_SUCCESS, 50535)),
+        (150, "sampler", ("free", 2)), (250, "sampler", ("free", 1)), (350, "sampler", ("free", 0)),
+        (1050, "sampler", ("free", 0)),
+        (1100, "client", NX_NOT_CONNECTED),
+        (19099, "client", ("free", 0)), (19100, "client", ("free", 3)),
+    ]
+    assert [(r.tick, len(r.frame)) for r in net.frame_log] == [(100, 42)]
+    net.assert_pools_full()
