@@ -356,6 +356,18 @@ class Kernel:
         elif thread.tx_thread_state > TX_SLEEP:
             self.end_wait(thread, thread.timeout_status)
 
+    # ------------------------------------------------------------- interrupts
+    def interrupt_after(self, ticks: int, handler: Callable[[], None]) -> None:
+        """Run ``handler`` as an interrupt service routine ``ticks`` ticks from now (a
+        simulation extension, for device models and tests). It runs in ISR context, so a
+        thread it readies runs when it returns; until it has fired it keeps the run alive."""
+        self.pending_interrupts += 1
+
+        def isr(_event: simpy.Event) -> None:
+            self.pending_interrupts -= 1
+            handler()
+        self.env.timeout(ticks).callbacks.append(isr)
+
     # ---------------------------------------------------------------- timers
     def timer_activate(self, timer: InternalTimer, ticks: int) -> None:
         """Arm ``timer`` to fire during the ``ticks``-th tick from now (hopping past 32)."""

@@ -115,12 +115,7 @@ def interrupt_at(tick: int, handler: Callable[[], None]) -> None:
     """Run ``handler`` as an interrupt service routine at ``tick`` (a simpy event, which
     the kernel processes in ISR context); the pending interrupt keeps the run alive."""
     k = kernel()
-    k.pending_interrupts += 1
-
-    def isr(_: Any) -> None:
-        k.pending_interrupts -= 1
-        handler()
-    k.env.timeout(tick - k.now).callbacks.append(isr)
+    k.interrupt_after(tick - k.now, handler)
 
 
 def state(thread: TX_THREAD) -> int:

@@ -46,13 +46,7 @@ class Sim:
 
     def isr_at(self, ticks: int, handler: Callable[[], None]) -> None:
         """Run ``handler`` in ISR context ``ticks`` ticks from now (a simpy event)."""
-        k = kernel()
-        k.pending_interrupts += 1
-
-        def fire(_event: object) -> None:
-            k.pending_interrupts -= 1
-            handler()
-        k.env.timeout(ticks).callbacks.append(fire)
+        kernel().interrupt_after(ticks, handler)
 
     def timer_at(self, ticks: int, handler: Callable[[], None]) -> TX_TIMER:
         """Run ``handler`` once in a timer callback ``ticks`` ticks from now."""

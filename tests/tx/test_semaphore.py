@@ -54,13 +54,7 @@ class Program:
 
     def isr(self, ticks: int, callback: Callable[[], None]) -> None:
         """Run ``callback`` as an interrupt ``ticks`` ticks from now (a simpy event)."""
-        k = kernel()
-        k.pending_interrupts += 1  # keeps the run alive until the interrupt has fired
-
-        def fire(_event: object) -> None:
-            k.pending_interrupts -= 1
-            callback()
-        k.env.timeout(ticks).callbacks.append(fire)
+        kernel().interrupt_after(ticks, callback)
 
     def run(self, setup: Callable[[], None], until: int | None = None) -> list:
         def define(first_unused_memory) -> None:
