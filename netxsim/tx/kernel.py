@@ -96,6 +96,7 @@ class Kernel:
         self.timer_heap: list[tuple[int, int, int, InternalTimer]] = []
         self.timer_sequence = 0
         self.tick_events: set[int] = set()
+        self.wheel_lag = 0  # ticks the timer wheel is behind the clock (see timer_activate)
         self.keepalive_timers = 0
         self.pending_interrupts = 0
         self.activity_probes: list[Callable[[], bool]] = []
@@ -369,61 +370,98 @@ class Kernel:
         self.env.timeout(ticks).callbacks.append(isr)
 
     # ---------------------------------------------------------------- timers
+    # The timer wheel. Positions are in "wheel time": the wheel advances one slot per
+    # tick, except that the tick ISR does not move past a due slot the timer thread has
+    # not processed yet (tx_timer_interrupt.c). When a thread with threshold 0 (or of
+    # priority 0) holds the timer thread off, the wheel falls behind the clock by
+    # ``wheel_lag`` ticks for good: timers armed before the hold-off fire late by its
+    # length, timers armed during it relative to the stuck slot, later ones on time.
+    def _timer_heap_top(self) -> int | None:
+        heap = self.timer_heap
+        while heap and heap[0][2] != heap[0][3].generation:
+            heapq.heappop(heap)  # a deactivated timer's entry
+        return heap[0][0] if heap else None
+
+    def _wheel_now(self) -> int:
+        """The wheel position a timer armed now counts from (ThreadX's current slot - 1)."""
+        top = self._timer_heap_top()
+        if top is not None and top + self.wheel_lag <= self.now:
+            return top - 1  # a due slot not processed yet: the wheel is stuck on it
+        return self.now - self.wheel_lag
+
     def timer_activate(self, timer: InternalTimer, ticks: int) -> None:
         """Arm ``timer`` to fire during the ``ticks``-th tick from now (hopping past 32)."""
         if timer.active:
             self.timer_deactivate(timer)
         timer.active = True
-        timer.deadline = self.now + ticks
+        position = self._wheel_now()
+        timer.deadline = position + ticks  # in wheel time
         if timer.keeps_alive:
             self.keepalive_timers += 1
-        self._timer_insert(timer, min(ticks, TIMER_WHEEL_ENTRIES))
+        self._timer_insert(timer, position + min(ticks, TIMER_WHEEL_ENTRIES))
 
-    def _timer_insert(self, timer: InternalTimer, ticks: int) -> None:
-        expiry = self.now + ticks
+    def _timer_insert(self, timer: InternalTimer, position: int) -> None:
         self.timer_sequence += 1
-        heapq.heappush(self.timer_heap, (expiry, self.timer_sequence, timer.generation, timer))
-        if expiry not in self.tick_events:
-            self.tick_events.add(expiry)
-            self.env.timeout(ticks).callbacks.append(self._tick_isr)
+        heapq.heappush(self.timer_heap, (position, self.timer_sequence, timer.generation, timer))
+        self._tick_event_for(position)
+
+    def _tick_event_for(self, position: int) -> None:
+        """Make sure a tick interrupt happens when the wheel reaches ``position``."""
+        tick = max(position + self.wheel_lag, self.now)
+        if tick not in self.tick_events:
+            self.tick_events.add(tick)
+            self.env.timeout(tick - self.now).callbacks.append(self._tick_isr)
+
+    def timer_remaining(self, timer: InternalTimer) -> int:
+        """Ticks until an armed ``timer`` expires."""
+        return max(timer.deadline - self._wheel_now(), 0)
 
     def timer_deactivate(self, timer: InternalTimer) -> int:
         """Disarm ``timer``; return the ticks it had left."""
         if not timer.active:
             return 0
+        left = self.timer_remaining(timer)
         timer.active = False
         timer.generation += 1  # its heap entry becomes stale
         if timer.keeps_alive:
             self.keepalive_timers -= 1
-        return max(timer.deadline - self.now, 0)
+        return left
 
     def _tick_isr(self, event: simpy.Event) -> None:
         now = self.now
         self.tick_events.discard(now)
-        heap = self.timer_heap
-        while heap and heap[0][2] != heap[0][3].generation:
-            heapq.heappop(heap)
-        if heap and heap[0][0] <= now:
+        top = self._timer_heap_top()
+        if top is None:
+            return
+        if top + self.wheel_lag <= now:
             timer_thread = self.timer_thread
             assert timer_thread is not None
             if timer_thread.tx_thread_state == TX_SUSPENDED:
                 self.system_resume(timer_thread)
+        else:
+            self._tick_event_for(top)  # the wheel fell behind since this event was set
 
     def _timer_thread_entry(self, _: int) -> None:
-        """The system timer thread: run every expiration of this tick, then sleep."""
+        """The system timer thread: take the due slot off the wheel, run its expirations
+        (FIFO of arming), then sleep."""
         heap = self.timer_heap
         thread = self.timer_thread
         assert thread is not None
         while True:
-            now = self.now
-            while heap and heap[0][0] <= now:
-                _, _, generation, timer = heapq.heappop(heap)
+            top = self._timer_heap_top()
+            if top is not None and top + self.wheel_lag < self.now:
+                self.wheel_lag = self.now - top  # held off: the wheel stayed on this slot
+            current = self.now - self.wheel_lag
+            expired = []
+            while heap and heap[0][0] <= current:
+                expired.append(heapq.heappop(heap))
+            for _, _, generation, timer in expired:
                 if generation != timer.generation or not timer.active:
                     continue
-                left = timer.deadline - now
+                left = timer.deadline - current
                 if left > 0:
                     # A long timer hops again through the wheel.
-                    self._timer_insert(timer, min(left, TIMER_WHEEL_ENTRIES))
+                    self._timer_insert(timer, current + min(left, TIMER_WHEEL_ENTRIES))
                     continue
                 timer.active = False
                 if timer.keeps_alive:
@@ -435,6 +473,9 @@ class Kernel:
                     # Periodic: re-armed after the callback, from this tick (no drift).
                     timer.pending_reactivate = False
                     self.timer_activate(timer, timer.reschedule)
+            top = self._timer_heap_top()
+            if top is not None:
+                self._tick_event_for(top)
             thread.tx_thread_state = TX_SUSPENDED
             self.system_suspend(thread)
 

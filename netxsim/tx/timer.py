@@ -72,7 +72,7 @@ def _valid(timer: object) -> bool:
 def _remaining(timer: TX_TIMER) -> int:
     internal = timer.tx_timer_internal
     if internal.active:
-        return max(internal.deadline - timer.kernel.now, 0)
+        return timer.kernel.timer_remaining(internal)
     if internal.pending_reactivate:
         return 0  # inside its own callback: expired, not yet re-armed
     return internal.remaining
