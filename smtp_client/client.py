@@ -8,10 +8,10 @@ As in the header, the public names go to the checking layer unless
 """
 from __future__ import annotations
 
-from functools import wraps
 from typing import Any, Callable
 
 from netxsim.nx.config import nx_threads_only_caller_error
+from netxsim.tx.config import switchable_service
 from netxsim.nx.constants import (
     NX_CALLER_ERROR, NX_FALSE, NX_IP_ADDRESS_ERROR, NX_IP_VERSION_V4, NX_IP_VERSION_V6, NX_PTR_ERROR,
     NX_SUCCESS, NX_TRUE,
@@ -100,13 +100,7 @@ def _new_address() -> Any:
 def smtp_service(checked: Callable, core: Callable, name: str) -> Callable:
     """A public SMTP service: the checking front end, or the core alone when
     NX_SMTP_DISABLE_ERROR_CHECKING is set (the header's mapping)."""
-    @wraps(core)
-    def public(*args: Any, **kwargs: Any) -> Any:
-        if c.NX_SMTP_DISABLE_ERROR_CHECKING:
-            return core(*args, **kwargs)
-        return checked(*args, **kwargs)
-    public.__name__ = public.__qualname__ = name
-    return public
+    return switchable_service(checked, core, lambda: c.NX_SMTP_DISABLE_ERROR_CHECKING, name)
 
 
 # ====================================================================== create

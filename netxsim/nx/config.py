@@ -14,28 +14,18 @@ returns True when that class refuses the current context of kernel ``k``.
 """
 from __future__ import annotations
 
-from functools import wraps
 from typing import Callable
 
+from netxsim.tx.config import switchable_service
 from netxsim.tx.kernel import Kernel
 
 NX_DISABLE_ERROR_CHECKING = False
 
 
 def nx_service(checked: Callable, core: Callable, name: str | None = None) -> Callable:
-    """Build a public NetX service: ``checked`` (the ``_nxe_`` layer, which calls
-    ``core``), or ``core`` alone when ``NX_DISABLE_ERROR_CHECKING`` is set.
-
-    The same shape as :func:`netxsim.tx.config.service`, which reads the ThreadX flag;
-    this one reads the NetX flag. The public function carries the core's docstring.
-    """
-    @wraps(core)
-    def public(*args, **kwargs):
-        if NX_DISABLE_ERROR_CHECKING:
-            return core(*args, **kwargs)
-        return checked(*args, **kwargs)
-    public.__name__ = public.__qualname__ = name or core.__name__.lstrip("_")
-    return public
+    """A public NetX service: ``checked`` (the ``_nxe_`` layer, which calls ``core``), or
+    ``core`` alone when ``NX_DISABLE_ERROR_CHECKING`` is set."""
+    return switchable_service(checked, core, lambda: NX_DISABLE_ERROR_CHECKING, name)
 
 
 def nx_threads_only_caller_error(k: Kernel) -> bool:

@@ -37,6 +37,7 @@ from .driver import (
 )
 from .packet import NX_PACKET, _nx_packet_allocate, _nx_packet_data_append, _nx_packet_release, \
     _nx_packet_transmit_release
+from . import arp as _arp, ip as _ip  # looked up per call: tests may patch the entry points
 from .segment import Port, segment_for
 from .wire import mac_from_msw_lsw
 
@@ -219,7 +220,7 @@ def _receive(instance: _Instance, frame: bytes) -> bool:
     status, packet = _nx_packet_allocate(pool, 0, NX_NO_WAIT)
     if status != NX_SUCCESS or packet is None:
         return _copy_failed(instance)
-    data = bytes(headroom) + bytes(frame)
+    data = bytes(headroom) + frame
     if _nx_packet_data_append(packet, data, len(data), pool, NX_NO_WAIT) != NX_SUCCESS:
         _nx_packet_release(packet)
         return _copy_failed(instance)
@@ -227,17 +228,13 @@ def _receive(instance: _Instance, frame: bytes) -> bool:
     packet.nx_packet_length -= headroom + NX_ETHERNET_SIZE
     packet.nx_packet_interface_ptr = instance.interface
     ethertype = int.from_bytes(frame[12:14], "big")
-    if ethertype in (NX_ETHERNET_IP, NX_ETHERNET_IPV6):
-        from .ip import _nx_ip_packet_deferred_receive
-        packet.nx_packet_ip_version = 4 if ethertype == NX_ETHERNET_IP else 6
-        if ethertype == NX_ETHERNET_IP:
-            _nx_ip_packet_deferred_receive(ip, packet)
-        else:
-            _nx_packet_release(packet)  # IPv6 is not modelled
-    elif ethertype == NX_ETHERNET_ARP and _arp_receive() is not None:
-        _arp_receive()(ip, packet)  # type: ignore[misc]
+    if ethertype == NX_ETHERNET_IP:
+        packet.nx_packet_ip_version = 4
+        _ip._nx_ip_packet_deferred_receive(ip, packet)
+    elif ethertype == NX_ETHERNET_ARP:
+        _arp._nx_arp_packet_deferred_receive(ip, packet)
     else:
-        _nx_packet_release(packet)
+        _nx_packet_release(packet)  # IPv6 and other ethertypes are not modelled
     return True
 
 
@@ -247,14 +244,6 @@ def _copy_failed(instance: _Instance) -> bool:
     if sender is not None:
         sender.copy_failed = True
     return False
-
-
-def _arp_receive() -> Any:
-    try:
-        from .arp import _nx_arp_packet_deferred_receive
-    except ImportError:
-        return None
-    return _nx_arp_packet_deferred_receive
 
 
 __all__ = ["_nx_ram_network_driver", "NX_MAX_RAM_INTERFACES", "RESTORE_THRESHOLD_ON_COPY_FAILURE",

@@ -15,14 +15,21 @@ TX_DISABLE_ERROR_CHECKING = False
 
 
 
-def service(checked: Callable, core: Callable, name: str | None = None) -> Callable:
-    """Build a public service that goes through ``checked`` (the ``_txe_`` layer) and
-    then ``core`` (the ``_tx_`` service), or straight to ``core`` when error checking
-    is disabled. The public function carries the core's docstring."""
+def switchable_service(checked: Callable, core: Callable, checking_disabled: Callable[[], bool],
+                       name: str | None = None) -> Callable:
+    """Build a public service that goes through ``checked`` (the error-checking front end,
+    which calls ``core``) or straight to ``core`` while ``checking_disabled()`` is true.
+    The public function carries the core's docstring. ThreadX, NetX and the SMTP client
+    each pass their own switch."""
     @wraps(core)
     def public(*args, **kwargs):
-        if TX_DISABLE_ERROR_CHECKING:
+        if checking_disabled():
             return core(*args, **kwargs)
         return checked(*args, **kwargs)
     public.__name__ = public.__qualname__ = name or core.__name__.lstrip("_")
     return public
+
+
+def service(checked: Callable, core: Callable, name: str | None = None) -> Callable:
+    """A ThreadX service: ``_txe_`` front end unless TX_DISABLE_ERROR_CHECKING is set."""
+    return switchable_service(checked, core, lambda: TX_DISABLE_ERROR_CHECKING, name)
