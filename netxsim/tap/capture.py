@@ -17,6 +17,7 @@ from netxsim.nx.pcap import PcapWriter
 
 from .netns import packet_socket
 
+SO_RCVBUFFORCE = 33
 PACKET_OUTGOING = 4  # sll_pkttype of a frame the interface sends
 
 
@@ -34,6 +35,10 @@ class LinuxCapture:
         self.ifname = ifname
         self.frames: list[CapturedFrame] = []
         self._socket = packet_socket(namespace, ifname)
+        try:  # room for a burst while this thread waits for the GIL (root may exceed rmem_max)
+            self._socket.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 8 << 20)
+        except OSError:
+            pass
         self._socket.setblocking(False)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"capture {ifname}", daemon=True)
