@@ -21,7 +21,7 @@ import math
 import select
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from netxsim.tx.constants import TX_TIMER_TICKS_PER_SECOND
 from netxsim.tx.kernel import Kernel
@@ -58,10 +58,12 @@ class RealTimePacer:
     """The real-time pacing hook of one kernel (module docstring)."""
 
     def __init__(self, kernel: Kernel, ticks_per_second: int = TX_TIMER_TICKS_PER_SECOND,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.kernel = kernel
         self.ticks_per_second = ticks_per_second
         self.clock = clock
+        self.sleep = sleep
         self.start: float | None = None  # wall time of tick 0
         self.start_tick = 0
         self.sources: list[_Source] = []
@@ -76,14 +78,15 @@ class RealTimePacer:
 
     # -------------------------------------------------------------- install
     @classmethod
-    def of(cls, kernel: Kernel) -> RealTimePacer:
-        """The kernel's pacer, installed on first use (``kernel.pacer``)."""
+    def of(cls, kernel: Kernel, **options: Any) -> RealTimePacer:
+        """The kernel's pacer, installed on first use (``kernel.pacer``); ``options`` are
+        constructor keywords, used only when this call installs it."""
         pacer = kernel.pacer
         if isinstance(pacer, cls):
             return pacer
         if pacer is not None:
             raise RuntimeError(f"kernel already has another pacer: {pacer!r}")
-        pacer = cls(kernel)
+        pacer = cls(kernel, **options)
         kernel.pacer = pacer
         kernel.activity_probes.append(lambda: bool(pacer.sources))
         return pacer
@@ -128,7 +131,7 @@ class RealTimePacer:
             else:
                 readable = []
                 if timeout > 0:
-                    time.sleep(timeout)
+                    self.sleep(timeout)
             if readable:
                 wall_tick = self.start_tick + math.floor((self.clock() - self.start) * self.ticks_per_second)
                 tick = min(max(wall_tick, self.kernel.now), int(due))
