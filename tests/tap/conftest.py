@@ -23,7 +23,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     skip = pytest.mark.skip(reason=f"tap test skipped: {UNAVAILABLE}")
     for item in items:
-        if "tap" in item.keywords:
+        if item.get_closest_marker("tap") is not None:
             item.add_marker(skip)
 
 
