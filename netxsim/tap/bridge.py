@@ -53,15 +53,23 @@ class TapBridge:
     """Bridge ``segment`` to the TAP device ``ifname`` open on ``fd`` (module docstring).
 
     ``fd`` is a non-blocking TAP file descriptor (``IFF_TAP | IFF_NO_PI``), e.g.
-    :attr:`netxsim.tap.LinuxPeer.tap_fd`; the bridge does not own it. ``mac`` is the
-    MAC the bridge's port answers to on the segment (only informative: the port is
-    promiscuous).
+    :attr:`netxsim.tap.LinuxPeer.tap_fd`; the bridge does not own it. Without ``fd``,
+    give ``netns``: the bridge opens (creating if needed) TAP ``ifname`` inside that
+    network namespace and closes it in :meth:`close`; it never opens a device in the
+    host's namespace. ``mac`` is the MAC the bridge's port answers to on the segment
+    (only informative: the port is promiscuous).
     """
 
-    def __init__(self, segment: EthernetSegment, ifname: str, *, fd: int, faults: LinkFaults | None = None,
-                 mac: bytes = BRIDGE_MAC, name: str | None = None) -> None:
+    def __init__(self, segment: EthernetSegment, ifname: str, *, fd: int | None = None, netns: str | None = None,
+                 faults: LinkFaults | None = None, mac: bytes = BRIDGE_MAC, name: str | None = None) -> None:
         if faults is not None and faults.reorder:
             raise ValueError("TapBridge faults: reorder is not supported on the bridge cable")
+        self.owns_fd = fd is None
+        if fd is None:
+            if netns is None:
+                raise ValueError("TapBridge needs fd= (an open TAP) or netns= (a namespace to open it in)")
+            from .netns import open_tap
+            fd = open_tap(netns, ifname)
         self.segment = segment
         self.ifname = ifname
         self.fd = fd
@@ -77,13 +85,13 @@ class TapBridge:
         self.closed = False
 
     @classmethod
-    def attach(cls, segment: EthernetSegment | None, ifname: str, *, fd: int, **options: Any) -> TapBridge:
+    def attach(cls, segment: EthernetSegment | None, ifname: str, **options: Any) -> TapBridge:
         """Bridge the RAM driver's segment of the running kernel (or ``segment``)."""
         if segment is None:
             from netxsim.nx.ram_driver import _nx_ram_network_driver
             from netxsim.nx.segment import segment_for
             segment = segment_for(current_kernel(), _nx_ram_network_driver)
-        return cls(segment, ifname, fd=fd, **options)
+        return cls(segment, ifname, **options)
 
     # ---------------------------------------------------------- sim -> Linux
     def _to_linux(self, frame: bytes) -> bool:
@@ -140,12 +148,14 @@ class TapBridge:
 
     # ---------------------------------------------------------------- close
     def close(self) -> None:
-        """Detach from the segment and stop watching the TAP (the fd stays open)."""
+        """Detach from the segment and stop watching the TAP (closing it only if the bridge opened it)."""
         if self.closed:
             return
         self.closed = True
         self.pacer.remove_source(self.fd)
         self.port.detach()
+        if self.owns_fd:
+            os.close(self.fd)
 
     def __repr__(self) -> str:
         return f"<TapBridge {self.ifname} on {self.segment.name!r}>"

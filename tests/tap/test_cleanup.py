@@ -117,3 +117,18 @@ def test_make_linux_peer_says_what_is_missing(monkeypatch):
     monkeypatch.setattr("netxsim.tap.peer.tap_unavailable_reason", lambda: "real peers need /dev/net/tun")
     with pytest.raises(TapUnavailable, match="^real peers need /dev/net/tun$"):
         make_linux_peer("1.2.3.10/24")
+
+
+def test_bridge_opens_and_closes_its_own_tap_in_a_namespace():
+    from netxsim.tap import TapBridge
+    from netxsim.tap.netns import ip
+    from netxsim.nx.segment import EthernetSegment
+    from netxsim.tx.kernel import Kernel
+    with linux_peer("1.2.3.10/24") as peer:
+        segment = EthernetSegment(Kernel())
+        bridge = TapBridge(segment, "nxtap1", netns=peer.namespace)
+        assert "nxtap1" in ip("-o", "link", "show", namespace=peer.namespace).stdout
+        bridge.close()
+        assert "nxtap1" not in ip("-o", "link", "show", namespace=peer.namespace).stdout
+        with pytest.raises(ValueError, match="fd= .* or netns="):
+            TapBridge(segment, "nxtap2")
