@@ -63,7 +63,12 @@ class LinuxCapture:
     def stop(self) -> list[CapturedFrame]:
         """Stop capturing (after reading what is already queued); returns the frames."""
         if not self._stop.is_set():
-            time.sleep(0.05)  # let frames already sent reach the socket
+            # Let frames already sent reach the socket: wait for 0.1 s without a new one.
+            deadline = time.monotonic() + 2.0
+            count = -1
+            while count != len(self.frames) and time.monotonic() < deadline:
+                count = len(self.frames)
+                time.sleep(0.1)
             self._stop.set()
             self._thread.join()
             self._socket.close()
