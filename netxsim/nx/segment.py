@@ -66,6 +66,10 @@ argument wins over the variable. A later run truncates and reuses the file (the
 last run wins). Timestamps are simulated ticks; each record
 is flushed as it is written, so the file is complete when a run returns.
 
+Real peers: ``NETXSIM_TAP=<address/prefix>`` bridges a kernel's first segment to a
+Linux network namespace through a TAP device and paces the run to real time (see
+``netxsim.tap``); the stack itself never imports that package otherwise.
+
 Determinism: the same program and seeds give the same frame log and byte-identical
 pcap files; all randomness is in the seeded :class:`~netxsim.nx.faults.LinkFaults`.
 """
@@ -85,6 +89,7 @@ from .pcap import PathOrFile, PcapWriter
 from .wire import BROADCAST_MAC, ZERO_MAC
 
 PCAP_ENVIRONMENT_VARIABLE = "NETXSIM_PCAP"
+TAP_ENVIRONMENT_VARIABLE = "NETXSIM_TAP"  # bridge segment 0 to a Linux peer (netxsim.tap.environment)
 
 # Fates in the frame log.
 LINK_DOWN = "link-down"  # not transmitted: segment link or sending port down
@@ -234,6 +239,9 @@ class EthernetSegment:
             path = os.environ.get(PCAP_ENVIRONMENT_VARIABLE)
             if path:
                 self._capture_from_environment(path)
+        if os.environ.get(TAP_ENVIRONMENT_VARIABLE) and self.index == 0:
+            from netxsim.tap.environment import bridge_from_environment  # only when asked for
+            bridge_from_environment(self)
 
     # ------------------------------------------------------------------ ports
     def attach(self, receive: ReceiveCallback, mac: bytes | bytearray, *, name: str | None = None,

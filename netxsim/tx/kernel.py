@@ -105,6 +105,9 @@ class Kernel:
         self.last_run: TX_THREAD | None = None
         self.running = False
         self.trace: list[tuple[int, str, str]] | None = None
+        # Optional real-time pacing hook (netxsim.tap.pacing): called before each simpy
+        # event is processed, it may wait for the wall clock and schedule earlier events.
+        self.pacer: Callable[[], None] | None = None
 
     # ----------------------------------------------------------------- time
     @property
@@ -533,6 +536,8 @@ class Kernel:
 
     def _interrupt(self) -> None:
         """Process one simpy event as an interrupt."""
+        if self.pacer is not None:
+            self.pacer()
         self.system_state = _ISR
         try:
             self.env.step()
