@@ -1,6 +1,9 @@
-"""End-to-end harness for the SMTP client port: the real simulated stack, no fakes.
+"""NetX Duo's SMTP regression layout, end to end: the real simulated stack, no fakes.
 
-One kernel holds NetX Duo's SMTP regression layout (spec §7.0): a client host
+The harness behind the project's ports of ``netx_smtp_*_test.c``, and a worked example
+of a complete test world for an SMTP application.
+
+One kernel holds NetX Duo's SMTP regression layout: a client host
 (10.0.0.10, IP instance + ARP + TCP on the RAM driver with a 1024-byte IP MTU, as the
 C tests' ``_nx_ram_network_driver_1024``) and the simulated SMTP server host
 (``netxsim.peers.smtp_server``, 10.0.0.1, server thread priority 3), a client thread of
@@ -19,13 +22,13 @@ from typing import Any, Callable, Sequence
 
 from netxsim import (
     IP_ADDRESS, NX_IP, NX_IP_VERSION_V4, NX_PACKET_POOL, NX_SUCCESS, NXD_ADDRESS, TX_AUTO_START, TX_THREAD,
-    _nx_ram_network_driver, nx_arp_enable, nx_ip_create, nx_packet_allocate, nx_packet_pool_create,
+    nx_arp_enable, nx_ip_create, nx_packet_allocate, nx_packet_pool_create,
     nx_packet_pool_info_get, nx_packet_release, nx_tcp_enable, tx_kernel_enter, tx_thread_create,
     tx_thread_sleep, tx_time_get,
 )
-from netxsim.nx.driver import NX_LINK_INITIALIZE
 from netxsim.nx.packet import SIZEOF_NX_PACKET
 from netxsim.peers.smtp_server import SmtpServer
+from netxsim.testing.ram_test_driver import _nx_ram_network_driver_1024
 from smtp_client import (
     NX_SMTP_CLIENT, NX_SMTP_CLIENT_AUTH_PLAIN, NX_SMTP_MAIL_PRIORITY_NORMAL, nx_smtp_client_delete,
     nx_smtp_mail_send, nxd_smtp_client_create,
@@ -35,9 +38,9 @@ SERVER_ADDRESS = IP_ADDRESS(10, 0, 0, 1)
 CLIENT_ADDRESS = IP_ADDRESS(10, 0, 0, 10)
 MASK = 0xFFFFFF00
 TEST_MTU = 1024
-START = 20          # the client thread sleeps 20 ticks so the server listens (spec §7.0)
+START = 20          # the client thread sleeps 20 ticks so the server listens
 
-# --------------------------------------------------------------- spec §7.0 client data
+# ---------------------------------------------------------------  client data (netx_smtp_*_test.c)
 USERNAME = "recipient@domain.com"
 PASSWORD = "testpwd"
 FROM_ADDRESS = "recipient@domain.com"
@@ -67,7 +70,7 @@ MAIL_BODY = (   # the C tests' MAIL_BODY (netx_smtp_basic_function_test.c), 1344
 )
 assert len(MAIL_BODY) == 1344
 
-# ---------------------------------------------------------- spec §7.0.1 canned replies
+# ----------------------------------------------------------  canned replies (netx_smtp_*_test.c)
 R220 = (b"220-expresslogic.com ESMTP MDaemon 13.0.3; Sat, 23 Mar 2013 22:58:15 -0700\r\n"
         b"220-All transactions and IP addresses are logged.\r\n220-*\r\n"
         b"220 Unauthorized relaying is strictly prohibited.\r\n")
@@ -90,7 +93,7 @@ R250_RECIPIENT = b"250 <recipient99@gmail.com>, Recipient ok\r\n"
 R354 = b"354 Enter mail, end with <CRLF>.<CRLF>\r\n"
 R250_SAVED = b"250 Ok, message saved <Message-ID: >\r\n"
 R221 = b"221 See ya in cyberspace\r\n" + b"\x00" * 54
-R220_INVALID = b"2" * 8 + R220[2:]     # "22" → eight '2's: 191 bytes (spec §7.9)
+R220_INVALID = b"2" * 8 + R220[2:]     # "22" → eight '2's: 191 bytes
 assert (len(R220), len(R250_EHLO), len(R221), len(R220_INVALID)) == (185, 145, 80, 191)
 
 # --------------------------------------------------------------- client command bytes
@@ -113,13 +116,6 @@ assert len(C_HEADER) == 190
 def message(body: bytes = MAIL_BODY) -> bytes:
     """What the DATA step reads: header, body verbatim, end of message."""
     return C_HEADER + body + b"\r\n.\r\n"
-
-
-def _nx_ram_network_driver_1024(driver_req: Any) -> None:
-    """The C tests' RAM driver variant: the RAM driver with a 1024-byte IP MTU."""
-    _nx_ram_network_driver(driver_req)
-    if driver_req.nx_ip_driver_command == NX_LINK_INITIALIZE and driver_req.nx_ip_driver_status == NX_SUCCESS:
-        driver_req.nx_ip_driver_interface.nx_interface_ip_mtu_size = TEST_MTU
 
 
 @dataclass
@@ -184,14 +180,13 @@ def run(script: Sequence[Any] | Callable[[int], Sequence[Any]] | None = None, *,
         recipient: str = RECIPIENT, subject: str = SUBJECT) -> E2E:
     """Build the two hosts, run the client thread, return an :class:`E2E`.
 
-    ``script``: the server's script (None: the functional server, user table of spec
-    §7.0). ``sends``: how many mail_send calls. Pools: by default one client pool
+    ``script``: the server's script (None: the functional server, with the C tests' user). ``sends``: how many mail_send calls. Pools: by default one client pool
     (``pool_payload``, ``pool_bytes`` of memory, 10×1536 as in C) is the IP default pool
     and the SMTP transmit pool. ``ip_pool_payload`` gives the client IP its own pool of
     that payload; ``smtp_pool_packets`` gives the SMTP client its own pool of that many
     packets of ``smtp_pool_payload``. ``hold_smtp_packets``: the client thread takes
     that many packets from the SMTP pool before mail_send and gives them back after.
-    ``recipient``/``subject``: the mail_send arguments (spec §7.0 by default).
+    ``recipient``/``subject``: the mail_send arguments (the C tests' by default).
     ``after_send``: ticks the client thread waits after the last mail_send (the C tests
     wait for the server) before deleting the client.
     """

@@ -6,7 +6,7 @@ Two kinds of set-up:
   of one kernel, each with its own default pool, ARP and TCP enabled in
   ``tx_application_define`` (tick 0, so every IP's fast TCP timer fires at ticks 10,
   20, 30, ...: the timer is created by ``nx_tcp_enable`` with 10 ticks initial and
-  period, spec §5.4), optionally with a raw :class:`Station` on the same wire.
+  period), optionally with a raw :class:`Station` on the same wire.
 * :class:`Station` — a bare host on the wire (no NetX): it records every frame that
   reaches it and sends crafted Ethernet+IPv4+TCP frames with correct checksums
   (netxsim.nx.wire), like smoltcp's socket tests drive a socket with hand-made
@@ -57,7 +57,7 @@ STATION_MSW, STATION_LSW = 0x0002, 0x00000077
 STATION_MAC = mac_from_msw_lsw(STATION_MSW, STATION_LSW)
 SILENT_MSW, SILENT_LSW = 0x0002, 0x00000099
 PAYLOAD = 1536
-SIZEOF_NX_PACKET = 60   # 32-bit target (DESIGN.md)
+SIZEOF_NX_PACKET = 60   # 32-bit target
 
 SYN, ACK, FIN, RST, PSH = TCP_SYN, TCP_ACK, TCP_FIN, TCP_RST, TCP_PSH
 ADDRESSES = {"A": A_ADDR, "B": B_ADDR, "C": IP_ADDRESS(1, 2, 3, 6)}
@@ -96,7 +96,7 @@ def rand_values(count: int, seed: int = 1) -> list[int]:
 
 
 def first_isn(r1: int, r2: int) -> int:
-    """ISN of a socket's first connect/accept: (rand() << 16) | rand() (spec §7.4)."""
+    """ISN of a socket's first connect/accept: (rand() << 16) | rand()."""
     return ((r1 << 16) & 0xFFFFFFFF) | r2
 
 
@@ -314,7 +314,7 @@ def socket_state(socket: Any) -> int:
 
 
 def info_state(socket: Any) -> int:
-    """The state out-value of nx_tcp_socket_info_get (C parameter order, spec §7.10)."""
+    """The state out-value of nx_tcp_socket_info_get (C parameter order)."""
     result = nx.nx_tcp_socket_info_get(socket)
     assert result[0] == NX_SUCCESS
     return result[8]
@@ -323,7 +323,7 @@ def info_state(socket: Any) -> int:
 def expected_frame(src_mac: bytes, dst_mac: bytes, src_ip: int, dst_ip: int, ip_id: int, src_port: int,
                    dst_port: int, seq: int, ack: int, flags: int, window: int, data: bytes = b"",
                    options: bytes = b"") -> bytes:
-    """A frame as NetX builds it (TTL 128, TOS 0, DF clear: spec §8.2)."""
+    """A frame as NetX builds it (TTL 128, TOS 0, DF clear)."""
     return tcp_frame(dst_mac, src_mac, src_ip, dst_ip, src_port, dst_port, seq, ack, flags, window, data,
                      options, ip_id=ip_id)
 
