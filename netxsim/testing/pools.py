@@ -29,9 +29,7 @@ from netxsim.tx.kernel import Kernel, kernel as current_kernel
 class PoolControl:
     """Controls when ``pool`` is empty (module docstring). One per pool at a time."""
 
-    def __init__(self, pool: NX_PACKET_POOL) -> None:
-        if getattr(pool, "allocate_hook", None) is not None or getattr(pool, "release_hook", None) is not None:
-            raise ValueError(f"pool {pool.nx_packet_pool_name!r} already has a controller")
+    def __init__(self, pool: NX_PACKET_POOL, attach: bool | None = None) -> None:
         self.pool = pool
         self.held: list[NX_PACKET] = []
         self.is_dry = False
@@ -42,7 +40,12 @@ class PoolControl:
         self._by_predicate = False
         self._pending: list[Callable[[], None]] = []
         self.attached = False
-        if pool.nx_packet_pool_id:
+        if attach is None:
+            # A pool created in the running kernel: attach now. A control block not yet
+            # created (or left from an earlier run) is attached after its creation.
+            k = _kernel_or_none(None)
+            attach = bool(pool.nx_packet_pool_id) and k is not None and pool.kernel is k and k.running
+        if attach:
             self.attach()
 
     def attach(self) -> "PoolControl":
@@ -51,6 +54,9 @@ class PoolControl:
         :class:`~netxsim.testing.world.World` attaches it after ``tx_application_define``."""
         if not self.pool.nx_packet_pool_id:
             raise ValueError("attach a PoolControl after nx_packet_pool_create")
+        owner = getattr(self.pool.allocate_hook, "__self__", None)
+        if owner is not None and owner is not self:
+            raise ValueError(f"pool {self.pool.nx_packet_pool_name!r} already has a controller")
         self.pool.allocate_hook = self._on_allocate
         self.pool.release_hook = self._on_release
         self.attached = True

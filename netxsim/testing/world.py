@@ -161,7 +161,7 @@ class World:
     def control(self, pool: NX_PACKET_POOL) -> PoolControl:
         """A :class:`PoolControl` for ``pool`` (a host's, or one the application creates),
         attached once the pool exists: now, or right after ``tx_application_define``."""
-        control = PoolControl(pool)
+        control = PoolControl(pool, attach=self.kernel is not None)
         if not control.attached:
             self.controls.append(control)
         return control
