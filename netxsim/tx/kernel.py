@@ -637,7 +637,8 @@ def tx_kernel_enter(tx_application_define: Callable[[Pointer], None], until: int
 
     Returns (unlike C) when every application thread has completed or been
     terminated or deleted, when nothing can ever run again (a deadlock, reported
-    on stderr and in the result), or at tick ``until``. ``trace``, if given, is
+    on stderr and in the result), at tick ``until``, or when the program calls
+    :meth:`Kernel.stop` (``test_control_return``: reason "stopped"). ``trace``, if given, is
     filled with ``(tick, thread, event)`` tuples of scheduling events.
     """
     global _current
