@@ -111,11 +111,12 @@ class PoolControl:
         return self
 
     def refill_at(self, tick: int, k: Kernel | None = None) -> "PoolControl":
-        """Refill at tick ``tick``."""
+        """Refill at tick ``tick`` (in ISR context; a pending refill keeps the run alive, as
+        it will wake the threads waiting on the pool)."""
         if not self.attached:
-            self._pending.append(lambda: self._at(tick, self.refill, k))
+            self._pending.append(lambda: self._at(tick, self.refill, k, keep_alive=True))
             return self
-        self._at(tick, self.refill, k)
+        self._at(tick, self.refill, k, keep_alive=True)
         return self
 
     def dry_while(self, predicate: Callable[[], bool]) -> "PoolControl":
@@ -158,12 +159,15 @@ class PoolControl:
         self.held.append(packet)
         return True
 
-    def _at(self, tick: int, action: Callable[[], Any], k: Kernel | None) -> None:
+    def _at(self, tick: int, action: Callable[[], Any], k: Kernel | None, keep_alive: bool = False) -> None:
         k = k if k is not None else self.pool.kernel or current_kernel()
         delay = tick - k.now
         if delay < 0:
             raise ValueError(f"tick {tick} is in the past (now {k.now})")
-        k.env.timeout(delay).callbacks.append(lambda _event: action())
+        if keep_alive:
+            k.interrupt_after(delay, action)
+        else:
+            k.env.timeout(delay).callbacks.append(lambda _event: action())
 
     def _now(self) -> int:
         k = self.pool.kernel
