@@ -28,6 +28,7 @@ from netxsim import (
 )
 from netxsim.nx.packet import SIZEOF_NX_PACKET
 from netxsim.peers.smtp_server import SmtpServer
+from netxsim.testing.pools import assert_no_packet_leaked
 from netxsim.testing.ram_test_driver import _nx_ram_network_driver_1024
 from smtp_client import (
     NX_SMTP_CLIENT, NX_SMTP_CLIENT_AUTH_PLAIN, NX_SMTP_MAIL_PRIORITY_NORMAL, nx_smtp_client_delete,
@@ -166,8 +167,7 @@ class E2E:
 
     def assert_no_leak(self) -> None:
         """Every pool back to full and no invalid (double) release anywhere."""
-        for name, total, free, invalid in self.pool_report():
-            assert (free, invalid) == (total, 0), f"{name}: {free}/{total} free, {invalid} invalid releases"
+        assert_no_packet_leaked(*self.pools)
 
 
 def run(script: Sequence[Any] | Callable[[int], Sequence[Any]] | None = None, *,

@@ -43,6 +43,7 @@ from netxsim.nx.wire import (
 )
 from netxsim.tx import TX_AUTO_START, TX_THREAD, tx_kernel_enter, tx_thread_create, tx_thread_sleep, tx_time_get
 from netxsim.tx.kernel import kernel
+from netxsim.testing.pools import assert_no_packet_leaked
 
 import netxsim.nx as nx
 
@@ -282,9 +283,7 @@ class TcpNet:
         return nx_packet_pool_info_get(self.pool[name])[2]
 
     def assert_pools_full(self) -> None:
-        for name, pool in self.all_pools():
-            status, total, free, *_ = nx_packet_pool_info_get(pool)
-            assert (status, free) == (NX_SUCCESS, total), f"pool {name}: {free}/{total} free"
+        assert_no_packet_leaked(*(pool for _, pool in self.all_pools()))
 
 
 # ============================================================================ app helpers

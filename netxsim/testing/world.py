@@ -28,6 +28,7 @@ sample (``ip_pool_payload=128`` reproduces the guide).
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -40,7 +41,6 @@ from netxsim.nx.ram_driver import NX_MAX_RAM_INTERFACES, _nx_ram_network_driver
 from netxsim.nx.segment import EthernetSegment, segment_for
 from netxsim.nx.tcp import nx_tcp_enable
 from netxsim.peers.smtp_server import SmtpServer
-import sys
 from netxsim.tx.kernel import Kernel, KernelError, KernelRun, tx_kernel_enter
 from netxsim.tx.memory import Pointer
 
