@@ -135,3 +135,50 @@ def test_test_control_return_from_an_isr_and_from_initialisation():
     assert (run.reason, run.status, run.ticks) == ("stopped", 1, 7)
     run = tx_kernel_enter(lambda memory: test_control_return(0))
     assert (run.reason, run.status, run.ticks) == ("stopped", 0, 0)
+
+
+def test_at_most_nx_max_timer_delays_then_packets_go_at_once():
+    """Six data segments delayed by 50 ticks: the driver has 5 timers, so the sixth is
+    sent at once (the C's "no available timer, just send bypass")."""
+    world = two_host_world(driver=_nx_ram_network_driver_1500, wire={"frame_log": True})
+    client, server, t0, t1 = NX_TCP_SOCKET(), NX_TCP_SOCKET(), TX_THREAD(), TX_THREAD()
+    seen = []
+
+    def delay_data(ip, packet, operation_ptr, delay_ptr):
+        header = packet.nx_packet_prepend_ptr.read(4)      # an IPv4 header with 10 data bytes
+        if ip is world.A.ip and header[0] == 0x45 and int.from_bytes(header[2:4], "big") == 50:
+            operation_ptr[0], delay_ptr[0] = NX_RAMDRIVER_OP_DELAY, 50
+        return NX_TRUE
+
+    def simple(ip, packet):
+        seen.append(ip.nx_ip_name)
+        return NX_TRUE
+
+    def server_entry(_):
+        nx_tcp_socket_create(world.B.ip, server, "server", 0, 0, 0x80, 8192, None, None)
+        nx_tcp_server_socket_listen(world.B.ip, 80, server, 5, None)
+        nx_tcp_server_socket_accept(server, 100)
+        for _ in range(6):
+            status, packet = nx_tcp_socket_receive(server, 200)
+            if status == NX_SUCCESS:
+                nx_packet_release(packet)
+
+    def client_entry(_):
+        ram_test_driver.advanced_packet_process_callback = delay_data
+        ram_test_driver.set_packet_process_callback(simple)
+        nx_tcp_socket_create(world.A.ip, client, "client", 0, 0, 0x80, 8192, None, None)
+        nx_tcp_client_socket_bind(client, 1024, NX_NO_WAIT)
+        nx_tcp_client_socket_connect(client, world.B.address, 80, 100)
+        for i in range(6):
+            _, packet = nx_packet_allocate(world.A.ip_pool, NX_TCP_PACKET, NX_NO_WAIT)
+            nx_packet_data_append(packet, bytes([65 + i]) * 10, 10, world.A.ip_pool, NX_NO_WAIT)
+            nx_tcp_socket_send(client, packet, NX_NO_WAIT)
+
+    def define(memory):
+        tx_thread_create(t1, "server", server_entry, 0, memory, 2048, 3, 3, 0, TX_AUTO_START)
+        tx_thread_create(t0, "client", client_entry, 0, memory + 2048, 2048, 4, 4, 0, TX_AUTO_START)
+    world.run(define)
+    data = [(r.tick, r.frame[-10:]) for r in world.wire.frame_log
+            if r.fate == DELIVERED and r.port == "A IP" and len(r.frame) == 14 + 40 + 10]
+    assert data == [(0, b"F" * 10)] + [(50, bytes([65 + i]) * 10) for i in range(5)]
+    assert seen.count("A IP") >= 8 and "B IP" in seen     # the simple hook sees every transmit
