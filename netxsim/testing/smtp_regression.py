@@ -4,8 +4,8 @@ The harness behind the project's ports of ``netx_smtp_*_test.c``, and a worked e
 of a complete test world for an SMTP application.
 
 One kernel holds NetX Duo's SMTP regression layout: a client host
-(10.0.0.10, IP instance + ARP + TCP on the RAM driver with a 1024-byte IP MTU, as the
-C tests' ``_nx_ram_network_driver_1024``) and the simulated SMTP server host
+(10.0.0.10, IP instance + ARP + TCP on NetX's RAM test driver with a 1024-byte IP MTU,
+``_nx_ram_network_driver_1024`` as in the C tests) and the simulated SMTP server host
 (``netxsim.peers.smtp_server``, 10.0.0.1, server thread priority 3), a client thread of
 priority 4 that sleeps 20 ticks, calls ``nx_smtp_mail_send`` once (or more), then
 ``nx_smtp_client_delete``. Both sides use a pool of payload 1536; the client's pool is
