@@ -218,6 +218,10 @@ class NX_PACKET_POOL:
         self.packets: list[NX_PACKET] = []
         self.region = None
         self.kernel: Kernel | None = None
+        # Test hooks (netxsim.testing.pools): called on every allocate, and on each buffer
+        # a release gives back; a release hook returning True keeps the buffer.
+        self.allocate_hook: Any = None
+        self.release_hook: Any = None
 
     @property
     def name(self) -> str:
@@ -526,6 +530,8 @@ def _nx_packet_allocate(pool_ptr: NX_PACKET_POOL, packet_type: int,
     packet_type &= _ULONG
     if pool_ptr.nx_packet_pool_payload_size < packet_type:
         return NX_INVALID_PARAMETERS, None
+    if pool_ptr.allocate_hook is not None:
+        pool_ptr.allocate_hook(pool_ptr)
     if pool_ptr.nx_packet_pool_available:
         pool_ptr.nx_packet_pool_available -= 1
         packet = pool_ptr.nx_packet_pool_available_list
@@ -589,6 +595,9 @@ def _nx_packet_release(packet_ptr: NX_PACKET) -> int:
             return NX_PTR_ERROR
         next_packet = packet.nx_packet_next
         pool = packet.nx_packet_pool_owner
+        if pool.release_hook is not None and pool.release_hook(packet):
+            packet = next_packet
+            continue
         waiters = pool.suspension_list
         if waiters:
             thread = waiters.pop(0)

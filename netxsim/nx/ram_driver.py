@@ -82,6 +82,11 @@ class _Instance:
         self.port: Port | None = None
         self.copy_failed = False
         self.multicast: list[tuple[int, int]] = []
+        # Set by the NetX test driver variants (netxsim.testing.ram_test_driver), whose
+        # output routine restores the threshold on a failed copy and copies each frame
+        # 2 bytes into the receiver's buffer.
+        self.restore_threshold_on_copy_failure = False
+        self.copy_headroom: int | None = None
 
 
 def _table(k: Any) -> list[_Instance | None]:
@@ -193,7 +198,8 @@ def _output(instance: _Instance, packet: NX_PACKET) -> None:
     frame = WireFrame(packet.chain_bytes())
     # A packet built with too little room has its header below data_start (C would
     # overwrite the buffer's own header); the copy then simply has no headroom.
-    frame.headroom = max(packet._prepend - packet._start, 0)
+    frame.headroom = max(packet._prepend - packet._start, 0) if instance.copy_headroom is None \
+        else instance.copy_headroom
     instance.copy_failed = False
     assert instance.port is not None
     previous, k.nx_ram_sender = getattr(k, "nx_ram_sender", None), instance
@@ -205,7 +211,8 @@ def _output(instance: _Instance, packet: NX_PACKET) -> None:
     packet.nx_packet_length -= NX_ETHERNET_SIZE
     _nx_packet_transmit_release(packet)
     if thread is not None and old_threshold is not None and \
-            (not instance.copy_failed or RESTORE_THRESHOLD_ON_COPY_FAILURE):
+            (not instance.copy_failed or RESTORE_THRESHOLD_ON_COPY_FAILURE
+             or instance.restore_threshold_on_copy_failure):
         _tx_thread_preemption_change(thread, old_threshold)
 
 

@@ -55,17 +55,19 @@ def _lowest_bit(value: int) -> int:
 class KernelRun:
     """What ``tx_kernel_enter`` returns: why the run ended, when, and who was stuck."""
 
-    reason: str  # "completed", "deadlock", "idle" or "until"
+    reason: str  # "completed", "deadlock", "idle", "until" or "stopped"
     ticks: int
     blocked: list[tuple[str, str, str]] = field(default_factory=list)
     kernel: "Kernel | None" = None
+    status: int | None = None  # the status given to Kernel.stop (reason "stopped")
 
     @property
     def deadlock(self) -> bool:
         return self.reason == "deadlock"
 
     def report(self) -> str:
-        lines = [f"run ended at tick {self.ticks}: {self.reason}"]
+        lines = [f"run ended at tick {self.ticks}: {self.reason}"
+                 + (f" (status 0x{self.status:X})" if self.status is not None else "")]
         for name, state, on in self.blocked:
             lines.append(f"  thread {name!r} is {state}" + (f" on {on}" if on else ""))
         return "\n".join(lines)
@@ -108,6 +110,7 @@ class Kernel:
         # Optional real-time pacing hook (netxsim.tap.pacing): called before each simpy
         # event is processed, it may wait for the wall clock and schedule earlier events.
         self.pacer: Callable[[], None] | None = None
+        self.stop_status: int | None = None  # set by stop(): the run ends "stopped"
 
     # ----------------------------------------------------------------- time
     @property
@@ -372,6 +375,17 @@ class Kernel:
             handler()
         self.env.timeout(ticks).callbacks.append(isr)
 
+    def stop(self, status: int) -> None:
+        """End the run now with reason ``"stopped"`` and ``status`` on the KernelRun (the
+        role of the C regression tests' ``test_control_return``). Called from a thread, the
+        thread never continues; from an ISR or ``tx_application_define``, the run ends
+        when it returns. A stopped run is finished: it cannot be continued."""
+        if self.stop_status is None:
+            self.stop_status = status
+        if self.running and self.main_greenlet is not None \
+                and greenlet.getcurrent() is not self.main_greenlet:
+            self.main_greenlet.switch()
+
     # ---------------------------------------------------------------- timers
     # The timer wheel. Positions are in "wheel time": the wheel advances one slot per
     # tick, except that the tick ISR does not move past a due slot the timer thread has
@@ -490,6 +504,8 @@ class Kernel:
         env = self.env
         try:
             while True:
+                if self.stop_status is not None:
+                    return self._result("stopped")
                 thread = self.execute_ptr
                 if thread is not None:
                     if thread.work_remaining:
@@ -603,7 +619,7 @@ class Kernel:
                 block = thread.tx_thread_suspend_control_block
                 on = getattr(block, "name", None) or ""
                 blocked.append((thread.tx_thread_name, THREAD_STATE_NAMES[thread.tx_thread_state], on))
-        run = KernelRun(reason, self.now, blocked, self)
+        run = KernelRun(reason, self.now, blocked, self, self.stop_status if reason == "stopped" else None)
         if reason == "deadlock":
             print(run.report(), file=sys.stderr)
         return run
@@ -626,7 +642,8 @@ def tx_kernel_enter(tx_application_define: Callable[[Pointer], None], until: int
 
     Returns (unlike C) when every application thread has completed or been
     terminated or deleted, when nothing can ever run again (a deadlock, reported
-    on stderr and in the result), or at tick ``until``. ``trace``, if given, is
+    on stderr and in the result), at tick ``until``, or when the program calls
+    :meth:`Kernel.stop` (``test_control_return``: reason "stopped"). ``trace``, if given, is
     filled with ``(tick, thread, event)`` tuples of scheduling events.
     """
     global _current

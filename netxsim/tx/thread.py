@@ -84,7 +84,12 @@ def _new_greenlet(k: Kernel, thread: TX_THREAD) -> greenlet.greenlet:
         notify = thread.tx_thread_entry_exit_notify
         if notify is not None:
             notify(thread, TX_THREAD_ENTRY)
-        thread.tx_thread_entry(thread.tx_thread_entry_parameter)  # type: ignore[misc]
+        try:
+            thread.tx_thread_entry(thread.tx_thread_entry_parameter)  # type: ignore[misc]
+        except Exception as error:
+            # Say which simulated thread raised, and when (the traceback alone cannot).
+            error.add_note(f"raised in simulated thread {thread.tx_thread_name!r} at tick {k.now}")
+            raise
         # ``_tx_thread_shell_entry``: the entry returned, so the thread completes.
         k.preempt_disable += 1
         # Mutexes are released while the thread is still ready: dropping an inherited

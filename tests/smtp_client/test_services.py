@@ -10,7 +10,7 @@ from netxsim.nx import NX_TCP_ESTABLISHED, NXD_ADDRESS
 from netxsim.tx import TX_AUTO_ACTIVATE, TX_TIMER, tx_timer_create
 from smtp_client import *  # noqa: F401,F403
 
-from .harness import SERVER, Rig, v4
+from netxsim.testing.fake_tcp import SERVER, Rig, v4
 
 USER, PASSWORD, FROM, DOMAIN = "recipient@domain.com", "testpwd", "recipient@domain.com", "domain.com"
 PTR, SIZE, ADDRESS, CALLER = 0x07, 0x09, 0x21, 0x11

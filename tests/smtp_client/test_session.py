@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import smtp_client.constants as config
 from smtp_client import *  # noqa: F401,F403
 
-from .harness import Rig, Timeout, v4
+from netxsim.testing.fake_tcp import Rig, Timeout, v4
 
 USER, PASSWORD, SUBJECT = "recipient@domain.com", "testpwd", "NetX Duo SMTP Client Demo"
 BODY = bytes((i * 7 + 33) % 94 + 32 for i in range(1344))
