@@ -38,7 +38,7 @@ from netxsim.tx.thread import (TX_THREAD, _tx_thread_create, _tx_thread_preempti
                                _tx_thread_sleep, tx_thread_identify)
 from netxsim.tx.timer import TX_TIMER, _tx_timer_activate, _tx_timer_create
 
-from .config import nx_init_and_threads_caller_error, nx_service, nx_threads_only_caller_error
+from .config import NxConfig, nx_init_and_threads_caller_error, nx_service, nx_threads_only_caller_error
 from .constants import (
     NX_CALLER_ERROR, NX_INVALID_INTERFACE, NX_IP_ADDRESS_ERROR, NX_NOT_SUCCESSFUL, NX_NO_WAIT, NX_UNHANDLED_COMMAND,
     NX_OPTION_ERROR, NX_PTR_ERROR, NX_SIZE_ERROR, NX_SUCCESS, NX_WAIT_FOREVER,
@@ -211,6 +211,8 @@ class NX_IP:
         self.nx_ip_reassembly_failures = 0
         self.kernel: Any = None
         self.region: Any = None
+        # The NetX build this instance runs (read when it is created).
+        self.nx_config = NxConfig.active
 
     @property
     def name(self) -> str:

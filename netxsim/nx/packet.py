@@ -214,6 +214,7 @@ class NX_PACKET_POOL:
         self.nx_packet_pool_start: Pointer | None = None
         self.nx_packet_pool_size = 0
         self.nx_packet_pool_payload_size = 0
+        self.nx_packet_pool_low_watermark = 0   # NX_ENABLE_LOW_WATERMARK
         self.suspension_list: list = []
         self.packets: list[NX_PACKET] = []
         self.region = None
