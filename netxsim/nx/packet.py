@@ -49,7 +49,7 @@ from .config import (
 )
 from .constants import (
     NX_CALLER_ERROR, NX_DRIVER_TX_DONE, NX_FALSE, NX_INVALID_PACKET, NX_INVALID_PARAMETERS,
-    NX_IP_VERSION_V4, NX_NO_PACKET, NX_OPTION_ERROR, NX_OVERFLOW, NX_PACKET_ALIGNMENT,
+    NX_IP_VERSION_V4, NX_NO_PACKET, NX_NOT_SUPPORTED, NX_OPTION_ERROR, NX_OVERFLOW, NX_PACKET_ALIGNMENT,
     NX_PACKET_ALLOCATED, NX_PACKET_FREE, NX_PACKET_OFFSET_ERROR, NX_PACKET_POOL_ID,
     NX_POOL_DELETED, NX_PTR_ERROR, NX_SIZE_ERROR, NX_SUCCESS, NX_UNDERFLOW,
 )
@@ -504,6 +504,38 @@ def _nxe_packet_pool_info_get(pool_ptr: NX_PACKET_POOL) -> tuple:
 nx_packet_pool_info_get = nx_service(_nxe_packet_pool_info_get, _nx_packet_pool_info_get)
 
 
+# ============================================================= pool low watermark
+def _nx_packet_pool_low_watermark_set(pool_ptr: NX_PACKET_POOL, low_watermark: int) -> int:
+    """``nx_packet_pool_low_watermark_set`` (nx_packet_pool_low_watermark_set.c): while
+    fewer than ``low_watermark`` packets are free in the pool, TCP drops received data
+    held in its packets instead of queueing it (and closes the receive window to 0).
+
+    Statuses: NX_SUCCESS; NX_NOT_SUPPORTED in a build without NX_ENABLE_LOW_WATERMARK
+    (the default); from the checking layer NX_PTR_ERROR (None or not created),
+    NX_CALLER_ERROR (not from a thread).
+    """
+    from .config import NxConfig
+    if not NxConfig.active.NX_ENABLE_LOW_WATERMARK:
+        return NX_NOT_SUPPORTED
+    pool_ptr.nx_packet_pool_low_watermark = low_watermark & _ULONG
+    return NX_SUCCESS
+
+
+def _nxe_packet_pool_low_watermark_set(pool_ptr: NX_PACKET_POOL, low_watermark: int) -> int:
+    from .config import NxConfig
+    if not NxConfig.active.NX_ENABLE_LOW_WATERMARK:
+        return NX_NOT_SUPPORTED
+    if not _valid_pool(pool_ptr):
+        return NX_PTR_ERROR
+    if nx_threads_only_caller_error(kernel()):
+        return NX_CALLER_ERROR
+    return _nx_packet_pool_low_watermark_set(pool_ptr, low_watermark)
+
+
+nx_packet_pool_low_watermark_set = nx_service(_nxe_packet_pool_low_watermark_set,
+                                              _nx_packet_pool_low_watermark_set)
+
+
 # ======================================================================== allocate
 def _nx_packet_allocate(pool_ptr: NX_PACKET_POOL, packet_type: int,
                         wait_option: int) -> tuple[int, NX_PACKET | None]:
@@ -928,6 +960,7 @@ nx_packet_copy = nx_service(_nxe_packet_copy, _nx_packet_copy)
 __all__ = [
     "NX_PACKET", "NX_PACKET_POOL",
     "nx_packet_pool_create", "nx_packet_pool_delete", "nx_packet_pool_info_get",
+    "nx_packet_pool_low_watermark_set", "_nx_packet_pool_low_watermark_set",
     "nx_packet_allocate", "nx_packet_release", "nx_packet_transmit_release", "nx_packet_copy",
     "nx_packet_length_get", "nx_packet_data_append", "nx_packet_data_retrieve",
     "nx_packet_data_extract_offset",

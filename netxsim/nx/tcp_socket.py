@@ -1430,6 +1430,40 @@ def _nxe_tcp_socket_state_wait(socket_ptr: NX_TCP_SOCKET, desired_state: int, wa
 nx_tcp_socket_state_wait = nx_service(_nxe_tcp_socket_state_wait, _nx_tcp_socket_state_wait)
 
 
+def _nx_tcp_socket_receive_queue_max_set(socket_ptr: NX_TCP_SOCKET, receive_queue_maximum: int) -> int:
+    """``nx_tcp_socket_receive_queue_max_set`` (nx_tcp_socket_receive_queue_max_set.c):
+    the most segments the socket's receive queue holds; in-window data beyond it is
+    dropped and the window advertised as 0 (the queue starts at NX_TCP_MAXIMUM_RX_QUEUE).
+
+    Statuses: NX_SUCCESS; NX_NOT_SUPPORTED in a build without NX_ENABLE_LOW_WATERMARK
+    (the default, where a receive queue has no cap); from the checking layer
+    NX_PTR_ERROR (None or not created), NX_CALLER_ERROR (from an ISR).
+    """
+    from .config import NxConfig
+    if not NxConfig.active.NX_ENABLE_LOW_WATERMARK:
+        return NX_NOT_SUPPORTED
+    ip = socket_ptr.nx_tcp_socket_ip_ptr
+    _lock(ip)
+    socket_ptr.nx_tcp_socket_receive_queue_maximum = receive_queue_maximum
+    _unlock(ip)
+    return NX_SUCCESS
+
+
+def _nxe_tcp_socket_receive_queue_max_set(socket_ptr: NX_TCP_SOCKET, receive_queue_maximum: int) -> int:
+    from .config import NxConfig, nx_not_isr_caller_error
+    if not NxConfig.active.NX_ENABLE_LOW_WATERMARK:
+        return NX_NOT_SUPPORTED
+    if not isinstance(socket_ptr, NX_TCP_SOCKET) or socket_ptr.nx_tcp_socket_id != NX_TCP_ID:
+        return NX_PTR_ERROR
+    if nx_not_isr_caller_error(kernel()):
+        return NX_CALLER_ERROR
+    return _nx_tcp_socket_receive_queue_max_set(socket_ptr, receive_queue_maximum)
+
+
+nx_tcp_socket_receive_queue_max_set = nx_service(_nxe_tcp_socket_receive_queue_max_set,
+                                                 _nx_tcp_socket_receive_queue_max_set)
+
+
 def _simple_checks(socket_ptr: Any, caller: Callable = nx_init_and_threads_caller_error) -> int:
     if not _valid_socket(socket_ptr):
         return NX_PTR_ERROR
