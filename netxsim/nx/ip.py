@@ -38,7 +38,11 @@ from netxsim.tx.thread import (TX_THREAD, _tx_thread_create, _tx_thread_preempti
                                _tx_thread_sleep, tx_thread_identify)
 from netxsim.tx.timer import TX_TIMER, _tx_timer_activate, _tx_timer_create
 
-from .config import NxConfig, nx_init_and_threads_caller_error, nx_service, nx_threads_only_caller_error
+from netxsim.tx.config import legacy_switches
+
+from .config import (
+    NxConfig, nx_init_and_threads_caller_error, nx_ip_periodic_rate, nx_service, nx_threads_only_caller_error,
+)
 from .constants import (
     NX_CALLER_ERROR, NX_INVALID_INTERFACE, NX_IP_ADDRESS_ERROR, NX_NOT_SUCCESSFUL, NX_NO_WAIT, NX_UNHANDLED_COMMAND,
     NX_OPTION_ERROR, NX_PTR_ERROR, NX_SIZE_ERROR, NX_SUCCESS, NX_WAIT_FOREVER,
@@ -54,7 +58,10 @@ from .wire import internet_checksum
 
 NX_IP_ID = 0x49502020
 SIZEOF_NX_IP = 4796  # not modelled byte for byte; a placeholder large enough for C ports
-NX_MAX_PHYSICAL_INTERFACES = 1
+# NX_MAX_PHYSICAL_INTERFACES is a build option (NxConfig; the module name is a view of
+# the build in force). An IP instance has that many physical interface slots and the
+# loopback interface after them: NX_LOOPBACK_INTERFACE (1) is the default build's index,
+# ``ip.nx_ip_interface[-1]`` an instance's own.
 NX_LOOPBACK_INTERFACE = 1
 NX_INIT_PACKET_ID = 1
 NX_IP_STATUS_CHECK_WAIT_TIME = 1
@@ -166,7 +173,10 @@ class NX_IP:
     def __init__(self) -> None:
         self.nx_ip_id = 0
         self.nx_ip_name = ""
-        self.nx_ip_interface = [NX_INTERFACE(0), NX_INTERFACE(1)]
+        # The NetX build this instance runs (read when it is created).
+        self.nx_config = NxConfig.active
+        self.nx_ip_interface = [NX_INTERFACE(index)
+                                for index in range(self.nx_config.NX_MAX_PHYSICAL_INTERFACES + 1)]
         self.nx_ip_default_packet_pool: NX_PACKET_POOL | None = None
         self.nx_ip_protection = TX_MUTEX()
         self.nx_ip_events = TX_EVENT_FLAGS_GROUP()
@@ -211,8 +221,6 @@ class NX_IP:
         self.nx_ip_reassembly_failures = 0
         self.kernel: Any = None
         self.region: Any = None
-        # The NetX build this instance runs (read when it is created).
-        self.nx_config = NxConfig.active
 
     @property
     def name(self) -> str:
@@ -304,7 +312,7 @@ def _nx_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
     primary.nx_interface_ip_network = ip_address & network_mask
     primary.nx_interface_link_driver_entry = ip_link_driver
     primary.nx_interface_name = "PRI"
-    loopback = ip.nx_ip_interface[NX_LOOPBACK_INTERFACE]
+    loopback = ip.nx_ip_interface[-1]   # index NX_MAX_PHYSICAL_INTERFACES
     loopback.nx_interface_name = "Internal IP Loopback"
     loopback.nx_interface_valid = 1
     loopback.nx_interface_ip_address = 0x7F000001
@@ -331,7 +339,7 @@ def _nx_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
                       memory_ptr, memory_size, priority, priority, 1, TX_AUTO_START)
     k.application_threads.remove(ip.nx_ip_thread)  # NetX's own thread keeps no run alive
     _tx_timer_create(ip.nx_ip_periodic_timer, ip.nx_ip_name, lambda _: ip_event_set(ip, NX_IP_PERIODIC_EVENT),
-                     0, 100, 100, TX_NO_ACTIVATE)
+                     0, nx_ip_periodic_rate(), nx_ip_periodic_rate(), TX_NO_ACTIVATE)
     ip.nx_ip_periodic_timer.tx_timer_internal.keeps_alive = False
     _tx_timer_activate(ip.nx_ip_periodic_timer)
     ip.nx_ip_id = NX_IP_ID
@@ -377,7 +385,7 @@ def _ip_thread_entry(ip: NX_IP) -> None:
     """``_nx_ip_thread_entry``: start the drivers, then serve events forever."""
     _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
     ip.nx_ip_initialize_done = 1
-    for interface in ip.nx_ip_interface[:NX_MAX_PHYSICAL_INTERFACES]:
+    for interface in ip.nx_ip_interface[:-1]:
         if interface.nx_interface_valid and interface.nx_interface_link_driver_entry is not None:
             interface.nx_interface_link_up = 1
             for command in (NX_LINK_INTERFACE_ATTACH, NX_LINK_INITIALIZE, NX_LINK_ENABLE):
@@ -417,7 +425,7 @@ def _nx_ip_route_find(ip: NX_IP, destination: int) -> tuple[int, NX_INTERFACE | 
     """``_nx_ip_route_find``: (status, interface, next hop) for ``destination`` over
     interfaces whose link is up: broadcast and multicast, our own address, a directly
     attached network (loopback included), else the gateway."""
-    physical = [i for i in ip.nx_ip_interface[:NX_MAX_PHYSICAL_INTERFACES]
+    physical = [i for i in ip.nx_ip_interface[:-1]
                 if i.nx_interface_valid and i.nx_interface_link_up]
     if destination == NX_IP_LIMITED_BROADCAST or (destination & NX_IP_CLASS_D_MASK) == NX_IP_CLASS_D_TYPE:
         if physical:
@@ -482,7 +490,7 @@ def _nx_ip_driver_packet_send(ip: NX_IP, packet: NX_PACKET, destination: int, fr
                               next_hop: int) -> None:
     """``_nx_ip_driver_packet_send``: classify the destination and call the driver."""
     interface: NX_INTERFACE = packet.nx_packet_interface_ptr
-    if destination == interface.nx_interface_ip_address or interface is ip.nx_ip_interface[NX_LOOPBACK_INTERFACE]:
+    if destination == interface.nx_interface_ip_address or interface is ip.nx_ip_interface[-1]:
         _loopback(ip, packet)  # no MTU applies to loopback
         return
     command, msw, lsw = NX_LINK_PACKET_SEND, 0, 0
@@ -691,7 +699,7 @@ def _nx_ip_gateway_address_set(ip: NX_IP, ip_address: int) -> int:
     Statuses: NX_SUCCESS, NX_PTR_ERROR, NX_IP_ADDRESS_ERROR (not reachable on any
     interface), NX_CALLER_ERROR.
     """
-    for interface in ip.nx_ip_interface[:NX_MAX_PHYSICAL_INTERFACES]:
+    for interface in ip.nx_ip_interface[:-1]:
         if interface.nx_interface_valid and \
                 (ip_address & interface.nx_interface_ip_network_mask) == interface.nx_interface_ip_network:
             ip.nx_ip_gateway_address = ip_address
@@ -773,7 +781,7 @@ def _nxe_ip_interface_status_check(ip: NX_IP, interface_index: int, needed_statu
         return NX_PTR_ERROR, None
     if needed_status & ~_ALL_STATUS_BITS:
         return NX_OPTION_ERROR, None
-    if not 0 <= interface_index < NX_MAX_PHYSICAL_INTERFACES \
+    if not 0 <= interface_index < ip.nx_config.NX_MAX_PHYSICAL_INTERFACES \
             or not ip.nx_ip_interface[interface_index].nx_interface_valid:
         return NX_INVALID_INTERFACE, None
     if nx_threads_only_caller_error(kernel()):
@@ -845,7 +853,7 @@ def _nx_ip_delete(ip: NX_IP) -> int:
     _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
     # Nothing else runs until the instance is gone (nx_ip_delete.c disables preemption).
     k.preempt_disable += 1
-    for interface in ip.nx_ip_interface[:NX_MAX_PHYSICAL_INTERFACES]:
+    for interface in ip.nx_ip_interface[:-1]:
         if interface.nx_interface_valid and interface.nx_interface_link_driver_entry is not None:
             ip_driver_request(ip, interface, NX_LINK_DISABLE)
             ip_driver_request(ip, interface, NX_LINK_UNINITIALIZE)
@@ -885,6 +893,8 @@ def _nxe_ip_delete(ip: NX_IP) -> int:
 
 nx_ip_delete = nx_service(_nxe_ip_delete, _nx_ip_delete)
 
+
+legacy_switches(__name__, "NX_MAX_PHYSICAL_INTERFACES")
 
 __all__ = [name for name in dir() if name.startswith(("NX_IP", "nx_ip_", "_nx_ip_", "NX_INTERFACE"))] + [
     "IP_ADDRESS", "NX_IP", "NX_INTERFACE", "NX_FRAGMENT_OKAY", "NX_DONT_FRAGMENT", "NX_MORE_FRAGMENTS",

@@ -59,7 +59,19 @@ from .system import PACKET_POOL_COMPONENT, register_system_component
 # configuration: IPv6 and fragmentation compiled in, no packet header pad).
 SIZEOF_NX_PACKET = 60
 SIZEOF_NX_PACKET_POOL = 60
-register_size("NX_PACKET", SIZEOF_NX_PACKET)
+
+
+def sizeof_nx_packet() -> int:
+    """sizeof(NX_PACKET) in the build in force: NX_PACKET_HEADER_PAD appends
+    NX_PACKET_HEADER_PAD_SIZE ULONGs to the header."""
+    from .config import NxConfig
+    build = NxConfig.active
+    if build.NX_PACKET_HEADER_PAD:
+        return SIZEOF_NX_PACKET + 4 * build.NX_PACKET_HEADER_PAD_SIZE
+    return SIZEOF_NX_PACKET
+
+
+register_size("NX_PACKET", sizeof_nx_packet)
 register_size("NX_PACKET_POOL", SIZEOF_NX_PACKET_POOL)
 
 _ALIGN = NX_PACKET_ALIGNMENT
@@ -342,7 +354,7 @@ def _pool_geometry(address: int, pool_size: int, payload_size: int) -> tuple[int
     """(aligned start, aligned size, header size, stride) as nx_packet_pool_create computes."""
     start = (address + _ALIGN - 1) // _ALIGN * _ALIGN
     size = (pool_size - (start - address)) // _ALIGN * _ALIGN
-    header = (start + SIZEOF_NX_PACKET + _ALIGN - 1) // _ALIGN * _ALIGN - start
+    header = (start + sizeof_nx_packet() + _ALIGN - 1) // _ALIGN * _ALIGN - start
     stride = (header + payload_size + _ALIGN - 1) // _ALIGN * _ALIGN
     return start, size, header, stride
 
