@@ -44,7 +44,8 @@ from .config import (
     NxConfig, nx_init_and_threads_caller_error, nx_ip_periodic_rate, nx_service, nx_threads_only_caller_error,
 )
 from .constants import (
-    NX_CALLER_ERROR, NX_INVALID_INTERFACE, NX_IP_ADDRESS_ERROR, NX_NOT_SUCCESSFUL, NX_NO_WAIT, NX_UNHANDLED_COMMAND,
+    NX_CALLER_ERROR, NX_INVALID_INTERFACE, NX_IP_ADDRESS_ERROR, NX_NOT_SUCCESSFUL, NX_NOT_SUPPORTED, NX_NO_WAIT,
+    NX_UNHANDLED_COMMAND,
     NX_OPTION_ERROR, NX_PTR_ERROR, NX_SIZE_ERROR, NX_SUCCESS, NX_WAIT_FOREVER,
 )
 from .driver import (
@@ -63,6 +64,32 @@ SIZEOF_NX_IP = 4796  # not modelled byte for byte; a placeholder large enough fo
 # loopback interface after them: NX_LOOPBACK_INTERFACE (1) is the default build's index,
 # ``ip.nx_ip_interface[-1]`` an instance's own.
 NX_LOOPBACK_INTERFACE = 1
+
+# Interface capability flags (nx_api.h), with NX_ENABLE_INTERFACE_CAPABILITY.
+NX_INTERFACE_CAPABILITY_IPV4_TX_CHECKSUM = 0x00000001
+NX_INTERFACE_CAPABILITY_IPV4_RX_CHECKSUM = 0x00000002
+NX_INTERFACE_CAPABILITY_TCP_TX_CHECKSUM = 0x00000004
+NX_INTERFACE_CAPABILITY_TCP_RX_CHECKSUM = 0x00000008
+NX_INTERFACE_CAPABILITY_UDP_TX_CHECKSUM = 0x00000010
+NX_INTERFACE_CAPABILITY_UDP_RX_CHECKSUM = 0x00000020
+NX_INTERFACE_CAPABILITY_ICMPV4_TX_CHECKSUM = 0x00000040
+NX_INTERFACE_CAPABILITY_ICMPV4_RX_CHECKSUM = 0x00000080
+NX_INTERFACE_CAPABILITY_ICMPV6_RX_CHECKSUM = 0x00000100
+NX_INTERFACE_CAPABILITY_ICMPV6_TX_CHECKSUM = 0x00000200
+NX_INTERFACE_CAPABILITY_IGMP_TX_CHECKSUM = 0x00000400
+NX_INTERFACE_CAPABILITY_IGMP_RX_CHECKSUM = 0x00000800
+NX_INTERFACE_CAPABILITY_PTP_TIMESTAMP = 0x00001000
+NX_INTERFACE_CAPABILITY_TCPIP_OFFLOAD = 0x00002000
+NX_INTERFACE_CAPABILITY_CHECKSUM_ALL = 0x00000FFF
+
+
+def tx_checksum_offloaded(interface: Any, flag: int, destination: int) -> bool:
+    """True when the stack leaves a checksum for the driver (NX_ENABLE_INTERFACE_CAPABILITY:
+    ``flag`` set on the outgoing interface). A datagram to the interface's own address
+    is looped back, where NetX fills in the offloaded checksums
+    (nx_ip_driver_packet_send.c): computing them at once gives the same result."""
+    return bool(interface.nx_interface_capability_flag & flag) \
+        and destination != interface.nx_interface_ip_address
 NX_INIT_PACKET_ID = 1
 NX_IP_STATUS_CHECK_WAIT_TIME = 1
 
@@ -460,8 +487,11 @@ def _nx_ip_header_add(ip: NX_IP, packet: NX_PACKET, source: int, destination: in
     word2 = ((time_to_live & 0xFF) << NX_IP_TIME_TO_LIVE_SHIFT) | (protocol & NX_IP_PROTOCOL_MASK)
     header = bytearray(word0.to_bytes(4, "big") + word1.to_bytes(4, "big") + word2.to_bytes(4, "big")
                        + source.to_bytes(4, "big") + destination.to_bytes(4, "big"))
-    checksum = internet_checksum(header)
-    header[10:12] = checksum.to_bytes(2, "big")
+    interface = packet.nx_packet_interface_ptr
+    if interface is None or not (interface.nx_interface_capability_flag and tx_checksum_offloaded(
+            interface, NX_INTERFACE_CAPABILITY_IPV4_TX_CHECKSUM, destination)):
+        checksum = internet_checksum(header)
+        header[10:12] = checksum.to_bytes(2, "big")
     packet._mem.write(packet._prepend, bytes(header))
 
 
@@ -573,7 +603,10 @@ def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
         _drop_invalid(ip, packet)  # a header and nothing else
         return
     full_header = packet._mem.read(packet._prepend, header_length) if header_length > _IPV4_HEADER else header
-    if internet_checksum(full_header) != 0:
+    received_on = packet.nx_packet_interface_ptr
+    if not (received_on is not None
+            and received_on.nx_interface_capability_flag & NX_INTERFACE_CAPABILITY_IPV4_RX_CHECKSUM) \
+            and internet_checksum(full_header) != 0:
         ip.nx_ip_receive_checksum_errors += 1
         _drop_invalid(ip, packet)
         return
@@ -811,6 +844,71 @@ def _nxe_ip_status_check(ip: NX_IP, needed_status: int, wait_option: int) -> tup
 
 
 nx_ip_status_check = nx_service(_nxe_ip_status_check, _nx_ip_status_check)
+
+
+# ------------------------------------------------------------- interface capability
+def _nx_ip_interface_capability_set(ip: NX_IP, interface_index: int, interface_capability_flag: int) -> int:
+    """``nx_ip_interface_capability_set`` (nx_ip_interface_capability_set.c): what the
+    interface's driver does for the stack (NX_INTERFACE_CAPABILITY_* flags). With a TX
+    checksum flag the stack leaves that checksum zero for the driver (the RAM driver
+    does not fill it in: the frame carries 0); with an RX flag it does not verify it.
+
+    Statuses: NX_SUCCESS; NX_NOT_SUPPORTED in a build without
+    NX_ENABLE_INTERFACE_CAPABILITY (the default); from the checking layer NX_PTR_ERROR,
+    NX_INVALID_INTERFACE (index >= NX_MAX_PHYSICAL_INTERFACES), NX_CALLER_ERROR.
+    """
+    if not NxConfig.active.NX_ENABLE_INTERFACE_CAPABILITY:
+        return NX_NOT_SUPPORTED
+    _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
+    ip.nx_ip_interface[interface_index].nx_interface_capability_flag = interface_capability_flag & 0xFFFFFFFF
+    _tx_mutex_put(ip.nx_ip_protection)
+    return NX_SUCCESS
+
+
+def _nxe_ip_interface_capability_set(ip: NX_IP, interface_index: int, interface_capability_flag: int) -> int:
+    if not NxConfig.active.NX_ENABLE_INTERFACE_CAPABILITY:
+        return NX_NOT_SUPPORTED
+    if not _valid_ip(ip):
+        return NX_PTR_ERROR
+    if not 0 <= interface_index < ip.nx_config.NX_MAX_PHYSICAL_INTERFACES:
+        return NX_INVALID_INTERFACE
+    if nx_init_and_threads_caller_error(kernel()):
+        return NX_CALLER_ERROR
+    return _nx_ip_interface_capability_set(ip, interface_index, interface_capability_flag)
+
+
+nx_ip_interface_capability_set = nx_service(_nxe_ip_interface_capability_set, _nx_ip_interface_capability_set)
+
+
+def _nx_ip_interface_capability_get(ip: NX_IP, interface_index: int) -> tuple[int, int | None]:
+    """``nx_ip_interface_capability_get`` (nx_ip_interface_capability_get.c): (status,
+    interface_capability_flag).
+
+    Statuses: NX_SUCCESS; NX_NOT_SUPPORTED in a build without
+    NX_ENABLE_INTERFACE_CAPABILITY; from the checking layer NX_PTR_ERROR,
+    NX_INVALID_INTERFACE, NX_CALLER_ERROR.
+    """
+    if not NxConfig.active.NX_ENABLE_INTERFACE_CAPABILITY:
+        return NX_NOT_SUPPORTED, None
+    _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
+    flags = ip.nx_ip_interface[interface_index].nx_interface_capability_flag
+    _tx_mutex_put(ip.nx_ip_protection)
+    return NX_SUCCESS, flags
+
+
+def _nxe_ip_interface_capability_get(ip: NX_IP, interface_index: int) -> tuple[int, int | None]:
+    if not NxConfig.active.NX_ENABLE_INTERFACE_CAPABILITY:
+        return NX_NOT_SUPPORTED, None
+    if not _valid_ip(ip):
+        return NX_PTR_ERROR, None
+    if not 0 <= interface_index < ip.nx_config.NX_MAX_PHYSICAL_INTERFACES:
+        return NX_INVALID_INTERFACE, None
+    if nx_init_and_threads_caller_error(kernel()):
+        return NX_CALLER_ERROR, None
+    return _nx_ip_interface_capability_get(ip, interface_index)
+
+
+nx_ip_interface_capability_get = nx_service(_nxe_ip_interface_capability_get, _nx_ip_interface_capability_get)
 
 
 def _nx_ip_info_get(ip: NX_IP) -> tuple:

@@ -538,7 +538,10 @@ def _nx_tcp_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     raw = _segment_view(packet_ptr)
     source_ip, dest_ip = _addresses(packet_ptr)
     length = len(raw)
-    if internet_checksum(raw, pseudo_header_sum(source_ip, dest_ip, length)) != 0:
+    interface = packet_ptr.nx_packet_interface_ptr
+    if not (interface is not None
+            and interface.nx_interface_capability_flag & _ip.NX_INTERFACE_CAPABILITY_TCP_RX_CHECKSUM) \
+            and internet_checksum(raw, pseudo_header_sum(source_ip, dest_ip, length)) != 0:
         ip_ptr.nx_ip_tcp_invalid_packets += 1
         ip_ptr.nx_ip_tcp_checksum_errors += 1
         _nx_packet_release(packet_ptr)

@@ -70,10 +70,13 @@ def _nx_tcp_packet_send_control(socket: Any, flags: int, tx_sequence: int, ack_n
         segment.append(data & 0xFF)
     socket.nx_tcp_socket_rx_sequence_acked = ack_number & _M32
     socket.nx_tcp_socket_rx_window_last_sent = socket.nx_tcp_socket_rx_window_current
-    source = socket.nx_tcp_socket_connect_interface.nx_interface_ip_address
-    checksum = tcp_segment_checksum(source, socket.nx_tcp_socket_connect_ip.nxd_ip_address.v4, segment)
-    segment[16] = checksum >> 8
-    segment[17] = checksum & 0xFF
+    interface = socket.nx_tcp_socket_connect_interface
+    destination = socket.nx_tcp_socket_connect_ip.nxd_ip_address.v4
+    if not (interface.nx_interface_capability_flag and _ip.tx_checksum_offloaded(
+            interface, _ip.NX_INTERFACE_CAPABILITY_TCP_TX_CHECKSUM, destination)):
+        checksum = tcp_segment_checksum(interface.nx_interface_ip_address, destination, segment)
+        segment[16] = checksum >> 8
+        segment[17] = checksum & 0xFF
     packet._mem.write(packet._prepend, bytes(segment))
     packet._append = packet._prepend + len(segment)
     packet.nx_packet_length = len(segment)
@@ -201,8 +204,13 @@ def _write_data_header(socket: Any, packet: NX_PACKET, sequence: int, checksum: 
 
 
 def _checksum_of(socket: Any, packet: NX_PACKET) -> int:
-    source = socket.nx_tcp_socket_connect_interface.nx_interface_ip_address
-    return tcp_segment_checksum(source, socket.nx_tcp_socket_connect_ip.nxd_ip_address.v4, _segment_bytes(packet))
+    """The segment's checksum, or 0 when the interface computes it (checksum offload)."""
+    interface = socket.nx_tcp_socket_connect_interface
+    destination = socket.nx_tcp_socket_connect_ip.nxd_ip_address.v4
+    if interface.nx_interface_capability_flag and _ip.tx_checksum_offloaded(
+            interface, _ip.NX_INTERFACE_CAPABILITY_TCP_TX_CHECKSUM, destination):
+        return 0
+    return tcp_segment_checksum(interface.nx_interface_ip_address, destination, _segment_bytes(packet))
 
 
 def _write_sequence_and_checksum(socket: Any, packet: NX_PACKET, sequence: int) -> None:
