@@ -68,7 +68,9 @@ from .constants import (
     NX_PHYSICAL_HEADER, NX_PTR_ERROR, NX_SIZE_ERROR, NX_SUCCESS, NX_TRUE,
 )
 from .driver import NX_LINK_ARP_RESPONSE_SEND, NX_LINK_ARP_SEND, NX_LINK_PACKET_SEND
-from .packet import NX_PACKET, _nx_packet_allocate, _nx_packet_release, _nx_packet_transmit_release
+from .packet import (
+    NX_PACKET, _nx_packet_allocate, _nx_packet_release, _nx_packet_transmit_release, allocate_auxiliary_first,
+)
 
 # ----------------------------------------------------------------- configuration (nx_api.h)
 # Module-level defaults standing for the C configuration defines; override before use.
@@ -454,12 +456,12 @@ def _nx_arp_packet_send(ip_ptr: Any, destination_ip: int, nx_interface: Any) -> 
     """``_nx_arp_packet_send`` (nx_arp_packet_send.c): broadcast a who-has for
     ``destination_ip`` on ``nx_interface`` (NX_LINK_ARP_SEND to ff:ff:ff:ff:ff:ff).
 
-    The request is allocated from the IP default pool with NX_NO_WAIT at offset
-    NX_PHYSICAL_HEADER + 28; with the pool empty nothing is sent and nothing counted
-    here (the pool counts an empty request).
+    The request is allocated from the IP default pool (with NX_ENABLE_DUAL_PACKET_POOL
+    the auxiliary pool first) with NX_NO_WAIT at offset NX_PHYSICAL_HEADER + 28; with
+    the pool empty nothing is sent and nothing counted here (the pool counts an empty
+    request).
     """
-    status, request = _nx_packet_allocate(ip_ptr.nx_ip_default_packet_pool,
-                                          NX_PHYSICAL_HEADER + NX_ARP_MESSAGE_SIZE, NX_NO_WAIT)
+    status, request = allocate_auxiliary_first(ip_ptr, NX_PHYSICAL_HEADER + NX_ARP_MESSAGE_SIZE)
     if status != NX_SUCCESS:
         return
     assert request is not None

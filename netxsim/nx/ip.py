@@ -205,6 +205,7 @@ class NX_IP:
         self.nx_ip_interface = [NX_INTERFACE(index)
                                 for index in range(self.nx_config.NX_MAX_PHYSICAL_INTERFACES + 1)]
         self.nx_ip_default_packet_pool: NX_PACKET_POOL | None = None
+        self.nx_ip_auxiliary_packet_pool: NX_PACKET_POOL | None = None  # NX_ENABLE_DUAL_PACKET_POOL
         self.nx_ip_protection = TX_MUTEX()
         self.nx_ip_events = TX_EVENT_FLAGS_GROUP()
         self.nx_ip_thread = TX_THREAD()
@@ -351,6 +352,8 @@ def _nx_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
         interface.nx_interface_ip_instance = ip
     ip.nx_ip_packet_id = NX_INIT_PACKET_ID
     ip.nx_ip_default_packet_pool = default_pool
+    if ip.nx_config.NX_ENABLE_DUAL_PACKET_POOL:
+        ip.nx_ip_auxiliary_packet_pool = default_pool   # until nx_ip_auxiliary_packet_pool_set
     _tx_mutex_create(ip.nx_ip_protection, ip.nx_ip_name, TX_NO_INHERIT)
     _tx_event_flags_create(ip.nx_ip_events, ip.nx_ip_name)
     # NetX lifts the creator to the IP priority so the new thread cannot run before
@@ -844,6 +847,40 @@ def _nxe_ip_status_check(ip: NX_IP, needed_status: int, wait_option: int) -> tup
 
 
 nx_ip_status_check = nx_service(_nxe_ip_status_check, _nx_ip_status_check)
+
+
+# ----------------------------------------------------------------- auxiliary pool
+def _nx_ip_auxiliary_packet_pool_set(ip: NX_IP, auxiliary_pool: NX_PACKET_POOL) -> int:
+    """``nx_ip_auxiliary_packet_pool_set`` (nx_ip_auxiliary_packet_pool_set.c): a second
+    pool for the stack's own small packets: TCP control segments (SYN, ACK, FIN, RST,
+    probes) and ARP requests are allocated from it first, then from the default pool.
+    A pool with a larger payload than the default pool becomes the default pool instead.
+
+    Statuses: NX_SUCCESS; NX_NOT_SUPPORTED in a build without NX_ENABLE_DUAL_PACKET_POOL
+    (the default); from the checking layer NX_PTR_ERROR (bad IP or pool),
+    NX_CALLER_ERROR.
+    """
+    if not NxConfig.active.NX_ENABLE_DUAL_PACKET_POOL:
+        return NX_NOT_SUPPORTED
+    if auxiliary_pool.nx_packet_pool_payload_size > ip.nx_ip_default_packet_pool.nx_packet_pool_payload_size:
+        ip.nx_ip_default_packet_pool = auxiliary_pool
+    else:
+        ip.nx_ip_auxiliary_packet_pool = auxiliary_pool
+    return NX_SUCCESS
+
+
+def _nxe_ip_auxiliary_packet_pool_set(ip: NX_IP, auxiliary_pool: NX_PACKET_POOL) -> int:
+    from .packet import _valid_pool
+    if not NxConfig.active.NX_ENABLE_DUAL_PACKET_POOL:
+        return NX_NOT_SUPPORTED
+    if not _valid_ip(ip) or not _valid_pool(auxiliary_pool):
+        return NX_PTR_ERROR
+    if nx_init_and_threads_caller_error(kernel()):
+        return NX_CALLER_ERROR
+    return _nx_ip_auxiliary_packet_pool_set(ip, auxiliary_pool)
+
+
+nx_ip_auxiliary_packet_pool_set = nx_service(_nxe_ip_auxiliary_packet_pool_set, _nx_ip_auxiliary_packet_pool_set)
 
 
 # ------------------------------------------------------------- interface capability

@@ -49,7 +49,7 @@ from .config import (
 )
 from .constants import (
     NX_CALLER_ERROR, NX_DRIVER_TX_DONE, NX_FALSE, NX_INVALID_PACKET, NX_INVALID_PARAMETERS,
-    NX_IP_VERSION_V4, NX_NO_PACKET, NX_NOT_SUPPORTED, NX_OPTION_ERROR, NX_OVERFLOW, NX_PACKET_ALIGNMENT,
+    NX_IP_VERSION_V4, NX_NO_PACKET, NX_NO_WAIT, NX_NOT_SUPPORTED, NX_OPTION_ERROR, NX_OVERFLOW, NX_PACKET_ALIGNMENT,
     NX_PACKET_ALLOCATED, NX_PACKET_FREE, NX_PACKET_OFFSET_ERROR, NX_PACKET_POOL_ID,
     NX_POOL_DELETED, NX_PTR_ERROR, NX_SIZE_ERROR, NX_SUCCESS, NX_UNDERFLOW,
 )
@@ -544,6 +544,19 @@ def _nxe_packet_pool_low_watermark_set(pool_ptr: NX_PACKET_POOL, low_watermark: 
     return _nx_packet_pool_low_watermark_set(pool_ptr, low_watermark)
 
 
+def allocate_auxiliary_first(ip: Any, packet_type: int) -> tuple[int, "NX_PACKET | None"]:
+    """A stack-internal NX_NO_WAIT allocation (TCP control segment, ARP request): with
+    NX_ENABLE_DUAL_PACKET_POOL from the IP's auxiliary pool first, then, if that is
+    another pool, from its default pool (nx_tcp_packet_send_control.c,
+    nx_arp_packet_send.c); otherwise from the default pool."""
+    auxiliary = ip.nx_ip_auxiliary_packet_pool
+    if auxiliary is not None:
+        status, packet = _nx_packet_allocate(auxiliary, packet_type, NX_NO_WAIT)
+        if status == NX_SUCCESS or auxiliary is ip.nx_ip_default_packet_pool:
+            return status, packet
+    return _nx_packet_allocate(ip.nx_ip_default_packet_pool, packet_type, NX_NO_WAIT)
+
+
 nx_packet_pool_low_watermark_set = nx_service(_nxe_packet_pool_low_watermark_set,
                                               _nx_packet_pool_low_watermark_set)
 
@@ -706,8 +719,12 @@ def _nx_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: in
     is left unchanged and the allocation's status is returned. Then the bytes are
     copied, the head's ``nx_packet_length`` grows and ``nx_packet_last`` follows.
 
+    With NX_DISABLE_PACKET_CHAIN nothing is allocated: data that does not fit the
+    buffer is refused with NX_SIZE_ERROR. (So a frame larger than a receive buffer is
+    dropped by the RAM driver's copy, and a TCP send larger than the buffer fails.)
+
     Statuses: NX_SUCCESS, NX_NO_PACKET, NX_WAIT_ABORTED, NX_POOL_DELETED (from the
-    allocations); from the checking layer NX_PTR_ERROR (None packet or data, bad
+    allocations), NX_SIZE_ERROR (chaining disabled); from the checking layer NX_PTR_ERROR (None packet or data, bad
     pool), NX_SIZE_ERROR (data_size 0; the core appends nothing and succeeds),
     NX_UNDERFLOW, NX_OVERFLOW, NX_CALLER_ERROR (a wait outside a thread).
     ``data_size`` larger than the object supplied raises ValueError (C would read
@@ -728,6 +745,9 @@ def _nx_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: in
     else:
         available = packet_ptr._end - packet_ptr._append
     if available < data_size:
+        from .config import NxConfig
+        if NxConfig.active.NX_DISABLE_PACKET_CHAIN:
+            return NX_SIZE_ERROR  # no chaining: the data must fit this buffer
         new_head: NX_PACKET | None = None
         new_tail: NX_PACKET | None = None
         while available < data_size:

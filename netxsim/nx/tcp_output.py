@@ -13,8 +13,8 @@ import struct
 from typing import Any
 
 from . import ip as _ip
-from .constants import NX_DRIVER_TX_DONE, NX_IP_PACKET, NX_NO_WAIT, NX_PACKET_ENQUEUED, NX_SUCCESS
-from .packet import NX_PACKET, _nx_packet_allocate, _nx_packet_release
+from .constants import NX_DRIVER_TX_DONE, NX_IP_PACKET, NX_PACKET_ENQUEUED, NX_SUCCESS
+from .packet import NX_PACKET, _nx_packet_release, allocate_auxiliary_first
 from .wire import internet_checksum
 
 FIN, SYN, RST, PSH, ACK, URG = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
@@ -53,7 +53,7 @@ def _nx_tcp_packet_send_control(socket: Any, flags: int, tx_sequence: int, ack_n
     """``_nx_tcp_packet_send_control``: one header-only segment (SYN options, or the one
     byte of a window probe), from the IP default pool without waiting."""
     ip = socket.nx_tcp_socket_ip_ptr
-    status, packet = _nx_packet_allocate(ip.nx_ip_default_packet_pool, NX_IP_PACKET, NX_NO_WAIT)
+    status, packet = allocate_auxiliary_first(ip, NX_IP_PACKET)
     if status != NX_SUCCESS or packet is None:
         return
     header_length = 20 + len(options)
