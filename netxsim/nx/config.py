@@ -87,8 +87,8 @@ class NxConfig(StackConfig):
                _positive),
         Option("NX_DISABLE_PACKET_CHAIN", False,
                "no packet chains: nx_packet_data_append returns NX_SIZE_ERROR when the data does "
-               "not fit the packet's buffer, TCP sends larger than the buffer or the MSS are "
-               "refused, and frames larger than a receive buffer are dropped", _boolean),
+               "not fit the packet's one buffer (nothing is chained), so the RAM driver drops a "
+               "frame larger than the receiver's buffer (its copy fails)", _boolean),
         Option("NX_ENABLE_INTERFACE_CAPABILITY", False,
                "interfaces carry capability flags: nx_ip_interface_capability_set/_get work "
                "(off: NX_NOT_SUPPORTED); TX checksum offload flags leave the IPv4/TCP/ICMP "
