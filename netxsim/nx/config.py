@@ -113,7 +113,8 @@ class NxConfig(StackConfig):
         Option("NX_PACKET_HEADER_PAD_SIZE", 1, "ULONGs of pad (with NX_PACKET_HEADER_PAD)",
                _positive),
         Option("NX_MAX_PHYSICAL_INTERFACES", 1,
-               "physical interface slots of an IP instance; the loopback interface's index",
+               "physical interface slots of an IP instance (nx_ip_interface_attach fills them, "
+               "NX_NO_MORE_ENTRIES past it); the loopback interface's index",
                _positive),
     )}
 

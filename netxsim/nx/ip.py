@@ -44,7 +44,8 @@ from .config import (
     NxConfig, nx_init_and_threads_caller_error, nx_ip_periodic_rate, nx_service, nx_threads_only_caller_error,
 )
 from .constants import (
-    NX_CALLER_ERROR, NX_INVALID_INTERFACE, NX_IP_ADDRESS_ERROR, NX_NOT_SUCCESSFUL, NX_NOT_SUPPORTED, NX_NO_WAIT,
+    NX_CALLER_ERROR, NX_DUPLICATED_ENTRY, NX_INVALID_INTERFACE, NX_IP_ADDRESS_ERROR, NX_NO_MORE_ENTRIES,
+    NX_NOT_SUCCESSFUL, NX_NOT_SUPPORTED, NX_NO_WAIT,
     NX_UNHANDLED_COMMAND,
     NX_OPTION_ERROR, NX_PTR_ERROR, NX_SIZE_ERROR, NX_SUCCESS, NX_WAIT_FOREVER,
 )
@@ -847,6 +848,56 @@ def _nxe_ip_status_check(ip: NX_IP, needed_status: int, wait_option: int) -> tup
 
 
 nx_ip_status_check = nx_service(_nxe_ip_status_check, _nx_ip_status_check)
+
+
+# ---------------------------------------------------------------- interface attach
+def _nx_ip_interface_attach(ip: NX_IP, interface_name: str, ip_address: int, network_mask: int,
+                            ip_link_driver: Callable[[NX_IP_DRIVER], None]) -> int:
+    """``nx_ip_interface_attach`` (nx_ip_interface_attach.c): put a second (third, ...)
+    physical interface in the first free slot of the NX_MAX_PHYSICAL_INTERFACES. Before
+    the IP thread has run, its driver is started with interface 0's; afterwards it is
+    attached, initialised and enabled at once. (NetX's IPv6 all-nodes multicast join
+    that follows is not modelled: the stack has no IPv6.)
+
+    Statuses: NX_SUCCESS, NX_DUPLICATED_ENTRY (an interface already has the address),
+    NX_NO_MORE_ENTRIES (every slot used: with the default build's one interface, always);
+    from the checking layer NX_PTR_ERROR, NX_IP_ADDRESS_ERROR, NX_CALLER_ERROR.
+    """
+    physical = ip.nx_ip_interface[:-1]
+    if ip_address and any(i.nx_interface_ip_address == ip_address for i in physical):
+        return NX_DUPLICATED_ENTRY
+    interface = next((i for i in physical if not i.nx_interface_valid), None)
+    if interface is None:
+        return NX_NO_MORE_ENTRIES
+    _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
+    interface.nx_interface_valid = 1
+    interface.nx_interface_ip_address = ip_address
+    interface.nx_interface_ip_network_mask = network_mask
+    interface.nx_interface_ip_network = ip_address & network_mask
+    interface.nx_interface_link_driver_entry = ip_link_driver
+    interface.nx_interface_name = interface_name if isinstance(interface_name, str) else bytes(interface_name).decode()
+    if ip.nx_ip_initialize_done:
+        interface.nx_interface_capability_flag = 0
+        for command in (NX_LINK_INTERFACE_ATTACH, NX_LINK_INITIALIZE, NX_LINK_ENABLE):
+            ip_driver_request(ip, interface, command)
+    _tx_mutex_put(ip.nx_ip_protection)
+    return NX_SUCCESS
+
+
+def _nxe_ip_interface_attach(ip: NX_IP, interface_name: str, ip_address: int, network_mask: int,
+                             ip_link_driver: Callable[[NX_IP_DRIVER], None]) -> int:
+    if not _valid_ip(ip) or ip_link_driver is None or interface_name is None:
+        return NX_PTR_ERROR
+    if ip_address != 0 and (ip_address & NX_IP_CLASS_A_MASK) != NX_IP_CLASS_A_TYPE \
+            and (ip_address & NX_IP_CLASS_B_MASK) != NX_IP_CLASS_B_TYPE \
+            and (ip_address & NX_IP_CLASS_C_MASK) != NX_IP_CLASS_C_TYPE:
+        return NX_IP_ADDRESS_ERROR
+    if nx_init_and_threads_caller_error(kernel()):
+        return NX_CALLER_ERROR
+    return _nx_ip_interface_attach(ip, interface_name, ip_address, network_mask, ip_link_driver)
+
+
+nx_ip_interface_attach = nx_service(_nxe_ip_interface_attach, _nx_ip_interface_attach)
 
 
 # ----------------------------------------------------------------- auxiliary pool

@@ -13,13 +13,14 @@ import pytest
 
 import netxsim.nx as nx
 from netxsim.nx import (
-    NX_INVALID_INTERFACE, NX_MAX_LISTEN, NX_NOT_SUPPORTED, NX_OPTION_ERROR, NX_PACKET_POOL, NX_SIZE_ERROR,
+    NX_INVALID_INTERFACE, NX_IP_ADDRESS_ERROR, NX_MAX_LISTEN, NX_NO_MORE_ENTRIES, NX_NOT_SUPPORTED, NX_OPTION_ERROR, NX_PACKET_POOL, NX_SIZE_ERROR,
     NX_SUCCESS, NX_TX_QUEUE_DEPTH, nx_packet_allocate, nx_packet_data_append, nx_packet_pool_create,
     nx_packet_pool_info_get, nx_packet_release,
 )
 from netxsim.nx.config import NxConfig
 from netxsim.nx.constants import NX_IN_PROGRESS, NX_NO_WAIT
 from netxsim.nx.icmp import nx_icmp_ping
+from netxsim.nx.ram_driver import _nx_ram_network_driver
 from netxsim.nx.ip import (
     NX_INTERFACE_CAPABILITY_IPV4_TX_CHECKSUM, NX_INTERFACE_CAPABILITY_TCP_RX_CHECKSUM,
     NX_INTERFACE_CAPABILITY_TCP_TX_CHECKSUM, nx_ip_auxiliary_packet_pool_set, nx_ip_interface_capability_get,
@@ -317,6 +318,45 @@ def test_nx_max_physical_interfaces_sets_the_slots_and_the_loopback_index() -> N
     _case(dict(capability, NX_MAX_PHYSICAL_INTERFACES=2), body)
     assert seen == [(2, "Internal IP Loopback", NX_INVALID_INTERFACE, NX_INVALID_INTERFACE),
                     (3, "Internal IP Loopback", NX_SUCCESS, NX_INVALID_INTERFACE)]
+
+
+def _second_network(config: Any, attach_late: bool) -> list[Any]:
+    """A attaches 10.0.0.1/24 (in init, or from a thread after its IP thread ran) and
+    pings C at 10.0.0.2 on the same RAM-driver wire."""
+    net = Net(names=("A",), config=config)
+    c_ip = nx.NX_IP()
+
+    def attach() -> Any:
+        return nx.nx_ip_interface_attach(net.ip["A"], "second", 0x0A000001, 0xFFFFFF00, _nx_ram_network_driver)
+
+    def setup(n: Net) -> None:
+        pool = NX_PACKET_POOL()
+        assert nx_packet_pool_create(pool, "C pool", 1536, n.take(8 * 1600), 8 * 1600) == NX_SUCCESS
+        assert nx.nx_ip_create(c_ip, "C", 0x0A000002, 0xFFFFFF00, pool, _nx_ram_network_driver,
+                               n.take(2048), 2048, 1) == NX_SUCCESS
+        assert nx.nx_arp_enable(c_ip, n.take(1040), 1040) == NX_SUCCESS
+        assert nx.nx_icmp_enable(c_ip) == NX_SUCCESS
+        if not attach_late:
+            n.event("init", attach())
+
+        def app() -> None:
+            if attach_late:
+                n.event("app", attach())
+            status, response = nx_icmp_ping(net.ip["A"], 0x0A000002, b"hi", 2, 100)
+            n.event("app", status)
+            if response is not None:
+                nx_packet_release(response)
+        n.thread("app", app)
+
+    net.run(setup)
+    return [what for _, _, what in net.log]
+
+
+def test_nx_max_physical_interfaces_lets_a_second_interface_attach() -> None:
+    assert _second_network(None, False) == [NX_NO_MORE_ENTRIES, NX_IP_ADDRESS_ERROR]   # no route
+    two = NxConfig(NX_MAX_PHYSICAL_INTERFACES=2)
+    assert _second_network(two, False) == [NX_SUCCESS, NX_SUCCESS]     # started by the IP thread
+    assert _second_network(two, True) == [NX_SUCCESS, NX_SUCCESS]      # started at once
 
 
 def _syn_with_default_pool_empty(config: Any) -> tuple[int, list[int]]:
