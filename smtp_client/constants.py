@@ -210,4 +210,5 @@ def auth_challenge_size() -> tuple[int, int]:
     return size, size * 4 // 3 + 1
 
 
-__all__ = [name for name in dir() if name.startswith("NX_SMTP")] + ["NX_SMTP_DISABLE_ERROR_CHECKING", "SmtpClientConfig"]
+__all__ = [name for name in dir() if name.startswith("NX_SMTP")]
+__all__ += ["NX_SMTP_DISABLE_ERROR_CHECKING", "SmtpClientConfig"]  # a view of the build, and its class

@@ -13,9 +13,9 @@ import pytest
 
 import netxsim.nx as nx
 from netxsim.nx import (
-    NX_INVALID_INTERFACE, NX_IP_ADDRESS_ERROR, NX_MAX_LISTEN, NX_NO_MORE_ENTRIES, NX_NOT_SUPPORTED, NX_OPTION_ERROR, NX_PACKET_POOL, NX_SIZE_ERROR,
-    NX_SUCCESS, NX_TX_QUEUE_DEPTH, nx_packet_allocate, nx_packet_data_append, nx_packet_pool_create,
-    nx_packet_pool_info_get, nx_packet_release,
+    NX_INVALID_INTERFACE, NX_IP_ADDRESS_ERROR, NX_MAX_LISTEN, NX_NO_MORE_ENTRIES, NX_NOT_SUPPORTED,
+    NX_OPTION_ERROR, NX_PACKET_POOL, NX_SIZE_ERROR, NX_SUCCESS, NX_TX_QUEUE_DEPTH, nx_packet_allocate,
+    nx_packet_data_append, nx_packet_pool_create, nx_packet_pool_info_get, nx_packet_release,
 )
 from netxsim.nx.config import NxConfig
 from netxsim.nx.constants import NX_IN_PROGRESS, NX_NO_WAIT
