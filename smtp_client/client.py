@@ -3,8 +3,9 @@
 ``nx_smtp_mail_send``, each a core (``_nxd_``/``_nx_``) behind its error-checking
 front end (``_nxde_``/``_nxe_``).
 
-As in the header, the public names go to the checking layer unless
-``smtp_client.constants.NX_SMTP_DISABLE_ERROR_CHECKING`` is set (read at each call).
+As in the header, the public names go to the checking layer unless the build sets
+NX_SMTP_DISABLE_ERROR_CHECKING (``smtp_client.constants.SmtpClientConfig``; fixed
+during a run, like every build option).
 """
 from __future__ import annotations
 
@@ -100,7 +101,11 @@ def _new_address() -> Any:
 def smtp_service(checked: Callable, core: Callable, name: str) -> Callable:
     """A public SMTP service: the checking front end, or the core alone when
     NX_SMTP_DISABLE_ERROR_CHECKING is set (the header's mapping)."""
-    return switchable_service(checked, core, lambda: c.NX_SMTP_DISABLE_ERROR_CHECKING, name)
+    return switchable_service(checked, core, _smtp_checking_disabled, name)
+
+
+def _smtp_checking_disabled() -> bool:
+    return c.SmtpClientConfig.active.NX_SMTP_DISABLE_ERROR_CHECKING
 
 
 # ====================================================================== create

@@ -57,6 +57,8 @@ from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 from netxsim.tx.sizeof import register_size
 
 from . import ip as _ip
+from netxsim.tx.config import legacy_switches
+
 from .config import (
     nx_init_and_threads_caller_error, nx_service, nx_threads_only_caller_error,
 )
@@ -66,16 +68,16 @@ from .constants import (
     NX_PHYSICAL_HEADER, NX_PTR_ERROR, NX_SIZE_ERROR, NX_SUCCESS, NX_TRUE,
 )
 from .driver import NX_LINK_ARP_RESPONSE_SEND, NX_LINK_ARP_SEND, NX_LINK_PACKET_SEND
-from .packet import NX_PACKET, _nx_packet_allocate, _nx_packet_release, _nx_packet_transmit_release
+from .packet import (
+    NX_PACKET, _nx_packet_allocate, _nx_packet_release, _nx_packet_transmit_release, allocate_auxiliary_first,
+)
 
 # ----------------------------------------------------------------- configuration (nx_api.h)
 # Module-level defaults standing for the C configuration defines; override before use.
-NX_ARP_UPDATE_RATE = 10         # periodic events between retries of an unresolved entry
-NX_ARP_EXPIRATION_RATE = 0      # 0: a resolved dynamic entry never expires
-NX_ARP_MAXIMUM_RETRIES = 18
-NX_ARP_MAX_QUEUE_DEPTH = 4      # packets queued on an unresolved entry
-NX_ARP_DEFEND_INTERVAL = 10     # periodic events between two defences of our address
-NX_DISABLE_ARP_AUTO_ENTRY = False
+# Build options (NxConfig, read through the IP instance's ``nx_config``); these module
+# names remain as views of the build in force.
+legacy_switches(__name__, "NX_ARP_UPDATE_RATE", "NX_ARP_EXPIRATION_RATE", "NX_ARP_MAXIMUM_RETRIES",
+                "NX_ARP_MAX_QUEUE_DEPTH", "NX_ARP_DEFEND_INTERVAL", "NX_DISABLE_ARP_AUTO_ENTRY")
 
 # ------------------------------------------------------------------- constants (nx_arp.h)
 NX_ARP_HARDWARE_TYPE = 0x0001
@@ -98,7 +100,6 @@ _NX_IP_CLASS_D_MASK = 0xF0000000
 _NX_IP_CLASS_D_TYPE = 0xE0000000
 _NX_IP_LIMITED_BROADCAST = 0xFFFFFFFF
 _NX_IP_ID = 0x49502020          # "IP  "
-_NX_MAX_PHYSICAL_INTERFACES = 1
 _IPV4_HEADER_SIZE = 20
 _ULONG = 0xFFFFFFFF
 
@@ -299,8 +300,7 @@ def _mac_bytes(msw: int, lsw: int) -> bytes:
 
 
 def _interfaces(ip: Any) -> list:
-    return list(ip.nx_ip_interface[:getattr(_ip, "NX_MAX_PHYSICAL_INTERFACES",
-                                            _NX_MAX_PHYSICAL_INTERFACES)])
+    return ip.nx_ip_interface[:-1]   # the physical ones (the loopback is last)
 
 
 def _mutex_get(ip: Any) -> None:
@@ -456,12 +456,12 @@ def _nx_arp_packet_send(ip_ptr: Any, destination_ip: int, nx_interface: Any) -> 
     """``_nx_arp_packet_send`` (nx_arp_packet_send.c): broadcast a who-has for
     ``destination_ip`` on ``nx_interface`` (NX_LINK_ARP_SEND to ff:ff:ff:ff:ff:ff).
 
-    The request is allocated from the IP default pool with NX_NO_WAIT at offset
-    NX_PHYSICAL_HEADER + 28; with the pool empty nothing is sent and nothing counted
-    here (the pool counts an empty request).
+    The request is allocated from the IP default pool (with NX_ENABLE_DUAL_PACKET_POOL
+    the auxiliary pool first) with NX_NO_WAIT at offset NX_PHYSICAL_HEADER + 28; with
+    the pool empty nothing is sent and nothing counted here (the pool counts an empty
+    request).
     """
-    status, request = _nx_packet_allocate(ip_ptr.nx_ip_default_packet_pool,
-                                          NX_PHYSICAL_HEADER + NX_ARP_MESSAGE_SIZE, NX_NO_WAIT)
+    status, request = allocate_auxiliary_first(ip_ptr, NX_PHYSICAL_HEADER + NX_ARP_MESSAGE_SIZE)
     if status != NX_SUCCESS:
         return
     assert request is not None
@@ -537,7 +537,7 @@ def _nx_arp_resolve(ip_ptr: Any, interface: Any, next_hop: int,
             queued += 1
             last = last.nx_packet_queue_next
         last.nx_packet_queue_next = packet
-        if queued >= NX_ARP_MAX_QUEUE_DEPTH:
+        if queued >= ip_ptr.nx_config.NX_ARP_MAX_QUEUE_DEPTH:
             oldest = arp_ptr.nx_arp_packets_waiting
             assert oldest is not None
             arp_ptr.nx_arp_packets_waiting = oldest.nx_packet_queue_next
@@ -556,7 +556,7 @@ def _nx_arp_resolve(ip_ptr: Any, interface: Any, next_hop: int,
     arp_ptr.nx_arp_ip_address = next_hop
     arp_ptr.nx_arp_physical_address_msw = 0
     arp_ptr.nx_arp_physical_address_lsw = 0
-    arp_ptr.nx_arp_entry_next_update = NX_ARP_UPDATE_RATE
+    arp_ptr.nx_arp_entry_next_update = ip_ptr.nx_config.NX_ARP_UPDATE_RATE
     arp_ptr.nx_arp_retries = 0
     arp_ptr.nx_arp_ip_interface = interface
     arp_ptr.nx_arp_packets_waiting = packet
@@ -582,7 +582,7 @@ def _nx_arp_periodic_update(ip_ptr: Any) -> None:
         if arp_entry.nx_arp_entry_next_update:
             arp_entry.nx_arp_entry_next_update -= 1
             if not arp_entry.nx_arp_entry_next_update:
-                if arp_entry.nx_arp_retries == NX_ARP_MAXIMUM_RETRIES:
+                if arp_entry.nx_arp_retries == ip_ptr.nx_config.NX_ARP_MAXIMUM_RETRIES:
                     if arp_entry.nx_arp_active_list_head is not None:
                         _unlink_active(arp_entry)
                         ip_ptr.nx_ip_arp_dynamic_active_count -= 1
@@ -601,7 +601,7 @@ def _nx_arp_periodic_update(ip_ptr: Any) -> None:
                     _release_chain(ip_ptr, waiting)
                 else:
                     arp_entry.nx_arp_retries += 1
-                    arp_entry.nx_arp_entry_next_update = NX_ARP_UPDATE_RATE
+                    arp_entry.nx_arp_entry_next_update = ip_ptr.nx_config.NX_ARP_UPDATE_RATE
                     _nx_arp_packet_send(ip_ptr, arp_entry.nx_arp_ip_address,
                                         arp_entry.nx_arp_ip_interface)
         arp_entry = arp_entry.nx_arp_pool_next
@@ -708,7 +708,7 @@ def _nx_arp_packet_receive(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     if sender_ip_address != 0 and sender_ip_address == our_address:
         if (sender_physical_msw, sender_physical_lsw) != (our_msw, our_lsw):
             if getattr(interface, "nx_interface_arp_defend_timeout", 0) == 0:
-                interface.nx_interface_arp_defend_timeout = NX_ARP_DEFEND_INTERVAL
+                interface.nx_interface_arp_defend_timeout = ip_ptr.nx_config.NX_ARP_DEFEND_INTERVAL
                 _nx_arp_packet_send(ip_ptr, sender_ip_address, interface)
             if conflict_handler is not None:
                 conflict_handler(ip_ptr, getattr(interface, "nx_interface_index", 0), probe_address,
@@ -743,7 +743,7 @@ def _nx_arp_packet_receive(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     if arp_ptr is not None and not arp_ptr.nx_arp_route_static:
         arp_ptr.nx_arp_physical_address_msw = sender_physical_msw
         arp_ptr.nx_arp_physical_address_lsw = sender_physical_lsw
-        arp_ptr.nx_arp_entry_next_update = NX_ARP_EXPIRATION_RATE
+        arp_ptr.nx_arp_entry_next_update = ip_ptr.nx_config.NX_ARP_EXPIRATION_RATE
         arp_ptr.nx_arp_retries = 0
         arp_ptr.nx_arp_ip_interface = interface
         _nx_arp_queue_send(ip_ptr, arp_ptr)
@@ -751,13 +751,13 @@ def _nx_arp_packet_receive(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     if not consumed:
         _nx_packet_release(packet_ptr)
 
-    if not NX_DISABLE_ARP_AUTO_ENTRY and arp_ptr is None and sender_ip_address != 0:
+    if not ip_ptr.nx_config.NX_DISABLE_ARP_AUTO_ENTRY and arp_ptr is None and sender_ip_address != 0:
         if ip_ptr.nx_ip_arp_allocate(ip_ptr, index, NX_FALSE) == NX_SUCCESS:
             arp_ptr = ip_ptr.nx_ip_arp_table[index].nx_arp_active_previous
             arp_ptr.nx_arp_ip_address = sender_ip_address
             arp_ptr.nx_arp_physical_address_msw = sender_physical_msw
             arp_ptr.nx_arp_physical_address_lsw = sender_physical_lsw
-            arp_ptr.nx_arp_entry_next_update = NX_ARP_EXPIRATION_RATE
+            arp_ptr.nx_arp_entry_next_update = ip_ptr.nx_config.NX_ARP_EXPIRATION_RATE
             arp_ptr.nx_arp_retries = 0
             arp_ptr.nx_arp_ip_interface = interface
 
@@ -973,10 +973,10 @@ def _nx_arp_dynamic_entry_set(ip_ptr: Any, ip_address: int, physical_msw: int,
     arp_ptr.nx_arp_retries = 0
     arp_ptr.nx_arp_ip_interface = interface
     if (physical_msw | physical_lsw) == 0:
-        arp_ptr.nx_arp_entry_next_update = NX_ARP_UPDATE_RATE
+        arp_ptr.nx_arp_entry_next_update = ip_ptr.nx_config.NX_ARP_UPDATE_RATE
         _nx_arp_packet_send(ip_ptr, ip_address, interface)
     else:
-        arp_ptr.nx_arp_entry_next_update = NX_ARP_EXPIRATION_RATE
+        arp_ptr.nx_arp_entry_next_update = ip_ptr.nx_config.NX_ARP_EXPIRATION_RATE
         _nx_arp_queue_send(ip_ptr, arp_ptr)
     _mutex_put(ip_ptr)
     return NX_SUCCESS

@@ -190,7 +190,10 @@ def _nx_icmpv4_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     then echo reply → the ping waiters, echo request → answered, anything else →
     dropped and counted as unhandled."""
     message = _message(packet_ptr)
-    if internet_checksum(message) != 0:
+    interface = packet_ptr.nx_packet_interface_ptr
+    if not (interface is not None
+            and interface.nx_interface_capability_flag & _ip.NX_INTERFACE_CAPABILITY_ICMPV4_RX_CHECKSUM) \
+            and internet_checksum(message) != 0:
         _count(ip_ptr, "nx_ip_icmp_invalid_packets")
         _count(ip_ptr, "nx_ip_icmp_checksum_errors")
         _nx_packet_release(packet_ptr)
@@ -217,10 +220,13 @@ def _nx_icmpv4_process_echo_request(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     total = (total >> 16) + (total & 0xFFFF)
     total = (total >> 16) + (total & 0xFFFF)
     code = header.read(2)[1]
-    header.write(bytes((NX_ICMP_ECHO_REPLY_TYPE, code)) + (~total & _NX_LOWER_16_MASK).to_bytes(2, "big"))
     ip_header = packet_ptr.nx_packet_ip_header
     assert ip_header is not None  # set by the IPv4 receive path
     source = int.from_bytes(ip_header.read(20)[12:16], "big")
+    if _ip.tx_checksum_offloaded(packet_ptr.nx_packet_interface_ptr,
+                                 _ip.NX_INTERFACE_CAPABILITY_ICMPV4_TX_CHECKSUM, source):
+        total = ~0  # the receiving interface's driver computes it: the field is left 0
+    header.write(bytes((NX_ICMP_ECHO_REPLY_TYPE, code)) + (~total & _NX_LOWER_16_MASK).to_bytes(2, "big"))
     status, interface, next_hop = _ip._nx_ip_route_find(ip_ptr, source)
     if status == NX_SUCCESS:
         packet_ptr.nx_packet_interface_ptr = interface
@@ -314,8 +320,9 @@ def _nx_icmp_interface_ping(ip_ptr: Any, ip_address: int, interface: Any, next_h
     identifier = interface.nx_interface_ip_address & _NX_LOWER_16_MASK
     request.nx_packet_prepend_ptr.write(struct.pack("!BBHHH", NX_ICMP_ECHO_REQUEST_TYPE,
                                                     NX_ICMP_ZERO_CODE, 0, identifier, sequence))
-    checksum = internet_checksum(_message(request))
-    (request.nx_packet_prepend_ptr + 2).write(checksum.to_bytes(2, "big"))
+    if not _ip.tx_checksum_offloaded(interface, _ip.NX_INTERFACE_CAPABILITY_ICMPV4_TX_CHECKSUM, ip_address):
+        checksum = internet_checksum(_message(request))
+        (request.nx_packet_prepend_ptr + 2).write(checksum.to_bytes(2, "big"))
 
     _tx_mutex_get(ip_ptr.nx_ip_protection, TX_WAIT_FOREVER)
     k.preempt_disable += 1

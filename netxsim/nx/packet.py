@@ -49,7 +49,7 @@ from .config import (
 )
 from .constants import (
     NX_CALLER_ERROR, NX_DRIVER_TX_DONE, NX_FALSE, NX_INVALID_PACKET, NX_INVALID_PARAMETERS,
-    NX_IP_VERSION_V4, NX_NO_PACKET, NX_OPTION_ERROR, NX_OVERFLOW, NX_PACKET_ALIGNMENT,
+    NX_IP_VERSION_V4, NX_NO_PACKET, NX_NO_WAIT, NX_NOT_SUPPORTED, NX_OPTION_ERROR, NX_OVERFLOW, NX_PACKET_ALIGNMENT,
     NX_PACKET_ALLOCATED, NX_PACKET_FREE, NX_PACKET_OFFSET_ERROR, NX_PACKET_POOL_ID,
     NX_POOL_DELETED, NX_PTR_ERROR, NX_SIZE_ERROR, NX_SUCCESS, NX_UNDERFLOW,
 )
@@ -59,7 +59,19 @@ from .system import PACKET_POOL_COMPONENT, register_system_component
 # configuration: IPv6 and fragmentation compiled in, no packet header pad).
 SIZEOF_NX_PACKET = 60
 SIZEOF_NX_PACKET_POOL = 60
-register_size("NX_PACKET", SIZEOF_NX_PACKET)
+
+
+def sizeof_nx_packet() -> int:
+    """sizeof(NX_PACKET) in the build in force: NX_PACKET_HEADER_PAD appends
+    NX_PACKET_HEADER_PAD_SIZE ULONGs to the header."""
+    from .config import NxConfig
+    build = NxConfig.active
+    if build.NX_PACKET_HEADER_PAD:
+        return SIZEOF_NX_PACKET + 4 * build.NX_PACKET_HEADER_PAD_SIZE
+    return SIZEOF_NX_PACKET
+
+
+register_size("NX_PACKET", sizeof_nx_packet)
 register_size("NX_PACKET_POOL", SIZEOF_NX_PACKET_POOL)
 
 _ALIGN = NX_PACKET_ALIGNMENT
@@ -214,6 +226,7 @@ class NX_PACKET_POOL:
         self.nx_packet_pool_start: Pointer | None = None
         self.nx_packet_pool_size = 0
         self.nx_packet_pool_payload_size = 0
+        self.nx_packet_pool_low_watermark = 0   # NX_ENABLE_LOW_WATERMARK
         self.suspension_list: list = []
         self.packets: list[NX_PACKET] = []
         self.region = None
@@ -345,7 +358,7 @@ def _pool_geometry(address: int, pool_size: int, payload_size: int) -> tuple[int
     """(aligned start, aligned size, header size, stride) as nx_packet_pool_create computes."""
     start = (address + _ALIGN - 1) // _ALIGN * _ALIGN
     size = (pool_size - (start - address)) // _ALIGN * _ALIGN
-    header = (start + SIZEOF_NX_PACKET + _ALIGN - 1) // _ALIGN * _ALIGN - start
+    header = (start + sizeof_nx_packet() + _ALIGN - 1) // _ALIGN * _ALIGN - start
     stride = (header + payload_size + _ALIGN - 1) // _ALIGN * _ALIGN
     return start, size, header, stride
 
@@ -505,6 +518,51 @@ def _nxe_packet_pool_info_get(pool_ptr: NX_PACKET_POOL) -> tuple:
 
 
 nx_packet_pool_info_get = nx_service(_nxe_packet_pool_info_get, _nx_packet_pool_info_get)
+
+
+# ============================================================= pool low watermark
+def _nx_packet_pool_low_watermark_set(pool_ptr: NX_PACKET_POOL, low_watermark: int) -> int:
+    """``nx_packet_pool_low_watermark_set`` (nx_packet_pool_low_watermark_set.c): while
+    fewer than ``low_watermark`` packets are free in the pool, TCP drops received data
+    held in its packets instead of queueing it (and closes the receive window to 0).
+
+    Statuses: NX_SUCCESS; NX_NOT_SUPPORTED in a build without NX_ENABLE_LOW_WATERMARK
+    (the default); from the checking layer NX_PTR_ERROR (None or not created),
+    NX_CALLER_ERROR (not from a thread).
+    """
+    from .config import NxConfig
+    if not NxConfig.active.NX_ENABLE_LOW_WATERMARK:
+        return NX_NOT_SUPPORTED
+    pool_ptr.nx_packet_pool_low_watermark = low_watermark & _ULONG
+    return NX_SUCCESS
+
+
+def _nxe_packet_pool_low_watermark_set(pool_ptr: NX_PACKET_POOL, low_watermark: int) -> int:
+    from .config import NxConfig
+    if not NxConfig.active.NX_ENABLE_LOW_WATERMARK:
+        return NX_NOT_SUPPORTED
+    if not _valid_pool(pool_ptr):
+        return NX_PTR_ERROR
+    if nx_threads_only_caller_error(kernel()):
+        return NX_CALLER_ERROR
+    return _nx_packet_pool_low_watermark_set(pool_ptr, low_watermark)
+
+
+def allocate_auxiliary_first(ip: Any, packet_type: int) -> tuple[int, "NX_PACKET | None"]:
+    """A stack-internal NX_NO_WAIT allocation (TCP control segment, ARP request): with
+    NX_ENABLE_DUAL_PACKET_POOL from the IP's auxiliary pool first, then, if that is
+    another pool, from its default pool (nx_tcp_packet_send_control.c,
+    nx_arp_packet_send.c); otherwise from the default pool."""
+    auxiliary = ip.nx_ip_auxiliary_packet_pool
+    if auxiliary is not None:
+        status, packet = _nx_packet_allocate(auxiliary, packet_type, NX_NO_WAIT)
+        if status == NX_SUCCESS or auxiliary is ip.nx_ip_default_packet_pool:
+            return status, packet
+    return _nx_packet_allocate(ip.nx_ip_default_packet_pool, packet_type, NX_NO_WAIT)
+
+
+nx_packet_pool_low_watermark_set = nx_service(_nxe_packet_pool_low_watermark_set,
+                                              _nx_packet_pool_low_watermark_set)
 
 
 # ======================================================================== allocate
@@ -670,8 +728,12 @@ def _nx_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: in
     is left unchanged and the allocation's status is returned. Then the bytes are
     copied, the head's ``nx_packet_length`` grows and ``nx_packet_last`` follows.
 
+    With NX_DISABLE_PACKET_CHAIN nothing is allocated: data that does not fit the
+    buffer is refused with NX_SIZE_ERROR. (So a frame larger than a receive buffer is
+    dropped by the RAM driver's copy, and a TCP send larger than the buffer fails.)
+
     Statuses: NX_SUCCESS, NX_NO_PACKET, NX_WAIT_ABORTED, NX_POOL_DELETED (from the
-    allocations); from the checking layer NX_PTR_ERROR (None packet or data, bad
+    allocations), NX_SIZE_ERROR (chaining disabled); from the checking layer NX_PTR_ERROR (None packet or data, bad
     pool), NX_SIZE_ERROR (data_size 0; the core appends nothing and succeeds),
     NX_UNDERFLOW, NX_OVERFLOW, NX_CALLER_ERROR (a wait outside a thread).
     ``data_size`` larger than the object supplied raises ValueError (C would read
@@ -692,6 +754,9 @@ def _nx_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: in
     else:
         available = packet_ptr._end - packet_ptr._append
     if available < data_size:
+        from .config import NxConfig
+        if NxConfig.active.NX_DISABLE_PACKET_CHAIN:
+            return NX_SIZE_ERROR  # no chaining: the data must fit this buffer
         new_head: NX_PACKET | None = None
         new_tail: NX_PACKET | None = None
         while available < data_size:
@@ -936,6 +1001,7 @@ nx_packet_copy = nx_service(_nxe_packet_copy, _nx_packet_copy)
 __all__ = [
     "NX_PACKET", "NX_PACKET_POOL",
     "nx_packet_pool_create", "nx_packet_pool_delete", "nx_packet_pool_info_get",
+    "nx_packet_pool_low_watermark_set", "_nx_packet_pool_low_watermark_set",
     "nx_packet_allocate", "nx_packet_release", "nx_packet_transmit_release", "nx_packet_copy",
     "nx_packet_length_get", "nx_packet_data_append", "nx_packet_data_retrieve",
     "nx_packet_data_extract_offset",

@@ -81,7 +81,6 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any, Callable, Hashable, NamedTuple
 
-from netxsim.tx.constants import TX_TIMER_TICKS_PER_SECOND
 from netxsim.tx.kernel import Kernel, kernel as current_kernel
 
 from .faults import ETHERNET_HEADER_SIZE, FaultDecision, Frame, LinkFaults
@@ -207,7 +206,7 @@ class EthernetSegment:
                  bit_rate: int | None = None, propagation_delay: int = 0,
                  capture: PathOrFile | PcapWriter | None = None, *, faults: LinkFaults | None = None,
                  half_duplex: bool = False, frame_log: bool = False,
-                 ticks_per_second: int = TX_TIMER_TICKS_PER_SECOND) -> None:
+                 ticks_per_second: int | None = None) -> None:
         self.kernel = kernel if kernel is not None else current_kernel()
         siblings = _segments_of(self.kernel)
         self.index = len(siblings)
@@ -223,7 +222,9 @@ class EthernetSegment:
         self.bit_rate = bit_rate
         self.propagation_delay = propagation_delay
         self.half_duplex = half_duplex
-        self.ticks_per_second = ticks_per_second
+        # Simulated ticks per second: the kernel's build (TX_TIMER_TICKS_PER_SECOND) by default.
+        self.ticks_per_second = ticks_per_second if ticks_per_second is not None \
+            else self.kernel.config.tx.TX_TIMER_TICKS_PER_SECOND
         self.faults = faults
         self.link_up = True
         self.ports: list[Port] = []

@@ -46,7 +46,6 @@ from .tcp_output import (
 
 SIZEOF_NX_TCP_SOCKET = 332  # placeholder for C ports' memory arithmetic (32-bit build)
 register_size("NX_TCP_SOCKET", SIZEOF_NX_TCP_SOCKET)
-NX_TCP_MAXIMUM_RX_QUEUE = 20
 _M32 = 0xFFFFFFFF
 _KIND = "tcp_socket"
 
@@ -104,7 +103,12 @@ class NX_TCP_SOCKET:
         self.nx_tcp_socket_type_of_service = 0
         self.nx_tcp_socket_time_to_live = 0
         self.nx_tcp_socket_fragment_enable = 0
-        self.nx_tcp_socket_receive_queue_maximum = NX_TCP_MAXIMUM_RX_QUEUE
+        self.nx_tcp_socket_receive_queue_maximum = 0   # set at create with NX_ENABLE_LOW_WATERMARK
+        self.nx_tcp_socket_ack_n_packet_counter = 0
+        # Build options this socket uses, read once at create (tcp_input's hot path).
+        self._low_watermark = False
+        self._max_out_of_order: int | None = None
+        self._ack_every_n: int | None = None
         self.nx_tcp_socket_transmit_queue_maximum = 0
         self.nx_tcp_socket_timeout = 0
         self.nx_tcp_socket_timeout_rate = 0
@@ -333,16 +337,23 @@ def _nx_tcp_socket_create(ip_ptr: Any, socket_ptr: NX_TCP_SOCKET, name: str, typ
     socket_ptr.nx_tcp_socket_rx_window_default = window_size
     socket_ptr.nx_tcp_socket_rx_window_current = window_size
     socket_ptr.nx_tcp_socket_rx_window_maximum = window_size
-    socket_ptr.nx_tcp_socket_connect_mss = _tcp.NX_TCP_MSS_SIZE
+    build = ip_ptr.nx_config
+    socket_ptr.nx_tcp_socket_connect_mss = build.NX_TCP_MSS_SIZE
     fast, ack, transmit, _ = _tcp._rates()
     socket_ptr.nx_tcp_socket_delayed_ack_timeout = ack
     socket_ptr.nx_tcp_socket_timeout_rate = transmit
-    socket_ptr.nx_tcp_socket_timeout_max_retries = _tcp.NX_TCP_MAXIMUM_RETRIES
-    socket_ptr.nx_tcp_socket_timeout_shift = _tcp.NX_TCP_RETRY_SHIFT
-    socket_ptr.nx_tcp_socket_transmit_queue_maximum = _tcp.NX_TCP_MAXIMUM_TX_QUEUE
+    socket_ptr.nx_tcp_socket_timeout_max_retries = build.NX_TCP_MAXIMUM_RETRIES
+    socket_ptr.nx_tcp_socket_timeout_shift = build.NX_TCP_RETRY_SHIFT
+    socket_ptr.nx_tcp_socket_transmit_queue_maximum = build.NX_TCP_MAXIMUM_TX_QUEUE
+    socket_ptr._low_watermark = bool(build.NX_ENABLE_LOW_WATERMARK)
+    if socket_ptr._low_watermark:
+        socket_ptr.nx_tcp_socket_receive_queue_maximum = build.NX_TCP_MAXIMUM_RX_QUEUE
+    socket_ptr._max_out_of_order = build.NX_TCP_MAX_OUT_OF_ORDER_PACKETS
+    socket_ptr._ack_every_n = build.tcp_ack_every_n_packets
+    socket_ptr.nx_tcp_socket_ack_n_packet_counter = 1
     socket_ptr.nx_tcp_urgent_data_callback = tcp_urgent_data_callback
     socket_ptr.nx_tcp_disconnect_callback = tcp_socket_disconnect_callback
-    socket_ptr.nx_tcp_socket_keepalive_enabled = bool(_tcp.NX_ENABLE_TCP_KEEPALIVE)
+    socket_ptr.nx_tcp_socket_keepalive_enabled = bool(build.NX_ENABLE_TCP_KEEPALIVE)
     socket_ptr.nx_tcp_socket_id = NX_TCP_ID
     ip_ptr.nx_ip_tcp_created_sockets.append(socket_ptr)
     _unlock(ip_ptr)
@@ -743,7 +754,7 @@ def _nx_tcp_server_socket_listen(ip_ptr: Any, port: int, socket_ptr: NX_TCP_SOCK
     if _find_listen(ip_ptr, port) is not None:
         _unlock(ip_ptr)
         return NX_DUPLICATE_LISTEN
-    if len(ip_ptr.nx_ip_tcp_listen_requests) >= _tcp.NX_MAX_LISTEN_REQUESTS:
+    if len(ip_ptr.nx_ip_tcp_listen_requests) >= ip_ptr.nx_config.NX_MAX_LISTEN_REQUESTS:
         _unlock(ip_ptr)
         return NX_MAX_LISTEN
     listen = NX_TCP_LISTEN()
@@ -1419,6 +1430,40 @@ def _nxe_tcp_socket_state_wait(socket_ptr: NX_TCP_SOCKET, desired_state: int, wa
 nx_tcp_socket_state_wait = nx_service(_nxe_tcp_socket_state_wait, _nx_tcp_socket_state_wait)
 
 
+def _nx_tcp_socket_receive_queue_max_set(socket_ptr: NX_TCP_SOCKET, receive_queue_maximum: int) -> int:
+    """``nx_tcp_socket_receive_queue_max_set`` (nx_tcp_socket_receive_queue_max_set.c):
+    the most segments the socket's receive queue holds; in-window data beyond it is
+    dropped and the window advertised as 0 (the queue starts at NX_TCP_MAXIMUM_RX_QUEUE).
+
+    Statuses: NX_SUCCESS; NX_NOT_SUPPORTED in a build without NX_ENABLE_LOW_WATERMARK
+    (the default, where a receive queue has no cap); from the checking layer
+    NX_PTR_ERROR (None or not created), NX_CALLER_ERROR (from an ISR).
+    """
+    from .config import NxConfig
+    if not NxConfig.active.NX_ENABLE_LOW_WATERMARK:
+        return NX_NOT_SUPPORTED
+    ip = socket_ptr.nx_tcp_socket_ip_ptr
+    _lock(ip)
+    socket_ptr.nx_tcp_socket_receive_queue_maximum = receive_queue_maximum
+    _unlock(ip)
+    return NX_SUCCESS
+
+
+def _nxe_tcp_socket_receive_queue_max_set(socket_ptr: NX_TCP_SOCKET, receive_queue_maximum: int) -> int:
+    from .config import NxConfig, nx_not_isr_caller_error
+    if not NxConfig.active.NX_ENABLE_LOW_WATERMARK:
+        return NX_NOT_SUPPORTED
+    if not isinstance(socket_ptr, NX_TCP_SOCKET) or socket_ptr.nx_tcp_socket_id != NX_TCP_ID:
+        return NX_PTR_ERROR
+    if nx_not_isr_caller_error(kernel()):
+        return NX_CALLER_ERROR
+    return _nx_tcp_socket_receive_queue_max_set(socket_ptr, receive_queue_maximum)
+
+
+nx_tcp_socket_receive_queue_max_set = nx_service(_nxe_tcp_socket_receive_queue_max_set,
+                                                 _nx_tcp_socket_receive_queue_max_set)
+
+
 def _simple_checks(socket_ptr: Any, caller: Callable = nx_init_and_threads_caller_error) -> int:
     if not _valid_socket(socket_ptr):
         return NX_PTR_ERROR
@@ -1649,4 +1694,4 @@ _ = (NX_DUPLICATE_LISTEN, NX_TCP_CLOSING, NX_TCP_LAST_ACK, NX_TCP_LISTEN, _tcp_w
      NX_PORT_UNAVAILABLE)
 
 __all__ = [name for name in dir() if name.startswith(("nx_tcp_", "_nx_tcp_", "_nxe_tcp_", "nxd_tcp_",
-                                                      "_nxd_tcp_"))] + ["NX_TCP_SOCKET", "NX_TCP_MAXIMUM_RX_QUEUE"]
+                                                      "_nxd_tcp_"))] + ["NX_TCP_SOCKET"]

@@ -164,8 +164,8 @@ from netxsim.nx.constants import (
 )
 from netxsim.nx.ip import NX_FRAGMENT_OKAY, NX_IP, NX_IP_NORMAL, NX_IP_TIME_TO_LIVE, nx_ip_create
 from netxsim.nx.packet import (
-    NX_PACKET_POOL, SIZEOF_NX_PACKET, nx_packet_allocate, nx_packet_data_append, nx_packet_data_retrieve,
-    nx_packet_pool_create, nx_packet_release,
+    NX_PACKET_POOL, nx_packet_allocate, nx_packet_data_append, nx_packet_data_retrieve, nx_packet_pool_create,
+    nx_packet_release, sizeof_nx_packet,
 )
 from netxsim.nx.ram_driver import _nx_ram_network_driver
 from netxsim.nx.system import nx_system_initialize
@@ -527,7 +527,7 @@ class SmtpServer:
             return start
 
         nx_system_initialize()
-        pool_size = pool_packets * ((SIZEOF_NX_PACKET + pool_payload + 3) & ~3)
+        pool_size = pool_packets * ((sizeof_nx_packet() + pool_payload + 3) & ~3)
         check("nx_packet_pool_create", nx_packet_pool_create(
             self.pool, f"{self.name} packet pool", pool_payload, take(pool_size), pool_size))
         check("nx_ip_create", nx_ip_create(self.ip, f"{self.name} IP", self.address, mask, self.pool,

@@ -89,12 +89,13 @@ class Program:
         return [tick for tick, who, what in self.log if who == name and what == "expired"]
 
     def run(self, define: Callable[[], None], until: int | None = None,
-            trace: list | None = None, memory_size: int | None = None) -> KernelRun:
-        """``tx_kernel_enter`` with ``define`` as the application define function."""
+            trace: list | None = None, memory_size: int | None = None, config: Any = None) -> KernelRun:
+        """``tx_kernel_enter`` with ``define`` as the application define function
+        (``config``: the build)."""
         def tx_application_define(first_unused_memory: Pointer) -> None:
             self.free = first_unused_memory
             define()
-        kwargs: dict[str, Any] = {"until": until, "trace": trace}
+        kwargs: dict[str, Any] = {"until": until, "trace": trace, "config": config}
         if memory_size is not None:
             kwargs["memory_size"] = memory_size
         return tx_kernel_enter(tx_application_define, **kwargs)

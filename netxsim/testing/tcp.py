@@ -194,8 +194,9 @@ class TcpNet:
 
     def __init__(self, names: tuple[str, ...] = ("A",), *, station: bool = True,
                  pool_packets: int = 16, payload: int = PAYLOAD, faults: Any = None,
-                 propagation_delay: int = 0, tcp: bool = True) -> None:
+                 propagation_delay: int = 0, tcp: bool = True, config: Any = None) -> None:
         self.names = names
+        self.config = config   # the build (tx_kernel_enter's config)
         self.want_station = station
         self.pool_packets = pool_packets
         self.payload = payload
@@ -269,7 +270,7 @@ class TcpNet:
             self.thread("static arp", self._static_arp, 2)
             setup(self)
 
-        return tx_kernel_enter(define, until=until)
+        return tx_kernel_enter(define, until=until, config=self.config)
 
     def _static_arp(self) -> None:
         for name, address, msw, lsw in self.static_arp:
@@ -352,8 +353,8 @@ class Case:
     ``s`` has been created on A; afterwards the run must complete and every pool be full."""
 
     def __init__(self, urgent: Callable | None = None, disconnect: Callable | None = None,
-                 window: int = WIN) -> None:
-        self.net = TcpNet()
+                 window: int = WIN, **net_options: Any) -> None:
+        self.net = TcpNet(**net_options)
         self.window = window
         self.s = nx.NX_TCP_SOCKET()
         self.server = False

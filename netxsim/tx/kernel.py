@@ -28,9 +28,10 @@ import simpy
 
 from .constants import (
     THREAD_STATE_NAMES, TX_COMPLETED, TX_INITIALIZE_IN_PROGRESS,
-    TX_MAX_PRIORITIES, TX_NO_WAIT, TX_PRIORITY_CHANGE, TX_READY, TX_SLEEP, TX_SUCCESS,
+    TX_NO_WAIT, TX_PRIORITY_CHANGE, TX_READY, TX_SLEEP, TX_SUCCESS,
     TX_SUSPENDED, TX_TERMINATED, TX_WAIT_FOREVER,
 )
+from .config import BuildConfig, begin_run, end_run
 from .memory import DEFAULT_RAM_SIZE, Pointer, SimMemory
 
 if TYPE_CHECKING:
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
 
 TIMER_WHEEL_ENTRIES = 32  # TX_TIMER_ENTRIES: timers longer than this hop through the wheel
 TX_TIMER_THREAD_PRIORITY = 0
-_NO_PRIORITY = TX_MAX_PRIORITIES
 _ISR = 1
 
 
@@ -62,6 +62,11 @@ class KernelRun:
     status: int | None = None  # the status given to Kernel.stop (reason "stopped")
 
     @property
+    def config(self) -> BuildConfig | None:
+        """The build the run used (frozen)."""
+        return self.kernel.config if self.kernel is not None else None
+
+    @property
     def deadlock(self) -> bool:
         return self.reason == "deadlock"
 
@@ -78,14 +83,18 @@ class KernelRun:
 class Kernel:
     """One simulated ThreadX system: CPU, RAM, clock and every created object."""
 
-    def __init__(self, memory_size: int = DEFAULT_RAM_SIZE) -> None:
+    def __init__(self, memory_size: int = DEFAULT_RAM_SIZE, config: Any = None) -> None:
         self.env = simpy.Environment()
         self.memory = SimMemory(memory_size)
+        # The build this run uses (tx_user.h / nx_user.h options), frozen.
+        self.config = BuildConfig.of(config)
+        self.max_priorities = self.config.tx.TX_MAX_PRIORITIES
+        self.timers_in_isr = self.config.tx.TX_TIMER_PROCESS_IN_ISR
         # Scheduler state, named after ThreadX's globals.
-        self.ready: list[list[TX_THREAD]] = [[] for _ in range(TX_MAX_PRIORITIES)]
+        self.ready: list[list[TX_THREAD]] = [[] for _ in range(self.max_priorities)]
         self.priority_map = 0
         self.preempted_map = 0
-        self.highest_priority = _NO_PRIORITY
+        self.highest_priority = self.max_priorities
         self.execute_ptr: TX_THREAD | None = None
         self.current_ptr: TX_THREAD | None = None
         self.system_state = TX_INITIALIZE_IN_PROGRESS
@@ -223,7 +232,7 @@ class Kernel:
             self.priority_map &= ~bit
             self.preempted_map &= ~bit
             if self.priority_map == 0:
-                self.highest_priority = _NO_PRIORITY
+                self.highest_priority = self.max_priorities
                 self.execute_ptr = None
                 return
             self.highest_priority = _lowest_bit(self.priority_map)
@@ -451,6 +460,9 @@ class Kernel:
         if top is None:
             return
         if top + self.wheel_lag <= now:
+            if self.timers_in_isr:
+                self._expire_due(now)  # TX_TIMER_PROCESS_IN_ISR: right here, in the ISR
+                return
             timer_thread = self.timer_thread
             assert timer_thread is not None
             if timer_thread.tx_thread_state == TX_SUSPENDED:
@@ -461,44 +473,49 @@ class Kernel:
     def _timer_thread_entry(self, _: int) -> None:
         """The system timer thread: take the due slot off the wheel, run its expirations
         (FIFO of arming), then sleep."""
-        heap = self.timer_heap
         thread = self.timer_thread
         assert thread is not None
         while True:
             top = self._timer_heap_top()
             if top is not None and top + self.wheel_lag < self.now:
                 self.wheel_lag = self.now - top  # held off: the wheel stayed on this slot
-            current = self.now - self.wheel_lag
-            expired = []
-            while heap and heap[0][0] <= current:
-                expired.append(heapq.heappop(heap))
-            for _, _, generation, timer in expired:
-                if generation != timer.generation or not timer.active:
-                    continue
-                left = timer.deadline - current
-                if left > 0:
-                    # A long timer hops again through the wheel.
-                    self._timer_insert(timer, current + min(left, TIMER_WHEEL_ENTRIES))
-                    continue
-                timer.active = False
-                if timer.keeps_alive:
-                    self.keepalive_timers -= 1
-                timer.remaining = timer.reschedule
-                timer.pending_reactivate = timer.reschedule != 0
-                timer.expire()
-                if timer.pending_reactivate:
-                    # Periodic: re-armed after the callback, from this tick (no drift).
-                    timer.pending_reactivate = False
-                    self.timer_activate(timer, timer.reschedule)
-            top = self._timer_heap_top()
-            if top is not None:
-                self._tick_event_for(top)
+            self._expire_due(self.now - self.wheel_lag)
             thread.tx_thread_state = TX_SUSPENDED
             self.system_suspend(thread)
+
+    def _expire_due(self, current: int) -> None:
+        """Run the expirations due at wheel position ``current`` (FIFO of arming), re-arm
+        periodic and long timers, and ask for the next tick interrupt."""
+        heap = self.timer_heap
+        expired = []
+        while heap and heap[0][0] <= current:
+            expired.append(heapq.heappop(heap))
+        for _, _, generation, timer in expired:
+            if generation != timer.generation or not timer.active:
+                continue
+            left = timer.deadline - current
+            if left > 0:
+                # A long timer hops again through the wheel.
+                self._timer_insert(timer, current + min(left, TIMER_WHEEL_ENTRIES))
+                continue
+            timer.active = False
+            if timer.keeps_alive:
+                self.keepalive_timers -= 1
+            timer.remaining = timer.reschedule
+            timer.pending_reactivate = timer.reschedule != 0
+            timer.expire()
+            if timer.pending_reactivate:
+                # Periodic: re-armed after the callback, from this tick (no drift).
+                timer.pending_reactivate = False
+                self.timer_activate(timer, timer.reschedule)
+        top = self._timer_heap_top()
+        if top is not None:
+            self._tick_event_for(top)
 
     # -------------------------------------------------------------- run loop
     def run(self, until: int | None) -> KernelRun:
         self.main_greenlet = greenlet.getcurrent()
+        begin_run(self.config)  # a continued run (until=) puts its own build back in force
         self.running = True
         self.system_state = 0
         env = self.env
@@ -530,6 +547,7 @@ class Kernel:
         finally:
             self.running = False
             self.current_ptr = None
+            end_run(self.config)
 
     def _count_run(self, thread: TX_THREAD) -> None:
         if thread is not self.last_run:
@@ -637,25 +655,33 @@ def kernel() -> Kernel:
 
 def tx_kernel_enter(tx_application_define: Callable[[Pointer], None], until: int | None = None,
                     memory_size: int = DEFAULT_RAM_SIZE,
-                    trace: list[tuple[int, str, str]] | None = None) -> KernelRun:
+                    trace: list[tuple[int, str, str]] | None = None, *,
+                    config: Any = None) -> KernelRun:
     """``tx_kernel_enter``: build a fresh kernel, run ``tx_application_define``, dispatch.
 
     Returns (unlike C) when every application thread has completed or been
     terminated or deleted, when nothing can ever run again (a deadlock, reported
     on stderr and in the result), at tick ``until``, or when the program calls
     :meth:`Kernel.stop` (``test_control_return``: reason "stopped"). ``trace``, if given, is
-    filled with ``(tick, thread, event)`` tuples of scheduling events.
+    filled with ``(tick, thread, event)`` tuples of scheduling events. ``config`` is
+    the build (tx_user.h / nx_user.h options, see :mod:`netxsim.tx.config`); the run
+    uses it unchanged and reports it as ``run.config``.
     """
     global _current
     from .thread import create_system_thread
-    k = Kernel(memory_size)
+    k = Kernel(memory_size, config)
     k.trace = trace
     _current = k
-    k.timer_thread = create_system_thread(k, "System Timer Thread", k._timer_thread_entry,
-                                          TX_TIMER_THREAD_PRIORITY, start=False)
+    if not k.timers_in_isr:  # TX_TIMER_PROCESS_IN_ISR builds no timer thread
+        k.timer_thread = create_system_thread(k, "System Timer Thread", k._timer_thread_entry,
+                                              TX_TIMER_THREAD_PRIORITY, start=False)
     k.system_state = TX_INITIALIZE_IN_PROGRESS
-    tx_application_define(k.memory.first_unused)
-    return k.run(until)
+    begin_run(k.config)
+    try:
+        tx_application_define(k.memory.first_unused)
+        return k.run(until)
+    finally:
+        end_run(k.config)
 
 
 __all__ = ["tx_kernel_enter", "KernelRun", "Kernel", "KernelError", "kernel"]

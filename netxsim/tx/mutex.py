@@ -108,7 +108,7 @@ def _priority_change(k: Kernel, thread, new_priority: int) -> None:
 
 def _inherited_priority(thread) -> int:
     """Most urgent priority remembered by the inheriting mutexes ``thread`` owns."""
-    priority = TX_MAX_PRIORITIES
+    priority = kernel().max_priorities
     for mutex in thread.owned_mutexes:
         if mutex.tx_mutex_inherit == TX_INHERIT:
             priority = min(priority, mutex.tx_mutex_highest_priority_waiting)
@@ -130,7 +130,7 @@ def _tx_mutex_create(mutex: TX_MUTEX, name: str | bytes, inherit: int) -> int:
     mutex.tx_mutex_ownership_count = 0
     mutex.tx_mutex_owner = None
     mutex.tx_mutex_original_priority = 0
-    mutex.tx_mutex_highest_priority_waiting = TX_MAX_PRIORITIES
+    mutex.tx_mutex_highest_priority_waiting = kernel().max_priorities
     mutex.suspension_list = []
     mutex.tx_mutex_id = TX_MUTEX_ID
     k.register("mutex", mutex)
@@ -197,7 +197,7 @@ def _cleanup(mutex: TX_MUTEX, thread) -> None:
     if mutex.tx_mutex_inherit != TX_INHERIT or owner is None or not _valid(mutex):
         return
     waiting = [t.tx_thread_priority for t in mutex.suspension_list]
-    mutex.tx_mutex_highest_priority_waiting = min(waiting, default=TX_MAX_PRIORITIES)
+    mutex.tx_mutex_highest_priority_waiting = min(waiting, default=kernel().max_priorities)
     inherited = _inherited_priority(owner)
     owner.tx_thread_inherit_priority = inherited
     priority = min(owner.tx_thread_user_priority, inherited)
@@ -227,7 +227,7 @@ def _tx_mutex_get(mutex: TX_MUTEX, wait_option: int) -> int:
         if thread is not None:
             if mutex.tx_mutex_inherit == TX_INHERIT:
                 mutex.tx_mutex_original_priority = thread.tx_thread_priority
-                mutex.tx_mutex_highest_priority_waiting = TX_MAX_PRIORITIES
+                mutex.tx_mutex_highest_priority_waiting = kernel().max_priorities
             thread.owned_mutexes.append(mutex)
         return TX_SUCCESS
     if mutex.tx_mutex_owner is thread:
@@ -301,7 +301,7 @@ def _tx_mutex_put(mutex: TX_MUTEX) -> int:
         old_priority = min(old_priority, inherited)
         prioritize_list(waiters)
     if not waiters:
-        mutex.tx_mutex_highest_priority_waiting = TX_MAX_PRIORITIES
+        mutex.tx_mutex_highest_priority_waiting = kernel().max_priorities
         if owner.tx_thread_priority != old_priority:
             k.preempt_disable += 1
             _priority_change(k, owner, old_priority)
@@ -312,7 +312,7 @@ def _tx_mutex_put(mutex: TX_MUTEX) -> int:
     new_owner = waiters.pop(0)
     if inherit:
         mutex.tx_mutex_original_priority = new_owner.tx_thread_priority
-        mutex.tx_mutex_highest_priority_waiting = TX_MAX_PRIORITIES
+        mutex.tx_mutex_highest_priority_waiting = kernel().max_priorities
     new_owner.owned_mutexes.append(mutex)
     mutex.tx_mutex_ownership_count = 1
     mutex.tx_mutex_owner = new_owner

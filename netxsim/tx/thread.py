@@ -13,7 +13,7 @@ import greenlet
 from .config import service
 from .constants import (
     TX_AUTO_START, TX_CALLER_ERROR, TX_COMPLETED, TX_DELETE_ERROR, TX_MAX_PRIORITIES,
-    TX_MINIMUM_STACK, TX_NOT_DONE, TX_PRIORITY_ERROR, TX_PTR_ERROR, TX_READY, TX_RESUME_ERROR,
+    TX_NOT_DONE, TX_PRIORITY_ERROR, TX_PTR_ERROR, TX_READY, TX_RESUME_ERROR,
     TX_SIZE_ERROR, TX_SLEEP, TX_START_ERROR, TX_SUCCESS, TX_SUSPEND_ERROR, TX_SUSPEND_LIFTED,
     TX_SUSPENDED, TX_TERMINATED, TX_THREAD_ENTRY, TX_THREAD_ERROR, TX_THREAD_EXIT,
     TX_THRESH_ERROR, TX_WAIT_ABORT_ERROR, TX_WAIT_ABORTED, TX_NO_WAIT,
@@ -120,7 +120,7 @@ def _setup(k: Kernel, thread: TX_THREAD, name: str, entry: Callable, entry_input
     thread.tx_thread_entry_parameter = entry_input
     thread.tx_thread_priority = thread.tx_thread_user_priority = priority
     thread.tx_thread_preempt_threshold = thread.tx_thread_user_preempt_threshold = threshold
-    thread.tx_thread_inherit_priority = TX_MAX_PRIORITIES
+    thread.tx_thread_inherit_priority = k.max_priorities
     thread.tx_thread_time_slice = thread.tx_thread_new_time_slice = time_slice
     thread.slice_remaining = time_slice
     thread.tx_thread_state = TX_SUSPENDED
@@ -166,8 +166,11 @@ def _tx_thread_create(thread: TX_THREAD, name: str, entry_function: Callable[[in
     Statuses: TX_SUCCESS, TX_THREAD_ERROR (None or already created), TX_PTR_ERROR (bad
     stack, overlapping another thread's stack, or no entry), TX_SIZE_ERROR (stack below
     TX_MINIMUM_STACK), TX_PRIORITY_ERROR, TX_THRESH_ERROR, TX_START_ERROR, TX_CALLER_ERROR.
+    With TX_DISABLE_PREEMPTION_THRESHOLD a threshold other than the priority becomes 0.
     """
     k = kernel()
+    if preempt_threshold != priority and k.config.tx.TX_DISABLE_PREEMPTION_THRESHOLD:
+        preempt_threshold = 0  # no specific threshold: disable all preemption
     thread.__init__()  # ThreadX zeroes the control block
     _setup(k, thread, name, entry_function, entry_input, priority, preempt_threshold, time_slice)
     thread.tx_thread_stack_start = stack_start
@@ -196,9 +199,9 @@ def _txe_thread_create(thread: TX_THREAD, name: str, entry_function: Callable[[i
         return TX_PTR_ERROR
     if entry_function is None:
         return TX_PTR_ERROR
-    if stack_size < TX_MINIMUM_STACK:
+    if stack_size < k.config.tx.TX_MINIMUM_STACK:
         return TX_SIZE_ERROR
-    if not 0 <= priority < TX_MAX_PRIORITIES:
+    if not 0 <= priority < k.max_priorities:
         return TX_PRIORITY_ERROR
     if preempt_threshold > priority or preempt_threshold < 0:
         return TX_THRESH_ERROR
@@ -302,7 +305,7 @@ def _tx_thread_priority_change(thread: TX_THREAD, new_priority: int) -> tuple[in
 def _txe_thread_priority_change(thread: TX_THREAD, new_priority: int) -> tuple:
     if not _valid(thread):
         return TX_THREAD_ERROR, None
-    if not 0 <= new_priority < TX_MAX_PRIORITIES:
+    if not 0 <= new_priority < kernel().max_priorities:
         return TX_PRIORITY_ERROR, None
     if kernel().system_state != 0:
         return TX_CALLER_ERROR, None
@@ -316,10 +319,14 @@ def _tx_thread_preemption_change(thread: TX_THREAD, new_threshold: int) -> tuple
     """``tx_thread_preemption_change``: returns (status, old_threshold). Raising the
     threshold numerically lets any ready thread above the new threshold run at once.
 
-    Statuses: TX_SUCCESS, TX_THREAD_ERROR, TX_THRESH_ERROR, TX_CALLER_ERROR.
+    Statuses: TX_SUCCESS, TX_THREAD_ERROR, TX_THRESH_ERROR, TX_CALLER_ERROR. With
+    TX_DISABLE_PREEMPTION_THRESHOLD any threshold but the priority becomes 0.
     """
     k = thread.kernel
     assert k is not None
+    if new_threshold != thread.tx_thread_user_priority and new_threshold \
+            and k.config.tx.TX_DISABLE_PREEMPTION_THRESHOLD:
+        new_threshold = 0
     if new_threshold > thread.tx_thread_user_priority:
         return TX_THRESH_ERROR, None
     old = thread.tx_thread_user_preempt_threshold
@@ -516,7 +523,7 @@ def _tx_thread_reset(thread: TX_THREAD) -> int:
     thread.tx_thread_state = TX_SUSPENDED
     thread.tx_thread_priority = thread.tx_thread_user_priority
     thread.tx_thread_preempt_threshold = thread.tx_thread_user_preempt_threshold
-    thread.tx_thread_inherit_priority = TX_MAX_PRIORITIES
+    thread.tx_thread_inherit_priority = k.max_priorities
     thread.slice_remaining = thread.tx_thread_new_time_slice
     thread.work_remaining = 0
     thread.greenlet = None

@@ -231,6 +231,23 @@ def test_disable_error_checking_goes_to_the_cores(monkeypatch):
         nx_smtp_client_delete(None)
 
 
+def test_disable_error_checking_is_a_build_option_of_the_run():
+    from netxsim.tx import tx_kernel_enter
+    seen = []
+
+    def define(_):
+        seen.append(nx_smtp_mail_send(NX_SMTP_CLIENT(), USER, 2, "s", "b", 0))
+        with pytest.raises(ConfigFrozenError):
+            config.NX_SMTP_DISABLE_ERROR_CHECKING = False
+
+    from netxsim.tx.config import ConfigFrozenError
+    assert tx_kernel_enter(define).config.NX_SMTP_DISABLE_ERROR_CHECKING is False
+    run = tx_kernel_enter(define, config=SmtpClientConfig(NX_SMTP_DISABLE_ERROR_CHECKING=True))
+    assert run.config.smtp.NX_SMTP_DISABLE_ERROR_CHECKING is True
+    # Checked: the zero length is refused; the core does not look at it.
+    assert seen == [NX_SMTP_INVALID_PARAM, NX_SMTP_CLIENT_NOT_INTIALIZED]
+
+
 def test_body_shorter_than_its_length_is_refused_before_connecting(monkeypatch):
     client = NX_SMTP_CLIENT()
     errors = []

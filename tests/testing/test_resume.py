@@ -45,3 +45,24 @@ def test_a_run_cut_at_any_ticks_schedules_as_one_run(cuts):
             break
         run = world.run(until=cut)
     assert (log, trace, run.reason, run.ticks) == expected
+
+
+def test_a_continued_run_keeps_its_build_in_force():
+    """The build stated at tx_kernel_enter is in force again in every continuation."""
+    from netxsim.tx.config import TxConfig
+    seen = []
+    thread = TX_THREAD()
+
+    def entry(_):
+        for _ in range(3):
+            seen.append((tx_time_get(), TxConfig.active.TX_DISABLE_ERROR_CHECKING))
+            tx_thread_sleep(10)
+
+    def define(memory):
+        tx_thread_create(thread, "t", entry, 0, memory, 2048, 5, 5, 0, TX_AUTO_START)
+
+    world = World(config={"TX_DISABLE_ERROR_CHECKING": True})
+    world.run(define, until=5)
+    assert TxConfig.active.TX_DISABLE_ERROR_CHECKING is False  # between pieces: site defaults
+    world.run(until=25)
+    assert seen == [(0, True), (10, True), (20, True)]

@@ -15,13 +15,15 @@ from netxsim.tx import (
     sizeof, tx_kernel_enter, tx_thread_create, tx_thread_info_get, tx_thread_sleep,
     tx_thread_terminate, tx_thread_wait_abort, tx_time_get, tx_timer_create,
 )
-from netxsim.tx import config
+from netxsim.tx.config import TxConfig
 from netxsim.tx.block_pool import (
     TX_BLOCK_POOL, tx_block_allocate, tx_block_pool_create, tx_block_pool_delete,
     tx_block_pool_info_get, tx_block_pool_prioritize, tx_block_release,
 )
 from netxsim.tx.kernel import kernel
 from netxsim.tx.memory import MemoryRegionError
+
+NO_TX_ERROR_CHECKING = TxConfig(TX_DISABLE_ERROR_CHECKING=True)
 
 STACK = 1024
 
@@ -58,11 +60,11 @@ class Program:
         """Run ``callback`` as an interrupt ``ticks`` ticks from now (a simpy event)."""
         kernel().interrupt_after(ticks, callback)
 
-    def run(self, setup: Callable[[], None], until: int | None = None) -> list:
+    def run(self, setup: Callable[[], None], until: int | None = None, config: object = None) -> list:
         def define(first_unused_memory) -> None:
             self.memory = first_unused_memory
             setup()
-        result = tx_kernel_enter(define, until=until)
+        result = tx_kernel_enter(define, until=until, config=config)
         assert result.reason in ("completed", "idle", "until"), result.report()
         return self.log
 
@@ -570,11 +572,7 @@ def test_release_checks_stay_with_error_checking_disabled() -> None:
         p.note("init", tx_block_release(start))
         p.note("init", [tx_block_allocate(pool, TX_NO_WAIT)[0] for _ in range(3)])
         p.note("init", tx_block_allocate(pool, 5))  # a wait outside a thread cannot suspend
-    config.TX_DISABLE_ERROR_CHECKING = True
-    try:
-        p.run(setup)
-    finally:
-        config.TX_DISABLE_ERROR_CHECKING = False
+    p.run(setup, config=NO_TX_ERROR_CHECKING)
     assert p.log == [(0, "init", TX_PTR_ERROR), (0, "init", [TX_SUCCESS] * 3),
                      (0, "init", (TX_WAIT_ERROR, None))]
 

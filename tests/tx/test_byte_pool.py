@@ -23,7 +23,7 @@ from netxsim.tx import (
     sizeof, tx_kernel_enter, tx_thread_create, tx_thread_info_get, tx_thread_sleep,
     tx_thread_terminate, tx_thread_wait_abort, tx_time_get, tx_timer_create,
 )
-from netxsim.tx import config
+from netxsim.tx.config import TxConfig
 from netxsim.tx.block_pool import (
     TX_BLOCK_POOL, tx_block_allocate, tx_block_pool_create, tx_block_release,
 )
@@ -33,6 +33,8 @@ from netxsim.tx.byte_pool import (
 )
 from netxsim.tx.kernel import kernel
 from netxsim.tx.memory import MemoryRegionError
+
+NO_TX_ERROR_CHECKING = TxConfig(TX_DISABLE_ERROR_CHECKING=True)
 
 STACK = 1024
 
@@ -69,11 +71,11 @@ class Program:
         """Run ``callback`` as an interrupt ``ticks`` ticks from now (a simpy event)."""
         kernel().interrupt_after(ticks, callback)
 
-    def run(self, setup: Callable[[], None], until: int | None = None) -> list:
+    def run(self, setup: Callable[[], None], until: int | None = None, config: object = None) -> list:
         def define(first_unused_memory) -> None:
             self.memory = first_unused_memory
             setup()
-        result = tx_kernel_enter(define, until=until)
+        result = tx_kernel_enter(define, until=until, config=config)
         assert result.reason in ("completed", "idle", "until"), result.report()
         return self.log
 
@@ -735,11 +737,7 @@ def test_core_services_with_error_checking_disabled() -> None:
         p.note("init", tx_byte_release(start))
         p.note("init", tx_byte_allocate(pool, 184, TX_NO_WAIT)[0])
         p.note("init", tx_byte_allocate(pool, 8, 5))
-    config.TX_DISABLE_ERROR_CHECKING = True
-    try:
-        p.run(setup)
-    finally:
-        config.TX_DISABLE_ERROR_CHECKING = False
+    p.run(setup, config=NO_TX_ERROR_CHECKING)
     assert p.log == [(0, "init", TX_PTR_ERROR), (0, "init", TX_SUCCESS),
                      (0, "init", (TX_WAIT_ERROR, None))]
 

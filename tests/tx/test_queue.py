@@ -9,7 +9,7 @@ from typing import Callable
 import pytest
 from hypothesis import given, strategies as st
 
-from netxsim.tx import config
+from netxsim.tx.config import TxConfig
 from netxsim.tx.constants import (
     TX_1_ULONG, TX_16_ULONG, TX_AUTO_ACTIVATE, TX_AUTO_START, TX_CALLER_ERROR, TX_DELETED,
     TX_NO_TIME_SLICE, TX_NO_WAIT, TX_PTR_ERROR, TX_QUEUE_EMPTY, TX_QUEUE_ERROR, TX_QUEUE_FULL,
@@ -26,6 +26,8 @@ from netxsim.tx.thread import (
     TX_THREAD, tx_thread_create, tx_thread_sleep, tx_thread_terminate, tx_thread_wait_abort,
 )
 from netxsim.tx.timer import TX_TIMER, tx_time_get, tx_timer_create
+
+NO_TX_ERROR_CHECKING = TxConfig(TX_DISABLE_ERROR_CHECKING=True)
 
 STACK = 1024
 
@@ -68,13 +70,13 @@ class Sim:
         return timer
 
 
-def run(build: Callable[[Sim], None], until: int | None = None) -> list[tuple]:
+def run(build: Callable[[Sim], None], until: int | None = None, config: object = None) -> list[tuple]:
     holder: dict[str, Sim] = {}
 
     def define(first_unused: Pointer) -> None:
         holder["sim"] = Sim(first_unused)
         build(holder["sim"])
-    result = tx_kernel_enter(define, until=until)
+    result = tx_kernel_enter(define, until=until, config=config)
     assert result.reason in ("completed", "idle", "until"), result.report()
     return holder["sim"].log
 
@@ -731,11 +733,7 @@ def test_without_error_checking_a_bad_message_raises_and_no_context_can_block():
         tx_queue_send(q, [1], TX_NO_WAIT)
         sim.rec("init", tx_queue_send(q, [2], TX_WAIT_FOREVER))
         sim.isr_at(1, lambda: sim.rec("isr", tx_queue_front_send(q, [3], 5)))
-    config.TX_DISABLE_ERROR_CHECKING = True
-    try:
-        log = run(build)
-    finally:
-        config.TX_DISABLE_ERROR_CHECKING = False
+    log = run(build, config=NO_TX_ERROR_CHECKING)
     assert log == [(0, "init", (TX_QUEUE_EMPTY, None)), (0, "init", TX_QUEUE_FULL),
                    (1, "isr", TX_QUEUE_FULL)]
 
