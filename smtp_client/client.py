@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from netxsim.boundary import c_service, control_block
 from netxsim.nx.config import nx_threads_only_caller_error
 from netxsim.tx.config import switchable_service
 from netxsim.nx.constants import (
@@ -37,6 +38,7 @@ class NX_SMTP_CLIENT_MAIL:
         self.nx_smtp_client_mail_body_length = 0
 
 
+@control_block
 class NX_SMTP_CLIENT:
     """``NX_SMTP_CLIENT`` with the C field names. ``nx_smtp_username``,
     ``nx_smtp_password`` and ``nx_smtp_client_domain`` hold the copied bytes (the C
@@ -173,8 +175,9 @@ def _nxde_smtp_client_create(client_ptr: NX_SMTP_CLIENT, ip_ptr: Any, client_pac
                                    from_address, client_domain, authentication_type, server_address, port)
 
 
-nxd_smtp_client_create = smtp_service(_nxde_smtp_client_create, _nxd_smtp_client_create,
-                                      "nxd_smtp_client_create")
+nxd_smtp_client_create = c_service(
+    "UINT nxd_smtp_client_create(NX_SMTP_CLIENT *client_ptr, NX_IP *ip_ptr, NX_PACKET_POOL *client_packet_pool_ptr, CHAR *username, CHAR *password, CHAR *from_address, CHAR *client_domain, UINT authentication_type, NXD_ADDRESS *server_address, UINT port)",
+    smtp_service(_nxde_smtp_client_create, _nxd_smtp_client_create, "nxd_smtp_client_create"))
 
 
 def _nx_smtp_client_create(client_ptr: NX_SMTP_CLIENT, ip_ptr: Any, client_packet_pool_ptr: Any,
@@ -201,7 +204,9 @@ def _nxe_smtp_client_create(client_ptr: NX_SMTP_CLIENT, ip_ptr: Any, client_pack
                                   from_address, client_domain, authentication_type, server_ip_address, port)
 
 
-nx_smtp_client_create = smtp_service(_nxe_smtp_client_create, _nx_smtp_client_create, "nx_smtp_client_create")
+nx_smtp_client_create = c_service(
+    "UINT nx_smtp_client_create(NX_SMTP_CLIENT *client_ptr, NX_IP *ip_ptr, NX_PACKET_POOL *client_packet_pool_ptr, CHAR *username, CHAR *password, CHAR *from_address, CHAR *client_domain, UINT authentication_type, ULONG server_ip_address /* NULL */, UINT port)",
+    smtp_service(_nxe_smtp_client_create, _nx_smtp_client_create, "nx_smtp_client_create"))
 
 
 # ====================================================================== delete
@@ -235,7 +240,9 @@ def _nxe_smtp_client_delete(client_ptr: NX_SMTP_CLIENT) -> int:
     return _nx_smtp_client_delete(client_ptr)
 
 
-nx_smtp_client_delete = smtp_service(_nxe_smtp_client_delete, _nx_smtp_client_delete, "nx_smtp_client_delete")
+nx_smtp_client_delete = c_service(
+    "UINT nx_smtp_client_delete(NX_SMTP_CLIENT *client_ptr)",
+    smtp_service(_nxe_smtp_client_delete, _nx_smtp_client_delete, "nx_smtp_client_delete"))
 
 
 # =================================================================== mail send
@@ -303,7 +310,9 @@ def _nxe_smtp_mail_send(client_ptr: NX_SMTP_CLIENT, recipient_address: Any, prio
     return _nx_smtp_mail_send(client_ptr, recipient_address, priority, subject, mail_body, mail_body_length)
 
 
-nx_smtp_mail_send = smtp_service(_nxe_smtp_mail_send, _nx_smtp_mail_send, "nx_smtp_mail_send")
+nx_smtp_mail_send = c_service(
+    "UINT nx_smtp_mail_send(NX_SMTP_CLIENT *client_ptr, CHAR *recipient_address, UINT priority, CHAR *subject, CHAR *mail_body, UINT mail_body_length)",
+    smtp_service(_nxe_smtp_mail_send, _nx_smtp_mail_send, "nx_smtp_mail_send"))
 
 
 __all__ = [

@@ -37,6 +37,7 @@ from __future__ import annotations
 import struct
 from typing import Any
 
+from netxsim.boundary import c_service
 from netxsim.tx.constants import TX_TCP_IP, TX_WAIT_FOREVER
 from netxsim.tx.kernel import kernel
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
@@ -138,7 +139,9 @@ def _nxe_icmp_enable(ip_ptr: Any) -> int:
     return _nx_icmp_enable(ip_ptr)
 
 
-nx_icmp_enable = nx_service(_nxe_icmp_enable, _nx_icmp_enable)
+nx_icmp_enable = c_service(
+    "UINT nx_icmp_enable(NX_IP *ip_ptr)",
+    nx_service(_nxe_icmp_enable, _nx_icmp_enable))
 
 
 # =========================================================================== receive
@@ -371,7 +374,9 @@ def _nxe_icmp_ping(ip_ptr: Any, ip_address: int, data_ptr: Any, data_size: int,
     return _nx_icmp_ping(ip_ptr, ip_address, data_ptr, data_size, wait_option)
 
 
-nx_icmp_ping = nx_service(_nxe_icmp_ping, _nx_icmp_ping)
+nx_icmp_ping = c_service(
+    "UINT nx_icmp_ping(NX_IP *ip_ptr, ULONG ip_address, CHAR *data_ptr, ULONG data_size, ULONG wait_option)",
+    nx_service(_nxe_icmp_ping, _nx_icmp_ping))
 
 
 # ========================================================================== info get
@@ -403,7 +408,9 @@ def _nxe_icmp_info_get(ip_ptr: Any) -> tuple:
     return _nx_icmp_info_get(ip_ptr)
 
 
-nx_icmp_info_get = nx_service(_nxe_icmp_info_get, _nx_icmp_info_get)
+nx_icmp_info_get = c_service(
+    "UINT nx_icmp_info_get(NX_IP *ip_ptr)",
+    nx_service(_nxe_icmp_info_get, _nx_icmp_info_get))
 
 
 __all__ = [

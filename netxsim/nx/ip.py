@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from netxsim.boundary import c_service, control_block
 from netxsim.tx.constants import (
     TX_AUTO_START, TX_NO_ACTIVATE, TX_NO_INHERIT, TX_OR, TX_OR_CLEAR, TX_SUCCESS, TX_WAIT_FOREVER,
 )
@@ -156,6 +157,7 @@ class NX_INTERFACE:
         return f"<NX_INTERFACE {self.nx_interface_name!r} {_dotted(self.nx_interface_ip_address)}>"
 
 
+@control_block
 class NX_IP:
     """``NX_IP`` control block: the IP instance with its thread, mutex, events and queues.
 
@@ -333,6 +335,7 @@ def _nx_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
     ip.nx_ip_periodic_timer.tx_timer_internal.keeps_alive = False
     _tx_timer_activate(ip.nx_ip_periodic_timer)
     ip.nx_ip_id = NX_IP_ID
+    ip._netxsim_run = k.serial
     _created_ips(k).append(ip)
     if current is not None:
         _tx_thread_preemption_change(current, old_threshold)
@@ -367,7 +370,9 @@ def _nxe_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
                          memory_ptr, memory_size, priority)
 
 
-nx_ip_create = nx_service(_nxe_ip_create, _nx_ip_create)
+nx_ip_create = c_service(
+    "UINT nx_ip_create(NX_IP *ip_ptr, CHAR *name, ULONG ip_address, ULONG network_mask, NX_PACKET_POOL *default_pool, VOID (*ip_link_driver)(NX_IP_DRIVER *driver_req), VOID *memory_ptr, ULONG memory_size, UINT priority)",
+    nx_service(_nxe_ip_create, _nx_ip_create))
 
 
 # ------------------------------------------------------------------- helper thread
@@ -653,7 +658,9 @@ def _nxe_ip_address_get(ip: NX_IP) -> tuple:
     return _nx_ip_address_get(ip)
 
 
-nx_ip_address_get = nx_service(_nxe_ip_address_get, _nx_ip_address_get)
+nx_ip_address_get = c_service(
+    "UINT nx_ip_address_get(NX_IP *ip_ptr)",
+    nx_service(_nxe_ip_address_get, _nx_ip_address_get))
 
 
 def _nx_ip_address_set(ip: NX_IP, ip_address: int, network_mask: int) -> int:
@@ -680,7 +687,9 @@ def _nxe_ip_address_set(ip: NX_IP, ip_address: int, network_mask: int) -> int:
     return _nx_ip_address_set(ip, ip_address, network_mask)
 
 
-nx_ip_address_set = nx_service(_nxe_ip_address_set, _nx_ip_address_set)
+nx_ip_address_set = c_service(
+    "UINT nx_ip_address_set(NX_IP *ip_ptr, ULONG ip_address, ULONG network_mask)",
+    nx_service(_nxe_ip_address_set, _nx_ip_address_set))
 
 
 def _nx_ip_gateway_address_set(ip: NX_IP, ip_address: int) -> int:
@@ -708,7 +717,9 @@ def _nxe_ip_gateway_address_set(ip: NX_IP, ip_address: int) -> int:
     return _nx_ip_gateway_address_set(ip, ip_address)
 
 
-nx_ip_gateway_address_set = nx_service(_nxe_ip_gateway_address_set, _nx_ip_gateway_address_set)
+nx_ip_gateway_address_set = c_service(
+    "UINT nx_ip_gateway_address_set(NX_IP *ip_ptr, ULONG ip_address)",
+    nx_service(_nxe_ip_gateway_address_set, _nx_ip_gateway_address_set))
 
 
 def _status_bits(ip: NX_IP, interface: NX_INTERFACE, needed: int) -> int | None:
@@ -779,7 +790,9 @@ def _nxe_ip_interface_status_check(ip: NX_IP, interface_index: int, needed_statu
     return _nx_ip_interface_status_check(ip, interface_index, needed_status, wait_option)
 
 
-nx_ip_interface_status_check = nx_service(_nxe_ip_interface_status_check, _nx_ip_interface_status_check)
+nx_ip_interface_status_check = c_service(
+    "UINT nx_ip_interface_status_check(NX_IP *ip_ptr, UINT interface_index, ULONG needed_status, ULONG wait_option)",
+    nx_service(_nxe_ip_interface_status_check, _nx_ip_interface_status_check))
 
 
 def _nx_ip_status_check(ip: NX_IP, needed_status: int, wait_option: int) -> tuple[int, int | None]:
@@ -800,7 +813,9 @@ def _nxe_ip_status_check(ip: NX_IP, needed_status: int, wait_option: int) -> tup
     return _nx_ip_status_check(ip, needed_status, wait_option)
 
 
-nx_ip_status_check = nx_service(_nxe_ip_status_check, _nx_ip_status_check)
+nx_ip_status_check = c_service(
+    "UINT nx_ip_status_check(NX_IP *ip_ptr, ULONG needed_status, ULONG wait_option)",
+    nx_service(_nxe_ip_status_check, _nx_ip_status_check))
 
 
 def _nx_ip_info_get(ip: NX_IP) -> tuple:
@@ -826,7 +841,9 @@ def _nxe_ip_info_get(ip: NX_IP) -> tuple:
     return _nx_ip_info_get(ip)
 
 
-nx_ip_info_get = nx_service(_nxe_ip_info_get, _nx_ip_info_get)
+nx_ip_info_get = c_service(
+    "UINT nx_ip_info_get(NX_IP *ip_ptr)",
+    nx_service(_nxe_ip_info_get, _nx_ip_info_get))
 
 
 def _nx_ip_delete(ip: NX_IP) -> int:
@@ -881,7 +898,9 @@ def _nxe_ip_delete(ip: NX_IP) -> int:
     return _nx_ip_delete(ip)
 
 
-nx_ip_delete = nx_service(_nxe_ip_delete, _nx_ip_delete)
+nx_ip_delete = c_service(
+    "UINT nx_ip_delete(NX_IP *ip_ptr)",
+    nx_service(_nxe_ip_delete, _nx_ip_delete))
 
 
 __all__ = [name for name in dir() if name.startswith(("NX_IP", "nx_ip_", "_nx_ip_", "NX_INTERFACE"))] + [

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from netxsim.boundary import c_service, control_block, register_type
 from netxsim.tx.constants import TX_TCP_IP
 from netxsim.tx.kernel import Kernel, kernel
 from netxsim.tx.memory import Pointer, SimMemory, c_string
@@ -69,6 +70,7 @@ _MEMORY_KIND = "packet pool"    # the kind of the RAM region a pool claims
 
 
 # =============================================================================== types
+@register_type
 class NX_PACKET:
     """One packet buffer (``NX_PACKET``): its header fields, with the C names.
 
@@ -194,6 +196,7 @@ class NX_PACKET:
                 f"prepend=+{self._prepend - self._start} append=+{self._append - self._start}>")
 
 
+@control_block
 class NX_PACKET_POOL:
     """Packet pool control block (``NX_PACKET_POOL``); C field names.
 
@@ -436,7 +439,9 @@ def _nxe_packet_pool_create(pool_ptr: NX_PACKET_POOL, name: str | bytes, payload
     return _nx_packet_pool_create(pool_ptr, name, payload_size, pool_start, pool_size)
 
 
-nx_packet_pool_create = nx_service(_nxe_packet_pool_create, _nx_packet_pool_create)
+nx_packet_pool_create = c_service(
+    "UINT nx_packet_pool_create(NX_PACKET_POOL *pool_ptr, CHAR *name, ULONG payload_size, VOID *memory_ptr, ULONG memory_size)",
+    nx_service(_nxe_packet_pool_create, _nx_packet_pool_create))
 
 
 # ===================================================================== pool delete
@@ -474,7 +479,9 @@ def _nxe_packet_pool_delete(pool_ptr: NX_PACKET_POOL) -> int:
     return _nx_packet_pool_delete(pool_ptr)
 
 
-nx_packet_pool_delete = nx_service(_nxe_packet_pool_delete, _nx_packet_pool_delete)
+nx_packet_pool_delete = c_service(
+    "UINT nx_packet_pool_delete(NX_PACKET_POOL *pool_ptr)",
+    nx_service(_nxe_packet_pool_delete, _nx_packet_pool_delete))
 
 
 # =================================================================== pool info get
@@ -500,7 +507,9 @@ def _nxe_packet_pool_info_get(pool_ptr: NX_PACKET_POOL) -> tuple:
     return _nx_packet_pool_info_get(pool_ptr)
 
 
-nx_packet_pool_info_get = nx_service(_nxe_packet_pool_info_get, _nx_packet_pool_info_get)
+nx_packet_pool_info_get = c_service(
+    "UINT nx_packet_pool_info_get(NX_PACKET_POOL *pool_ptr)",
+    nx_service(_nxe_packet_pool_info_get, _nx_packet_pool_info_get))
 
 
 # ======================================================================== allocate
@@ -558,7 +567,9 @@ def _nxe_packet_allocate(pool_ptr: NX_PACKET_POOL, packet_type: int,
     return _nx_packet_allocate(pool_ptr, packet_type, wait_option)
 
 
-nx_packet_allocate = nx_service(_nxe_packet_allocate, _nx_packet_allocate)
+nx_packet_allocate = c_service(
+    "UINT nx_packet_allocate(NX_PACKET_POOL *pool_ptr, ULONG packet_type, ULONG wait_option)",
+    nx_service(_nxe_packet_allocate, _nx_packet_allocate))
 
 
 # ========================================================================= release
@@ -613,7 +624,9 @@ def _nxe_packet_release(packet_ptr: NX_PACKET) -> int:
     return _nx_packet_release(packet_ptr)
 
 
-nx_packet_release = nx_service(_nxe_packet_release, _nx_packet_release)
+nx_packet_release = c_service(
+    "UINT nx_packet_release(NX_PACKET *packet_ptr)",
+    nx_service(_nxe_packet_release, _nx_packet_release))
 
 
 def _nx_packet_transmit_release(packet_ptr: NX_PACKET) -> int:
@@ -645,7 +658,9 @@ def _nxe_packet_transmit_release(packet_ptr: NX_PACKET) -> int:
     return _nx_packet_transmit_release(packet_ptr)
 
 
-nx_packet_transmit_release = nx_service(_nxe_packet_transmit_release, _nx_packet_transmit_release)
+nx_packet_transmit_release = c_service(
+    "UINT nx_packet_transmit_release(NX_PACKET *packet_ptr)",
+    nx_service(_nxe_packet_transmit_release, _nx_packet_transmit_release))
 
 
 # ===================================================================== data append
@@ -733,7 +748,9 @@ def _nxe_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: i
     return _nx_packet_data_append(packet_ptr, data_start, data_size, pool_ptr, wait_option)
 
 
-nx_packet_data_append = nx_service(_nxe_packet_data_append, _nx_packet_data_append)
+nx_packet_data_append = c_service(
+    "UINT nx_packet_data_append(NX_PACKET *packet_ptr, VOID *data_start, ULONG data_size, NX_PACKET_POOL *pool_ptr, ULONG wait_option)",
+    nx_service(_nxe_packet_data_append, _nx_packet_data_append))
 
 
 # =================================================================== data retrieve
@@ -778,7 +795,9 @@ def _nxe_packet_data_retrieve(packet_ptr: NX_PACKET, buffer_start: Any) -> tuple
     return _nx_packet_data_retrieve(packet_ptr, buffer_start)
 
 
-nx_packet_data_retrieve = nx_service(_nxe_packet_data_retrieve, _nx_packet_data_retrieve)
+nx_packet_data_retrieve = c_service(
+    "UINT nx_packet_data_retrieve(NX_PACKET *packet_ptr, VOID *buffer_start)",
+    nx_service(_nxe_packet_data_retrieve, _nx_packet_data_retrieve))
 
 
 # ============================================================= data extract offset
@@ -838,8 +857,9 @@ def _nxe_packet_data_extract_offset(packet_ptr: NX_PACKET, offset: int, buffer_s
     return _nx_packet_data_extract_offset(packet_ptr, offset, buffer_start, buffer_length)
 
 
-nx_packet_data_extract_offset = nx_service(_nxe_packet_data_extract_offset,
-                                           _nx_packet_data_extract_offset)
+nx_packet_data_extract_offset = c_service(
+    "UINT nx_packet_data_extract_offset(NX_PACKET *packet_ptr, ULONG offset, VOID *buffer_start, ULONG buffer_length = None)",
+    nx_service(_nxe_packet_data_extract_offset, _nx_packet_data_extract_offset))
 
 
 # ====================================================================== length get
@@ -858,7 +878,9 @@ def _nxe_packet_length_get(packet_ptr: NX_PACKET) -> tuple[int, int | None]:
     return _nx_packet_length_get(packet_ptr)
 
 
-nx_packet_length_get = nx_service(_nxe_packet_length_get, _nx_packet_length_get)
+nx_packet_length_get = c_service(
+    "UINT nx_packet_length_get(NX_PACKET *packet_ptr)",
+    nx_service(_nxe_packet_length_get, _nx_packet_length_get))
 
 
 # ============================================================================ copy
@@ -921,7 +943,9 @@ def _nxe_packet_copy(packet_ptr: NX_PACKET, pool_ptr: NX_PACKET_POOL,
     return _nx_packet_copy(packet_ptr, pool_ptr, wait_option)
 
 
-nx_packet_copy = nx_service(_nxe_packet_copy, _nx_packet_copy)
+nx_packet_copy = c_service(
+    "UINT nx_packet_copy(NX_PACKET *packet_ptr, NX_PACKET_POOL *pool_ptr, ULONG wait_option)",
+    nx_service(_nxe_packet_copy, _nx_packet_copy))
 
 
 __all__ = [

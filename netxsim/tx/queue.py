@@ -24,6 +24,7 @@ from __future__ import annotations
 import struct
 from typing import Any, Callable, Sequence
 
+from netxsim.boundary import c_service, control_block
 from .config import service
 from .constants import (
     TX_CALLER_ERROR, TX_DELETED, TX_NO_WAIT, TX_PTR_ERROR, TX_QUEUE_EMPTY, TX_QUEUE_ERROR,
@@ -49,6 +50,7 @@ class _QueueWait:
         self.front = front
 
 
+@control_block
 class TX_QUEUE:
     """Queue control block; fields keep ThreadX's names (pointers are :class:`Pointer`)."""
 
@@ -188,7 +190,9 @@ def _txe_queue_create(queue: TX_QUEUE, name: str, message_size: int, queue_start
     return _tx_queue_create(queue, name, message_size, queue_start, queue_size)
 
 
-tx_queue_create = service(_txe_queue_create, _tx_queue_create)
+tx_queue_create = c_service(
+    "UINT tx_queue_create(TX_QUEUE *queue_ptr, CHAR *name_ptr, UINT message_size, VOID *queue_start, ULONG queue_size)",
+    service(_txe_queue_create, _tx_queue_create))
 
 
 # --------------------------------------------------------------------------- delete
@@ -218,7 +222,9 @@ def _txe_queue_delete(queue: TX_QUEUE) -> int:
     return _tx_queue_delete(queue)
 
 
-tx_queue_delete = service(_txe_queue_delete, _tx_queue_delete)
+tx_queue_delete = c_service(
+    "UINT tx_queue_delete(TX_QUEUE *queue_ptr)",
+    service(_txe_queue_delete, _tx_queue_delete))
 
 
 # ----------------------------------------------------------------------------- send
@@ -293,7 +299,9 @@ def _txe_queue_send(queue: TX_QUEUE, source: Sequence[int], wait_option: int) ->
     return _tx_queue_send(queue, source, wait_option)
 
 
-tx_queue_send = service(_txe_queue_send, _tx_queue_send)
+tx_queue_send = c_service(
+    "UINT tx_queue_send(TX_QUEUE *queue_ptr, ULONG *source_ptr, ULONG wait_option)",
+    service(_txe_queue_send, _tx_queue_send))
 
 
 def _tx_queue_front_send(queue: TX_QUEUE, source: Sequence[int], wait_option: int) -> int:
@@ -314,7 +322,9 @@ def _txe_queue_front_send(queue: TX_QUEUE, source: Sequence[int], wait_option: i
     return _tx_queue_front_send(queue, source, wait_option)
 
 
-tx_queue_front_send = service(_txe_queue_front_send, _tx_queue_front_send)
+tx_queue_front_send = c_service(
+    "UINT tx_queue_front_send(TX_QUEUE *queue_ptr, ULONG *source_ptr, ULONG wait_option)",
+    service(_txe_queue_front_send, _tx_queue_front_send))
 
 
 # -------------------------------------------------------------------------- receive
@@ -366,7 +376,9 @@ def _txe_queue_receive(queue: TX_QUEUE, wait_option: int) -> tuple[int, tuple[in
     return _tx_queue_receive(queue, wait_option)
 
 
-tx_queue_receive = service(_txe_queue_receive, _tx_queue_receive)
+tx_queue_receive = c_service(
+    "UINT tx_queue_receive(TX_QUEUE *queue_ptr, ULONG wait_option)",
+    service(_txe_queue_receive, _tx_queue_receive))
 
 
 # ---------------------------------------------------------------------------- flush
@@ -395,7 +407,9 @@ def _txe_queue_flush(queue: TX_QUEUE) -> int:
     return _tx_queue_flush(queue)
 
 
-tx_queue_flush = service(_txe_queue_flush, _tx_queue_flush)
+tx_queue_flush = c_service(
+    "UINT tx_queue_flush(TX_QUEUE *queue_ptr)",
+    service(_txe_queue_flush, _tx_queue_flush))
 
 
 # ----------------------------------------------------------------------- prioritize
@@ -419,7 +433,9 @@ def _txe_queue_prioritize(queue: TX_QUEUE) -> int:
     return _tx_queue_prioritize(queue)
 
 
-tx_queue_prioritize = service(_txe_queue_prioritize, _tx_queue_prioritize)
+tx_queue_prioritize = c_service(
+    "UINT tx_queue_prioritize(TX_QUEUE *queue_ptr)",
+    service(_txe_queue_prioritize, _tx_queue_prioritize))
 
 
 # ------------------------------------------------------------------------- info_get
@@ -441,7 +457,9 @@ def _txe_queue_info_get(queue: TX_QUEUE) -> tuple:
     return _tx_queue_info_get(queue)
 
 
-tx_queue_info_get = service(_txe_queue_info_get, _tx_queue_info_get)
+tx_queue_info_get = c_service(
+    "UINT tx_queue_info_get(TX_QUEUE *queue_ptr)",
+    service(_txe_queue_info_get, _tx_queue_info_get))
 
 
 # ---------------------------------------------------------------------- send_notify
@@ -463,7 +481,9 @@ def _txe_queue_send_notify(queue: TX_QUEUE,
     return _tx_queue_send_notify(queue, queue_send_notify)
 
 
-tx_queue_send_notify = service(_txe_queue_send_notify, _tx_queue_send_notify)
+tx_queue_send_notify = c_service(
+    "UINT tx_queue_send_notify(TX_QUEUE *queue_ptr, VOID (*queue_send_notify)(TX_QUEUE *notify_queue_ptr))",
+    service(_txe_queue_send_notify, _tx_queue_send_notify))
 
 
 __all__ = [
