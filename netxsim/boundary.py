@@ -86,6 +86,12 @@ def _zero_default(block: Any) -> None:
     block.__init__()
 
 
+def memset_control_block(block: Any) -> None:
+    """``memset(block, 0, sizeof(*block))`` as C create services begin: every attribute,
+    including any a previous life added (protocol state, a peer's ``rand()``), goes."""
+    _zero_default(block)
+
+
 def stamp(block: Any, serial: int) -> None:
     """Record that ``block`` was created in run ``serial`` (kernel registry and creates)."""
     if type(block) in _RUN_TRACKED:
@@ -384,5 +390,5 @@ def c_service(declaration: str, public: Callable, *, creates: str | None = None)
     return function
 
 
-__all__ = ["c_service", "control_block", "register_type", "stamp", "forget_run", "ArgumentError",
+__all__ = ["c_service", "control_block", "memset_control_block", "register_type", "stamp", "forget_run", "ArgumentError",
            "PROTOTYPES", "Prototype", "INTEGER_TYPES"]

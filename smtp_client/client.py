@@ -256,6 +256,8 @@ def _nx_smtp_mail_send(client_ptr: NX_SMTP_CLIENT, recipient_address: Any, prior
 
     Statuses: NX_SUCCESS (250 after the message and QUIT answered);
     NX_SMTP_CLIENT_NOT_INTIALIZED (client not created, or its socket create failed);
+    NX_PTR_ERROR (port only: the client's pool or IP instance was deleted or belongs
+    to an earlier run; the C would use it);
     after a completed dialogue the SMTP error stored for it (NX_SMTP_GREET_REPLY_ERROR
     .. NX_SMTP_SERVER_ERROR_REPLY, connection closed after QUIT); otherwise the first
     NetX failure (bind, connect, NX_NO_PACKET for a reply timeout or a packet
@@ -266,6 +268,8 @@ def _nx_smtp_mail_send(client_ptr: NX_SMTP_CLIENT, recipient_address: Any, prior
     client_ptr.nx_smtp_client_mute = NX_FALSE
     if client_ptr.nx_smtp_client_init_status != NX_TRUE:
         return c.NX_SMTP_CLIENT_NOT_INTIALIZED
+    if not _resources_live(client_ptr):
+        return NX_PTR_ERROR
     mail_body_bytes(mail_body, mail_body_length)   # the ValueError above, before connecting
     client_ptr.nx_smtp_client_cmd_state = c.NX_SMTP_CLIENT_STATE_IDLE
     client_ptr.nx_smtp_client_rsp_state = c.NX_SMTP_CLIENT_STATE_IDLE
@@ -283,6 +287,15 @@ def _nx_smtp_mail_send(client_ptr: NX_SMTP_CLIENT, recipient_address: Any, prior
     client_ptr.nx_smtp_client_cmd_state = c.NX_SMTP_CLIENT_STATE_GREETING
     client_ptr.nx_smtp_client_rsp_state = c.NX_SMTP_CLIENT_STATE_GREETING
     return _nx_smtp_client_process(client_ptr)
+
+
+def _resources_live(client_ptr: NX_SMTP_CLIENT) -> bool:
+    """The client's IP instance and packet pool are created in the running kernel. The
+    C would allocate from a deleted pool (or one of a previous boot) and send the mail
+    anyway; the port refuses with NX_PTR_ERROR before anything is sent."""
+    from netxsim.nx.arp import _valid_ip
+    from netxsim.nx.packet import _valid_pool
+    return _valid_pool(client_ptr.nx_smtp_client_packet_pool_ptr) and _valid_ip(client_ptr.nx_smtp_client_ip_ptr)
 
 
 def _caller_error() -> bool:

@@ -202,26 +202,23 @@ _IP_ARP_FIELDS: dict[str, Any] = {
 
 
 def _arp_fields(ip: Any) -> None:
-    """Give ``ip`` the ARP fields ``nx_ip_create`` zeroes in C, once per creation.
+    """Make sure ``ip`` has ARP's fields (an NX_IP built before this module was loaded)."""
+    if "nx_ip_arp_table" not in ip.__dict__:
+        _arp_state_reset(ip)
 
-    ``NX_IP`` does not declare them, so a re-created instance would keep the previous
-    life's cache, counters and hooks: they are reset whenever the instance's mutex object
-    (replaced by every ``nx_ip_create``) is not the one they were made for.
-    """
-    incarnation = getattr(ip, "nx_ip_protection", None)
-    if getattr(ip, "_nx_arp_incarnation", None) is incarnation and incarnation is not None:
-        return
-    old_region = getattr(ip, "nx_ip_arp_cache_region", None)
-    if old_region is not None:
-        # The previous life's cache is no longer in use: its memory may be reused.
-        kernel().memory.release(old_region)
-        ip.nx_ip_arp_cache_region = None
-    ip._nx_arp_incarnation = incarnation
+
+def _arp_state_reset(ip: Any) -> None:
+    """ARP's part of NX_IP, zeroed (registered with NX_IP: every create resets it; the
+    create gives an earlier cache's memory back first)."""
+    ip.nx_ip_arp_cache_region = None
     ip.nx_ip_arp_table = [None] * NX_ARP_TABLE_SIZE
     for name, default in _IP_ARP_FIELDS.items():
         setattr(ip, name, default)
     if not hasattr(ip, "nx_ip_arp_deferred_queue"):
         ip.nx_ip_arp_deferred_queue = []
+
+
+_ip.register_protocol_state(_arp_state_reset)
 
 
 def _valid_ip(ip: Any) -> bool:

@@ -83,15 +83,19 @@ _IP_FIELDS: dict[str, Any] = {
 
 
 def _icmp_fields(ip: Any) -> None:
-    """Give ``ip`` the ICMP fields ``nx_ip_create`` zeroes in C, once per creation (reset
-    when the instance's mutex object, replaced by every ``nx_ip_create``, changes)."""
-    incarnation = getattr(ip, "nx_ip_protection", None)
-    if getattr(ip, "_nx_icmp_incarnation", None) is incarnation and incarnation is not None:
-        return
-    ip._nx_icmp_incarnation = incarnation
+    """Make sure ``ip`` has ICMP's fields (an NX_IP built before this module was loaded)."""
+    if "nx_ip_icmp_ping_suspension_list" not in ip.__dict__:
+        _icmp_state_reset(ip)
+
+
+def _icmp_state_reset(ip: Any) -> None:
+    """ICMP's part of NX_IP, zeroed (registered with NX_IP: every create resets it)."""
     for name, default in _IP_FIELDS.items():
         setattr(ip, name, default)
     ip.nx_ip_icmp_ping_suspension_list = []
+
+
+_ip.register_protocol_state(_icmp_state_reset)
 
 
 def _count(ip: Any, name: str) -> None:

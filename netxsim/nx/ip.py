@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from netxsim.boundary import c_service, control_block
+from netxsim.boundary import c_service, control_block, memset_control_block
 from netxsim.tx.constants import (
     TX_AUTO_START, TX_NO_ACTIVATE, TX_NO_INHERIT, TX_OR, TX_OR_CLEAR, TX_SUCCESS, TX_WAIT_FOREVER,
 )
@@ -213,6 +213,10 @@ class NX_IP:
         self.nx_ip_reassembly_failures = 0
         self.kernel: Any = None
         self.region: Any = None
+        # Each protocol's fields (ARP, ICMP, TCP), zeroed here like the rest of the
+        # struct, so that nx_ip_create gives a re-created instance a clean slate.
+        for reset in _protocol_state_resets:
+            reset(self)
 
     @property
     def name(self) -> str:
@@ -220,6 +224,17 @@ class NX_IP:
 
     def __repr__(self) -> str:
         return f"<NX_IP {self.nx_ip_name!r}>"
+
+
+_protocol_state_resets: list[Callable[["NX_IP"], None]] = []
+
+
+def register_protocol_state(reset: Callable[["NX_IP"], None]) -> None:
+    """Have every ``NX_IP()`` and ``nx_ip_create`` call ``reset(ip)`` to give ``ip`` a
+    protocol's zeroed fields (its part of the C struct). Each protocol module (ARP,
+    ICMP, TCP) registers one when imported."""
+    if reset not in _protocol_state_resets:
+        _protocol_state_resets.append(reset)
 
 
 register_size("NX_IP", SIZEOF_NX_IP)
@@ -294,7 +309,10 @@ def _nx_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
     NX_IP_ADDRESS_ERROR (a non-zero address that is not class A, B or C), NX_CALLER_ERROR.
     """
     k = kernel()
-    ip.__init__()  # NetX zeroes the control block
+    # NetX zeroes the whole control block, protocol state included (an ARP cache of an
+    # earlier life of this instance in this run gives its memory back first).
+    k.memory.release(ip.__dict__.get("nx_ip_arp_cache_region"))
+    memset_control_block(ip)
     ip.kernel = k
     ip.nx_ip_name = name if isinstance(name, str) else bytes(name).decode()
     primary = ip.nx_ip_interface[0]

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from netxsim.boundary import c_service, control_block, register_type
+from netxsim.boundary import c_service, control_block, register_type, memset_control_block
 from netxsim.tx.constants import TX_TCP_IP
 from netxsim.tx.kernel import Kernel, kernel
 from netxsim.tx.memory import Pointer, SimMemory, c_string
@@ -397,7 +397,7 @@ def _nx_packet_pool_create(pool_ptr: NX_PACKET_POOL, name: str | bytes, payload_
         raise
     if pool_ptr in k.created.get(_CREATED_KIND, []):
         k.unregister(_CREATED_KIND, pool_ptr)
-    pool_ptr.__init__()  # the C clears the whole control block
+    memset_control_block(pool_ptr)  # the C clears the whole control block
     pool_ptr.region = region
     pool_ptr.kernel = k
     pool_ptr.nx_packet_pool_name = name

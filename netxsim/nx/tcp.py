@@ -221,8 +221,13 @@ _TCP_INFO_FIELDS = (
 
 
 def _tcp_fields(ip: Any) -> None:
-    if hasattr(ip, "nx_ip_tcp_created_sockets"):
-        return
+    """Make sure ``ip`` has TCP's fields (an NX_IP built before this module was loaded)."""
+    if "nx_ip_tcp_created_sockets" not in ip.__dict__:
+        _tcp_state_reset(ip)
+
+
+def _tcp_state_reset(ip: Any) -> None:
+    """TCP's part of NX_IP, zeroed (registered with NX_IP: every create resets it)."""
     ip.nx_ip_tcp_created_sockets = []
     ip.nx_ip_tcp_port_table = {}
     ip.nx_ip_tcp_listen_requests = []
@@ -230,6 +235,9 @@ def _tcp_fields(ip: Any) -> None:
     for field in _TCP_INFO_FIELDS:
         setattr(ip, field, 0)
     ip.nx_ip_tcp_fast_periodic_timer = TX_TIMER()
+
+
+_ip.register_protocol_state(_tcp_state_reset)
 
 
 def _nx_tcp_enable(ip_ptr: Any) -> int:

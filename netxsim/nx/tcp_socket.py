@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from netxsim.boundary import c_service, control_block
+from netxsim.boundary import c_service, control_block, memset_control_block
 from netxsim.tx.constants import TX_WAIT_FOREVER
 from netxsim.tx.kernel import kernel
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
@@ -326,7 +326,7 @@ def _nx_tcp_socket_create(ip_ptr: Any, socket_ptr: NX_TCP_SOCKET, name: str, typ
     """
     _tcp_fields(ip_ptr)
     _lock(ip_ptr)
-    socket_ptr._reset()
+    memset_control_block(socket_ptr)
     socket_ptr.nx_tcp_socket_name = name if isinstance(name, str) else bytes(name or b"").decode()
     socket_ptr.nx_tcp_socket_ip_ptr = ip_ptr
     socket_ptr.nx_tcp_socket_type_of_service = type_of_service

@@ -27,7 +27,7 @@ pretend address (``control_block_address``, outside RAM) that stands for
 from __future__ import annotations
 
 
-from netxsim.boundary import c_service, control_block
+from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
     TX_BLOCK_MEMORY, TX_CALLER_ERROR, TX_DELETED, TX_NO_MEMORY, TX_NO_WAIT, TX_POOL_ERROR,
@@ -128,7 +128,7 @@ def _tx_block_pool_create(pool: TX_BLOCK_POOL, name: str | bytes, block_size: in
     stride = block_size + _POINTER
     total = pool_size // stride
     address = pool.control_block_address
-    pool.__init__()  # the C clears the control block first, even on failure
+    memset_control_block(pool)  # the C clears the control block first, even on failure
     pool.control_block_address = address
     if total == 0:
         return TX_SIZE_ERROR

@@ -36,7 +36,7 @@ Control blocks live in Python; each pool gets a pretend control-block address
 from __future__ import annotations
 
 
-from netxsim.boundary import c_service, control_block
+from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
     TX_BYTE_BLOCK_MIN, TX_BYTE_MEMORY, TX_CALLER_ERROR, TX_DELETED, TX_NO_MEMORY, TX_NO_WAIT,
@@ -220,7 +220,7 @@ def _tx_byte_pool_create(pool: TX_BYTE_POOL, name: str | bytes, pool_start: Poin
     memory = pool_start.memory
     region = k.memory.claim(pool_start, pool_size, f"byte pool {name!r}", "byte pool", pool)
     address = pool.control_block_address
-    pool.__init__()  # the C clears the control block first
+    memset_control_block(pool)  # the C clears the control block first
     pool.control_block_address = address
     owner = _ADDRESSES.assign(pool, memory)
     start = pool_start.address

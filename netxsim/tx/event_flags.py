@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from netxsim.boundary import c_service, control_block
+from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
     TX_AND, TX_CALLER_ERROR, TX_DELETED, TX_EVENT_FLAG, TX_GROUP_ERROR, TX_NO_EVENTS, TX_NO_WAIT,
@@ -93,6 +93,7 @@ def _tx_event_flags_create(group: TX_EVENT_FLAGS_GROUP, name: str) -> int:
     TX_CALLER_ERROR (from an ISR or a timer callback).
     """
     k = kernel()
+    memset_control_block(group)
     group.tx_event_flags_group_name = name if isinstance(name, str) else bytes(name).decode()
     group.tx_event_flags_group_current = 0
     group.tx_event_flags_group_suspension_list = []

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from netxsim.boundary import c_service, control_block
+from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
     TX_CALLER_ERROR, TX_DELETED, TX_INHERIT, TX_INHERIT_ERROR, TX_MAX_PRIORITIES,
@@ -127,6 +127,7 @@ def _tx_mutex_create(mutex: TX_MUTEX, name: str | bytes, inherit: int) -> int:
     callback).
     """
     k = kernel()
+    memset_control_block(mutex)
     mutex.tx_mutex_name = name if isinstance(name, str) else bytes(name).decode()
     mutex.tx_mutex_inherit = inherit
     mutex.tx_mutex_ownership_count = 0

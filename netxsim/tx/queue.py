@@ -24,7 +24,7 @@ from __future__ import annotations
 import struct
 from typing import Any, Callable, Sequence
 
-from netxsim.boundary import c_service, control_block
+from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
     TX_CALLER_ERROR, TX_DELETED, TX_NO_WAIT, TX_PTR_ERROR, TX_QUEUE_EMPTY, TX_QUEUE_ERROR,
@@ -154,6 +154,7 @@ def _tx_queue_create(queue: TX_QUEUE, name: str, message_size: int, queue_start:
     capacity = queue_size // (message_size * _ULONG_SIZE)
     used = capacity * message_size * _ULONG_SIZE
     region = k.memory.claim(queue_start, used, f"storage of queue {name!r}", _KIND, queue)
+    memset_control_block(queue)
     queue.tx_queue_name = name
     queue.tx_queue_message_size = message_size
     queue.tx_queue_capacity = capacity

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from netxsim.boundary import c_service, control_block
+from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
     TX_CALLER_ERROR, TX_CEILING_EXCEEDED, TX_DELETED, TX_INVALID_CEILING, TX_NO_INSTANCE,
@@ -80,6 +80,7 @@ def _tx_semaphore_create(semaphore: TX_SEMAPHORE, name: str | bytes, initial_cou
     (from an ISR or a timer callback).
     """
     k = kernel()
+    memset_control_block(semaphore)
     semaphore.tx_semaphore_name = c_string(name)
     semaphore.tx_semaphore_count = initial_count & _ULONG_MASK
     semaphore.tx_semaphore_put_notify = None

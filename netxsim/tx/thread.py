@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 import greenlet
 
-from netxsim.boundary import c_service, control_block
+from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
     TX_AUTO_START, TX_CALLER_ERROR, TX_COMPLETED, TX_DELETE_ERROR, TX_MAX_PRIORITIES,
@@ -165,7 +165,7 @@ def _tx_thread_create(thread: TX_THREAD, name: str, entry_function: Callable[[in
     TX_MINIMUM_STACK), TX_PRIORITY_ERROR, TX_THRESH_ERROR, TX_START_ERROR, TX_CALLER_ERROR.
     """
     k = kernel()
-    thread.__init__()  # ThreadX zeroes the control block
+    memset_control_block(thread)  # ThreadX zeroes the control block
     _setup(k, thread, name, entry_function, entry_input, priority, preempt_threshold, time_slice)
     thread.tx_thread_stack_start = stack_start
     thread.tx_thread_stack_size = stack_size

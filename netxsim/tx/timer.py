@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from netxsim.boundary import c_service, control_block
+from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
     TX_ACTIVATE_ERROR, TX_AUTO_ACTIVATE, TX_CALLER_ERROR, TX_INITIALIZE_IN_PROGRESS, TX_NO_ACTIVATE,
@@ -95,6 +95,7 @@ def _tx_timer_create(timer: TX_TIMER, name: str, expiration_function: Callable[[
     (initial_ticks 0), TX_ACTIVATE_ERROR (bad auto_activate), TX_CALLER_ERROR.
     """
     k = _kernel()
+    memset_control_block(timer)
     timer.tx_timer_id = TX_TIMER_ID
     timer.tx_timer_name = name
     timer.kernel = k
