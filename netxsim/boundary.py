@@ -227,7 +227,7 @@ class Prototype:
             text, default = (part.strip() for part in text.split("=", 1))
         function = re.search(r"\(\s*\*\s*(\w+)\s*\)", text)
         if function:
-            parameter = Parameter(function.group(1), text, "callback")
+            parameter = Parameter(function.group(1), text.strip(), "callback")
         else:
             match = re.fullmatch(r"\s*((?:const\s+)?[A-Za-z_]\w*)\s*(\**)\s*(\w+)\s*", text)
             if match is None:
@@ -299,18 +299,32 @@ def is_inspection(name: str) -> bool:
     return name.endswith("_info_get") or name in _INSPECTION_SERVICES
 
 
+def _created_parameter(prototype: Prototype) -> str | None:
+    """The control block a ``*_create`` service creates: the one whose type names the
+    service (``TX_EVENT_FLAGS_GROUP`` for ``tx_event_flags_create``, ``NX_TCP_SOCKET`` for
+    ``nx_tcp_socket_create``; none for ``nx_arp_static_entry_create``)."""
+    words = prototype.name.split("_")
+    for parameter in prototype.parameters:
+        if parameter.kind != "block":
+            continue
+        tokens = [t for t in parameter.cls.__name__.lower().split("_")[1:] if t != "group"]
+        if any(words[i:i + len(tokens)] == tokens for i in range(len(words))):
+            return parameter.name
+    return None
+
+
 def c_service(declaration: str, public: Callable, *, creates: str | None = None) -> Callable:
     """The public service ``public`` (a switchable service, or any callable taking the
     declared parameters) behind the argument boundary of ``declaration``.
 
     ``creates`` names the control block a ``*_create`` service creates (default: the
-    first parameter of a ``*_create`` service); that one is not zeroed when it comes
-    from an earlier run, and is stamped with the current run when the status is 0.
+    parameter whose type names the service); that one is not zeroed when it comes from
+    an earlier run, and is stamped with the current run when the status is 0.
     """
     namespace = sys._getframe(1).f_globals
     prototype = Prototype(declaration, namespace)
-    if creates is None and prototype.name.endswith("_create") and prototype.parameters:
-        creates = prototype.parameters[0].name
+    if creates is None and prototype.name.endswith("_create"):
+        creates = _created_parameter(prototype)
     PROTOTYPES[prototype.name] = prototype
     env: dict[str, Any] = {
         "_public": public, "_current": _kernel_module, "_no_run": _no_run, "_integer": _integer,
@@ -386,6 +400,7 @@ def c_service(declaration: str, public: Callable, *, creates: str | None = None)
     function.__qualname__ = prototype.name
     function.__wrapped__ = public  # type: ignore[attr-defined]
     function.prototype = prototype  # type: ignore[attr-defined]
+    function.creates = creates  # type: ignore[attr-defined]
     function.boundary_source = source  # type: ignore[attr-defined]
     return function
 

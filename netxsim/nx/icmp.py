@@ -356,8 +356,11 @@ def _nx_icmp_ping(ip_ptr: Any, ip_address: int, data_ptr: Any, data_size: int,
     NX_NO_WAIT), NX_IP_ADDRESS_ERROR (no route), NX_NO_PACKET / NX_WAIT_ABORTED /
     NX_POOL_DELETED (request allocation), NX_WAIT_ABORTED (wait aborted); from the
     checking layer NX_PTR_ERROR, NX_IP_ADDRESS_ERROR (address 0), NX_NOT_ENABLED,
-    NX_CALLER_ERROR (not a thread).
+    NX_CALLER_ERROR (not a thread). Port only: NULL data with a non-zero size is
+    NX_PTR_ERROR (the C would copy from address 0).
     """
+    if data_ptr is None and data_size:
+        return NX_PTR_ERROR, None
     status, interface, next_hop = _ip._nx_ip_route_find(ip_ptr, ip_address)
     if status != NX_SUCCESS:
         return NX_IP_ADDRESS_ERROR, None

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from netxsim.tx.memory import c_string
 from netxsim.boundary import c_service, control_block, memset_control_block
 from netxsim.tx.constants import (
     TX_AUTO_START, TX_NO_ACTIVATE, TX_NO_INHERIT, TX_OR, TX_OR_CLEAR, TX_SUCCESS, TX_WAIT_FOREVER,
@@ -314,7 +315,7 @@ def _nx_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
     k.memory.release(ip.__dict__.get("nx_ip_arp_cache_region"))
     memset_control_block(ip)
     ip.kernel = k
-    ip.nx_ip_name = name if isinstance(name, str) else bytes(name).decode()
+    ip.nx_ip_name = c_string(name)
     primary = ip.nx_ip_interface[0]
     primary.nx_interface_valid = 1
     primary.nx_interface_ip_address = ip_address

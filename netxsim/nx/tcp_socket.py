@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from netxsim.tx.memory import c_string
 from netxsim.boundary import c_service, control_block, memset_control_block
 from netxsim.tx.constants import TX_WAIT_FOREVER
 from netxsim.tx.kernel import kernel
@@ -327,7 +328,7 @@ def _nx_tcp_socket_create(ip_ptr: Any, socket_ptr: NX_TCP_SOCKET, name: str, typ
     _tcp_fields(ip_ptr)
     _lock(ip_ptr)
     memset_control_block(socket_ptr)
-    socket_ptr.nx_tcp_socket_name = name if isinstance(name, str) else bytes(name or b"").decode()
+    socket_ptr.nx_tcp_socket_name = c_string(name)
     socket_ptr.nx_tcp_socket_ip_ptr = ip_ptr
     socket_ptr.nx_tcp_socket_type_of_service = type_of_service
     socket_ptr.nx_tcp_socket_fragment_enable = fragment
@@ -373,7 +374,7 @@ def _nxe_tcp_socket_create(ip_ptr: Any, socket_ptr: NX_TCP_SOCKET, name: str, ty
 
 nx_tcp_socket_create = c_service(
     "UINT nx_tcp_socket_create(NX_IP *ip_ptr, NX_TCP_SOCKET *socket_ptr, CHAR *name, ULONG type_of_service, ULONG fragment, UINT time_to_live, ULONG window_size, VOID (*tcp_urgent_data_callback)(NX_TCP_SOCKET *socket_ptr) = None, VOID (*tcp_disconnect_callback)(NX_TCP_SOCKET *socket_ptr) = None)",
-    nx_service(_nxe_tcp_socket_create, _nx_tcp_socket_create), creates="socket_ptr")
+    nx_service(_nxe_tcp_socket_create, _nx_tcp_socket_create))
 
 
 def _nx_tcp_socket_delete(socket_ptr: NX_TCP_SOCKET) -> int:

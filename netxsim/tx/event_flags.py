@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from netxsim.tx.memory import c_string
 from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
@@ -94,7 +95,7 @@ def _tx_event_flags_create(group: TX_EVENT_FLAGS_GROUP, name: str) -> int:
     """
     k = kernel()
     memset_control_block(group)
-    group.tx_event_flags_group_name = name if isinstance(name, str) else bytes(name).decode()
+    group.tx_event_flags_group_name = c_string(name)
     group.tx_event_flags_group_current = 0
     group.tx_event_flags_group_suspension_list = []
     group.tx_event_flags_group_set_notify = None

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from netxsim.tx.memory import c_string
 from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
@@ -128,7 +129,7 @@ def _tx_mutex_create(mutex: TX_MUTEX, name: str | bytes, inherit: int) -> int:
     """
     k = kernel()
     memset_control_block(mutex)
-    mutex.tx_mutex_name = name if isinstance(name, str) else bytes(name).decode()
+    mutex.tx_mutex_name = c_string(name)
     mutex.tx_mutex_inherit = inherit
     mutex.tx_mutex_ownership_count = 0
     mutex.tx_mutex_owner = None

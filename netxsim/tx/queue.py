@@ -24,6 +24,7 @@ from __future__ import annotations
 import struct
 from typing import Any, Callable, Sequence
 
+from netxsim.tx.memory import c_string
 from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
@@ -150,7 +151,7 @@ def _tx_queue_create(queue: TX_QUEUE, name: str, message_size: int, queue_start:
     callback).
     """
     k = kernel()
-    name = name if isinstance(name, str) else bytes(name).decode()
+    name = c_string(name)
     capacity = queue_size // (message_size * _ULONG_SIZE)
     used = capacity * message_size * _ULONG_SIZE
     region = k.memory.claim(queue_start, used, f"storage of queue {name!r}", _KIND, queue)

@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 import greenlet
 
+from netxsim.tx.memory import c_string
 from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
@@ -112,7 +113,7 @@ def _setup(k: Kernel, thread: TX_THREAD, name: str, entry: Callable, entry_input
            priority: int, threshold: int, time_slice: int) -> None:
     thread.tx_thread_id = TX_THREAD_ID
     thread.kernel = k
-    thread.tx_thread_name = name if isinstance(name, str) else bytes(name).decode()
+    thread.tx_thread_name = c_string(name)
     thread.tx_thread_entry = entry
     thread.tx_thread_entry_parameter = entry_input
     thread.tx_thread_priority = thread.tx_thread_user_priority = priority
