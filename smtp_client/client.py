@@ -154,7 +154,7 @@ def _nxd_smtp_client_create(client_ptr: NX_SMTP_CLIENT, ip_ptr: Any, client_pack
 
 
 def _ip_created(ip_ptr: Any) -> bool:
-    return getattr(ip_ptr, "nx_ip_id", None) == nx.NX_IP_ID
+    return ip_ptr.nx_ip_id == nx.NX_IP_ID
 
 
 def _nxde_smtp_client_create(client_ptr: NX_SMTP_CLIENT, ip_ptr: Any, client_packet_pool_ptr: Any,

@@ -223,10 +223,7 @@ _ip.register_protocol_state(_arp_state_reset)
 
 def _valid_ip(ip: Any) -> bool:
     """The nxe pointer check: a created IP instance (of the running kernel)."""
-    if ip is None or getattr(ip, "nx_ip_id", 0) != getattr(_ip, "NX_IP_ID", _NX_IP_ID):
-        return False
-    owner = getattr(ip, "kernel", None)
-    return owner is None or owner is kernel()
+    return ip is not None and ip.nx_ip_id == _NX_IP_ID and ip.kernel is kernel()
 
 
 def _arp_enabled(ip: Any) -> bool:

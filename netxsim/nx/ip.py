@@ -247,7 +247,7 @@ def _dotted(address: int) -> str:
 
 
 def _valid_ip(ip: object) -> bool:
-    return isinstance(ip, NX_IP) and ip.nx_ip_id == NX_IP_ID
+    return ip is not None and ip.nx_ip_id == NX_IP_ID
 
 
 def _created_ips(k: Any) -> list[NX_IP]:
@@ -366,7 +366,7 @@ def _nxe_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
                    memory_ptr: Pointer, memory_size: int, priority: int) -> int:
     k = kernel()
     from .packet import _valid_pool
-    if not isinstance(ip, NX_IP) or not _valid_pool(default_pool) or ip_link_driver is None \
+    if ip is None or not _valid_pool(default_pool) or ip_link_driver is None \
             or not isinstance(memory_ptr, Pointer):
         return NX_PTR_ERROR
     if memory_size < 200:

@@ -256,13 +256,13 @@ class NX_PACKET_POOL:
 # ============================================================================ helpers
 def _valid_pool(pool: object) -> bool:
     """A created pool of the running kernel (one left from an earlier run is not)."""
-    return isinstance(pool, NX_PACKET_POOL) and pool.nx_packet_pool_id == NX_PACKET_POOL_ID \
+    return pool is not None and pool.nx_packet_pool_id == NX_PACKET_POOL_ID \
         and pool.kernel is kernel()
 
 
 def _valid_packet(packet: object) -> bool:
     """The nxe "simple integrity check": a packet whose owner is a created pool."""
-    return isinstance(packet, NX_PACKET) and _valid_pool(packet.nx_packet_pool_owner)
+    return packet is not None and _valid_pool(packet.nx_packet_pool_owner)
 
 
 def _bounds_error(packet: NX_PACKET) -> int:
@@ -419,7 +419,7 @@ def _nx_packet_pool_create(pool_ptr: NX_PACKET_POOL, name: str | bytes, payload_
 def _nxe_packet_pool_create(pool_ptr: NX_PACKET_POOL, name: str | bytes, payload_size: int,
                             pool_start: Pointer, pool_size: int) -> int:
     k = kernel()
-    if not isinstance(pool_ptr, NX_PACKET_POOL) or not isinstance(pool_start, Pointer):
+    if pool_ptr is None or not isinstance(pool_start, Pointer):
         return NX_PTR_ERROR
     start, size, header, stride = _pool_geometry(pool_start.address, pool_size, payload_size)
     if pool_size <= _ALIGN or not payload_size or stride > size:
@@ -736,7 +736,7 @@ def _nx_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: in
 
 def _nxe_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: int,
                             pool_ptr: NX_PACKET_POOL, wait_option: int) -> int:
-    if not _valid_pool(pool_ptr) or not isinstance(packet_ptr, NX_PACKET) or data_start is None:
+    if not _valid_pool(pool_ptr) or packet_ptr is None or data_start is None:
         return NX_PTR_ERROR
     if not data_size:
         return NX_SIZE_ERROR
@@ -790,7 +790,7 @@ def _nx_packet_data_retrieve(packet_ptr: NX_PACKET, buffer_start: Any) -> tuple[
 
 
 def _nxe_packet_data_retrieve(packet_ptr: NX_PACKET, buffer_start: Any) -> tuple[int, int | None]:
-    if not isinstance(packet_ptr, NX_PACKET) or buffer_start is None:
+    if packet_ptr is None or buffer_start is None:
         return NX_PTR_ERROR, None
     return _nx_packet_data_retrieve(packet_ptr, buffer_start)
 
@@ -852,7 +852,7 @@ def _nx_packet_data_extract_offset(packet_ptr: NX_PACKET, offset: int, buffer_st
 
 def _nxe_packet_data_extract_offset(packet_ptr: NX_PACKET, offset: int, buffer_start: Any,
                                     buffer_length: int | None = None) -> tuple[int, int | None]:
-    if not isinstance(packet_ptr, NX_PACKET) or buffer_start is None:
+    if packet_ptr is None or buffer_start is None:
         return NX_PTR_ERROR, None
     return _nx_packet_data_extract_offset(packet_ptr, offset, buffer_start, buffer_length)
 
@@ -933,7 +933,7 @@ def _nx_packet_copy(packet_ptr: NX_PACKET, pool_ptr: NX_PACKET_POOL,
 
 def _nxe_packet_copy(packet_ptr: NX_PACKET, pool_ptr: NX_PACKET_POOL,
                      wait_option: int) -> tuple[int, NX_PACKET | None]:
-    if not _valid_pool(pool_ptr) or not isinstance(packet_ptr, NX_PACKET):
+    if not _valid_pool(pool_ptr) or packet_ptr is None:
         return NX_PTR_ERROR, None
     status = _bounds_error(packet_ptr)
     if status:

@@ -197,7 +197,7 @@ class NX_TCP_SOCKET:
 
 
 def _valid_socket(socket: object) -> bool:
-    return isinstance(socket, NX_TCP_SOCKET) and socket.nx_tcp_socket_id == NX_TCP_ID
+    return socket is not None and socket.nx_tcp_socket_id == NX_TCP_ID
 
 
 def _tcp_enabled(socket: NX_TCP_SOCKET) -> bool:
@@ -357,7 +357,7 @@ def _nxe_tcp_socket_create(ip_ptr: Any, socket_ptr: NX_TCP_SOCKET, name: str, ty
                            fragment: int, time_to_live: int, window_size: int,
                            tcp_urgent_data_callback: Callable | None = None,
                            tcp_socket_disconnect_callback: Callable | None = None) -> int:
-    if not _ip._valid_ip(ip_ptr) or not isinstance(socket_ptr, NX_TCP_SOCKET):
+    if not _ip._valid_ip(ip_ptr) or socket_ptr is None:
         return NX_PTR_ERROR
     if nx_init_and_threads_caller_error(kernel()):
         return NX_CALLER_ERROR
@@ -1203,7 +1203,7 @@ def _probe_from(socket: NX_TCP_SOCKET, packet: NX_PACKET) -> None:
 def _nxe_tcp_socket_send(socket_ptr: NX_TCP_SOCKET, packet_ptr: NX_PACKET, wait_option: int) -> int:
     if not _valid_socket(socket_ptr):
         return NX_PTR_ERROR
-    if not isinstance(packet_ptr, NX_PACKET) or packet_ptr.nx_packet_tcp_queue_next != NX_PACKET_ALLOCATED:
+    if packet_ptr is None or packet_ptr.nx_packet_tcp_queue_next != NX_PACKET_ALLOCATED:
         return NX_INVALID_PACKET
     if not _tcp_enabled(socket_ptr):
         return NX_NOT_ENABLED

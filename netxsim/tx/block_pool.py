@@ -82,7 +82,7 @@ class TX_BLOCK_POOL:
 
 
 def _valid(pool: object) -> bool:
-    return isinstance(pool, TX_BLOCK_POOL) and pool.tx_block_pool_id == TX_BLOCK_POOL_ID
+    return pool is not None and pool.tx_block_pool_id == TX_BLOCK_POOL_ID
 
 
 
@@ -156,7 +156,7 @@ def _tx_block_pool_create(pool: TX_BLOCK_POOL, name: str | bytes, block_size: in
 def _txe_block_pool_create(pool: TX_BLOCK_POOL, name: str | bytes, block_size: int,
                            pool_start: Pointer, pool_size: int) -> int:
     k = kernel()
-    if not isinstance(pool, TX_BLOCK_POOL) or pool in k.created.get("block_pool", []):
+    if pool is None or pool in k.created.get("block_pool", []):
         return TX_POOL_ERROR
     if not isinstance(pool_start, Pointer):
         return TX_PTR_ERROR

@@ -111,7 +111,7 @@ class TX_BYTE_POOL:
 
 
 def _valid(pool: object) -> bool:
-    return isinstance(pool, TX_BYTE_POOL) and pool.tx_byte_pool_id == TX_BYTE_POOL_ID
+    return pool is not None and pool.tx_byte_pool_id == TX_BYTE_POOL_ID
 
 
 
@@ -247,7 +247,7 @@ def _tx_byte_pool_create(pool: TX_BYTE_POOL, name: str | bytes, pool_start: Poin
 def _txe_byte_pool_create(pool: TX_BYTE_POOL, name: str | bytes, pool_start: Pointer,
                           pool_size: int) -> int:
     k = kernel()
-    if not isinstance(pool, TX_BYTE_POOL) or pool in k.created.get("byte_pool", []):
+    if pool is None or pool in k.created.get("byte_pool", []):
         return TX_POOL_ERROR
     if not isinstance(pool_start, Pointer):
         return TX_PTR_ERROR

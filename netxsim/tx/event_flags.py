@@ -83,7 +83,7 @@ def _satisfied(current: int, requested: int, option: int) -> bool:
 
 
 def _valid(group: object) -> bool:
-    return isinstance(group, TX_EVENT_FLAGS_GROUP) and group.tx_event_flags_group_id == TX_EVENT_FLAGS_ID
+    return group is not None and group.tx_event_flags_group_id == TX_EVENT_FLAGS_ID
 
 
 # --------------------------------------------------------------------------- create
@@ -106,7 +106,7 @@ def _tx_event_flags_create(group: TX_EVENT_FLAGS_GROUP, name: str) -> int:
 
 def _txe_event_flags_create(group: TX_EVENT_FLAGS_GROUP, name: str) -> int:
     k = kernel()
-    if not isinstance(group, TX_EVENT_FLAGS_GROUP):
+    if group is None:
         return TX_GROUP_ERROR
     # ThreadX finds duplicates by walking the created list, not by the id field.
     if group in k.created.get(_KIND, []):

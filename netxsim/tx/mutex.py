@@ -80,7 +80,7 @@ class TX_MUTEX:
 
 
 def _valid(mutex: object) -> bool:
-    return isinstance(mutex, TX_MUTEX) and mutex.tx_mutex_id == TX_MUTEX_ID
+    return mutex is not None and mutex.tx_mutex_id == TX_MUTEX_ID
 
 
 def _priority_change(k: Kernel, thread, new_priority: int) -> None:
@@ -143,7 +143,7 @@ def _tx_mutex_create(mutex: TX_MUTEX, name: str | bytes, inherit: int) -> int:
 
 def _txe_mutex_create(mutex: TX_MUTEX, name: str | bytes, inherit: int) -> int:
     k = kernel()
-    if not isinstance(mutex, TX_MUTEX) or mutex in k.created.get("mutex", []):
+    if mutex is None or mutex in k.created.get("mutex", []):
         return TX_MUTEX_ERROR
     if inherit not in (TX_INHERIT, TX_NO_INHERIT):
         return TX_INHERIT_ERROR

@@ -83,7 +83,7 @@ class TX_QUEUE:
 
 
 def _valid(queue: object) -> bool:
-    return isinstance(queue, TX_QUEUE) and queue.tx_queue_id == TX_QUEUE_ID
+    return queue is not None and queue.tx_queue_id == TX_QUEUE_ID
 
 
 def _as_message(source: object, size: int) -> tuple[int, ...] | None:
@@ -176,7 +176,7 @@ def _tx_queue_create(queue: TX_QUEUE, name: str, message_size: int, queue_start:
 def _txe_queue_create(queue: TX_QUEUE, name: str, message_size: int, queue_start: Pointer,
                       queue_size: int) -> int:
     k = kernel()
-    if not isinstance(queue, TX_QUEUE):
+    if queue is None:
         return TX_QUEUE_ERROR
     # ThreadX finds duplicates by walking the created list, not by the id field.
     if queue in k.created.get(_KIND, []):

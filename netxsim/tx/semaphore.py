@@ -55,7 +55,7 @@ class TX_SEMAPHORE:
 
 
 def _valid(semaphore: object) -> bool:
-    return isinstance(semaphore, TX_SEMAPHORE) and semaphore.tx_semaphore_id == TX_SEMAPHORE_ID
+    return semaphore is not None and semaphore.tx_semaphore_id == TX_SEMAPHORE_ID
 
 
 
@@ -92,7 +92,7 @@ def _tx_semaphore_create(semaphore: TX_SEMAPHORE, name: str | bytes, initial_cou
 
 def _txe_semaphore_create(semaphore: TX_SEMAPHORE, name: str | bytes, initial_count: int) -> int:
     k = kernel()
-    if not isinstance(semaphore, TX_SEMAPHORE):
+    if semaphore is None:
         return TX_SEMAPHORE_ERROR
     if semaphore in k.created.get("semaphore", []):
         return TX_SEMAPHORE_ERROR

@@ -184,7 +184,7 @@ def _txe_thread_create(thread: TX_THREAD, name: str, entry_function: Callable[[i
                        entry_input: Any, stack_start: Pointer, stack_size: int, priority: int,
                        preempt_threshold: int, time_slice: int, auto_start: int) -> int:
     k = kernel()
-    if not isinstance(thread, TX_THREAD):
+    if thread is None:
         return TX_THREAD_ERROR
     if thread.created and thread in k.created.get("thread", []):
         return TX_THREAD_ERROR
@@ -214,7 +214,7 @@ tx_thread_create = c_service(
 
 
 def _valid(thread: object) -> bool:
-    return isinstance(thread, TX_THREAD) and thread.created
+    return thread is not None and thread.created
 
 
 # --------------------------------------------------------------------------- delete

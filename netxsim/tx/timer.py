@@ -68,7 +68,7 @@ def _kernel():
 
 
 def _valid(timer: object) -> bool:
-    return isinstance(timer, TX_TIMER) and timer.tx_timer_id == TX_TIMER_ID
+    return timer is not None and timer.tx_timer_id == TX_TIMER_ID
 
 
 def _remaining(timer: TX_TIMER) -> int:
@@ -119,7 +119,7 @@ def _txe_timer_create(timer: TX_TIMER, name: str, expiration_function: Callable[
                       expiration_input: Any, initial_ticks: int, reschedule_ticks: int,
                       auto_activate: int) -> int:
     k = _kernel()
-    if not isinstance(timer, TX_TIMER) or (_valid(timer) and timer in k.created.get("timer", [])):
+    if timer is None or (_valid(timer) and timer in k.created.get("timer", [])):
         return TX_TIMER_ERROR
     if initial_ticks == 0:
         return TX_TICK_ERROR
