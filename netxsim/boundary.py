@@ -92,22 +92,6 @@ def memset_control_block(block: Any) -> None:
     _zero_default(block)
 
 
-def stamp(block: Any, serial: int) -> None:
-    """Record that ``block`` was created in run ``serial`` (kernel registry and creates)."""
-    if type(block) in _RUN_TRACKED:
-        block._netxsim_run = serial
-
-
-def forget_run(block: Any) -> None:
-    """Zero ``block`` if it belongs to a run other than the current one."""
-    k = _kernel_module._current
-    serial = k.serial if k is not None else -1
-    run = getattr(block, "_netxsim_run", 0)
-    if run and run != serial:
-        _RUN_TRACKED[type(block)](block)
-        block._netxsim_run = 0
-
-
 # ------------------------------------------------------------------ conversion helpers
 def _kind(value: Any) -> str:
     return type(value).__name__
@@ -164,7 +148,7 @@ def _callable(value: Any, where: str) -> Any:
     raise ArgumentError(f"{where} must be a function or None, got {_kind(value)}")
 
 
-def _stale(value: Any, serial: int) -> Any:
+def _stale(value: Any) -> Any:
     """A control block of an earlier run: zeroed (so the ID check fails as in C)."""
     _RUN_TRACKED[type(value)](value)
     value._netxsim_run = 0
@@ -328,8 +312,8 @@ def c_service(declaration: str, public: Callable, *, creates: str | None = None)
     PROTOTYPES[prototype.name] = prototype
     env: dict[str, Any] = {
         "_public": public, "_current": _kernel_module, "_no_run": _no_run, "_integer": _integer,
-        "_text": _text, "_data": _data, "_message": _message, "_Pointer": Pointer, "_block": _block, "_callable": _callable, "_stale": _stale,
-        "_tracked": _RUN_TRACKED,
+        "_text": _text, "_data": _data, "_message": _message, "_Pointer": Pointer, "_block": _block,
+        "_callable": _callable, "_stale": _stale,
     }
     names = [p.name for p in prototype.parameters]
     signature = ", ".join(p.name if p.default is None else f"{p.name}={p.default}" for p in prototype.parameters)
@@ -379,7 +363,7 @@ def c_service(declaration: str, public: Callable, *, creates: str | None = None)
                 continue
             if p.cls in _RUN_TRACKED:
                 lines.append(f"    if {n} is not None and {n}._netxsim_run != _serial and {n}._netxsim_run:")
-                lines.append(f"        _stale({n}, _serial)")
+                lines.append(f"        _stale({n})")
             elif getattr(p.cls, "__name__", "") == "NX_PACKET":
                 # A packet of an earlier run: its pool's memory is gone; pass NULL.
                 lines.append(f"    if {n} is not None and {n}.nx_packet_pool_owner._netxsim_run != _serial:")
@@ -405,5 +389,5 @@ def c_service(declaration: str, public: Callable, *, creates: str | None = None)
     return function
 
 
-__all__ = ["c_service", "control_block", "memset_control_block", "register_type", "stamp", "forget_run", "ArgumentError",
+__all__ = ["c_service", "control_block", "memset_control_block", "register_type", "ArgumentError",
            "PROTOTYPES", "Prototype", "INTEGER_TYPES"]
