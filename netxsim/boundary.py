@@ -45,6 +45,7 @@ what a finished run left, as a debugger does on a halted target.
 """
 from __future__ import annotations
 
+import inspect
 import re
 import sys
 from typing import Any, Callable
@@ -382,6 +383,7 @@ def c_service(declaration: str, public: Callable, *, creates: str | None = None)
     function.__doc__ = f"``{prototype.declaration}``\n\n" + (getattr(public, "__doc__", None) or "")
     function.__module__ = namespace.get("__name__", __name__)
     function.__qualname__ = prototype.name
+    function.__signature__ = inspect.signature(function)  # the C parameter names, not the core's
     function.__wrapped__ = public  # type: ignore[attr-defined]
     function.prototype = prototype  # type: ignore[attr-defined]
     function.creates = creates  # type: ignore[attr-defined]
