@@ -42,7 +42,7 @@ def _hosts(count: int) -> dict:
             assert nx_icmp_enable(ips[index]) == NX_SUCCESS
         assert tx_thread_create(thread, "pinger", pinger, 0, memory, 4096, 4, 4, 0, TX_AUTO_START) == NX_SUCCESS
 
-    tx_kernel_enter(define, until=200_000, memory_size=4 << 20)
+    tx_kernel_enter(define, until=200_000, memory_size=max(4 << 20, count * 5000))
     return box
 
 
