@@ -34,8 +34,8 @@ def test_pool_dry_during_data(smtp_server_world, call_records):
     world.run(app.tx_application_define)
     send = call_records.one("nx_smtp_mail_send")
     assert (send.status, send.duration) == (NX_SMTP_INTERNAL_ERROR, NX_SMTP_CLIENT_PACKET_TIMEOUT)
-    assert pool.dry_ticks == [(100, 300)]
-    assert b"Subject:" not in world.server.mailbox[0].data    # the header was lost silently
+    assert pool.dry_ticks[0][0] == 100            # dry from the DATA reply on
+    assert world.server.mailbox == []             # no header: nothing more went out
 
 
 def test_server_silent_after_data(call_records):

@@ -50,6 +50,7 @@ from __future__ import annotations
 import struct
 from typing import Any, Callable
 
+from netxsim.boundary import c_service
 from netxsim.tx.constants import TX_WAIT_FOREVER
 from netxsim.tx.kernel import kernel
 from netxsim.tx.memory import Pointer
@@ -202,21 +203,15 @@ _IP_ARP_FIELDS: dict[str, Any] = {
 
 
 def _arp_fields(ip: Any) -> None:
-    """Give ``ip`` the ARP fields ``nx_ip_create`` zeroes in C, once per creation.
+    """Make sure ``ip`` has ARP's fields (an NX_IP built before this module was loaded)."""
+    if "nx_ip_arp_table" not in ip.__dict__:
+        _arp_state_reset(ip)
 
-    ``NX_IP`` does not declare them, so a re-created instance would keep the previous
-    life's cache, counters and hooks: they are reset whenever the instance's mutex object
-    (replaced by every ``nx_ip_create``) is not the one they were made for.
-    """
-    incarnation = getattr(ip, "nx_ip_protection", None)
-    if getattr(ip, "_nx_arp_incarnation", None) is incarnation and incarnation is not None:
-        return
-    old_region = getattr(ip, "nx_ip_arp_cache_region", None)
-    if old_region is not None:
-        # The previous life's cache is no longer in use: its memory may be reused.
-        kernel().memory.release(old_region)
-        ip.nx_ip_arp_cache_region = None
-    ip._nx_arp_incarnation = incarnation
+
+def _arp_state_reset(ip: Any) -> None:
+    """ARP's part of NX_IP, zeroed (registered with NX_IP: every create resets it; the
+    create gives an earlier cache's memory back first)."""
+    ip.nx_ip_arp_cache_region = None
     ip.nx_ip_arp_table = [None] * NX_ARP_TABLE_SIZE
     for name, default in _IP_ARP_FIELDS.items():
         setattr(ip, name, default)
@@ -224,12 +219,12 @@ def _arp_fields(ip: Any) -> None:
         ip.nx_ip_arp_deferred_queue = []
 
 
+_ip.register_protocol_state(_arp_state_reset)
+
+
 def _valid_ip(ip: Any) -> bool:
     """The nxe pointer check: a created IP instance (of the running kernel)."""
-    if ip is None or getattr(ip, "nx_ip_id", 0) != getattr(_ip, "NX_IP_ID", _NX_IP_ID):
-        return False
-    owner = getattr(ip, "kernel", None)
-    return owner is None or owner is kernel()
+    return ip is not None and ip.nx_ip_id == _NX_IP_ID and ip.kernel is kernel()
 
 
 def _arp_enabled(ip: Any) -> bool:
@@ -364,7 +359,9 @@ def _nxe_arp_enable(ip_ptr: Any, arp_cache_memory: Pointer, arp_cache_size: int)
     return _nx_arp_enable(ip_ptr, arp_cache_memory, arp_cache_size)
 
 
-nx_arp_enable = nx_service(_nxe_arp_enable, _nx_arp_enable)
+nx_arp_enable = c_service(
+    "UINT nx_arp_enable(NX_IP *ip_ptr, VOID *arp_cache_memory, ULONG arp_cache_size)",
+    nx_service(_nxe_arp_enable, _nx_arp_enable))
 
 
 # ================================================================= entry management
@@ -839,7 +836,9 @@ def _nxe_arp_static_entry_create(ip_ptr: Any, ip_address: int, physical_msw: int
     return _nx_arp_static_entry_create(ip_ptr, ip_address, physical_msw, physical_lsw)
 
 
-nx_arp_static_entry_create = nx_service(_nxe_arp_static_entry_create, _nx_arp_static_entry_create)
+nx_arp_static_entry_create = c_service(
+    "UINT nx_arp_static_entry_create(NX_IP *ip_ptr, ULONG ip_address, ULONG physical_msw, ULONG physical_lsw)",
+    nx_service(_nxe_arp_static_entry_create, _nx_arp_static_entry_create))
 
 
 def _find_static(ip_ptr: Any, match: Callable[[NX_ARP], bool]) -> NX_ARP | None:
@@ -908,7 +907,9 @@ def _nxe_arp_static_entry_delete(ip_ptr: Any, ip_address: int, physical_msw: int
     return _nx_arp_static_entry_delete(ip_ptr, ip_address, physical_msw, physical_lsw)
 
 
-nx_arp_static_entry_delete = nx_service(_nxe_arp_static_entry_delete, _nx_arp_static_entry_delete)
+nx_arp_static_entry_delete = c_service(
+    "UINT nx_arp_static_entry_delete(NX_IP *ip_ptr, ULONG ip_address, ULONG physical_msw, ULONG physical_lsw)",
+    nx_service(_nxe_arp_static_entry_delete, _nx_arp_static_entry_delete))
 
 
 def _nx_arp_static_entries_delete(ip_ptr: Any) -> int:
@@ -935,8 +936,9 @@ def _nxe_arp_static_entries_delete(ip_ptr: Any) -> int:
     return _nx_arp_static_entries_delete(ip_ptr)
 
 
-nx_arp_static_entries_delete = nx_service(_nxe_arp_static_entries_delete,
-                                          _nx_arp_static_entries_delete)
+nx_arp_static_entries_delete = c_service(
+    "UINT nx_arp_static_entries_delete(NX_IP *ip_ptr)",
+    nx_service(_nxe_arp_static_entries_delete, _nx_arp_static_entries_delete))
 
 
 def _nx_arp_dynamic_entry_set(ip_ptr: Any, ip_address: int, physical_msw: int,
@@ -995,7 +997,9 @@ def _nxe_arp_dynamic_entry_set(ip_ptr: Any, ip_address: int, physical_msw: int,
     return _nx_arp_dynamic_entry_set(ip_ptr, ip_address, physical_msw, physical_lsw)
 
 
-nx_arp_dynamic_entry_set = nx_service(_nxe_arp_dynamic_entry_set, _nx_arp_dynamic_entry_set)
+nx_arp_dynamic_entry_set = c_service(
+    "UINT nx_arp_dynamic_entry_set(NX_IP *ip_ptr, ULONG ip_address, ULONG physical_msw, ULONG physical_lsw)",
+    nx_service(_nxe_arp_dynamic_entry_set, _nx_arp_dynamic_entry_set))
 
 
 def _nx_arp_entry_delete(ip_ptr: Any, ip_address: int) -> int:
@@ -1032,7 +1036,9 @@ def _nxe_arp_entry_delete(ip_ptr: Any, ip_address: int) -> int:
     return _nx_arp_entry_delete(ip_ptr, ip_address)
 
 
-nx_arp_entry_delete = nx_service(_nxe_arp_entry_delete, _nx_arp_entry_delete)
+nx_arp_entry_delete = c_service(
+    "UINT nx_arp_entry_delete(NX_IP *ip_ptr, ULONG ip_address)",
+    nx_service(_nxe_arp_entry_delete, _nx_arp_entry_delete))
 
 
 def _nx_arp_dynamic_entries_invalidate(ip_ptr: Any) -> int:
@@ -1065,8 +1071,9 @@ def _nxe_arp_dynamic_entries_invalidate(ip_ptr: Any) -> int:
     return _nx_arp_dynamic_entries_invalidate(ip_ptr)
 
 
-nx_arp_dynamic_entries_invalidate = nx_service(_nxe_arp_dynamic_entries_invalidate,
-                                               _nx_arp_dynamic_entries_invalidate)
+nx_arp_dynamic_entries_invalidate = c_service(
+    "UINT nx_arp_dynamic_entries_invalidate(NX_IP *ip_ptr)",
+    nx_service(_nxe_arp_dynamic_entries_invalidate, _nx_arp_dynamic_entries_invalidate))
 
 
 # ============================================================================= finds
@@ -1104,8 +1111,9 @@ def _nxe_arp_hardware_address_find(ip_ptr: Any, ip_address: int) -> tuple[int, i
     return _nx_arp_hardware_address_find(ip_ptr, ip_address)
 
 
-nx_arp_hardware_address_find = nx_service(_nxe_arp_hardware_address_find,
-                                          _nx_arp_hardware_address_find)
+nx_arp_hardware_address_find = c_service(
+    "UINT nx_arp_hardware_address_find(NX_IP *ip_ptr, ULONG ip_address)",
+    nx_service(_nxe_arp_hardware_address_find, _nx_arp_hardware_address_find))
 
 
 def _nx_arp_ip_address_find(ip_ptr: Any, physical_msw: int, physical_lsw: int) -> tuple[int, int | None]:
@@ -1141,7 +1149,9 @@ def _nxe_arp_ip_address_find(ip_ptr: Any, physical_msw: int, physical_lsw: int) 
     return _nx_arp_ip_address_find(ip_ptr, physical_msw, physical_lsw)
 
 
-nx_arp_ip_address_find = nx_service(_nxe_arp_ip_address_find, _nx_arp_ip_address_find)
+nx_arp_ip_address_find = c_service(
+    "UINT nx_arp_ip_address_find(NX_IP *ip_ptr, ULONG physical_msw, ULONG physical_lsw)",
+    nx_service(_nxe_arp_ip_address_find, _nx_arp_ip_address_find))
 
 
 # ========================================================================== info get
@@ -1174,7 +1184,9 @@ def _nxe_arp_info_get(ip_ptr: Any) -> tuple:
     return _nx_arp_info_get(ip_ptr)
 
 
-nx_arp_info_get = nx_service(_nxe_arp_info_get, _nx_arp_info_get)
+nx_arp_info_get = c_service(
+    "UINT nx_arp_info_get(NX_IP *ip_ptr)",
+    nx_service(_nxe_arp_info_get, _nx_arp_info_get))
 
 
 # ===================================================================== gratuitous ARP
@@ -1239,7 +1251,9 @@ def _nxe_arp_gratuitous_send(ip_ptr: Any,
     return _nx_arp_gratuitous_send(ip_ptr, response_handler)
 
 
-nx_arp_gratuitous_send = nx_service(_nxe_arp_gratuitous_send, _nx_arp_gratuitous_send)
+nx_arp_gratuitous_send = c_service(
+    "UINT nx_arp_gratuitous_send(NX_IP *ip_ptr, VOID (*response_handler)(NX_IP *ip_ptr, NX_PACKET *packet_ptr))",
+    nx_service(_nxe_arp_gratuitous_send, _nx_arp_gratuitous_send))
 
 
 __all__ = [

@@ -37,6 +37,7 @@ from __future__ import annotations
 import struct
 from typing import Any
 
+from netxsim.boundary import c_service
 from netxsim.tx.constants import TX_TCP_IP, TX_WAIT_FOREVER
 from netxsim.tx.kernel import kernel
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
@@ -82,15 +83,19 @@ _IP_FIELDS: dict[str, Any] = {
 
 
 def _icmp_fields(ip: Any) -> None:
-    """Give ``ip`` the ICMP fields ``nx_ip_create`` zeroes in C, once per creation (reset
-    when the instance's mutex object, replaced by every ``nx_ip_create``, changes)."""
-    incarnation = getattr(ip, "nx_ip_protection", None)
-    if getattr(ip, "_nx_icmp_incarnation", None) is incarnation and incarnation is not None:
-        return
-    ip._nx_icmp_incarnation = incarnation
+    """Make sure ``ip`` has ICMP's fields (an NX_IP built before this module was loaded)."""
+    if "nx_ip_icmp_ping_suspension_list" not in ip.__dict__:
+        _icmp_state_reset(ip)
+
+
+def _icmp_state_reset(ip: Any) -> None:
+    """ICMP's part of NX_IP, zeroed (registered with NX_IP: every create resets it)."""
     for name, default in _IP_FIELDS.items():
         setattr(ip, name, default)
     ip.nx_ip_icmp_ping_suspension_list = []
+
+
+_ip.register_protocol_state(_icmp_state_reset)
 
 
 def _count(ip: Any, name: str) -> None:
@@ -138,7 +143,9 @@ def _nxe_icmp_enable(ip_ptr: Any) -> int:
     return _nx_icmp_enable(ip_ptr)
 
 
-nx_icmp_enable = nx_service(_nxe_icmp_enable, _nx_icmp_enable)
+nx_icmp_enable = c_service(
+    "UINT nx_icmp_enable(NX_IP *ip_ptr)",
+    nx_service(_nxe_icmp_enable, _nx_icmp_enable))
 
 
 # =========================================================================== receive
@@ -356,8 +363,11 @@ def _nx_icmp_ping(ip_ptr: Any, ip_address: int, data_ptr: Any, data_size: int,
     NX_NO_WAIT), NX_IP_ADDRESS_ERROR (no route), NX_NO_PACKET / NX_WAIT_ABORTED /
     NX_POOL_DELETED (request allocation), NX_WAIT_ABORTED (wait aborted); from the
     checking layer NX_PTR_ERROR, NX_IP_ADDRESS_ERROR (address 0), NX_NOT_ENABLED,
-    NX_CALLER_ERROR (not a thread).
+    NX_CALLER_ERROR (not a thread). Port only: NULL data with a non-zero size is
+    NX_PTR_ERROR (the C would copy from address 0).
     """
+    if data_ptr is None and data_size:
+        return NX_PTR_ERROR, None
     status, interface, next_hop = _ip._nx_ip_route_find(ip_ptr, ip_address)
     if status != NX_SUCCESS:
         return NX_IP_ADDRESS_ERROR, None
@@ -378,7 +388,9 @@ def _nxe_icmp_ping(ip_ptr: Any, ip_address: int, data_ptr: Any, data_size: int,
     return _nx_icmp_ping(ip_ptr, ip_address, data_ptr, data_size, wait_option)
 
 
-nx_icmp_ping = nx_service(_nxe_icmp_ping, _nx_icmp_ping)
+nx_icmp_ping = c_service(
+    "UINT nx_icmp_ping(NX_IP *ip_ptr, ULONG ip_address, CHAR *data_ptr, ULONG data_size, ULONG wait_option)",
+    nx_service(_nxe_icmp_ping, _nx_icmp_ping))
 
 
 # ========================================================================== info get
@@ -410,7 +422,9 @@ def _nxe_icmp_info_get(ip_ptr: Any) -> tuple:
     return _nx_icmp_info_get(ip_ptr)
 
 
-nx_icmp_info_get = nx_service(_nxe_icmp_info_get, _nx_icmp_info_get)
+nx_icmp_info_get = c_service(
+    "UINT nx_icmp_info_get(NX_IP *ip_ptr)",
+    nx_service(_nxe_icmp_info_get, _nx_icmp_info_get))
 
 
 __all__ = [

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from netxsim.tx.memory import c_string
+from netxsim.boundary import c_service, control_block, memset_control_block
 from netxsim.tx.constants import (
     TX_AUTO_START, TX_NO_ACTIVATE, TX_NO_INHERIT, TX_OR, TX_OR_CLEAR, TX_SUCCESS, TX_WAIT_FOREVER,
 )
@@ -191,6 +193,7 @@ class NX_INTERFACE:
         return f"<NX_INTERFACE {self.nx_interface_name!r} {_dotted(self.nx_interface_ip_address)}>"
 
 
+@control_block
 class NX_IP:
     """``NX_IP`` control block: the IP instance with its thread, mutex, events and queues.
 
@@ -250,6 +253,10 @@ class NX_IP:
         self.nx_ip_reassembly_failures = 0
         self.kernel: Any = None
         self.region: Any = None
+        # Each protocol's fields (ARP, ICMP, TCP), zeroed here like the rest of the
+        # struct, so that nx_ip_create gives a re-created instance a clean slate.
+        for reset in _protocol_state_resets:
+            reset(self)
 
     @property
     def name(self) -> str:
@@ -257,6 +264,17 @@ class NX_IP:
 
     def __repr__(self) -> str:
         return f"<NX_IP {self.nx_ip_name!r}>"
+
+
+_protocol_state_resets: list[Callable[["NX_IP"], None]] = []
+
+
+def register_protocol_state(reset: Callable[["NX_IP"], None]) -> None:
+    """Have every ``NX_IP()`` and ``nx_ip_create`` call ``reset(ip)`` to give ``ip`` a
+    protocol's zeroed fields (its part of the C struct). Each protocol module (ARP,
+    ICMP, TCP) registers one when imported."""
+    if reset not in _protocol_state_resets:
+        _protocol_state_resets.append(reset)
 
 
 register_size("NX_IP", SIZEOF_NX_IP)
@@ -268,7 +286,7 @@ def _dotted(address: int) -> str:
 
 
 def _valid_ip(ip: object) -> bool:
-    return isinstance(ip, NX_IP) and ip.nx_ip_id == NX_IP_ID
+    return ip is not None and ip.nx_ip_id == NX_IP_ID
 
 
 def _created_ips(k: Any) -> list[NX_IP]:
@@ -331,9 +349,12 @@ def _nx_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
     NX_IP_ADDRESS_ERROR (a non-zero address that is not class A, B or C), NX_CALLER_ERROR.
     """
     k = kernel()
-    ip.__init__()  # NetX zeroes the control block
+    # NetX zeroes the whole control block, protocol state included (an ARP cache of an
+    # earlier life of this instance in this run gives its memory back first).
+    k.memory.release(ip.__dict__.get("nx_ip_arp_cache_region"))
+    memset_control_block(ip)
     ip.kernel = k
-    ip.nx_ip_name = name if isinstance(name, str) else bytes(name).decode()
+    ip.nx_ip_name = c_string(name)
     primary = ip.nx_ip_interface[0]
     primary.nx_interface_valid = 1
     primary.nx_interface_ip_address = ip_address
@@ -374,6 +395,7 @@ def _nx_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
     ip.nx_ip_periodic_timer.tx_timer_internal.keeps_alive = False
     _tx_timer_activate(ip.nx_ip_periodic_timer)
     ip.nx_ip_id = NX_IP_ID
+    ip._netxsim_run = k.serial
     _created_ips(k).append(ip)
     if current is not None:
         _tx_thread_preemption_change(current, old_threshold)
@@ -385,7 +407,7 @@ def _nxe_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
                    memory_ptr: Pointer, memory_size: int, priority: int) -> int:
     k = kernel()
     from .packet import _valid_pool
-    if not isinstance(ip, NX_IP) or not _valid_pool(default_pool) or ip_link_driver is None \
+    if ip is None or not _valid_pool(default_pool) or ip_link_driver is None \
             or not isinstance(memory_ptr, Pointer):
         return NX_PTR_ERROR
     if memory_size < 200:
@@ -408,7 +430,9 @@ def _nxe_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
                          memory_ptr, memory_size, priority)
 
 
-nx_ip_create = nx_service(_nxe_ip_create, _nx_ip_create)
+nx_ip_create = c_service(
+    "UINT nx_ip_create(NX_IP *ip_ptr, CHAR *name, ULONG ip_address, ULONG network_mask, NX_PACKET_POOL *default_pool, VOID (*ip_link_driver)(NX_IP_DRIVER *driver_req), VOID *memory_ptr, ULONG memory_size, UINT priority)",
+    nx_service(_nxe_ip_create, _nx_ip_create))
 
 
 # ------------------------------------------------------------------- helper thread
@@ -700,7 +724,9 @@ def _nxe_ip_address_get(ip: NX_IP) -> tuple:
     return _nx_ip_address_get(ip)
 
 
-nx_ip_address_get = nx_service(_nxe_ip_address_get, _nx_ip_address_get)
+nx_ip_address_get = c_service(
+    "UINT nx_ip_address_get(NX_IP *ip_ptr)",
+    nx_service(_nxe_ip_address_get, _nx_ip_address_get))
 
 
 def _nx_ip_address_set(ip: NX_IP, ip_address: int, network_mask: int) -> int:
@@ -727,7 +753,9 @@ def _nxe_ip_address_set(ip: NX_IP, ip_address: int, network_mask: int) -> int:
     return _nx_ip_address_set(ip, ip_address, network_mask)
 
 
-nx_ip_address_set = nx_service(_nxe_ip_address_set, _nx_ip_address_set)
+nx_ip_address_set = c_service(
+    "UINT nx_ip_address_set(NX_IP *ip_ptr, ULONG ip_address, ULONG network_mask)",
+    nx_service(_nxe_ip_address_set, _nx_ip_address_set))
 
 
 def _nx_ip_gateway_address_set(ip: NX_IP, ip_address: int) -> int:
@@ -755,7 +783,9 @@ def _nxe_ip_gateway_address_set(ip: NX_IP, ip_address: int) -> int:
     return _nx_ip_gateway_address_set(ip, ip_address)
 
 
-nx_ip_gateway_address_set = nx_service(_nxe_ip_gateway_address_set, _nx_ip_gateway_address_set)
+nx_ip_gateway_address_set = c_service(
+    "UINT nx_ip_gateway_address_set(NX_IP *ip_ptr, ULONG ip_address)",
+    nx_service(_nxe_ip_gateway_address_set, _nx_ip_gateway_address_set))
 
 
 def _status_bits(ip: NX_IP, interface: NX_INTERFACE, needed: int) -> int | None:
@@ -826,7 +856,9 @@ def _nxe_ip_interface_status_check(ip: NX_IP, interface_index: int, needed_statu
     return _nx_ip_interface_status_check(ip, interface_index, needed_status, wait_option)
 
 
-nx_ip_interface_status_check = nx_service(_nxe_ip_interface_status_check, _nx_ip_interface_status_check)
+nx_ip_interface_status_check = c_service(
+    "UINT nx_ip_interface_status_check(NX_IP *ip_ptr, UINT interface_index, ULONG needed_status, ULONG wait_option)",
+    nx_service(_nxe_ip_interface_status_check, _nx_ip_interface_status_check))
 
 
 def _nx_ip_status_check(ip: NX_IP, needed_status: int, wait_option: int) -> tuple[int, int | None]:
@@ -847,7 +879,9 @@ def _nxe_ip_status_check(ip: NX_IP, needed_status: int, wait_option: int) -> tup
     return _nx_ip_status_check(ip, needed_status, wait_option)
 
 
-nx_ip_status_check = nx_service(_nxe_ip_status_check, _nx_ip_status_check)
+nx_ip_status_check = c_service(
+    "UINT nx_ip_status_check(NX_IP *ip_ptr, ULONG needed_status, ULONG wait_option)",
+    nx_service(_nxe_ip_status_check, _nx_ip_status_check))
 
 
 # ---------------------------------------------------------------- interface attach
@@ -897,7 +931,9 @@ def _nxe_ip_interface_attach(ip: NX_IP, interface_name: str, ip_address: int, ne
     return _nx_ip_interface_attach(ip, interface_name, ip_address, network_mask, ip_link_driver)
 
 
-nx_ip_interface_attach = nx_service(_nxe_ip_interface_attach, _nx_ip_interface_attach)
+nx_ip_interface_attach = c_service(
+    "UINT nx_ip_interface_attach(NX_IP *ip_ptr, CHAR *interface_name, ULONG ip_address, ULONG network_mask, VOID (*ip_link_driver)(NX_IP_DRIVER *driver_req))",
+    nx_service(_nxe_ip_interface_attach, _nx_ip_interface_attach))
 
 
 # ----------------------------------------------------------------- auxiliary pool
@@ -931,7 +967,9 @@ def _nxe_ip_auxiliary_packet_pool_set(ip: NX_IP, auxiliary_pool: NX_PACKET_POOL)
     return _nx_ip_auxiliary_packet_pool_set(ip, auxiliary_pool)
 
 
-nx_ip_auxiliary_packet_pool_set = nx_service(_nxe_ip_auxiliary_packet_pool_set, _nx_ip_auxiliary_packet_pool_set)
+nx_ip_auxiliary_packet_pool_set = c_service(
+    "UINT nx_ip_auxiliary_packet_pool_set(NX_IP *ip_ptr, NX_PACKET_POOL *auxiliary_pool)",
+    nx_service(_nxe_ip_auxiliary_packet_pool_set, _nx_ip_auxiliary_packet_pool_set))
 
 
 # ------------------------------------------------------------- interface capability
@@ -965,7 +1003,9 @@ def _nxe_ip_interface_capability_set(ip: NX_IP, interface_index: int, interface_
     return _nx_ip_interface_capability_set(ip, interface_index, interface_capability_flag)
 
 
-nx_ip_interface_capability_set = nx_service(_nxe_ip_interface_capability_set, _nx_ip_interface_capability_set)
+nx_ip_interface_capability_set = c_service(
+    "UINT nx_ip_interface_capability_set(NX_IP *ip_ptr, UINT interface_index, ULONG interface_capability_flag)",
+    nx_service(_nxe_ip_interface_capability_set, _nx_ip_interface_capability_set))
 
 
 def _nx_ip_interface_capability_get(ip: NX_IP, interface_index: int) -> tuple[int, int | None]:
@@ -996,7 +1036,9 @@ def _nxe_ip_interface_capability_get(ip: NX_IP, interface_index: int) -> tuple[i
     return _nx_ip_interface_capability_get(ip, interface_index)
 
 
-nx_ip_interface_capability_get = nx_service(_nxe_ip_interface_capability_get, _nx_ip_interface_capability_get)
+nx_ip_interface_capability_get = c_service(
+    "UINT nx_ip_interface_capability_get(NX_IP *ip_ptr, UINT interface_index)",
+    nx_service(_nxe_ip_interface_capability_get, _nx_ip_interface_capability_get))
 
 
 def _nx_ip_info_get(ip: NX_IP) -> tuple:
@@ -1022,7 +1064,9 @@ def _nxe_ip_info_get(ip: NX_IP) -> tuple:
     return _nx_ip_info_get(ip)
 
 
-nx_ip_info_get = nx_service(_nxe_ip_info_get, _nx_ip_info_get)
+nx_ip_info_get = c_service(
+    "UINT nx_ip_info_get(NX_IP *ip_ptr)",
+    nx_service(_nxe_ip_info_get, _nx_ip_info_get))
 
 
 def _nx_ip_delete(ip: NX_IP) -> int:
@@ -1077,7 +1121,9 @@ def _nxe_ip_delete(ip: NX_IP) -> int:
     return _nx_ip_delete(ip)
 
 
-nx_ip_delete = nx_service(_nxe_ip_delete, _nx_ip_delete)
+nx_ip_delete = c_service(
+    "UINT nx_ip_delete(NX_IP *ip_ptr)",
+    nx_service(_nxe_ip_delete, _nx_ip_delete))
 
 
 legacy_switches(__name__, "NX_MAX_PHYSICAL_INTERFACES")

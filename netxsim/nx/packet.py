@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from netxsim.boundary import c_service, control_block, register_type, memset_control_block
 from netxsim.tx.constants import TX_TCP_IP
 from netxsim.tx.kernel import Kernel, kernel
 from netxsim.tx.memory import Pointer, SimMemory, c_string
@@ -81,6 +82,7 @@ _MEMORY_KIND = "packet pool"    # the kind of the RAM region a pool claims
 
 
 # =============================================================================== types
+@register_type
 class NX_PACKET:
     """One packet buffer (``NX_PACKET``): its header fields, with the C names.
 
@@ -206,6 +208,7 @@ class NX_PACKET:
                 f"prepend=+{self._prepend - self._start} append=+{self._append - self._start}>")
 
 
+@control_block
 class NX_PACKET_POOL:
     """Packet pool control block (``NX_PACKET_POOL``); C field names.
 
@@ -270,13 +273,13 @@ class NX_PACKET_POOL:
 # ============================================================================ helpers
 def _valid_pool(pool: object) -> bool:
     """A created pool of the running kernel (one left from an earlier run is not)."""
-    return isinstance(pool, NX_PACKET_POOL) and pool.nx_packet_pool_id == NX_PACKET_POOL_ID \
+    return pool is not None and pool.nx_packet_pool_id == NX_PACKET_POOL_ID \
         and pool.kernel is kernel()
 
 
 def _valid_packet(packet: object) -> bool:
     """The nxe "simple integrity check": a packet whose owner is a created pool."""
-    return isinstance(packet, NX_PACKET) and _valid_pool(packet.nx_packet_pool_owner)
+    return packet is not None and _valid_pool(packet.nx_packet_pool_owner)
 
 
 def _bounds_error(packet: NX_PACKET) -> int:
@@ -411,7 +414,7 @@ def _nx_packet_pool_create(pool_ptr: NX_PACKET_POOL, name: str | bytes, payload_
         raise
     if pool_ptr in k.created.get(_CREATED_KIND, []):
         k.unregister(_CREATED_KIND, pool_ptr)
-    pool_ptr.__init__()  # the C clears the whole control block
+    memset_control_block(pool_ptr)  # the C clears the whole control block
     pool_ptr.region = region
     pool_ptr.kernel = k
     pool_ptr.nx_packet_pool_name = name
@@ -433,7 +436,7 @@ def _nx_packet_pool_create(pool_ptr: NX_PACKET_POOL, name: str | bytes, payload_
 def _nxe_packet_pool_create(pool_ptr: NX_PACKET_POOL, name: str | bytes, payload_size: int,
                             pool_start: Pointer, pool_size: int) -> int:
     k = kernel()
-    if not isinstance(pool_ptr, NX_PACKET_POOL) or not isinstance(pool_start, Pointer):
+    if pool_ptr is None or not isinstance(pool_start, Pointer):
         return NX_PTR_ERROR
     start, size, header, stride = _pool_geometry(pool_start.address, pool_size, payload_size)
     if pool_size <= _ALIGN or not payload_size or stride > size:
@@ -453,7 +456,9 @@ def _nxe_packet_pool_create(pool_ptr: NX_PACKET_POOL, name: str | bytes, payload
     return _nx_packet_pool_create(pool_ptr, name, payload_size, pool_start, pool_size)
 
 
-nx_packet_pool_create = nx_service(_nxe_packet_pool_create, _nx_packet_pool_create)
+nx_packet_pool_create = c_service(
+    "UINT nx_packet_pool_create(NX_PACKET_POOL *pool_ptr, CHAR *name, ULONG payload_size, VOID *memory_ptr, ULONG memory_size)",
+    nx_service(_nxe_packet_pool_create, _nx_packet_pool_create))
 
 
 # ===================================================================== pool delete
@@ -491,7 +496,9 @@ def _nxe_packet_pool_delete(pool_ptr: NX_PACKET_POOL) -> int:
     return _nx_packet_pool_delete(pool_ptr)
 
 
-nx_packet_pool_delete = nx_service(_nxe_packet_pool_delete, _nx_packet_pool_delete)
+nx_packet_pool_delete = c_service(
+    "UINT nx_packet_pool_delete(NX_PACKET_POOL *pool_ptr)",
+    nx_service(_nxe_packet_pool_delete, _nx_packet_pool_delete))
 
 
 # =================================================================== pool info get
@@ -517,7 +524,9 @@ def _nxe_packet_pool_info_get(pool_ptr: NX_PACKET_POOL) -> tuple:
     return _nx_packet_pool_info_get(pool_ptr)
 
 
-nx_packet_pool_info_get = nx_service(_nxe_packet_pool_info_get, _nx_packet_pool_info_get)
+nx_packet_pool_info_get = c_service(
+    "UINT nx_packet_pool_info_get(NX_PACKET_POOL *pool_ptr)",
+    nx_service(_nxe_packet_pool_info_get, _nx_packet_pool_info_get))
 
 
 # ============================================================= pool low watermark
@@ -561,8 +570,9 @@ def allocate_auxiliary_first(ip: Any, packet_type: int) -> tuple[int, "NX_PACKET
     return _nx_packet_allocate(ip.nx_ip_default_packet_pool, packet_type, NX_NO_WAIT)
 
 
-nx_packet_pool_low_watermark_set = nx_service(_nxe_packet_pool_low_watermark_set,
-                                              _nx_packet_pool_low_watermark_set)
+nx_packet_pool_low_watermark_set = c_service(
+    "UINT nx_packet_pool_low_watermark_set(NX_PACKET_POOL *pool_ptr, ULONG low_watermark)",
+    nx_service(_nxe_packet_pool_low_watermark_set, _nx_packet_pool_low_watermark_set))
 
 
 # ======================================================================== allocate
@@ -622,7 +632,9 @@ def _nxe_packet_allocate(pool_ptr: NX_PACKET_POOL, packet_type: int,
     return _nx_packet_allocate(pool_ptr, packet_type, wait_option)
 
 
-nx_packet_allocate = nx_service(_nxe_packet_allocate, _nx_packet_allocate)
+nx_packet_allocate = c_service(
+    "UINT nx_packet_allocate(NX_PACKET_POOL *pool_ptr, ULONG packet_type, ULONG wait_option)",
+    nx_service(_nxe_packet_allocate, _nx_packet_allocate))
 
 
 # ========================================================================= release
@@ -680,7 +692,9 @@ def _nxe_packet_release(packet_ptr: NX_PACKET) -> int:
     return _nx_packet_release(packet_ptr)
 
 
-nx_packet_release = nx_service(_nxe_packet_release, _nx_packet_release)
+nx_packet_release = c_service(
+    "UINT nx_packet_release(NX_PACKET *packet_ptr)",
+    nx_service(_nxe_packet_release, _nx_packet_release))
 
 
 def _nx_packet_transmit_release(packet_ptr: NX_PACKET) -> int:
@@ -712,7 +726,9 @@ def _nxe_packet_transmit_release(packet_ptr: NX_PACKET) -> int:
     return _nx_packet_transmit_release(packet_ptr)
 
 
-nx_packet_transmit_release = nx_service(_nxe_packet_transmit_release, _nx_packet_transmit_release)
+nx_packet_transmit_release = c_service(
+    "UINT nx_packet_transmit_release(NX_PACKET *packet_ptr)",
+    nx_service(_nxe_packet_transmit_release, _nx_packet_transmit_release))
 
 
 # ===================================================================== data append
@@ -795,7 +811,7 @@ def _nx_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: in
 
 def _nxe_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: int,
                             pool_ptr: NX_PACKET_POOL, wait_option: int) -> int:
-    if not _valid_pool(pool_ptr) or not isinstance(packet_ptr, NX_PACKET) or data_start is None:
+    if not _valid_pool(pool_ptr) or packet_ptr is None or data_start is None:
         return NX_PTR_ERROR
     if not data_size:
         return NX_SIZE_ERROR
@@ -807,7 +823,9 @@ def _nxe_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: i
     return _nx_packet_data_append(packet_ptr, data_start, data_size, pool_ptr, wait_option)
 
 
-nx_packet_data_append = nx_service(_nxe_packet_data_append, _nx_packet_data_append)
+nx_packet_data_append = c_service(
+    "UINT nx_packet_data_append(NX_PACKET *packet_ptr, VOID *data_start, ULONG data_size, NX_PACKET_POOL *pool_ptr, ULONG wait_option)",
+    nx_service(_nxe_packet_data_append, _nx_packet_data_append))
 
 
 # =================================================================== data retrieve
@@ -847,12 +865,14 @@ def _nx_packet_data_retrieve(packet_ptr: NX_PACKET, buffer_start: Any) -> tuple[
 
 
 def _nxe_packet_data_retrieve(packet_ptr: NX_PACKET, buffer_start: Any) -> tuple[int, int | None]:
-    if not isinstance(packet_ptr, NX_PACKET) or buffer_start is None:
+    if packet_ptr is None or buffer_start is None:
         return NX_PTR_ERROR, None
     return _nx_packet_data_retrieve(packet_ptr, buffer_start)
 
 
-nx_packet_data_retrieve = nx_service(_nxe_packet_data_retrieve, _nx_packet_data_retrieve)
+nx_packet_data_retrieve = c_service(
+    "UINT nx_packet_data_retrieve(NX_PACKET *packet_ptr, VOID *buffer_start)",
+    nx_service(_nxe_packet_data_retrieve, _nx_packet_data_retrieve))
 
 
 # ============================================================= data extract offset
@@ -907,13 +927,14 @@ def _nx_packet_data_extract_offset(packet_ptr: NX_PACKET, offset: int, buffer_st
 
 def _nxe_packet_data_extract_offset(packet_ptr: NX_PACKET, offset: int, buffer_start: Any,
                                     buffer_length: int | None = None) -> tuple[int, int | None]:
-    if not isinstance(packet_ptr, NX_PACKET) or buffer_start is None:
+    if packet_ptr is None or buffer_start is None:
         return NX_PTR_ERROR, None
     return _nx_packet_data_extract_offset(packet_ptr, offset, buffer_start, buffer_length)
 
 
-nx_packet_data_extract_offset = nx_service(_nxe_packet_data_extract_offset,
-                                           _nx_packet_data_extract_offset)
+nx_packet_data_extract_offset = c_service(
+    "UINT nx_packet_data_extract_offset(NX_PACKET *packet_ptr, ULONG offset, VOID *buffer_start, ULONG buffer_length = None)",
+    nx_service(_nxe_packet_data_extract_offset, _nx_packet_data_extract_offset))
 
 
 # ====================================================================== length get
@@ -932,7 +953,9 @@ def _nxe_packet_length_get(packet_ptr: NX_PACKET) -> tuple[int, int | None]:
     return _nx_packet_length_get(packet_ptr)
 
 
-nx_packet_length_get = nx_service(_nxe_packet_length_get, _nx_packet_length_get)
+nx_packet_length_get = c_service(
+    "UINT nx_packet_length_get(NX_PACKET *packet_ptr)",
+    nx_service(_nxe_packet_length_get, _nx_packet_length_get))
 
 
 # ============================================================================ copy
@@ -985,7 +1008,7 @@ def _nx_packet_copy(packet_ptr: NX_PACKET, pool_ptr: NX_PACKET_POOL,
 
 def _nxe_packet_copy(packet_ptr: NX_PACKET, pool_ptr: NX_PACKET_POOL,
                      wait_option: int) -> tuple[int, NX_PACKET | None]:
-    if not _valid_pool(pool_ptr) or not isinstance(packet_ptr, NX_PACKET):
+    if not _valid_pool(pool_ptr) or packet_ptr is None:
         return NX_PTR_ERROR, None
     status = _bounds_error(packet_ptr)
     if status:
@@ -995,7 +1018,9 @@ def _nxe_packet_copy(packet_ptr: NX_PACKET, pool_ptr: NX_PACKET_POOL,
     return _nx_packet_copy(packet_ptr, pool_ptr, wait_option)
 
 
-nx_packet_copy = nx_service(_nxe_packet_copy, _nx_packet_copy)
+nx_packet_copy = c_service(
+    "UINT nx_packet_copy(NX_PACKET *packet_ptr, NX_PACKET_POOL *pool_ptr, ULONG wait_option)",
+    nx_service(_nxe_packet_copy, _nx_packet_copy))
 
 
 __all__ = [

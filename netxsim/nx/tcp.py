@@ -27,6 +27,7 @@ from __future__ import annotations
 import struct
 from typing import Any, Callable
 
+from netxsim.boundary import c_service, register_type
 from netxsim.tx.constants import TX_TCP_IP, TX_WAIT_FOREVER
 from netxsim.tx.kernel import kernel
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
@@ -106,6 +107,7 @@ class _NxdIpAddress:
         self.v6 = [0, 0, 0, 0]
 
 
+@register_type
 class NXD_ADDRESS:
     """``NXD_ADDRESS``: ``nxd_ip_version`` and the union ``nxd_ip_address`` (``.v4``)."""
 
@@ -205,8 +207,13 @@ _TCP_INFO_FIELDS = (
 
 
 def _tcp_fields(ip: Any) -> None:
-    if hasattr(ip, "nx_ip_tcp_created_sockets"):
-        return
+    """Make sure ``ip`` has TCP's fields (an NX_IP built before this module was loaded)."""
+    if "nx_ip_tcp_created_sockets" not in ip.__dict__:
+        _tcp_state_reset(ip)
+
+
+def _tcp_state_reset(ip: Any) -> None:
+    """TCP's part of NX_IP, zeroed (registered with NX_IP: every create resets it)."""
     ip.nx_ip_tcp_created_sockets = []
     ip.nx_ip_tcp_port_table = {}
     ip.nx_ip_tcp_listen_requests = []
@@ -214,6 +221,9 @@ def _tcp_fields(ip: Any) -> None:
     for field in _TCP_INFO_FIELDS:
         setattr(ip, field, 0)
     ip.nx_ip_tcp_fast_periodic_timer = TX_TIMER()
+
+
+_ip.register_protocol_state(_tcp_state_reset)
 
 
 def _nx_tcp_enable(ip_ptr: Any) -> int:
@@ -255,7 +265,9 @@ def _nxe_tcp_enable(ip_ptr: Any) -> int:
     return _nx_tcp_enable(ip_ptr)
 
 
-nx_tcp_enable = nx_service(_nxe_tcp_enable, _nx_tcp_enable)
+nx_tcp_enable = c_service(
+    "UINT nx_tcp_enable(NX_IP *ip_ptr)",
+    nx_service(_nxe_tcp_enable, _nx_tcp_enable))
 
 
 _TIMED_STATES = (NX_TCP_SYN_SENT, NX_TCP_SYN_RECEIVED, NX_TCP_FIN_WAIT_1, NX_TCP_CLOSING, NX_TCP_LAST_ACK,
@@ -311,7 +323,9 @@ def _nxe_tcp_info_get(ip_ptr: Any) -> tuple:
     return _nx_tcp_info_get(ip_ptr)
 
 
-nx_tcp_info_get = nx_service(_nxe_tcp_info_get, _nx_tcp_info_get)
+nx_tcp_info_get = c_service(
+    "UINT nx_tcp_info_get(NX_IP *ip_ptr)",
+    nx_service(_nxe_tcp_info_get, _nx_tcp_info_get))
 
 
 def _port_in_use(ip: Any, port: int) -> Any:
@@ -358,7 +372,9 @@ def _nxe_tcp_free_port_find(ip_ptr: Any, port: int) -> tuple[int, int | None]:
     return _nx_tcp_free_port_find(ip_ptr, port)
 
 
-nx_tcp_free_port_find = nx_service(_nxe_tcp_free_port_find, _nx_tcp_free_port_find)
+nx_tcp_free_port_find = c_service(
+    "UINT nx_tcp_free_port_find(NX_IP *ip_ptr, UINT port)",
+    nx_service(_nxe_tcp_free_port_find, _nx_tcp_free_port_find))
 
 
 # ============================================================================== waits

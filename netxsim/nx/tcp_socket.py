@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from netxsim.tx.memory import c_string
+from netxsim.boundary import c_service, control_block, memset_control_block
 from netxsim.tx.constants import TX_WAIT_FOREVER
 from netxsim.tx.kernel import kernel
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
@@ -50,6 +52,7 @@ _M32 = 0xFFFFFFFF
 _KIND = "tcp_socket"
 
 
+@control_block
 class NX_TCP_SOCKET:
     """``NX_TCP_SOCKET`` control block (C field names). The transmit queue is the list
     ``_tx_queue`` (head first) and the receive queue ``_rx_queue``; the C head/tail/count
@@ -198,7 +201,7 @@ class NX_TCP_SOCKET:
 
 
 def _valid_socket(socket: object) -> bool:
-    return isinstance(socket, NX_TCP_SOCKET) and socket.nx_tcp_socket_id == NX_TCP_ID
+    return socket is not None and socket.nx_tcp_socket_id == NX_TCP_ID
 
 
 def _tcp_enabled(socket: NX_TCP_SOCKET) -> bool:
@@ -328,8 +331,8 @@ def _nx_tcp_socket_create(ip_ptr: Any, socket_ptr: NX_TCP_SOCKET, name: str, typ
     """
     _tcp_fields(ip_ptr)
     _lock(ip_ptr)
-    socket_ptr._reset()
-    socket_ptr.nx_tcp_socket_name = name if isinstance(name, str) else bytes(name or b"").decode()
+    memset_control_block(socket_ptr)
+    socket_ptr.nx_tcp_socket_name = c_string(name)
     socket_ptr.nx_tcp_socket_ip_ptr = ip_ptr
     socket_ptr.nx_tcp_socket_type_of_service = type_of_service
     socket_ptr.nx_tcp_socket_fragment_enable = fragment
@@ -355,6 +358,7 @@ def _nx_tcp_socket_create(ip_ptr: Any, socket_ptr: NX_TCP_SOCKET, name: str, typ
     socket_ptr.nx_tcp_disconnect_callback = tcp_socket_disconnect_callback
     socket_ptr.nx_tcp_socket_keepalive_enabled = bool(build.NX_ENABLE_TCP_KEEPALIVE)
     socket_ptr.nx_tcp_socket_id = NX_TCP_ID
+    socket_ptr._netxsim_run = kernel().serial
     ip_ptr.nx_ip_tcp_created_sockets.append(socket_ptr)
     _unlock(ip_ptr)
     return NX_SUCCESS
@@ -364,7 +368,7 @@ def _nxe_tcp_socket_create(ip_ptr: Any, socket_ptr: NX_TCP_SOCKET, name: str, ty
                            fragment: int, time_to_live: int, window_size: int,
                            tcp_urgent_data_callback: Callable | None = None,
                            tcp_socket_disconnect_callback: Callable | None = None) -> int:
-    if not _ip._valid_ip(ip_ptr) or not isinstance(socket_ptr, NX_TCP_SOCKET):
+    if not _ip._valid_ip(ip_ptr) or socket_ptr is None:
         return NX_PTR_ERROR
     if nx_init_and_threads_caller_error(kernel()):
         return NX_CALLER_ERROR
@@ -379,7 +383,9 @@ def _nxe_tcp_socket_create(ip_ptr: Any, socket_ptr: NX_TCP_SOCKET, name: str, ty
                                  window_size, tcp_urgent_data_callback, tcp_socket_disconnect_callback)
 
 
-nx_tcp_socket_create = nx_service(_nxe_tcp_socket_create, _nx_tcp_socket_create)
+nx_tcp_socket_create = c_service(
+    "UINT nx_tcp_socket_create(NX_IP *ip_ptr, NX_TCP_SOCKET *socket_ptr, CHAR *name, ULONG type_of_service, ULONG fragment, UINT time_to_live, ULONG window_size, VOID (*tcp_urgent_data_callback)(NX_TCP_SOCKET *socket_ptr) = None, VOID (*tcp_disconnect_callback)(NX_TCP_SOCKET *socket_ptr) = None)",
+    nx_service(_nxe_tcp_socket_create, _nx_tcp_socket_create))
 
 
 def _nx_tcp_socket_delete(socket_ptr: NX_TCP_SOCKET) -> int:
@@ -416,7 +422,9 @@ def _nxe_tcp_socket_delete(socket_ptr: NX_TCP_SOCKET) -> int:
     return _nx_tcp_socket_delete(socket_ptr)
 
 
-nx_tcp_socket_delete = nx_service(_nxe_tcp_socket_delete, _nx_tcp_socket_delete)
+nx_tcp_socket_delete = c_service(
+    "UINT nx_tcp_socket_delete(NX_TCP_SOCKET *socket_ptr)",
+    nx_service(_nxe_tcp_socket_delete, _nx_tcp_socket_delete))
 
 
 # ============================================================================== bind
@@ -487,7 +495,9 @@ def _nxe_tcp_client_socket_bind(socket_ptr: NX_TCP_SOCKET, port: int, wait_optio
     return _nx_tcp_client_socket_bind(socket_ptr, port, wait_option)
 
 
-nx_tcp_client_socket_bind = nx_service(_nxe_tcp_client_socket_bind, _nx_tcp_client_socket_bind)
+nx_tcp_client_socket_bind = c_service(
+    "UINT nx_tcp_client_socket_bind(NX_TCP_SOCKET *socket_ptr, UINT port, ULONG wait_option)",
+    nx_service(_nxe_tcp_client_socket_bind, _nx_tcp_client_socket_bind))
 
 
 def _nx_tcp_client_socket_unbind(socket_ptr: NX_TCP_SOCKET) -> int:
@@ -559,7 +569,9 @@ def _nxe_tcp_client_socket_unbind(socket_ptr: NX_TCP_SOCKET) -> int:
     return _nx_tcp_client_socket_unbind(socket_ptr)
 
 
-nx_tcp_client_socket_unbind = nx_service(_nxe_tcp_client_socket_unbind, _nx_tcp_client_socket_unbind)
+nx_tcp_client_socket_unbind = c_service(
+    "UINT nx_tcp_client_socket_unbind(NX_TCP_SOCKET *socket_ptr)",
+    nx_service(_nxe_tcp_client_socket_unbind, _nx_tcp_client_socket_unbind))
 
 
 def _nx_tcp_client_socket_port_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int | None]:
@@ -588,7 +600,9 @@ def _nxe_tcp_client_socket_port_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int
     return _nx_tcp_client_socket_port_get(socket_ptr)
 
 
-nx_tcp_client_socket_port_get = nx_service(_nxe_tcp_client_socket_port_get, _nx_tcp_client_socket_port_get)
+nx_tcp_client_socket_port_get = c_service(
+    "UINT nx_tcp_client_socket_port_get(NX_TCP_SOCKET *socket_ptr)",
+    nx_service(_nxe_tcp_client_socket_port_get, _nx_tcp_client_socket_port_get))
 
 
 # =========================================================================== connect
@@ -721,9 +735,12 @@ def _nxde_tcp_client_socket_connect(socket_ptr: NX_TCP_SOCKET, server_ip: NXD_AD
     return _nxd_tcp_client_socket_connect(socket_ptr, server_ip, server_port, wait_option)
 
 
-nx_tcp_client_socket_connect = nx_service(_nxe_tcp_client_socket_connect, _nx_tcp_client_socket_connect)
-nxd_tcp_client_socket_connect = nx_service(_nxde_tcp_client_socket_connect, _nxd_tcp_client_socket_connect,
-                                           name="nxd_tcp_client_socket_connect")
+nx_tcp_client_socket_connect = c_service(
+    "UINT nx_tcp_client_socket_connect(NX_TCP_SOCKET *socket_ptr, ULONG server_ip, UINT server_port, ULONG wait_option)",
+    nx_service(_nxe_tcp_client_socket_connect, _nx_tcp_client_socket_connect))
+nxd_tcp_client_socket_connect = c_service(
+    "UINT nxd_tcp_client_socket_connect(NX_TCP_SOCKET *socket_ptr, NXD_ADDRESS *server_ip, UINT server_port, ULONG wait_option)",
+    nx_service(_nxde_tcp_client_socket_connect, _nxd_tcp_client_socket_connect, name="nxd_tcp_client_socket_connect"))
 
 
 # ============================================================================ server
@@ -784,7 +801,9 @@ def _nxe_tcp_server_socket_listen(ip_ptr: Any, port: int, socket_ptr: NX_TCP_SOC
     return _nx_tcp_server_socket_listen(ip_ptr, port, socket_ptr, listen_queue_size, tcp_listen_callback)
 
 
-nx_tcp_server_socket_listen = nx_service(_nxe_tcp_server_socket_listen, _nx_tcp_server_socket_listen)
+nx_tcp_server_socket_listen = c_service(
+    "UINT nx_tcp_server_socket_listen(NX_IP *ip_ptr, UINT port, NX_TCP_SOCKET *socket_ptr, UINT listen_queue_size, VOID (*tcp_listen_callback)(NX_TCP_SOCKET *socket_ptr, UINT port))",
+    nx_service(_nxe_tcp_server_socket_listen, _nx_tcp_server_socket_listen))
 
 
 def _nx_tcp_server_socket_accept(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> int:
@@ -840,7 +859,9 @@ def _nxe_tcp_server_socket_accept(socket_ptr: NX_TCP_SOCKET, wait_option: int) -
     return _nx_tcp_server_socket_accept(socket_ptr, wait_option)
 
 
-nx_tcp_server_socket_accept = nx_service(_nxe_tcp_server_socket_accept, _nx_tcp_server_socket_accept)
+nx_tcp_server_socket_accept = c_service(
+    "UINT nx_tcp_server_socket_accept(NX_TCP_SOCKET *socket_ptr, ULONG wait_option)",
+    nx_service(_nxe_tcp_server_socket_accept, _nx_tcp_server_socket_accept))
 
 
 def _nx_tcp_server_socket_relisten(ip_ptr: Any, port: int, socket_ptr: NX_TCP_SOCKET) -> int:
@@ -893,7 +914,9 @@ def _nxe_tcp_server_socket_relisten(ip_ptr: Any, port: int, socket_ptr: NX_TCP_S
     return _nx_tcp_server_socket_relisten(ip_ptr, port, socket_ptr)
 
 
-nx_tcp_server_socket_relisten = nx_service(_nxe_tcp_server_socket_relisten, _nx_tcp_server_socket_relisten)
+nx_tcp_server_socket_relisten = c_service(
+    "UINT nx_tcp_server_socket_relisten(NX_IP *ip_ptr, UINT port, NX_TCP_SOCKET *socket_ptr)",
+    nx_service(_nxe_tcp_server_socket_relisten, _nx_tcp_server_socket_relisten))
 
 
 def _nx_tcp_server_socket_unaccept(socket_ptr: NX_TCP_SOCKET) -> int:
@@ -941,7 +964,9 @@ def _nxe_tcp_server_socket_unaccept(socket_ptr: NX_TCP_SOCKET) -> int:
     return _nx_tcp_server_socket_unaccept(socket_ptr)
 
 
-nx_tcp_server_socket_unaccept = nx_service(_nxe_tcp_server_socket_unaccept, _nx_tcp_server_socket_unaccept)
+nx_tcp_server_socket_unaccept = c_service(
+    "UINT nx_tcp_server_socket_unaccept(NX_TCP_SOCKET *socket_ptr)",
+    nx_service(_nxe_tcp_server_socket_unaccept, _nx_tcp_server_socket_unaccept))
 
 
 def _nx_tcp_server_socket_unlisten(ip_ptr: Any, port: int) -> int:
@@ -982,7 +1007,9 @@ def _nxe_tcp_server_socket_unlisten(ip_ptr: Any, port: int) -> int:
     return _nx_tcp_server_socket_unlisten(ip_ptr, port)
 
 
-nx_tcp_server_socket_unlisten = nx_service(_nxe_tcp_server_socket_unlisten, _nx_tcp_server_socket_unlisten)
+nx_tcp_server_socket_unlisten = c_service(
+    "UINT nx_tcp_server_socket_unlisten(NX_IP *ip_ptr, UINT port)",
+    nx_service(_nxe_tcp_server_socket_unlisten, _nx_tcp_server_socket_unlisten))
 
 
 # ============================================================================== send
@@ -1187,7 +1214,7 @@ def _probe_from(socket: NX_TCP_SOCKET, packet: NX_PACKET) -> None:
 def _nxe_tcp_socket_send(socket_ptr: NX_TCP_SOCKET, packet_ptr: NX_PACKET, wait_option: int) -> int:
     if not _valid_socket(socket_ptr):
         return NX_PTR_ERROR
-    if not isinstance(packet_ptr, NX_PACKET) or packet_ptr.nx_packet_tcp_queue_next != NX_PACKET_ALLOCATED:
+    if packet_ptr is None or packet_ptr.nx_packet_tcp_queue_next != NX_PACKET_ALLOCATED:
         return NX_INVALID_PACKET
     if not _tcp_enabled(socket_ptr):
         return NX_NOT_ENABLED
@@ -1204,7 +1231,9 @@ def _nxe_tcp_socket_send(socket_ptr: NX_TCP_SOCKET, packet_ptr: NX_PACKET, wait_
     return _nx_tcp_socket_send(socket_ptr, packet_ptr, wait_option)
 
 
-nx_tcp_socket_send = nx_service(_nxe_tcp_socket_send, _nx_tcp_socket_send)
+nx_tcp_socket_send = c_service(
+    "UINT nx_tcp_socket_send(NX_TCP_SOCKET *socket_ptr, NX_PACKET *packet_ptr, ULONG wait_option)",
+    nx_service(_nxe_tcp_socket_send, _nx_tcp_socket_send))
 
 
 # =========================================================================== receive
@@ -1265,7 +1294,9 @@ def _nxe_tcp_socket_receive(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> tupl
     return _nx_tcp_socket_receive(socket_ptr, wait_option)
 
 
-nx_tcp_socket_receive = nx_service(_nxe_tcp_socket_receive, _nx_tcp_socket_receive)
+nx_tcp_socket_receive = c_service(
+    "UINT nx_tcp_socket_receive(NX_TCP_SOCKET *socket_ptr, ULONG wait_option)",
+    nx_service(_nxe_tcp_socket_receive, _nx_tcp_socket_receive))
 
 
 # ======================================================================== disconnect
@@ -1350,7 +1381,9 @@ def _nxe_tcp_socket_disconnect(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> i
     return _nx_tcp_socket_disconnect(socket_ptr, wait_option)
 
 
-nx_tcp_socket_disconnect = nx_service(_nxe_tcp_socket_disconnect, _nx_tcp_socket_disconnect)
+nx_tcp_socket_disconnect = c_service(
+    "UINT nx_tcp_socket_disconnect(NX_TCP_SOCKET *socket_ptr, ULONG wait_option)",
+    nx_service(_nxe_tcp_socket_disconnect, _nx_tcp_socket_disconnect))
 
 
 # ======================================================================= information
@@ -1392,7 +1425,9 @@ def _nxe_tcp_socket_info_get(socket_ptr: NX_TCP_SOCKET) -> tuple:
     return _nx_tcp_socket_info_get(socket_ptr)
 
 
-nx_tcp_socket_info_get = nx_service(_nxe_tcp_socket_info_get, _nx_tcp_socket_info_get)
+nx_tcp_socket_info_get = c_service(
+    "UINT nx_tcp_socket_info_get(NX_TCP_SOCKET *socket_ptr)",
+    nx_service(_nxe_tcp_socket_info_get, _nx_tcp_socket_info_get))
 
 
 def _nx_tcp_socket_state_wait(socket_ptr: NX_TCP_SOCKET, desired_state: int, wait_option: int) -> int:
@@ -1427,7 +1462,9 @@ def _nxe_tcp_socket_state_wait(socket_ptr: NX_TCP_SOCKET, desired_state: int, wa
     return _nx_tcp_socket_state_wait(socket_ptr, desired_state, wait_option)
 
 
-nx_tcp_socket_state_wait = nx_service(_nxe_tcp_socket_state_wait, _nx_tcp_socket_state_wait)
+nx_tcp_socket_state_wait = c_service(
+    "UINT nx_tcp_socket_state_wait(NX_TCP_SOCKET *socket_ptr, UINT desired_state, ULONG wait_option)",
+    nx_service(_nxe_tcp_socket_state_wait, _nx_tcp_socket_state_wait))
 
 
 def _nx_tcp_socket_receive_queue_max_set(socket_ptr: NX_TCP_SOCKET, receive_queue_maximum: int) -> int:
@@ -1460,8 +1497,9 @@ def _nxe_tcp_socket_receive_queue_max_set(socket_ptr: NX_TCP_SOCKET, receive_que
     return _nx_tcp_socket_receive_queue_max_set(socket_ptr, receive_queue_maximum)
 
 
-nx_tcp_socket_receive_queue_max_set = nx_service(_nxe_tcp_socket_receive_queue_max_set,
-                                                 _nx_tcp_socket_receive_queue_max_set)
+nx_tcp_socket_receive_queue_max_set = c_service(
+    "UINT nx_tcp_socket_receive_queue_max_set(NX_TCP_SOCKET *socket_ptr, UINT receive_queue_maximum)",
+    nx_service(_nxe_tcp_socket_receive_queue_max_set, _nx_tcp_socket_receive_queue_max_set))
 
 
 def _simple_checks(socket_ptr: Any, caller: Callable = nx_init_and_threads_caller_error) -> int:
@@ -1496,7 +1534,9 @@ def _nxe_tcp_socket_mss_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int | None]
     return (status, None) if status else _nx_tcp_socket_mss_get(socket_ptr)
 
 
-nx_tcp_socket_mss_get = nx_service(_nxe_tcp_socket_mss_get, _nx_tcp_socket_mss_get)
+nx_tcp_socket_mss_get = c_service(
+    "UINT nx_tcp_socket_mss_get(NX_TCP_SOCKET *socket_ptr)",
+    nx_service(_nxe_tcp_socket_mss_get, _nx_tcp_socket_mss_get))
 
 
 def _nx_tcp_socket_mss_set(socket_ptr: NX_TCP_SOCKET, mss: int) -> int:
@@ -1527,7 +1567,9 @@ def _nxe_tcp_socket_mss_set(socket_ptr: NX_TCP_SOCKET, mss: int) -> int:
     return _nx_tcp_socket_mss_set(socket_ptr, mss)
 
 
-nx_tcp_socket_mss_set = nx_service(_nxe_tcp_socket_mss_set, _nx_tcp_socket_mss_set)
+nx_tcp_socket_mss_set = c_service(
+    "UINT nx_tcp_socket_mss_set(NX_TCP_SOCKET *socket_ptr, ULONG mss)",
+    nx_service(_nxe_tcp_socket_mss_set, _nx_tcp_socket_mss_set))
 
 
 def _nx_tcp_socket_mss_peer_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int | None]:
@@ -1544,7 +1586,9 @@ def _nxe_tcp_socket_mss_peer_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int | 
     return (status, None) if status else _nx_tcp_socket_mss_peer_get(socket_ptr)
 
 
-nx_tcp_socket_mss_peer_get = nx_service(_nxe_tcp_socket_mss_peer_get, _nx_tcp_socket_mss_peer_get)
+nx_tcp_socket_mss_peer_get = c_service(
+    "UINT nx_tcp_socket_mss_peer_get(NX_TCP_SOCKET *socket_ptr)",
+    nx_service(_nxe_tcp_socket_mss_peer_get, _nx_tcp_socket_mss_peer_get))
 
 
 def _nx_tcp_socket_receive_notify(socket_ptr: NX_TCP_SOCKET, tcp_receive_notify: Callable | None) -> int:
@@ -1570,7 +1614,9 @@ def _nxe_tcp_socket_receive_notify(socket_ptr: NX_TCP_SOCKET, tcp_receive_notify
     return _nx_tcp_socket_receive_notify(socket_ptr, tcp_receive_notify)
 
 
-nx_tcp_socket_receive_notify = nx_service(_nxe_tcp_socket_receive_notify, _nx_tcp_socket_receive_notify)
+nx_tcp_socket_receive_notify = c_service(
+    "UINT nx_tcp_socket_receive_notify(NX_TCP_SOCKET *socket_ptr, VOID (*tcp_receive_notify)(NX_TCP_SOCKET *socket_ptr))",
+    nx_service(_nxe_tcp_socket_receive_notify, _nx_tcp_socket_receive_notify))
 
 
 def _nx_tcp_socket_window_update_notify_set(socket_ptr: NX_TCP_SOCKET, tcp_window_update_notify: Callable | None) -> int:
@@ -1598,8 +1644,9 @@ def _nxe_tcp_socket_window_update_notify_set(socket_ptr: NX_TCP_SOCKET,
     return _nx_tcp_socket_window_update_notify_set(socket_ptr, tcp_window_update_notify)
 
 
-nx_tcp_socket_window_update_notify_set = nx_service(_nxe_tcp_socket_window_update_notify_set,
-                                                    _nx_tcp_socket_window_update_notify_set)
+nx_tcp_socket_window_update_notify_set = c_service(
+    "UINT nx_tcp_socket_window_update_notify_set(NX_TCP_SOCKET *socket_ptr, VOID (*tcp_window_update_notify)(NX_TCP_SOCKET *socket_ptr))",
+    nx_service(_nxe_tcp_socket_window_update_notify_set, _nx_tcp_socket_window_update_notify_set))
 
 
 def _nx_tcp_socket_transmit_configure(socket_ptr: NX_TCP_SOCKET, max_queue_depth: int, timeout: int,
@@ -1632,7 +1679,9 @@ def _nxe_tcp_socket_transmit_configure(socket_ptr: NX_TCP_SOCKET, max_queue_dept
     return _nx_tcp_socket_transmit_configure(socket_ptr, max_queue_depth, timeout, max_retries, timeout_shift)
 
 
-nx_tcp_socket_transmit_configure = nx_service(_nxe_tcp_socket_transmit_configure, _nx_tcp_socket_transmit_configure)
+nx_tcp_socket_transmit_configure = c_service(
+    "UINT nx_tcp_socket_transmit_configure(NX_TCP_SOCKET *socket_ptr, ULONG max_queue_depth, ULONG timeout, ULONG max_retries, ULONG timeout_shift)",
+    nx_service(_nxe_tcp_socket_transmit_configure, _nx_tcp_socket_transmit_configure))
 
 
 def _nx_tcp_socket_bytes_available(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int | None]:
@@ -1662,7 +1711,9 @@ def _nxe_tcp_socket_bytes_available(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int
     return (status, None) if status else _nx_tcp_socket_bytes_available(socket_ptr)
 
 
-nx_tcp_socket_bytes_available = nx_service(_nxe_tcp_socket_bytes_available, _nx_tcp_socket_bytes_available)
+nx_tcp_socket_bytes_available = c_service(
+    "UINT nx_tcp_socket_bytes_available(NX_TCP_SOCKET *socket_ptr)",
+    nx_service(_nxe_tcp_socket_bytes_available, _nx_tcp_socket_bytes_available))
 
 
 def _nx_tcp_socket_peer_info_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int | None, int | None]:
@@ -1688,7 +1739,9 @@ def _nxe_tcp_socket_peer_info_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int |
     return (status, None, None) if status else _nx_tcp_socket_peer_info_get(socket_ptr)
 
 
-nx_tcp_socket_peer_info_get = nx_service(_nxe_tcp_socket_peer_info_get, _nx_tcp_socket_peer_info_get)
+nx_tcp_socket_peer_info_get = c_service(
+    "UINT nx_tcp_socket_peer_info_get(NX_TCP_SOCKET *socket_ptr)",
+    nx_service(_nxe_tcp_socket_peer_info_get, _nx_tcp_socket_peer_info_get))
 
 _ = (NX_DUPLICATE_LISTEN, NX_TCP_CLOSING, NX_TCP_LAST_ACK, NX_TCP_LISTEN, _tcp_wake_list, NX_NO_FREE_PORTS,
      NX_PORT_UNAVAILABLE)

@@ -190,7 +190,7 @@ def run(script: Sequence[Any] | Callable[[int], Sequence[Any]] | None = None, *,
     ``after_send``: ticks the client thread waits after the last mail_send (the C tests
     wait for the server) before deleting the client.
     """
-    options = dict(read_timeout=10_000, pool_payload=pool_payload, pool_packets=16)
+    options = dict(read_timeout=10_000, pool_payload=pool_payload, pool_packets=16, transcripts=True)
     options.update(server_options or {})
     if script is not None:
         options["script"] = script

@@ -19,6 +19,7 @@ the system timer thread at priority 0, as ThreadX does.
 from __future__ import annotations
 
 import heapq
+import itertools
 import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
@@ -45,6 +46,9 @@ _ISR = 1
 
 class KernelError(Exception):
     """Misuse of the simulation itself (no kernel running, service from outside a run)."""
+
+
+_run_serials = itertools.count(1)  # one per Kernel: control blocks remember the run that created them
 
 
 def _lowest_bit(value: int) -> int:
@@ -120,6 +124,11 @@ class Kernel:
         # event is processed, it may wait for the wall clock and schedule earlier events.
         self.pacer: Callable[[], None] | None = None
         self.stop_status: int | None = None  # set by stop(): the run ends "stopped"
+        # Run identity: control blocks created in this run carry this serial; services
+        # refuse to run once the run has ended (terminal reason, or closed).
+        self.serial = next(_run_serials)
+        self.ended = False
+        self.end_reason = ""
 
     # ----------------------------------------------------------------- time
     @property
@@ -153,6 +162,8 @@ class Kernel:
     # ------------------------------------------------------- object registry
     def register(self, kind: str, obj: Any) -> None:
         self.created.setdefault(kind, []).append(obj)
+        if hasattr(obj, "_netxsim_run"):
+            obj._netxsim_run = self.serial  # created in this run (see netxsim.boundary)
 
     def unregister(self, kind: str, obj: Any) -> None:
         self.created[kind].remove(obj)
@@ -549,6 +560,12 @@ class Kernel:
             self.current_ptr = None
             end_run(self.config)
 
+    def end_run(self, reason: str) -> None:
+        """Mark the run ended for good (a terminal reason, or closed): services called
+        from now on raise KernelError. A run paused at ``until=`` is not ended."""
+        self.ended = True
+        self.end_reason = reason
+
     def _count_run(self, thread: TX_THREAD) -> None:
         if thread is not self.last_run:
             # A real context switch (ThreadX counts runs in its scheduler); an ISR
@@ -638,6 +655,8 @@ class Kernel:
                 on = getattr(block, "name", None) or ""
                 blocked.append((thread.tx_thread_name, THREAD_STATE_NAMES[thread.tx_thread_state], on))
         run = KernelRun(reason, self.now, blocked, self, self.stop_status if reason == "stopped" else None)
+        if reason != "until":
+            self.end_run(reason)
         if reason == "deadlock":
             print(run.report(), file=sys.stderr)
         return run

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from functools import partial
 
+from netxsim.tx.memory import c_string
+from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
     TX_CALLER_ERROR, TX_DELETED, TX_INHERIT, TX_INHERIT_ERROR, TX_MAX_PRIORITIES,
@@ -43,6 +45,7 @@ TX_MUTEX_ID = 0x4D555445  # "MUTE", tx_mutex.h
 RECOMPUTE_INHERITANCE_ON_WAIT_END = False
 
 
+@control_block
 class TX_MUTEX:
     """Mutex control block; C field names where C code reads them."""
 
@@ -77,7 +80,7 @@ class TX_MUTEX:
 
 
 def _valid(mutex: object) -> bool:
-    return isinstance(mutex, TX_MUTEX) and mutex.tx_mutex_id == TX_MUTEX_ID
+    return mutex is not None and mutex.tx_mutex_id == TX_MUTEX_ID
 
 
 def _priority_change(k: Kernel, thread, new_priority: int) -> None:
@@ -125,7 +128,8 @@ def _tx_mutex_create(mutex: TX_MUTEX, name: str | bytes, inherit: int) -> int:
     callback).
     """
     k = kernel()
-    mutex.tx_mutex_name = name if isinstance(name, str) else bytes(name).decode()
+    memset_control_block(mutex)
+    mutex.tx_mutex_name = c_string(name)
     mutex.tx_mutex_inherit = inherit
     mutex.tx_mutex_ownership_count = 0
     mutex.tx_mutex_owner = None
@@ -139,7 +143,7 @@ def _tx_mutex_create(mutex: TX_MUTEX, name: str | bytes, inherit: int) -> int:
 
 def _txe_mutex_create(mutex: TX_MUTEX, name: str | bytes, inherit: int) -> int:
     k = kernel()
-    if not isinstance(mutex, TX_MUTEX) or mutex in k.created.get("mutex", []):
+    if mutex is None or mutex in k.created.get("mutex", []):
         return TX_MUTEX_ERROR
     if inherit not in (TX_INHERIT, TX_NO_INHERIT):
         return TX_INHERIT_ERROR
@@ -148,7 +152,9 @@ def _txe_mutex_create(mutex: TX_MUTEX, name: str | bytes, inherit: int) -> int:
     return _tx_mutex_create(mutex, name, inherit)
 
 
-tx_mutex_create = service(_txe_mutex_create, _tx_mutex_create)
+tx_mutex_create = c_service(
+    "UINT tx_mutex_create(TX_MUTEX *mutex_ptr, CHAR *name_ptr, UINT inherit)",
+    service(_txe_mutex_create, _tx_mutex_create))
 
 
 # --------------------------------------------------------------------------- delete
@@ -185,7 +191,9 @@ def _txe_mutex_delete(mutex: TX_MUTEX) -> int:
     return _tx_mutex_delete(mutex)
 
 
-tx_mutex_delete = service(_txe_mutex_delete, _tx_mutex_delete)
+tx_mutex_delete = c_service(
+    "UINT tx_mutex_delete(TX_MUTEX *mutex_ptr)",
+    service(_txe_mutex_delete, _tx_mutex_delete))
 
 
 # ------------------------------------------------------------------------------ get
@@ -265,7 +273,9 @@ def _txe_mutex_get(mutex: TX_MUTEX, wait_option: int) -> int:
     return _tx_mutex_get(mutex, wait_option)
 
 
-tx_mutex_get = service(_txe_mutex_get, _tx_mutex_get)
+tx_mutex_get = c_service(
+    "UINT tx_mutex_get(TX_MUTEX *mutex_ptr, ULONG wait_option)",
+    service(_txe_mutex_get, _tx_mutex_get))
 
 
 # ------------------------------------------------------------------------------ put
@@ -338,7 +348,9 @@ def _txe_mutex_put(mutex: TX_MUTEX) -> int:
     return _tx_mutex_put(mutex)
 
 
-tx_mutex_put = service(_txe_mutex_put, _tx_mutex_put)
+tx_mutex_put = c_service(
+    "UINT tx_mutex_put(TX_MUTEX *mutex_ptr)",
+    service(_txe_mutex_put, _tx_mutex_put))
 
 
 def release_all_owned(thread) -> None:
@@ -373,7 +385,9 @@ def _txe_mutex_prioritize(mutex: TX_MUTEX) -> int:
     return _tx_mutex_prioritize(mutex)
 
 
-tx_mutex_prioritize = service(_txe_mutex_prioritize, _tx_mutex_prioritize)
+tx_mutex_prioritize = c_service(
+    "UINT tx_mutex_prioritize(TX_MUTEX *mutex_ptr)",
+    service(_txe_mutex_prioritize, _tx_mutex_prioritize))
 
 
 # ------------------------------------------------------------------------- info_get
@@ -394,7 +408,9 @@ def _txe_mutex_info_get(mutex: TX_MUTEX) -> tuple:
     return _tx_mutex_info_get(mutex)
 
 
-tx_mutex_info_get = service(_txe_mutex_info_get, _tx_mutex_info_get)
+tx_mutex_info_get = c_service(
+    "UINT tx_mutex_info_get(TX_MUTEX *mutex_ptr)",
+    service(_txe_mutex_info_get, _tx_mutex_info_get))
 
 
 __all__ = [

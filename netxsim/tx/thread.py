@@ -10,6 +10,8 @@ from typing import Any, Callable
 
 import greenlet
 
+from netxsim.tx.memory import c_string
+from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
     TX_AUTO_START, TX_CALLER_ERROR, TX_COMPLETED, TX_DELETE_ERROR, TX_MAX_PRIORITIES,
@@ -25,6 +27,7 @@ from .timer import InternalTimer
 TX_THREAD_ID = 0x54485244
 
 
+@control_block
 class TX_THREAD:
     """Thread control block; fields keep ThreadX's names where C code reads them."""
 
@@ -115,7 +118,7 @@ def _setup(k: Kernel, thread: TX_THREAD, name: str, entry: Callable, entry_input
            priority: int, threshold: int, time_slice: int) -> None:
     thread.tx_thread_id = TX_THREAD_ID
     thread.kernel = k
-    thread.tx_thread_name = name if isinstance(name, str) else bytes(name).decode()
+    thread.tx_thread_name = c_string(name)
     thread.tx_thread_entry = entry
     thread.tx_thread_entry_parameter = entry_input
     thread.tx_thread_priority = thread.tx_thread_user_priority = priority
@@ -171,7 +174,7 @@ def _tx_thread_create(thread: TX_THREAD, name: str, entry_function: Callable[[in
     k = kernel()
     if preempt_threshold != priority and k.config.tx.TX_DISABLE_PREEMPTION_THRESHOLD:
         preempt_threshold = 0  # no specific threshold: disable all preemption
-    thread.__init__()  # ThreadX zeroes the control block
+    memset_control_block(thread)  # ThreadX zeroes the control block
     _setup(k, thread, name, entry_function, entry_input, priority, preempt_threshold, time_slice)
     thread.tx_thread_stack_start = stack_start
     thread.tx_thread_stack_size = stack_size
@@ -189,7 +192,7 @@ def _txe_thread_create(thread: TX_THREAD, name: str, entry_function: Callable[[i
                        entry_input: Any, stack_start: Pointer, stack_size: int, priority: int,
                        preempt_threshold: int, time_slice: int, auto_start: int) -> int:
     k = kernel()
-    if not isinstance(thread, TX_THREAD):
+    if thread is None:
         return TX_THREAD_ERROR
     if thread.created and thread in k.created.get("thread", []):
         return TX_THREAD_ERROR
@@ -213,11 +216,13 @@ def _txe_thread_create(thread: TX_THREAD, name: str, entry_function: Callable[[i
                              priority, preempt_threshold, time_slice, auto_start)
 
 
-tx_thread_create = service(_txe_thread_create, _tx_thread_create)
+tx_thread_create = c_service(
+    "UINT tx_thread_create(TX_THREAD *thread_ptr, CHAR *name_ptr, VOID (*entry_function)(ULONG entry_input), ULONG entry_input /* or object */, VOID *stack_start, ULONG stack_size, UINT priority, UINT preempt_threshold, ULONG time_slice, UINT auto_start)",
+    service(_txe_thread_create, _tx_thread_create))
 
 
 def _valid(thread: object) -> bool:
-    return isinstance(thread, TX_THREAD) and thread.created
+    return thread is not None and thread.created
 
 
 # --------------------------------------------------------------------------- delete
@@ -246,7 +251,9 @@ def _txe_thread_delete(thread: TX_THREAD) -> int:
     return _tx_thread_delete(thread)
 
 
-tx_thread_delete = service(_txe_thread_delete, _tx_thread_delete)
+tx_thread_delete = c_service(
+    "UINT tx_thread_delete(TX_THREAD *thread_ptr)",
+    service(_txe_thread_delete, _tx_thread_delete))
 
 
 # ------------------------------------------------------------------ identify / info
@@ -255,6 +262,9 @@ def tx_thread_identify() -> TX_THREAD | None:
     the interrupted thread (None if the CPU was idle)."""
     k = kernel()
     return k.current_ptr
+
+
+tx_thread_identify = c_service("TX_THREAD *tx_thread_identify(VOID)", tx_thread_identify)
 
 
 def _tx_thread_info_get(thread: TX_THREAD) -> tuple:
@@ -282,7 +292,9 @@ def _txe_thread_info_get(thread: TX_THREAD) -> tuple:
     return _tx_thread_info_get(thread)
 
 
-tx_thread_info_get = service(_txe_thread_info_get, _tx_thread_info_get)
+tx_thread_info_get = c_service(
+    "UINT tx_thread_info_get(TX_THREAD *thread_ptr)",
+    service(_txe_thread_info_get, _tx_thread_info_get))
 
 
 # ------------------------------------------------------------- priority / threshold
@@ -312,7 +324,9 @@ def _txe_thread_priority_change(thread: TX_THREAD, new_priority: int) -> tuple:
     return _tx_thread_priority_change(thread, new_priority)
 
 
-tx_thread_priority_change = service(_txe_thread_priority_change, _tx_thread_priority_change)
+tx_thread_priority_change = c_service(
+    "UINT tx_thread_priority_change(TX_THREAD *thread_ptr, UINT new_priority)",
+    service(_txe_thread_priority_change, _tx_thread_priority_change))
 
 
 def _tx_thread_preemption_change(thread: TX_THREAD, new_threshold: int) -> tuple[int, int | None]:
@@ -355,7 +369,9 @@ def _txe_thread_preemption_change(thread: TX_THREAD, new_threshold: int) -> tupl
     return _tx_thread_preemption_change(thread, new_threshold)
 
 
-tx_thread_preemption_change = service(_txe_thread_preemption_change, _tx_thread_preemption_change)
+tx_thread_preemption_change = c_service(
+    "UINT tx_thread_preemption_change(TX_THREAD *thread_ptr, UINT new_threshold)",
+    service(_txe_thread_preemption_change, _tx_thread_preemption_change))
 
 
 def _tx_thread_time_slice_change(thread: TX_THREAD, new_time_slice: int) -> tuple[int, int]:
@@ -379,7 +395,9 @@ def _txe_thread_time_slice_change(thread: TX_THREAD, new_time_slice: int) -> tup
     return _tx_thread_time_slice_change(thread, new_time_slice)
 
 
-tx_thread_time_slice_change = service(_txe_thread_time_slice_change, _tx_thread_time_slice_change)
+tx_thread_time_slice_change = c_service(
+    "UINT tx_thread_time_slice_change(TX_THREAD *thread_ptr, ULONG new_time_slice)",
+    service(_txe_thread_time_slice_change, _tx_thread_time_slice_change))
 
 
 # ------------------------------------------------------------------------ relinquish
@@ -399,7 +417,9 @@ def _tx_thread_relinquish() -> None:
         k.main_greenlet.switch()  # type: ignore[union-attr]
 
 
-tx_thread_relinquish = service(_tx_thread_relinquish, _tx_thread_relinquish)
+tx_thread_relinquish = c_service(
+    "VOID tx_thread_relinquish(VOID)",
+    service(_tx_thread_relinquish, _tx_thread_relinquish))
 
 
 # ------------------------------------------------------------------ resume / suspend
@@ -427,7 +447,9 @@ def _txe_thread_resume(thread: TX_THREAD) -> int:
     return _tx_thread_resume(thread)
 
 
-tx_thread_resume = service(_txe_thread_resume, _tx_thread_resume)
+tx_thread_resume = c_service(
+    "UINT tx_thread_resume(TX_THREAD *thread_ptr)",
+    service(_txe_thread_resume, _tx_thread_resume))
 
 
 def _tx_thread_suspend(thread: TX_THREAD) -> int:
@@ -460,7 +482,9 @@ def _txe_thread_suspend(thread: TX_THREAD) -> int:
     return _tx_thread_suspend(thread)
 
 
-tx_thread_suspend = service(_txe_thread_suspend, _tx_thread_suspend)
+tx_thread_suspend = c_service(
+    "UINT tx_thread_suspend(TX_THREAD *thread_ptr)",
+    service(_txe_thread_suspend, _tx_thread_suspend))
 
 
 # ------------------------------------------------------------------------ terminate
@@ -506,7 +530,9 @@ def _txe_thread_terminate(thread: TX_THREAD) -> int:
     return _tx_thread_terminate(thread)
 
 
-tx_thread_terminate = service(_txe_thread_terminate, _tx_thread_terminate)
+tx_thread_terminate = c_service(
+    "UINT tx_thread_terminate(TX_THREAD *thread_ptr)",
+    service(_txe_thread_terminate, _tx_thread_terminate))
 
 
 def _tx_thread_reset(thread: TX_THREAD) -> int:
@@ -539,7 +565,9 @@ def _txe_thread_reset(thread: TX_THREAD) -> int:
     return _tx_thread_reset(thread)
 
 
-tx_thread_reset = service(_txe_thread_reset, _tx_thread_reset)
+tx_thread_reset = c_service(
+    "UINT tx_thread_reset(TX_THREAD *thread_ptr)",
+    service(_txe_thread_reset, _tx_thread_reset))
 
 
 # ---------------------------------------------------------------------------- sleep
@@ -564,7 +592,9 @@ def _tx_thread_sleep(timer_ticks: int) -> int:
     return thread.tx_thread_suspend_status
 
 
-tx_thread_sleep = service(_tx_thread_sleep, _tx_thread_sleep)
+tx_thread_sleep = c_service(
+    "UINT tx_thread_sleep(ULONG timer_ticks)",
+    service(_tx_thread_sleep, _tx_thread_sleep))
 
 
 # ------------------------------------------------------------------------ wait abort
@@ -596,7 +626,9 @@ def _txe_thread_wait_abort(thread: TX_THREAD) -> int:
     return _tx_thread_wait_abort(thread)
 
 
-tx_thread_wait_abort = service(_txe_thread_wait_abort, _tx_thread_wait_abort)
+tx_thread_wait_abort = c_service(
+    "UINT tx_thread_wait_abort(TX_THREAD *thread_ptr)",
+    service(_txe_thread_wait_abort, _tx_thread_wait_abort))
 
 
 def _tx_thread_entry_exit_notify(thread: TX_THREAD,
@@ -616,7 +648,9 @@ def _txe_thread_entry_exit_notify(thread: TX_THREAD, notify: Callable | None) ->
     return _tx_thread_entry_exit_notify(thread, notify)
 
 
-tx_thread_entry_exit_notify = service(_txe_thread_entry_exit_notify, _tx_thread_entry_exit_notify)
+tx_thread_entry_exit_notify = c_service(
+    "UINT tx_thread_entry_exit_notify(TX_THREAD *thread_ptr, VOID (*thread_entry_exit_notify)(TX_THREAD *notify_thread_ptr, UINT type))",
+    service(_txe_thread_entry_exit_notify, _tx_thread_entry_exit_notify))
 
 
 # ------------------------------------------------------------ simulated CPU (extension)

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.argerror import type_error
 from netxsim.nx import (
     NX_CALLER_ERROR, NX_DRIVER_TX_DONE, NX_ICMP_PACKET, NX_INVALID_PACKET, NX_INVALID_PARAMETERS,
     NX_IP_PACKET, NX_IP_PERIODIC_RATE, NX_IPv4_PACKET, NX_IPv4_TCP_PACKET, NX_IPv4_UDP_PACKET,
@@ -670,12 +671,12 @@ def test_allocate_checks():
         out.append(nx_packet_allocate(pool, 516, NX_NO_WAIT))          # beyond the payload
         out.append(_nx_packet_allocate(pool, 2, NX_NO_WAIT)[0])        # core: no option check
         out.append(nx_packet_length_get(None))
-        out.append(nx_packet_length_get(NX_PACKET_POOL()))
+        out.append(type_error(nx_packet_length_get, NX_PACKET_POOL()))   # not a packet
 
     in_thread(body)
     assert out == [(NX_PTR_ERROR, None), (NX_PTR_ERROR, None), (NX_OPTION_ERROR, None),
                    (NX_INVALID_PARAMETERS, None), NX_SUCCESS, (NX_PTR_ERROR, None),
-                   (NX_PTR_ERROR, None)]
+                   "TypeError"]
 
 
 def test_thread_wait_caller_class():

@@ -2,6 +2,7 @@
 import pytest
 
 from netxsim import *  # noqa: F403
+from netxsim.tx.kernel import KernelError
 from netxsim.testing import (
     LeakError, PoolControl, assert_no_block_leaked, assert_no_byte_leaked, assert_no_packet_leaked,
     packet_pool_report,
@@ -135,5 +136,23 @@ def test_block_and_byte_leaks():
         assert_no_block_leaked()
     with pytest.raises(LeakError, match=r"byte pool 'bytes': .* bytes \(with block headers\) not released"):
         assert_no_byte_leaked(bytes_pool)
-    tx_block_release(kept[0])
+    with pytest.raises(KernelError, match="tx_block_release: the run has ended"):
+        tx_block_release(kept[0])           # too late: services end with the run
+
+
+def test_no_leak_when_everything_is_released():
+    blocks, bytes_pool, thread = TX_BLOCK_POOL(), TX_BYTE_POOL(), TX_THREAD()
+
+    def body(_):
+        status, block = tx_block_allocate(blocks, TX_NO_WAIT)
+        status, memory = tx_byte_allocate(bytes_pool, 100, TX_NO_WAIT)
+        tx_block_release(block)
+        tx_byte_release(memory)
+
+    def define(memory):
+        tx_block_pool_create(blocks, "blocks", 64, memory, 640)
+        tx_byte_pool_create(bytes_pool, "bytes", memory + 640, 2000)
+        tx_thread_create(thread, "t", body, 0, memory + 2640, 2048, 10, 10, 0, TX_AUTO_START)
+    tx_kernel_enter(define)
     assert_no_block_leaked(blocks)
+    assert_no_byte_leaked(bytes_pool)

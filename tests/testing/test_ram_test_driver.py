@@ -6,6 +6,7 @@ import pytest
 from netxsim import *  # noqa: F403
 from netxsim.nx.segment import DELIVERED
 from netxsim.testing import ram_test_driver, test_control_return, two_host_world
+from netxsim.tx.kernel import KernelError
 from netxsim.testing.ram_test_driver import (
     NX_RAMDRIVER_OP_DELAY, NX_RAMDRIVER_OP_DROP, NX_RAMDRIVER_OP_DUPLICATE, _nx_ram_network_driver_512,
     _nx_ram_network_driver_1500,
@@ -97,8 +98,10 @@ def test_consumed_packet_belongs_to_the_callback():
     assert result["ping"] == (NX_NO_RESPONSE, 100) and len(kept) == 1 and icmp_frames(world) == []
     pool = world.A.ip_pool
     assert pool.nx_packet_pool_available == pool.nx_packet_pool_total - 1    # still the callback's
-    assert nx_packet_transmit_release(kept[0]) == NX_SUCCESS
-    assert pool.nx_packet_pool_available == pool.nx_packet_pool_total
+    # The run is over: releasing now is refused by name, and the packet stays leaked.
+    with pytest.raises(KernelError, match="nx_packet_transmit_release: the run has ended"):
+        nx_packet_transmit_release(kept[0])
+    assert pool.nx_packet_pool_available == pool.nx_packet_pool_total - 1
 
 
 def test_delay_of_zero_ticks_is_refused_loudly():

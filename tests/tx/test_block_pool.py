@@ -22,6 +22,7 @@ from netxsim.tx.block_pool import (
 )
 from netxsim.tx.kernel import kernel
 from netxsim.tx.memory import MemoryRegionError
+from tests.argerror import type_error
 
 NO_TX_ERROR_CHECKING = TxConfig(TX_DISABLE_ERROR_CHECKING=True)
 
@@ -426,9 +427,9 @@ def test_create_argument_errors() -> None:
     def setup() -> None:
         area = p.take(64)
         p.note("init", tx_block_pool_create(None, "x", 20, area, 64))
-        p.note("init", tx_block_pool_create(object(), "x", 20, area, 64))   # not a block pool
+        p.note("init", type_error(tx_block_pool_create, object(), "x", 20, area, 64))   # not a block pool
         p.note("init", tx_block_pool_create(pool, "x", 20, None, 64))
-        p.note("init", tx_block_pool_create(pool, "x", 20, 0x2000_0000, 64))  # not a pointer
+        p.note("init", type_error(tx_block_pool_create, pool, "x", 20, 0x2000_0000, 64))  # not a pointer
         # The checker rounds the block size *down* to a pointer: 8 + 4 > 8.
         p.note("init", tx_block_pool_create(pool, "x", 8, area, 11))
         # Passes that check (4 + 4 <= 8) but 8-byte blocks + 4 do not fit in 8 bytes.
@@ -439,8 +440,8 @@ def test_create_argument_errors() -> None:
         p.note("init", tx_block_pool_create(other, "y", 4, area + 48, 16))
     p.run(setup)
     assert p.log == [
-        (0, "init", TX_POOL_ERROR), (0, "init", TX_POOL_ERROR), (0, "init", TX_PTR_ERROR),
-        (0, "init", TX_PTR_ERROR), (0, "init", TX_SIZE_ERROR), (0, "init", TX_SIZE_ERROR),
+        (0, "init", TX_POOL_ERROR), (0, "init", "TypeError"), (0, "init", TX_PTR_ERROR),
+        (0, "init", "TypeError"), (0, "init", TX_SIZE_ERROR), (0, "init", TX_SIZE_ERROR),
         (0, "init", TX_POOL_ERROR), (0, "init", TX_SUCCESS), (0, "init", TX_POOL_ERROR),
         (0, "init", TX_SUCCESS),
     ]
@@ -547,7 +548,7 @@ def test_release_of_something_that_is_not_an_allocated_block() -> None:
         start = make_pool(p, pool)
         _, block = tx_block_allocate(pool, TX_NO_WAIT)
         p.note("init", tx_block_release(None))
-        p.note("init", tx_block_release(0x2000_0004))          # an int, not a pointer
+        p.note("init", type_error(tx_block_release, 0x2000_0004))  # an int, not a pointer
         p.note("init", tx_block_release(start))                 # the pool start: no overhead word
         p.note("init", tx_block_release(block + 8))             # inside a block
         p.note("init", tx_block_release(start + 28))            # a free block
@@ -557,7 +558,7 @@ def test_release_of_something_that_is_not_an_allocated_block() -> None:
         p.note("init", tx_block_pool_info_get(pool)[2])
     p.run(setup)
     assert p.log == [(0, "init", s) for s in (
-        TX_PTR_ERROR, TX_PTR_ERROR, TX_PTR_ERROR, TX_PTR_ERROR, TX_PTR_ERROR, TX_PTR_ERROR,
+        TX_PTR_ERROR, "TypeError", TX_PTR_ERROR, TX_PTR_ERROR, TX_PTR_ERROR, TX_PTR_ERROR,
         TX_SUCCESS, TX_PTR_ERROR, 3)]
 
 

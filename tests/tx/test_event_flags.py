@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from netxsim.tx.config import TxConfig
+from tests.argerror import type_error
 from netxsim.tx.constants import (
     TX_AND, TX_AND_CLEAR, TX_AUTO_ACTIVATE, TX_AUTO_START, TX_CALLER_ERROR, TX_DELETED,
     TX_GROUP_ERROR, TX_NO_EVENTS, TX_NO_TIME_SLICE, TX_NO_WAIT, TX_OPTION_ERROR, TX_OR,
@@ -491,20 +492,26 @@ def test_set_from_isr_and_timer_callback_wakes_waiters():
 # ------------------------------------------------------------------------ errors
 def test_every_service_rejects_none_and_uncreated_groups():
     def build(sim: Sim) -> None:
-        for group in (None, TX_EVENT_FLAGS_GROUP(), "not a group"):
+        for group in (None, TX_EVENT_FLAGS_GROUP()):
             sim.rec("init", (tx_event_flags_set(group, 1, TX_OR),
                              tx_event_flags_get(group, 1, TX_OR, TX_NO_WAIT),
                              tx_event_flags_info_get(group),
                              tx_event_flags_set_notify(group, None)))
+        group = "not a group"
+        sim.rec("init", (type_error(tx_event_flags_set, group, 1, TX_OR),
+                         type_error(tx_event_flags_get, group, 1, TX_OR, TX_NO_WAIT),
+                         type_error(tx_event_flags_info_get, group),
+                         type_error(tx_event_flags_set_notify, group, None)))
 
         def body() -> None:
             sim.rec("t", tx_event_flags_delete(None))
             sim.rec("t", tx_event_flags_delete(TX_EVENT_FLAGS_GROUP()))
             sim.rec("t", tx_event_flags_create(None, "x"))
-            sim.rec("t", tx_event_flags_create("not a group", "x"))
+            sim.rec("t", type_error(tx_event_flags_create, "not a group", "x"))
         sim.thread("t", 5, body)
     errors = (TX_GROUP_ERROR, (TX_GROUP_ERROR, None), (TX_GROUP_ERROR,) + (None,) * 5, TX_GROUP_ERROR)
-    assert run(build) == [(0, "init", errors)] * 3 + [(0, "t", TX_GROUP_ERROR)] * 4
+    assert run(build) == [(0, "init", errors)] * 2 + [(0, "init", ("TypeError",) * 4)] \
+        + [(0, "t", TX_GROUP_ERROR)] * 3 + [(0, "t", "TypeError")]
 
 
 def test_create_twice_is_a_group_error():

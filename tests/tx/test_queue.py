@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from netxsim.tx.config import TxConfig
+from tests.argerror import type_error
 from netxsim.tx.constants import (
     TX_1_ULONG, TX_16_ULONG, TX_AUTO_ACTIVATE, TX_AUTO_START, TX_CALLER_ERROR, TX_DELETED,
     TX_NO_TIME_SLICE, TX_NO_WAIT, TX_PTR_ERROR, TX_QUEUE_EMPTY, TX_QUEUE_ERROR, TX_QUEUE_FULL,
@@ -150,7 +151,7 @@ def test_create_errors_and_their_precedence():
         start = sim.alloc(64)
         rec = lambda *args: sim.rec("init", tx_queue_create(*args))  # noqa: E731
         rec(None, "q", 1, start, 64)
-        rec("not a queue", "q", 1, start, 64)
+        sim.rec("init", type_error(tx_queue_create, "not a queue", "q", 1, start, 64))
         rec(created, "q", 0, None, 0)                   # duplicate checked first
         rec(TX_QUEUE(), "q", 0, None, 0)                # then the pointer
         rec(TX_QUEUE(), "q", 1, bytearray(64), 64)      # not a pointer into RAM
@@ -161,7 +162,7 @@ def test_create_errors_and_their_precedence():
         rec(TX_QUEUE(), "q", 1, start, 3)
         rec(TX_QUEUE(), "q", TX_1_ULONG, start, 4)
     assert run(build) == [(0, "init", s) for s in (
-        TX_QUEUE_ERROR, TX_QUEUE_ERROR, TX_QUEUE_ERROR, TX_PTR_ERROR, TX_PTR_ERROR, TX_SIZE_ERROR,
+        TX_QUEUE_ERROR, "TypeError", TX_QUEUE_ERROR, TX_PTR_ERROR, TX_PTR_ERROR, TX_SIZE_ERROR,
         TX_SIZE_ERROR, TX_SIZE_ERROR, TX_SIZE_ERROR, TX_SIZE_ERROR, TX_SUCCESS)]
 
 
@@ -698,17 +699,24 @@ def test_contexts_wait_error_and_caller_error():
 
 def test_every_service_rejects_none_and_uncreated_queues():
     def build(sim: Sim) -> None:
-        for q in (None, TX_QUEUE(), "not a queue"):
+        for q in (None, TX_QUEUE()):
             sim.rec("init", (tx_queue_send(q, [1], TX_NO_WAIT), tx_queue_front_send(q, [1], TX_NO_WAIT),
                              tx_queue_receive(q, TX_NO_WAIT), tx_queue_flush(q), tx_queue_prioritize(q),
                              tx_queue_info_get(q), tx_queue_send_notify(q, None)))
+        q = "not a queue"
+        sim.rec("init", (type_error(tx_queue_send, q, [1], TX_NO_WAIT),
+                         type_error(tx_queue_front_send, q, [1], TX_NO_WAIT),
+                         type_error(tx_queue_receive, q, TX_NO_WAIT), type_error(tx_queue_flush, q),
+                         type_error(tx_queue_prioritize, q), type_error(tx_queue_info_get, q),
+                         type_error(tx_queue_send_notify, q, None)))
 
         def body() -> None:
             sim.rec("t", (tx_queue_delete(None), tx_queue_delete(TX_QUEUE())))
         sim.thread("t", 5, body)
     errors = (TX_QUEUE_ERROR, TX_QUEUE_ERROR, (TX_QUEUE_ERROR, None), TX_QUEUE_ERROR, TX_QUEUE_ERROR,
               (TX_QUEUE_ERROR,) + (None,) * 6, TX_QUEUE_ERROR)
-    assert run(build) == [(0, "init", errors)] * 3 + [(0, "t", (TX_QUEUE_ERROR, TX_QUEUE_ERROR))]
+    assert run(build) == [(0, "init", errors)] * 2 + [(0, "init", ("TypeError",) * 7)] \
+        + [(0, "t", (TX_QUEUE_ERROR, TX_QUEUE_ERROR))]
 
 
 def test_error_precedence_queue_then_pointer_then_wait():

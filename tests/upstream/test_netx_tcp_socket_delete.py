@@ -49,7 +49,7 @@ def thread_0_entry(thread_input):
                                   NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 100, NX_NULL, NX_NULL)
     if status:
         test_control_return(1)
-    status = nx_tcp_client_socket_bind(client_socket, 80, NX_NULL)
+    status = nx_tcp_client_socket_bind(client_socket, 80, 0)   # the C passes NX_NULL, 0 in C
     if status:
         test_control_return(1)
     status = nx_tcp_socket_delete(client_socket)
