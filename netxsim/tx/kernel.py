@@ -19,7 +19,9 @@ the system timer thread at priority 0, as ThreadX does.
 from __future__ import annotations
 
 import heapq
+import logging
 import sys
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -47,6 +49,20 @@ class KernelError(Exception):
     """Misuse of the simulation itself (no kernel running, service from outside a run)."""
 
 
+class ThreadUnwound(greenlet.GreenletExit):
+    """Raised inside every simulated thread still suspended when its run is torn down.
+
+    A thread blocked for ever is a suspended greenlet whose frames hold the whole run,
+    and the garbage collector never looks into suspended frames; unwinding it is the
+    only way to give the memory back. C never returns from such a call, so the thread
+    does not resume: this exception unwinds it where it stands. It derives from
+    ``BaseException`` (through ``GreenletExit``), so an ``except Exception`` in thread
+    code does not see it; only Python-only constructs that C has no counterpart for
+    (``finally``, ``with``, ``except BaseException``) run, as they do when Python closes
+    a generator. Do not call services from them: the run is over.
+    """
+
+
 def _lowest_bit(value: int) -> int:
     return (value & -value).bit_length() - 1
 
@@ -63,6 +79,25 @@ class KernelRun:
     @property
     def deadlock(self) -> bool:
         return self.reason == "deadlock"
+
+    @property
+    def finished(self) -> bool:
+        """Whether the run is over for good (every reason but "until"): its kernel has
+        been torn down (see :meth:`Kernel.close`)."""
+        return self.reason != "until"
+
+    def close(self) -> None:
+        """Tear down a run that ended at ``until`` (simulation extension): unwind its
+        threads so its memory can be collected; it cannot be continued afterwards.
+        A finished run is already torn down, and closing twice does nothing."""
+        if self.kernel is not None:
+            self.kernel.close()
+
+    def __enter__(self) -> "KernelRun":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     def report(self) -> str:
         lines = [f"run ended at tick {self.ticks}: {self.reason}"]
@@ -105,6 +140,8 @@ class Kernel:
         self.last_run: TX_THREAD | None = None
         self.running = False
         self.trace: list[tuple[int, str, str]] | None = None
+        self.greenlets: "weakref.WeakSet[greenlet.greenlet]" = weakref.WeakSet()  # every thread body
+        self.closed = False
 
     # ----------------------------------------------------------------- time
     @property
@@ -481,6 +518,37 @@ class Kernel:
 
     # -------------------------------------------------------------- run loop
     def run(self, until: int | None) -> KernelRun:
+        """Dispatch until the run ends (see ``tx_kernel_enter``); a run that ended for any
+        reason but "until" is torn down (:meth:`close`), one that reached ``until`` can be
+        continued by calling ``run`` again with a later ``until``."""
+        if self.closed:
+            raise KernelError("this run is over: its kernel was torn down (KernelRun.close, or "
+                              "it completed, deadlocked or went idle); start a new tx_kernel_enter")
+        result = self._run_loop(until)
+        if result.finished:
+            self.close()
+        return result
+
+    def close(self) -> None:
+        """End this run for good (simulation extension; C never returns from
+        ``tx_kernel_enter``): every simulated thread still suspended (the timer thread,
+        IP helper threads, peers, application threads blocked for ever) is unwound with
+        :class:`ThreadUnwound`, so nothing outside the run's own objects refers to it and
+        ``gc`` frees it. The objects stay readable (states, counters, a peer's mailbox);
+        :func:`kernel` keeps returning this kernel only while something else holds it."""
+        if self.closed:
+            return
+        if self.running:
+            raise KernelError("a kernel cannot be torn down from inside its own run")
+        self.closed = True
+        _forget(self)
+        here = greenlet.getcurrent()
+        for body in list(self.greenlets):
+            if body and body is not here:  # started, not finished, and not us
+                _unwind(body, here)
+        self.greenlets = weakref.WeakSet()
+
+    def _run_loop(self, until: int | None) -> KernelRun:
         self.main_greenlet = greenlet.getcurrent()
         self.running = True
         self.system_state = 0
@@ -600,18 +668,80 @@ class Kernel:
                 blocked.append((thread.tx_thread_name, THREAD_STATE_NAMES[thread.tx_thread_state], on))
         run = KernelRun(reason, self.now, blocked, self)
         if reason == "deadlock":
-            print(run.report(), file=sys.stderr)
+            logger.warning("%s", run.report())
         return run
 
 
+def _unwind(body: greenlet.greenlet, here: greenlet.greenlet) -> None:
+    """Unwind one suspended thread body with :class:`ThreadUnwound` (see there)."""
+    try:
+        body.parent = here  # it must come back here, wherever the run was dispatched from
+    except (ValueError, greenlet.error):
+        logger.debug("thread body %r belongs to another OS thread: left as it is", body)
+        return
+    for _ in range(3):
+        try:
+            body.throw(ThreadUnwound)
+        except Exception as error:  # raised by a finally block of the thread body
+            logger.warning("a simulated thread raised %r while unwound at the end of its run", error)
+        if body.dead:
+            return
+    # It swallowed the exception and blocked again three times: leave it (and its run).
+    logger.warning("a simulated thread would not unwind at the end of its run; its memory stays")
+
+
+# Reports of the kernel (deadlocks) and of the stack go to the "netxsim" logger. With no
+# logging configured they are printed on stderr, as the one-off runs of a user expect;
+# a configured logging (or a campaign, which raises the level) takes over.
+logger = logging.getLogger("netxsim")
+
+
+class _ConsoleReport(logging.Handler):
+    """Print netxsim's warnings on the current ``sys.stderr`` unless logging is
+    configured to show them elsewhere (a handler of the root or "netxsim" logger that
+    writes to the console): Python's last-resort handler, kept working under pytest's
+    log capture, which otherwise hides it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        consoles = (sys.stderr, sys.stdout, sys.__stderr__, sys.__stdout__)
+        for owner in (logger, logging.getLogger()):
+            for handler in owner.handlers:
+                if handler is not self and getattr(handler, "stream", None) in consoles:
+                    return
+        try:
+            sys.stderr.write(record.getMessage() + "\n")
+        except Exception:
+            self.handleError(record)
+
+
+if not any(isinstance(handler, _ConsoleReport) for handler in logger.handlers):
+    logger.addHandler(_ConsoleReport())
+
+
 _current: Kernel | None = None
+# The last run once it is over: services may still look at it while the user holds it.
+_finished: "weakref.ref[Kernel] | None" = None
+
+
+def _forget(k: Kernel) -> None:
+    """``k``'s run is over: stop keeping it alive (see :meth:`Kernel.close`)."""
+    global _current, _finished
+    if _current is k:
+        _current = None
+        _finished = weakref.ref(k)
 
 
 def kernel() -> Kernel:
     """The kernel of the running (or last) ``tx_kernel_enter``."""
-    if _current is None:
-        raise KernelError("no ThreadX kernel: call services from inside tx_kernel_enter()")
-    return _current
+    k = _current
+    if k is None:
+        k = _finished() if _finished is not None else None
+        if k is None:
+            raise KernelError("no ThreadX kernel: call services from inside tx_kernel_enter()")
+    return k
 
 
 def tx_kernel_enter(tx_application_define: Callable[[Pointer], None], until: int | None = None,
@@ -621,11 +751,17 @@ def tx_kernel_enter(tx_application_define: Callable[[Pointer], None], until: int
 
     Returns (unlike C) when every application thread has completed or been
     terminated or deleted, when nothing can ever run again (a deadlock, reported
-    on stderr and in the result), or at tick ``until``. ``trace``, if given, is
-    filled with ``(tick, thread, event)`` tuples of scheduling events.
+    through the "netxsim" logger and in the result), or at tick ``until``. ``trace``,
+    if given, is filled with ``(tick, thread, event)`` tuples of scheduling events.
+
+    A run that ends for any reason but "until" is torn down before this returns (see
+    :meth:`Kernel.close`); one that stopped at ``until`` stays resumable until it is
+    closed (``KernelRun.close``) or the next ``tx_kernel_enter`` starts.
     """
     global _current
     from .thread import create_system_thread
+    if _current is not None:
+        _current.close()  # the previous run stopped at ``until`` and was never closed
     k = Kernel(memory_size)
     k.trace = trace
     _current = k
@@ -636,4 +772,4 @@ def tx_kernel_enter(tx_application_define: Callable[[Pointer], None], until: int
     return k.run(until)
 
 
-__all__ = ["tx_kernel_enter", "KernelRun", "Kernel", "KernelError", "kernel"]
+__all__ = ["tx_kernel_enter", "KernelRun", "Kernel", "KernelError", "ThreadUnwound", "kernel"]
