@@ -31,7 +31,7 @@ from smtp_client import constants as smtp_constants
 
 from .demo_netx_smtp_client import GUIDE_IP_POOL_PAYLOAD, Demo
 
-LOSS_RATES = [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6]
+LOSS_RATES = [0.0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6]
 POOL_PACKETS = [1, 2, 4, 9]
 CLIENT_PAYLOAD = 800  # the demo's SMTP client pool payload
 SAFETY_NET = 2_000_000  # ticks; a run ends long before (every wait in the client is bounded)
@@ -92,7 +92,7 @@ def main(argv: Any = None) -> None:
     args = parser.parse_args(argv)
 
     points = grid(loss=LOSS_RATES, pool=POOL_PACKETS)
-    runs = plan(points, max(args.runs // len(points), 1))
+    runs = plan(points, max(-(-args.runs // len(points)), 1))  # at least --runs in all
     result = run_sweep(scenario, runs, workers=args.workers, scheduler=args.scheduler, out=args.out,
                        progress=args.progress)
     summary_path = args.out.rsplit(".", 1)[0] + ".summary.txt"
@@ -108,7 +108,7 @@ def main(argv: Any = None) -> None:
             shares.append(sum(r["ok"] for r in chosen) / len(chosen))
         last_99 = max((loss for loss, share in zip(LOSS_RATES, shares) if share >= 0.99), default=None)
         first_half = next((loss for loss, share in zip(LOSS_RATES, shares) if share < 0.5), None)
-        print(f"  pool {pool} packets: " + "  ".join(f"{loss:g}:{share:4.0%}" for loss, share in zip(LOSS_RATES, shares)))
+        print(f"  pool {pool} packets: " + " ".join(f"{loss:g}:{share:.0%}" for loss, share in zip(LOSS_RATES, shares)))
         print(f"    >= 99% delivered up to loss {last_99}; under half delivered from loss {first_half}")
     if args.plot:
         path = result.plot(args.plot, x="loss", series="pool", success_label="mail delivered",

@@ -4,9 +4,10 @@ processes by default, or the scheduler of a cluster at an address.
 Runs go to the workers in batches (one task runs several runs in a row, so the
 scheduler's per-task cost stays small next to a run of a few milliseconds). Each
 batch's records are written to the results file as soon as it comes back. When a
-worker dies, the scheduler gives its unfinished tasks to other workers; a task that
-keeps killing its workers is split into single runs and retried, and a single run
-that still kills every worker it lands on is recorded as ``worker-died``. Records
+worker dies, the scheduler gives its unfinished tasks to other workers. A task Dask
+gives up on (its workers died ``allowed-failures`` times) makes its runs suspects:
+once everything else is done, each suspect runs alone on the cluster, and one that
+still takes its worker down is recorded as ``worker-died``. Records
 carry their run's number, so a result can never be counted twice or go missing
 unnoticed. Each worker process runs one task at a time: a kernel is one
 per-process simulation, and the workers give parallelism.
@@ -113,7 +114,8 @@ def run_sweep(scenario: str | Callable[..., Any], runs: Sequence[RunSpec], *, wo
     at the end (needs pandas and pyarrow). ``batch``: runs per task (default: about 20
     tasks per worker, at most 100). ``progress``: the progress bar (default: when stderr
     is a terminal). ``on_record(record)`` is called for each record as it arrives.
-    ``attempts``: how many times a lost task is resubmitted before giving up on it.
+    ``attempts``: how many times a task lost for another reason than dying workers
+    (e.g. a connection dropped) is resubmitted before the sweep gives up.
     """
     name = scenario_name(scenario)
     load_scenario(name)  # fail here, not on every worker, if it cannot be imported
@@ -177,7 +179,7 @@ def _run_on_dask(name: str, runs: Sequence[RunSpec], workers: int, scheduler: st
             client = Client(scheduler)
         else:
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
+                                   dashboard_address=":0", silence_logs=logging.CRITICAL)
             client = Client(cluster)
     try:
         worker_count = max(len(client.scheduler_info().get("workers", {})), 1)
@@ -194,18 +196,15 @@ def _run_on_dask(name: str, runs: Sequence[RunSpec], workers: int, scheduler: st
             return future
 
         pending = as_completed([submit(chunk, 0) for chunk in _batches(runs, size)])
+        suspects: list[RunSpec] = []
         for future in pending:
             chunk, attempt = tries.pop(future.key)
             try:
                 records = future.result()
-            except KilledWorker as error:
-                # The task took its workers down (allowed-failures times): isolate the culprit.
-                if len(chunk) > 1:
-                    state["resubmitted"] += 1
-                    for run in chunk:
-                        pending.add(submit([run], attempt + 1))
-                else:
-                    accept([lost_record(name, chunk[0], f"killed every worker it ran on: {error}")])
+            except KilledWorker:
+                # Workers died under this task allowed-failures times. Dask blames every
+                # task a dying worker held, so its runs are only suspects for now.
+                suspects.extend(chunk)
                 continue
             except Exception:
                 if attempt + 1 >= attempts or future.status == "error":
@@ -213,6 +212,19 @@ def _run_on_dask(name: str, runs: Sequence[RunSpec], workers: int, scheduler: st
                 state["resubmitted"] += 1
                 pending.add(submit(chunk, attempt + 1))
                 continue
+            finally:
+                future.release()
+            accept(records)
+        # Quarantine: each suspect runs alone on the cluster, so a worker dying now was
+        # killed by that run and nothing else; the innocent ones simply complete.
+        for run in suspects:
+            state["resubmitted"] += 1
+            future = submit([run], attempts)
+            tries.pop(future.key)
+            try:
+                records = future.result()
+            except KilledWorker as error:
+                records = [lost_record(name, run, f"killed every worker it ran on: {error}")]
             finally:
                 future.release()
             accept(records)

@@ -20,14 +20,17 @@ def plot_summary(records: Sequence[Mapping[str, Any]], path: str | Path, *, x: s
     xs = sorted({record["params"][x] for record in records})
     groups = sorted({record["params"].get(series) for record in records}) if series else [None]
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
-    for group in groups:
+    markers = "osD^vP*X"
+    for number, group in enumerate(groups):
         share = []
         for value in xs:
             chosen = [r for r in records if r["params"][x] == value
                       and (series is None or r["params"].get(series) == group)]
             share.append(100.0 * sum(r["ok"] for r in chosen) / len(chosen) if chosen else float("nan"))
         label = f"{series} = {group}" if series else None
-        left.plot(xs, share, marker="o", markersize=3, label=label)
+        # Distinct markers and sizes: lines that coincide stay visible under each other.
+        left.plot(xs, share, marker=markers[number % len(markers)], markersize=7 - 1.2 * (number % 4),
+                  linewidth=1.4, alpha=0.85, label=label)
     left.set_xlabel(x)
     left.set_ylabel(f"{success_label} (%)")
     left.set_ylim(-2, 102)

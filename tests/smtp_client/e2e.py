@@ -25,7 +25,9 @@ from netxsim import (
 )
 from netxsim.nx.driver import NX_LINK_INITIALIZE
 from netxsim.nx.packet import SIZEOF_NX_PACKET
+from netxsim.nx.segment import segment_for
 from netxsim.peers.smtp_server import SmtpServer
+from netxsim.tx.kernel import kernel
 from smtp_client import (
     NX_SMTP_CLIENT, NX_SMTP_CLIENT_AUTH_PLAIN, NX_SMTP_MAIL_PRIORITY_NORMAL, nx_smtp_client_delete,
     nx_smtp_mail_send, nxd_smtp_client_create,
@@ -181,7 +183,7 @@ def run(script: Sequence[Any] | Callable[[int], Sequence[Any]] | None = None, *,
         smtp_pool_payload: int = 1536, hold_smtp_packets: int = 0,
         server_options: dict | None = None, until: int = 100_000,
         after_send: int = 50, mtu_driver: Callable = _nx_ram_network_driver_1024,
-        recipient: str = RECIPIENT, subject: str = SUBJECT) -> E2E:
+        recipient: str = RECIPIENT, subject: str = SUBJECT, faults: Any = None) -> E2E:
     """Build the two hosts, run the client thread, return an :class:`E2E`.
 
     ``script``: the server's script (None: the functional server, user table of spec
@@ -192,6 +194,7 @@ def run(script: Sequence[Any] | Callable[[int], Sequence[Any]] | None = None, *,
     packets of ``smtp_pool_payload``. ``hold_smtp_packets``: the client thread takes
     that many packets from the SMTP pool before mail_send and gives them back after.
     ``recipient``/``subject``: the mail_send arguments (spec §7.0 by default).
+    ``faults``: a ``LinkFaults`` for the wire between the hosts (none by default).
     ``after_send``: ticks the client thread waits after the last mail_send (the C tests
     wait for the server) before deleting the client.
     """
@@ -231,6 +234,8 @@ def run(script: Sequence[Any] | Callable[[int], Sequence[Any]] | None = None, *,
         box["delete"] = nx_smtp_client_delete(client)
 
     def define(memory: Any) -> None:
+        if faults is not None:
+            segment_for(kernel(), _nx_ram_network_driver).faults = faults  # the RAM driver's wire
         server = SmtpServer.create(address=SERVER_ADDRESS, memory=memory, driver=mtu_driver, **options)
         box["server"] = server
         free = server.next_free

@@ -68,3 +68,16 @@ def flaky(x: int, seed: int) -> dict:
     if seed == 3:
         raise ValueError(f"bad seed {seed}")
     return {"outcome": "odd" if x % 2 else "even", "ok": x % 2 == 0, "double": 2 * x}
+
+
+def fatal(x: int, seed: int) -> dict:
+    """Takes its worker process down for x=1, seed=2 (only on a Dask worker, never in the
+    process that runs the tests); other runs pass."""
+    if (x, seed) == (1, 2):
+        try:
+            from distributed import get_worker
+            get_worker()
+        except (ImportError, ValueError):
+            raise RuntimeError("would have killed its worker") from None
+        os._exit(13)
+    return {"outcome": "fine", "value": x * 10 + seed}

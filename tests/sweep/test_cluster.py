@@ -20,7 +20,7 @@ SLOW = "tests.sweep.scenarios:slow_gate"
 def client():
     import logging
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, silence_logs=logging.CRITICAL)
+                                       dashboard_address=":0", silence_logs=logging.CRITICAL)
     with distributed.Client(cluster) as client:
         yield client
     cluster.close()
@@ -76,3 +76,27 @@ def test_killing_a_worker_mid_sweep_loses_and_duplicates_nothing(client, tmp_pat
         assert (record["outcome"], record["result"]["ticks"], record["result"]["got"]) == \
             (expected.outcome, expected.ticks, expected.got)
     assert all(r["outcome"] in ("completed", "deadlock") for r in result.records)
+
+
+def test_a_run_that_kills_every_worker_is_recorded_as_worker_died() -> None:
+    """Dask gives up on a task that took its workers down (allowed-failures); the sweep
+    then runs that batch's runs one by one, and records the one that still kills its
+    worker as ``worker-died`` (with its replay command) instead of losing it; the runs that
+    merely shared a dying worker with it are run again, alone, and kept."""
+    import dask
+    import logging
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                           dashboard_address=":0", silence_logs=logging.CRITICAL)
+        try:
+            with distributed.Client(cluster) as client:
+                runs = plan(grid(x=[0, 1]), seeds=4)  # x=1, seed=2 kills its worker
+                result = run_sweep("tests.sweep.scenarios:fatal", runs, client=client, batch=4)
+        finally:
+            cluster.close()
+    assert [r["id"] for r in result.records] == list(range(8))
+    [dead] = result.failures
+    assert (dead["params"], dead["seed"], dead["outcome"]) == ({"x": 1}, 2, "worker-died")
+    assert "killed every worker" in dead["error"] and result.resubmitted >= 4
+    assert [r["result"]["value"] for r in result.records if r["ok"]] == [0, 1, 2, 3, 10, 11, 13]
+    assert "--seed 2" in result.summary()
