@@ -37,6 +37,7 @@ def toy_property(x: int) -> None:
 def test_a_property_run_passes_or_returns_its_falsifying_example() -> None:
     falsified = property_test("tests.sweep.test_reliability_campaign:toy_property", 200, 1)
     assert (falsified["outcome"], falsified["ok"], falsified["error_type"]) == ("falsified", False, "AssertionError")
+    assert falsified["example"].startswith("AssertionError: x too large")
     assert "toy_property(" in falsified["example"] and "x=50" in falsified["example"]  # shrunk to the edge
     assert property_test("tests.sweep.test_reliability_campaign:toy_property", 200, 1) == falsified
     assert toy_property._hypothesis_internal_use_settings.max_examples == 3  # its own settings are back

@@ -117,3 +117,13 @@ def test_command_line_random_sample_and_plot(tmp_path, capsys) -> None:
                  "--x", "waiters", "--series", "posts", "--no-progress"]) == 0
     assert len(read_csv(out)) == 12
     assert picture.read_text().lstrip().startswith("<?xml") and "<svg" in picture.read_text()
+
+
+def test_parquet_copy_of_the_results(tmp_path) -> None:
+    pandas = pytest.importorskip("pandas", reason="Parquet output needs pandas and pyarrow (optional)")
+    pytest.importorskip("pyarrow", reason="Parquet output needs pandas and pyarrow (optional)")
+    path = tmp_path / "r.parquet"
+    result = sweep(GATE, grid(waiters=[1, 2]), seeds=3, workers=0, parquet=path)
+    table = pandas.read_parquet(path)
+    assert list(table["id"]) == list(range(6))
+    assert list(table["outcome"]) == [r["outcome"] for r in result.records]
