@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import importlib
 import io
 import json
@@ -33,7 +34,9 @@ WORKER_DIED = "worker-died"  # the run took its worker down every time it was tr
 OUTPUT_LIMIT = 2000          # characters of a run's captured printing kept in its record
 
 
+@functools.cache
 def netxsim_version() -> str:
+    """The installed netxsim's version (read once: it costs a metadata look-up)."""
     try:
         return metadata.version("netxsim")
     except metadata.PackageNotFoundError:  # pragma: no cover - a source checkout
