@@ -67,7 +67,7 @@ def scenario(loss: float, pool: int, seed: int) -> dict[str, Any]:
             outcome = STATUS_NAMES.get(sends[0], f"status 0x{sends[0]:02X}")
         else:
             outcome = f"no mail_send ({run.reason})"
-        segment = segment_for(kernel(), _nx_ram_network_driver)
+        segment = segment_for(demo.client_ip.kernel, _nx_ram_network_driver)
         pools = {}
         for label, packet_pool in (("ip_pool", demo.ip_packet_pool), ("client_pool", demo.client_packet_pool)):
             pools[f"{label}_empty_requests"] = packet_pool.nx_packet_pool_empty_requests

@@ -67,6 +67,29 @@ def _lowest_bit(value: int) -> int:
     return (value & -value).bit_length() - 1
 
 
+class _RunKernel:
+    """``KernelRun.kernel``: held while the run can be continued, only weakly once it is
+    torn down, so that a kept ``KernelRun`` (its reason, ticks, blocked threads) does not
+    keep the whole run in memory; it reads None once nothing else holds the kernel."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, run: Any, owner: type | None = None) -> "Kernel | None":
+        if run is None:
+            return None  # the dataclass default
+        held = run.__dict__.get(self.slot)
+        return held() if isinstance(held, weakref.ref) else held
+
+    def __set__(self, run: Any, k: "Kernel | None") -> None:
+        if k is not None and (k.closed or run.reason != "until"):
+            run.__dict__[self.slot] = weakref.ref(k)
+        else:
+            run.__dict__[self.slot] = k
+        if k is not None and all(ref() is not run for ref in k.results):
+            k.results.append(weakref.ref(run))
+
+
 @dataclass
 class KernelRun:
     """What ``tx_kernel_enter`` returns: why the run ended, when, and who was stuck."""
@@ -74,7 +97,7 @@ class KernelRun:
     reason: str  # "completed", "deadlock", "idle" or "until"
     ticks: int
     blocked: list[tuple[str, str, str]] = field(default_factory=list)
-    kernel: "Kernel | None" = None
+    kernel: "Kernel | None" = _RunKernel()  # type: ignore[assignment]
 
     @property
     def deadlock(self) -> bool:
@@ -141,6 +164,7 @@ class Kernel:
         self.running = False
         self.trace: list[tuple[int, str, str]] | None = None
         self.greenlets: "weakref.WeakSet[greenlet.greenlet]" = weakref.WeakSet()  # every thread body
+        self.results: "list[weakref.ref[KernelRun]]" = []  # what run() returned
         self.closed = False
 
     # ----------------------------------------------------------------- time
@@ -547,6 +571,11 @@ class Kernel:
             if body and body is not here:  # started, not finished, and not us
                 _unwind(body, here)
         self.greenlets = weakref.WeakSet()
+        for ref in self.results:
+            result = ref()
+            if result is not None:
+                result.kernel = self  # from now on only a weak reference
+        self.results = []
 
     def _run_loop(self, until: int | None) -> KernelRun:
         self.main_greenlet = greenlet.getcurrent()

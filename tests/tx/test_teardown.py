@@ -19,8 +19,9 @@ from netxsim import (
 from netxsim.tx.kernel import KernelError, ThreadUnwound, kernel
 
 
-def blocked_for_ever(log: list | None = None, until: int | None = None):
-    """The issue's two-object program: one thread blocked for ever on a semaphore."""
+def blocked_for_ever(log: list | None = None, until: int | None = None, kernels: list | None = None):
+    """The issue's two-object program: one thread blocked for ever on a semaphore.
+    ``kernels`` gets a weak reference to the run's kernel."""
     thread, semaphore = TX_THREAD(), TX_SEMAPHORE()
 
     def entry(_: int) -> None:
@@ -33,6 +34,8 @@ def blocked_for_ever(log: list | None = None, until: int | None = None):
                 log.append(("caught", error))
 
     def define(memory) -> None:
+        if kernels is not None:
+            kernels.append(weakref.ref(kernel()))
         assert tx_semaphore_create(semaphore, "gate", 0) == TX_SUCCESS
         assert tx_thread_create(thread, "waiter", entry, 0, memory, 1024, 1, 1, 0, TX_AUTO_START) == TX_SUCCESS
 
@@ -45,12 +48,13 @@ def gone(ref: weakref.ref) -> bool:
 
 
 def test_a_deadlocked_run_is_collected_and_its_result_stays_readable() -> None:
-    run = blocked_for_ever()
+    kernels: list = []
+    run = blocked_for_ever(kernels=kernels)
+    [ref] = kernels
     assert (run.reason, run.ticks, run.blocked) == ("deadlock", 0, [("waiter", "TX_SEMAPHORE_SUSP", "gate")])
-    assert run.finished and run.kernel is not None and run.kernel.closed
-    ref = weakref.ref(run.kernel)
-    del run
+    assert run.finished and run.kernel is ref()  # only a weak reference: None once collected
     assert gone(ref)
+    assert run.kernel is None and run.report().startswith("run ended at tick 0: deadlock")
 
 
 def test_unwinding_runs_no_code_after_the_blocking_call() -> None:
@@ -181,11 +185,15 @@ def test_the_next_run_tears_down_one_left_at_until() -> None:
 
 
 def test_kernel_answers_after_a_finished_run_only_while_it_is_held() -> None:
-    run = blocked_for_ever()
-    assert kernel() is run.kernel  # still inspectable while the result holds it
-    ref = weakref.ref(run.kernel)
-    del run
+    thread = TX_THREAD()
+    run = tx_kernel_enter(lambda memory: tx_thread_create(thread, "t", lambda _: tx_thread_sleep(3), 0, memory,
+                                                          1024, 1, 1, 0, TX_AUTO_START))
+    assert run.reason == "completed"
+    assert kernel() is thread.kernel is run.kernel and thread.kernel.closed  # the control block holds it
+    ref = weakref.ref(thread.kernel)
+    del thread
     assert gone(ref)
+    assert run.kernel is None
     with pytest.raises(KernelError):
         kernel()
 
@@ -236,3 +244,24 @@ def test_the_deadlock_report_is_printed_once_when_logging_goes_to_stderr(capsys)
         root.removeHandler(handler)
     assert capsys.readouterr().err.count("run ended at tick 0: deadlock") == 1
     assert run.reason == "deadlock"
+
+
+def test_kept_results_do_not_keep_their_runs() -> None:
+    """A campaign that keeps every KernelRun keeps their data, not their kernels: a
+    finished run's ``kernel`` is a weak reference (None once collected), and so is a
+    run left at ``until`` once the next run has torn it down."""
+    refs: list = []
+    kept = [blocked_for_ever(kernels=refs) for _ in range(3)]
+    kept.append(tx_kernel_enter(lambda memory: tx_thread_create(
+        TX_THREAD(), "sleeper", lambda _: tx_thread_sleep(100), 0, memory, 1024, 1, 1, 0, TX_AUTO_START),
+        until=50))
+    refs.append(weakref.ref(kept[-1].kernel))
+    gc.collect()
+    assert [ref() is None for ref in refs] == [True, True, True, False]  # the resumable run is held
+    assert kept[-1].kernel is refs[-1]()
+    blocked_for_ever()  # tears the stopped run down
+    gc.collect()
+    assert all(ref() is None for ref in refs)
+    assert [(run.reason, run.ticks, run.kernel) for run in kept] == [("deadlock", 0, None)] * 3 + [("until", 50, None)]
+    assert kept[0].blocked == [("waiter", "TX_SEMAPHORE_SUSP", "gate")]
+    assert "deadlock" in kept[0].report()
