@@ -127,3 +127,17 @@ def test_parquet_copy_of_the_results(tmp_path) -> None:
     table = pandas.read_parquet(path)
     assert list(table["id"]) == list(range(6))
     assert list(table["outcome"]) == [r["outcome"] for r in result.records]
+
+
+def test_progress_bar_counts_runs_on_stderr(capsys) -> None:
+    sweep(GATE, grid(waiters=[1, 2]), seeds=5, workers=0, progress=True, batch=2)
+    err = capsys.readouterr().err
+    assert "10/10 runs" in err and "runs/s" in err and err.endswith("\n")
+
+
+def test_the_module_runs_as_a_command() -> None:
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-m", "netxsim.sweep", "run", "--help"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0 and "--scheduler" in done.stdout and "module:function" in done.stdout
