@@ -80,6 +80,7 @@ class Demo:
         self.server: SmtpServer | None = None
         self.calls: list[tuple[int, str, int]] = []
         self.error_counter = 0
+        self.client_pool_size = 10 * 800  # bytes of the SMTP client packet pool (a sweep varies it)
 
     def call(self, name: str, status: int) -> int:
         self.calls.append((tx_time_get(), name, status))
@@ -98,11 +99,11 @@ class Demo:
 
         # Create SMTP Client packet pool, for transmitting to the server.
         status |= nx_packet_pool_create(self.client_packet_pool, "SMTP Client Packet Pool",
-                                        800, free_memory_pointer, (10 * 800))
+                                        800, free_memory_pointer, self.client_pool_size)
         if status != NX_SUCCESS:
             return
         # Update pointer to unallocated (free) memory.
-        free_memory_pointer = free_memory_pointer + (10 * 800)
+        free_memory_pointer = free_memory_pointer + self.client_pool_size
 
         # Initialize the NetX system.
         nx_system_initialize()

@@ -162,7 +162,7 @@ def _stale(value: Any) -> Any:
 
 
 def _no_run(service_name: str) -> None:
-    k = _kernel_module._current
+    k = _kernel_module.last_kernel()
     if k is None:
         raise KernelError(f"{service_name}: no ThreadX kernel: call services from inside tx_kernel_enter()")
     raise KernelError(f"{service_name}: the run has ended ({k.end_reason}); services can only be called "
@@ -328,6 +328,8 @@ def c_service(declaration: str, public: Callable, *, creates: str | None = None)
     ended = "" if is_inspection(prototype.name) else " or _k.ended"
     lines = [f"def {prototype.name}({signature}):",
              "    _k = _current._current",
+             "    if _k is None:",
+             "        _k = _current.last_kernel()   # a finished run, while something holds it",
              f"    if _k is None{ended}:",
              f"        _no_run({prototype.name!r})"]
     needs_serial = any(p.kind == "block" for p in prototype.parameters)

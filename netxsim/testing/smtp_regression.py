@@ -24,10 +24,12 @@ from netxsim import (
     IP_ADDRESS, NX_IP, NX_IP_VERSION_V4, NX_PACKET_POOL, NX_SUCCESS, NXD_ADDRESS, TX_AUTO_START, TX_THREAD,
     nx_arp_enable, nx_ip_create, nx_packet_allocate, nx_packet_pool_create,
     nx_packet_pool_info_get, nx_packet_release, nx_tcp_enable, tx_kernel_enter, tx_thread_create,
-    tx_thread_sleep, tx_time_get,
+    tx_thread_sleep, tx_time_get, _nx_ram_network_driver,
 )
 from netxsim.nx.packet import SIZEOF_NX_PACKET
+from netxsim.nx.segment import segment_for
 from netxsim.peers.smtp_server import SmtpServer
+from netxsim.tx.kernel import kernel
 from netxsim.testing.pools import assert_no_packet_leaked
 from netxsim.testing.ram_test_driver import _nx_ram_network_driver_1024
 from smtp_client import (
@@ -177,7 +179,7 @@ def run(script: Sequence[Any] | Callable[[int], Sequence[Any]] | None = None, *,
         smtp_pool_payload: int = 1536, hold_smtp_packets: int = 0,
         server_options: dict | None = None, until: int = 100_000,
         after_send: int = 50, mtu_driver: Callable = _nx_ram_network_driver_1024,
-        recipient: str = RECIPIENT, subject: str = SUBJECT) -> E2E:
+        recipient: str = RECIPIENT, subject: str = SUBJECT, faults: Any = None) -> E2E:
     """Build the two hosts, run the client thread, return an :class:`E2E`.
 
     ``script``: the server's script (None: the functional server, with the C tests' user). ``sends``: how many mail_send calls. Pools: by default one client pool
@@ -187,6 +189,7 @@ def run(script: Sequence[Any] | Callable[[int], Sequence[Any]] | None = None, *,
     packets of ``smtp_pool_payload``. ``hold_smtp_packets``: the client thread takes
     that many packets from the SMTP pool before mail_send and gives them back after.
     ``recipient``/``subject``: the mail_send arguments (the C tests' by default).
+    ``faults``: a ``LinkFaults`` for the wire between the hosts (none by default).
     ``after_send``: ticks the client thread waits after the last mail_send (the C tests
     wait for the server) before deleting the client.
     """
@@ -226,6 +229,8 @@ def run(script: Sequence[Any] | Callable[[int], Sequence[Any]] | None = None, *,
         box["delete"] = nx_smtp_client_delete(client)
 
     def define(memory: Any) -> None:
+        if faults is not None:
+            segment_for(kernel(), _nx_ram_network_driver).faults = faults  # the RAM driver's wire
         server = SmtpServer.create(address=SERVER_ADDRESS, memory=memory, driver=mtu_driver, **options)
         box["server"] = server
         free = server.next_free

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import logging
 import sys
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -51,8 +53,45 @@ class KernelError(Exception):
 _run_serials = itertools.count(1)  # one per Kernel: control blocks remember the run that created them
 
 
+class ThreadUnwound(greenlet.GreenletExit):
+    """Raised inside every simulated thread still suspended when its run is torn down.
+
+    A thread blocked for ever is a suspended greenlet whose frames hold the whole run,
+    and the garbage collector never looks into suspended frames; unwinding it is the
+    only way to give the memory back. C never returns from such a call, so the thread
+    does not resume: this exception unwinds it where it stands. It derives from
+    ``BaseException`` (through ``GreenletExit``), so an ``except Exception`` in thread
+    code does not see it; only Python-only constructs that C has no counterpart for
+    (``finally``, ``with``, ``except BaseException``) run, as they do when Python closes
+    a generator. Do not call services from them: the run is over.
+    """
+
+
 def _lowest_bit(value: int) -> int:
     return (value & -value).bit_length() - 1
+
+
+class _RunKernel:
+    """``KernelRun.kernel``: held while the run can be continued, only weakly once it is
+    torn down, so that a kept ``KernelRun`` (its reason, ticks, blocked threads) does not
+    keep the whole run in memory; it reads None once nothing else holds the kernel."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, run: Any, owner: type | None = None) -> "Kernel | None":
+        if run is None:
+            return None  # the dataclass default
+        held = run.__dict__.get(self.slot)
+        return held() if isinstance(held, weakref.ref) else held
+
+    def __set__(self, run: Any, k: "Kernel | None") -> None:
+        if k is not None and (k.closed or run.reason != "until"):
+            run.__dict__[self.slot] = weakref.ref(k)
+        else:
+            run.__dict__[self.slot] = k
+        if k is not None and all(ref() is not run for ref in k.results):
+            k.results.append(weakref.ref(run))
 
 
 @dataclass
@@ -62,17 +101,38 @@ class KernelRun:
     reason: str  # "completed", "deadlock", "idle", "until" or "stopped"
     ticks: int
     blocked: list[tuple[str, str, str]] = field(default_factory=list)
-    kernel: "Kernel | None" = None
+    kernel: "Kernel | None" = _RunKernel()  # type: ignore[assignment]
     status: int | None = None  # the status given to Kernel.stop (reason "stopped")
+    # The build the run used (frozen); kept here because a finished run's kernel goes.
+    build: "BuildConfig | None" = None
 
     @property
     def config(self) -> BuildConfig | None:
         """The build the run used (frozen)."""
-        return self.kernel.config if self.kernel is not None else None
+        return self.build
 
     @property
     def deadlock(self) -> bool:
         return self.reason == "deadlock"
+
+    @property
+    def finished(self) -> bool:
+        """Whether the run is over for good (every reason but "until"): its kernel has
+        been torn down (see :meth:`Kernel.close`)."""
+        return self.reason != "until"
+
+    def close(self) -> None:
+        """Tear down a run that ended at ``until`` (simulation extension): unwind its
+        threads so its memory can be collected; it cannot be continued afterwards.
+        A finished run is already torn down, and closing twice does nothing."""
+        if self.kernel is not None:
+            self.kernel.close()
+
+    def __enter__(self) -> "KernelRun":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     def report(self) -> str:
         lines = [f"run ended at tick {self.ticks}: {self.reason}"
@@ -129,6 +189,9 @@ class Kernel:
         self.serial = next(_run_serials)
         self.ended = False
         self.end_reason = ""
+        self.greenlets: "weakref.WeakSet[greenlet.greenlet]" = weakref.WeakSet()  # every thread body
+        self.results: "list[weakref.ref[KernelRun]]" = []  # what run() returned
+        self.closed = False
 
     # ----------------------------------------------------------------- time
     @property
@@ -525,6 +588,44 @@ class Kernel:
 
     # -------------------------------------------------------------- run loop
     def run(self, until: int | None) -> KernelRun:
+        """Dispatch until the run ends (see ``tx_kernel_enter``); a run that ended for any
+        reason but "until" is torn down (:meth:`close`), one that reached ``until`` can be
+        continued by calling ``run`` again with a later ``until``."""
+        if self.closed:
+            raise KernelError("this run is over: its kernel was torn down (KernelRun.close, or "
+                              "it completed, deadlocked or went idle); start a new tx_kernel_enter")
+        result = self._run_loop(until)
+        if result.finished:
+            self.close()
+        return result
+
+    def close(self) -> None:
+        """End this run for good (simulation extension; C never returns from
+        ``tx_kernel_enter``): every simulated thread still suspended (the timer thread,
+        IP helper threads, peers, application threads blocked for ever) is unwound with
+        :class:`ThreadUnwound`, so nothing outside the run's own objects refers to it and
+        ``gc`` frees it. The objects stay readable (states, counters, a peer's mailbox);
+        :func:`kernel` keeps returning this kernel only while something else holds it."""
+        if self.closed:
+            return
+        if self.running:
+            raise KernelError("a kernel cannot be torn down from inside its own run")
+        self.closed = True
+        if not self.ended:
+            self.end_run("closed")
+        _forget(self)
+        here = greenlet.getcurrent()
+        for body in list(self.greenlets):
+            if body and body is not here:  # started, not finished, and not us
+                _unwind(body, here)
+        self.greenlets = weakref.WeakSet()
+        for ref in self.results:
+            result = ref()
+            if result is not None:
+                result.kernel = self  # from now on only a weak reference
+        self.results = []
+
+    def _run_loop(self, until: int | None) -> KernelRun:
         self.main_greenlet = greenlet.getcurrent()
         begin_run(self.config)  # a continued run (until=) puts its own build back in force
         self.running = True
@@ -654,22 +755,92 @@ class Kernel:
                 block = thread.tx_thread_suspend_control_block
                 on = getattr(block, "name", None) or ""
                 blocked.append((thread.tx_thread_name, THREAD_STATE_NAMES[thread.tx_thread_state], on))
-        run = KernelRun(reason, self.now, blocked, self, self.stop_status if reason == "stopped" else None)
+        run = KernelRun(reason, self.now, blocked, self, self.stop_status if reason == "stopped" else None,
+                        self.config)
         if reason != "until":
             self.end_run(reason)
         if reason == "deadlock":
-            print(run.report(), file=sys.stderr)
+            logger.warning("%s", run.report())
         return run
 
 
+def _unwind(body: greenlet.greenlet, here: greenlet.greenlet) -> None:
+    """Unwind one suspended thread body with :class:`ThreadUnwound` (see there)."""
+    try:
+        body.parent = here  # it must come back here, wherever the run was dispatched from
+    except (ValueError, greenlet.error):
+        logger.debug("thread body %r belongs to another OS thread: left as it is", body)
+        return
+    for _ in range(3):
+        try:
+            body.throw(ThreadUnwound)
+        except Exception as error:  # raised by a finally block of the thread body
+            logger.warning("a simulated thread raised %r while unwound at the end of its run", error)
+        if body.dead:
+            return
+    # It swallowed the exception and blocked again three times: leave it (and its run).
+    logger.warning("a simulated thread would not unwind at the end of its run; its memory stays")
+
+
+# Reports of the kernel (deadlocks) and of the stack go to the "netxsim" logger. With no
+# logging configured they are printed on stderr, as the one-off runs of a user expect;
+# a configured logging (or a campaign, which raises the level) takes over.
+logger = logging.getLogger("netxsim")
+
+
+class _ConsoleReport(logging.Handler):
+    """Print netxsim's warnings on the current ``sys.stderr`` unless logging is
+    configured to show them elsewhere (a handler of the root or "netxsim" logger that
+    writes to the console): Python's last-resort handler, kept working under pytest's
+    log capture, which otherwise hides it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        consoles = (sys.stderr, sys.stdout, sys.__stderr__, sys.__stdout__)
+        for owner in (logger, logging.getLogger()):
+            for handler in owner.handlers:
+                if handler is not self and getattr(handler, "stream", None) in consoles:
+                    return
+        try:
+            sys.stderr.write(record.getMessage() + "\n")
+        except Exception:
+            self.handleError(record)
+
+
+if not any(isinstance(handler, _ConsoleReport) for handler in logger.handlers):
+    logger.addHandler(_ConsoleReport())
+
+
 _current: Kernel | None = None
+# The last run once it is over: services may still look at it while the user holds it.
+_finished: "weakref.ref[Kernel] | None" = None
+
+
+def _forget(k: Kernel) -> None:
+    """``k``'s run is over: stop keeping it alive (see :meth:`Kernel.close`)."""
+    global _current, _finished
+    if _current is k:
+        _current = None
+        _finished = weakref.ref(k)
+
+
+def last_kernel() -> "Kernel | None":
+    """The running kernel, else the last finished one while something still holds it."""
+    if _current is not None:
+        return _current
+    return _finished() if _finished is not None else None
 
 
 def kernel() -> Kernel:
     """The kernel of the running (or last) ``tx_kernel_enter``."""
-    if _current is None:
-        raise KernelError("no ThreadX kernel: call services from inside tx_kernel_enter()")
-    return _current
+    k = _current
+    if k is None:
+        k = _finished() if _finished is not None else None
+        if k is None:
+            raise KernelError("no ThreadX kernel: call services from inside tx_kernel_enter()")
+    return k
 
 
 def tx_kernel_enter(tx_application_define: Callable[[Pointer], None], until: int | None = None,
@@ -680,14 +851,20 @@ def tx_kernel_enter(tx_application_define: Callable[[Pointer], None], until: int
 
     Returns (unlike C) when every application thread has completed or been
     terminated or deleted, when nothing can ever run again (a deadlock, reported
-    on stderr and in the result), at tick ``until``, or when the program calls
-    :meth:`Kernel.stop` (``test_control_return``: reason "stopped"). ``trace``, if given, is
-    filled with ``(tick, thread, event)`` tuples of scheduling events. ``config`` is
-    the build (tx_user.h / nx_user.h options, see :mod:`netxsim.tx.config`); the run
-    uses it unchanged and reports it as ``run.config``.
+    through the "netxsim" logger and in the result), at tick ``until``, or when the
+    program calls :meth:`Kernel.stop` (``test_control_return``: reason "stopped").
+    ``trace``, if given, is filled with ``(tick, thread, event)`` tuples of scheduling
+    events. ``config`` is the build (tx_user.h / nx_user.h options, see
+    :mod:`netxsim.tx.config`); the run uses it unchanged and reports it as ``run.config``.
+
+    A run that ends for any reason but "until" is torn down before this returns (see
+    :meth:`Kernel.close`); one that stopped at ``until`` stays resumable until it is
+    closed (``KernelRun.close``) or the next ``tx_kernel_enter`` starts.
     """
     global _current
     from .thread import create_system_thread
+    if _current is not None:
+        _current.close()  # the previous run stopped at ``until`` and was never closed
     k = Kernel(memory_size, config)
     k.trace = trace
     _current = k
@@ -703,4 +880,4 @@ def tx_kernel_enter(tx_application_define: Callable[[Pointer], None], until: int
         end_run(k.config)
 
 
-__all__ = ["tx_kernel_enter", "KernelRun", "Kernel", "KernelError", "kernel"]
+__all__ = ["tx_kernel_enter", "KernelRun", "Kernel", "KernelError", "ThreadUnwound", "kernel"]

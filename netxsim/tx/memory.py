@@ -8,7 +8,6 @@ would be silent corruption, are caught and named.
 from __future__ import annotations
 
 import bisect
-import weakref
 from typing import Any
 
 RAM_BASE = 0x2000_0000
@@ -104,6 +103,8 @@ class SimMemory:
         self._regions: list[Region] = []
         self._container_starts: list[int] = []
         self._containers: list[Region] = []
+        # Pretend control-block addresses by base (see ControlBlockAddresses).
+        self.control_blocks: dict[int, dict[int, Any]] = {}
 
     @property
     def first_unused(self) -> Pointer:
@@ -226,18 +227,19 @@ class ControlBlockAddresses:
 
     Pools write their control block's address into RAM (a block's owner word), and C
     finds the pool again by reading it back. Each control block gets a stable address
-    per RAM, outside RAM so it never equals a real pointer, starting at ``base``.
+    per RAM, outside RAM so it never equals a real pointer, starting at ``base``. The
+    table lives in the RAM itself: a module-level table keyed (even weakly) by RAM would
+    keep every run alive, as its control blocks refer back to their RAM.
     """
 
     STRIDE = 0x40
 
     def __init__(self, base: int) -> None:
         self.base = base
-        self._by_memory: "weakref.WeakKeyDictionary[SimMemory, dict[int, Any]]" = weakref.WeakKeyDictionary()
 
     def assign(self, block: Any, memory: SimMemory) -> int:
         """The address of ``block`` in ``memory`` (kept across re-creation of the block)."""
-        table = self._by_memory.setdefault(memory, {})
+        table = memory.control_blocks.setdefault(self.base, {})
         address = getattr(block, "control_block_address", 0)
         if table.get(address) is not block:
             address = self.base + self.STRIDE * len(table)
@@ -247,4 +249,4 @@ class ControlBlockAddresses:
 
     def lookup(self, memory: SimMemory, address: int) -> Any:
         """The control block at a pretend ``address``, or None."""
-        return self._by_memory.get(memory, {}).get(address)
+        return memory.control_blocks.get(self.base, {}).get(address)

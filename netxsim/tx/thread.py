@@ -105,7 +105,9 @@ def _new_greenlet(k: Kernel, thread: TX_THREAD) -> greenlet.greenlet:
         k.system_suspend(thread, switch=False)
         k.preempt_disable -= 1
         # Returning ends the greenlet and hands control back to the kernel loop.
-    return greenlet.greenlet(shell, parent=k.main_greenlet or greenlet.getcurrent())
+    body = greenlet.greenlet(shell, parent=k.main_greenlet or greenlet.getcurrent())
+    k.greenlets.add(body)  # unwound when the run is torn down (Kernel.close)
+    return body
 
 
 def _release_mutexes(thread: TX_THREAD) -> None:

@@ -10,6 +10,19 @@ from netxsim.tap.netns import list_namespaces
 pytestmark = pytest.mark.tap
 
 
+def _multiprocessing_helper(pid: int) -> bool:
+    """multiprocessing's resource tracker or forkserver: started once per process by
+    whatever used multiprocessing first (the sweep tests' Dask cluster), and meant to live
+    as long as this process; not something a tap test left."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            command = handle.read().replace(b"\0", b" ")
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return b"from multiprocessing.resource_tracker import main" in command \
+        or b"from multiprocessing.forkserver import main" in command
+
+
 def children_of(pid: int) -> list[int]:
     found = []
     for entry in os.listdir("/proc"):
@@ -20,7 +33,7 @@ def children_of(pid: int) -> list[int]:
                 fields = handle.read().rsplit(") ", 1)[1].split()
         except (FileNotFoundError, ProcessLookupError):
             continue
-        if int(fields[1]) == pid and fields[0] != "Z":
+        if int(fields[1]) == pid and fields[0] != "Z" and not _multiprocessing_helper(int(entry)):
             found.append(int(entry))
     return found
 
