@@ -67,6 +67,8 @@ from .constants import (
 )
 from .driver import NX_LINK_ARP_RESPONSE_SEND, NX_LINK_ARP_SEND, NX_LINK_PACKET_SEND
 from .packet import NX_PACKET, _nx_packet_allocate, _nx_packet_release, _nx_packet_transmit_release
+from ..tx import trace as _trace
+from . import trace as _nxt
 
 # ----------------------------------------------------------------- configuration (nx_api.h)
 # Module-level defaults standing for the C configuration defines; override before use.
@@ -323,6 +325,9 @@ def _nx_arp_enable(ip_ptr: Any, arp_cache_memory: Pointer, arp_cache_size: int) 
     timer callback). The core alone also answers NX_SIZE_ERROR for room for no entry,
     where C would corrupt memory.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ARP_ENABLE, ip_ptr, arp_cache_memory, arp_cache_size, 0, _nxt.NX_TRACE_ARP_EVENTS)
     entries = arp_cache_size // SIZEOF_NX_ARP
     if entries == 0:
         return NX_SIZE_ERROR
@@ -469,6 +474,10 @@ def _nx_arp_packet_send(ip_ptr: Any, destination_ip: int, nx_interface: Any) -> 
     _count(ip_ptr, "nx_ip_arp_requests_sent")
     request.nx_packet_length = NX_ARP_MESSAGE_SIZE
     request._prepend -= NX_ARP_MESSAGE_SIZE
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_INTERNAL_ARP_REQUEST_SEND, ip_ptr, destination_ip, request, 0, _nxt.NX_TRACE_INTERNAL_EVENTS)
+        tb.insert(_nxt.NX_TRACE_INTERNAL_IO_DRIVER_ARP_SEND, ip_ptr, request, NX_ARP_MESSAGE_SIZE, 0, _nxt.NX_TRACE_INTERNAL_EVENTS)
     request.nx_packet_prepend_ptr.write(struct.pack(
         "!HHBBH6sI6sI", NX_ARP_HARDWARE_TYPE, NX_ARP_PROTOCOL_TYPE, NX_ARP_HARDWARE_SIZE,
         NX_ARP_PROTOCOL_SIZE, NX_ARP_OPTION_REQUEST,
@@ -721,6 +730,9 @@ def _nx_arp_packet_receive(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
         return
 
     consumed = False
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_INTERNAL_ARP_REQUEST_RECEIVE if message_type == NX_ARP_OPTION_REQUEST else _nxt.NX_TRACE_INTERNAL_ARP_RESPONSE_RECEIVE, ip_ptr, sender_ip_address, packet_ptr, 0, _nxt.NX_TRACE_INTERNAL_EVENTS)
     if message_type == NX_ARP_OPTION_REQUEST and target_ip_address == our_address:
         _count(ip_ptr, "nx_ip_arp_requests_received")
         _count(ip_ptr, "nx_ip_arp_responses_sent")
@@ -730,6 +742,10 @@ def _nx_arp_packet_receive(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
             sender_ip_address))
         packet_ptr.nx_packet_length = NX_ARP_MESSAGE_SIZE
         packet_ptr._append = packet_ptr._prepend + NX_ARP_MESSAGE_SIZE
+        tb = _trace.active
+        if tb is not None:
+            tb.insert(_nxt.NX_TRACE_INTERNAL_ARP_RESPONSE_SEND, ip_ptr, sender_ip_address, packet_ptr, 0, _nxt.NX_TRACE_INTERNAL_EVENTS)
+            tb.insert(_nxt.NX_TRACE_INTERNAL_IO_DRIVER_ARP_RESPONSE_SEND, ip_ptr, packet_ptr, packet_ptr.nx_packet_length, 0, _nxt.NX_TRACE_INTERNAL_EVENTS)
         _ip.ip_driver_request(ip_ptr, interface, NX_LINK_ARP_RESPONSE_SEND, packet_ptr,
                               sender_physical_msw, sender_physical_lsw)
         consumed = True

@@ -26,6 +26,8 @@ from .tcp_output import (
     _nx_tcp_packet_send_ack, _nx_tcp_packet_send_rst, _nx_tcp_packet_send_syn, _nx_tcp_socket_retransmit,
 )
 from .wire import netx_mss_option_get
+from ..tx import trace as _trace
+from . import trace as _nxt
 
 _M32 = 0xFFFFFFFF
 NX_TCP_MAX_OUT_OF_ORDER_PACKETS = 8
@@ -389,6 +391,9 @@ def _nx_tcp_socket_state_data_check(socket: Any, packet: NX_PACKET, segment: Any
     begin = segment.seq
     length = packet.nx_packet_length - header_length
     end = (begin + length) & _M32
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_INTERNAL_TCP_FIN_RECEIVE if segment.flags & FIN else _nxt.NX_TRACE_INTERNAL_TCP_DATA_RECEIVE, ip, socket, packet, segment.seq, _nxt.NX_TRACE_INTERNAL_EVENTS)
     if length:
         if _signed(socket.nx_tcp_socket_rx_sequence - begin) > 0:
             trim = (socket.nx_tcp_socket_rx_sequence - begin) & _M32
