@@ -20,9 +20,7 @@ import contextlib
 import time
 from typing import Any, Callable, Iterator
 
-from netxsim.tx import TX_SUCCESS
-from netxsim.tx import kernel as kernel_module
-from netxsim.tx.trace import tx_trace_enable
+from netxsim.tx.trace import with_trace
 
 TRACE_SIZE = 64 * 1024
 REGISTRY_ENTRIES = 32
@@ -36,12 +34,7 @@ def tracing(module: Any) -> Iterator[list[bytes]]:
     buffers: list[bytes] = []
 
     def traced_enter(define: Callable[[Any], None], *args: Any, **kwargs: Any) -> Any:
-        def traced_define(first_unused: Any) -> None:
-            memory = kernel_module.kernel().memory
-            top = first_unused + (memory.size - TRACE_SIZE)
-            assert tx_trace_enable(top, TRACE_SIZE, REGISTRY_ENTRIES) == TX_SUCCESS
-            define(first_unused)
-        run = original(traced_define, *args, **kwargs)
+        run = original(with_trace(define, TRACE_SIZE, REGISTRY_ENTRIES), *args, **kwargs)
         buffers.append(run.trace_buffer)
         return run
 

@@ -181,6 +181,7 @@ class _KernelTraceState:
 
     def __init__(self) -> None:
         self.addresses: dict[int, tuple[Any, int]] = {}
+        self.pretend = 0
         self.clock = 0
         self.cycles_per_tick = DEFAULT_CYCLES_PER_TICK
         self.cycles_per_call = 0
@@ -207,16 +208,16 @@ def object_address(obj: Any, k: Kernel | None = None) -> int:
         return obj & 0xFFFFFFFF
     if isinstance(obj, Pointer):
         return obj.address
-    address = getattr(obj, "control_block_address", 0)
-    if not address and type(obj).__name__ == "NX_PACKET":
-        address = obj.address  # packets are headers in simulated RAM
-    if address:
-        return address
     state = _state(k or kernel())
     known = state.addresses.get(id(obj))
     if known is not None and known[0] is obj:
         return known[1]
-    address = _PRETEND_BASE + _PRETEND_STRIDE * len(state.addresses)
+    address = getattr(obj, "control_block_address", 0)
+    if not address and type(obj).__name__ == "NX_PACKET":
+        address = obj.address  # packets are headers in simulated RAM
+    if not address:
+        state.pretend += 1
+        address = _PRETEND_BASE + _PRETEND_STRIDE * (state.pretend - 1)
     state.addresses[id(obj)] = (obj, address)  # keeps obj alive: ids stay unique
     return address
 
@@ -227,6 +228,7 @@ class TraceBuffer:
     def __init__(self, k: Kernel, start: Pointer, size: int, registry_entries: int) -> None:
         self.kernel = k
         self.state = _state(k)
+        self.addresses = self.state.addresses
         self.data = k.memory.data
         self.base = k.memory.base
         self.start = start.address
@@ -284,7 +286,7 @@ class TraceBuffer:
         state = k.system_state
         thread = k.current_ptr
         if state == 0 and thread is not None:
-            thread_word = object_address(thread, k)
+            thread_word = self.word(thread)
             priority = thread.tx_thread_priority | _THREAD_CONTEXT_FLAG \
                 | (thread.tx_thread_preempt_threshold << 16)
         elif state == _INITIALIZE_IN_PROGRESS:
@@ -292,17 +294,16 @@ class TraceBuffer:
         else:
             # An ISR (or the kernel's own tick processing, which ThreadX does in its
             # timer ISR): the priority word holds the interrupted thread.
-            thread_word, priority = _ISR_THREAD, object_address(thread, k)
+            thread_word, priority = _ISR_THREAD, self.word(thread)
         return self._write(thread_word, priority, event_id, info_1, info_2, info_3, info_4)
 
     def _write(self, thread_word: int, priority: int, event_id: int, info_1: Any, info_2: Any,
                info_3: Any, info_4: Any) -> int:
-        k = self.kernel
+        word = self.word
         entry = self.current
         stamp = self.time_stamp()
         _ENTRY.pack_into(self.data, entry - self.base, thread_word, priority & 0xFFFFFFFF,
-                         event_id & 0xFFFFFFFF, stamp,
-                         _word(info_1, k), _word(info_2, k), _word(info_3, k), _word(info_4, k))
+                         event_id & 0xFFFFFFFF, stamp, word(info_1), word(info_2), word(info_3), word(info_4))
         following = entry + TRACE_EVENT_SIZE
         wrapped = following >= self.buffer_end
         if wrapped:
@@ -312,8 +313,21 @@ class TraceBuffer:
         if wrapped:
             notify = self.state.full_notify
             if notify is not None:
-                notify(Pointer(k.memory, self.start))
+                notify(Pointer(self.kernel.memory, self.start))
         return stamp << 32 | entry
+
+    def word(self, value: Any) -> int:
+        """An information field: ints as 32-bit words, objects as their addresses."""
+        if value.__class__ is int:
+            return value & 0xFFFFFFFF
+        if value is None:
+            return 0
+        if value.__class__ is Pointer:
+            return value.address
+        known = self.addresses.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        return object_address(value, self.kernel)
 
     def stack_marker(self) -> int:
         return stack_marker(self.kernel)
@@ -322,14 +336,14 @@ class TraceBuffer:
         """ISR enter/exit of an interrupt the simulation raises (tick, device, frame)."""
         k = self.kernel
         if self.enable_bits & TX_TRACE_INTERNAL_EVENTS:
-            self._write(_ISR_THREAD, object_address(k.current_ptr, k), event_id, 0, isr_id,
+            self._write(_ISR_THREAD, self.word(k.current_ptr), event_id, 0, isr_id,
                         1, k.preempt_disable)
 
     def time_slice(self, thread: Any) -> None:
         """TX_TRACE_TIME_SLICE, from the tick ISR's ``_tx_thread_time_slice`` in the C."""
         k = self.kernel
         if self.enable_bits & TX_TRACE_INTERNAL_EVENTS:
-            self._write(_ISR_THREAD, object_address(thread, k), TX_TRACE_TIME_SLICE,
+            self._write(_ISR_THREAD, self.word(thread), TX_TRACE_TIME_SLICE,
                         k.execute_ptr, 1, k.preempt_disable, 0)
 
     def update(self, token: int, field: int, value: Any) -> None:
@@ -339,7 +353,7 @@ class TraceBuffer:
         if token:
             offset = (token & 0xFFFFFFFF) - self.base
             if struct.unpack_from("<I", self.data, offset + 12)[0] == token >> 32:
-                struct.pack_into("<I", self.data, offset + 12 + 4 * field, _word(value, self.kernel))
+                struct.pack_into("<I", self.data, offset + 12 + 4 * field, self.word(value))
 
     # ---------------------------------------------------------------- registry
     def register(self, object_type: int, obj: Any, name: str, parameter_1: Any, parameter_2: Any) -> None:
@@ -399,7 +413,7 @@ class TraceBuffer:
 
 
 def _word(value: Any, k: Kernel) -> int:
-    if isinstance(value, int):
+    if value.__class__ is int:
         return value & 0xFFFFFFFF
     return object_address(value, k)
 
@@ -602,3 +616,27 @@ def charge_bytes(nbytes: int) -> None:
     buffer = active
     if buffer is not None:
         buffer.charge(nbytes)
+
+
+DEFAULT_TRACE_BUFFER_SIZE = 64 * 1024
+DEFAULT_REGISTRY_ENTRIES = 32
+
+
+def with_trace(tx_application_define: Callable[[Pointer], None],
+               trace_buffer_size: int = DEFAULT_TRACE_BUFFER_SIZE,
+               registry_entries: int = DEFAULT_REGISTRY_ENTRIES) -> Callable[[Pointer], None]:
+    """Simulation helper (no C counterpart): ``tx_application_define`` preceded by
+    ``tx_trace_enable`` on a buffer at the top of simulated RAM, so an application that
+    never enables tracing can be traced without moving any of its memory::
+
+        run = tx_kernel_enter(with_trace(tx_application_define))
+        open("run.trx", "wb").write(run.trace_buffer)
+    """
+    def define(first_unused_memory: Pointer) -> None:
+        memory = kernel().memory
+        top = Pointer(memory, memory.base + memory.size - trace_buffer_size)
+        status = tx_trace_enable(top, trace_buffer_size, registry_entries)
+        if status != TX_SUCCESS:
+            raise ValueError(f"tx_trace_enable at the top of RAM failed: status 0x{status:02X}")
+        tx_application_define(first_unused_memory)
+    return define
