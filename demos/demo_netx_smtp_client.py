@@ -12,7 +12,7 @@ buffers, and the C client ends the session on any chained reply. The demo says s
 when it happens and runs once more with the 512-byte payload NetX Duo's own sample
 (``samples/demo_netxduo_smtp_client.c``) uses. ``--ip-pool-payload`` picks the payload.
 
-Run: ``python -m demos.demo_netx_smtp_client [--ip-pool-payload N] [--pcap FILE]``.
+Run: ``python -m demos.demo_netx_smtp_client [--ip-pool-payload N] [--pcap FILE] [--trace FILE.trx] [--html FILE.html]``.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from typing import Any
 
 from netxsim import *  # noqa: F403
 from netxsim.nx.segment import segment_for
+from netxsim.tx.trace import with_trace
 from netxsim.peers.smtp_server import SmtpServer
 from netxsim.tx.kernel import kernel
 from smtp_client import *  # noqa: F403
@@ -58,6 +59,7 @@ class Demo:
     def __init__(self, ip_pool_payload: int, pcap: str | None) -> None:
         self.ip_pool_payload = ip_pool_payload
         self.pcap = pcap
+        self.trace = False   # simulation: record a trace (tracing on a buffer at the top of RAM)
         self.ip_packet_pool = NX_PACKET_POOL()
         self.client_packet_pool = NX_PACKET_POOL()
         self.client_ip = NX_IP()
@@ -129,6 +131,9 @@ class Demo:
                                         memory=free_memory_pointer, users={USERNAME: PASSWORD})
         if self.pcap:
             segment_for(kernel(), _nx_ram_network_driver).capture_to(self.pcap)
+        if self.trace:
+            # Simulation: keep the wire's frames for the view's TCP ladder and SMTP dialogue.
+            segment_for(kernel(), _nx_ram_network_driver).enable_frame_log()
 
         # Start the client thread.
         tx_thread_resume(self.demo_client_thread)
@@ -169,7 +174,8 @@ class Demo:
 
     # --------------------------------------------------------------- the report
     def run(self) -> KernelRun:
-        return tx_kernel_enter(self.tx_application_define)
+        define = with_trace(self.tx_application_define) if self.trace else self.tx_application_define
+        return tx_kernel_enter(define)
 
     def report(self, run: KernelRun) -> None:
         print(f"IP default pool payload: {self.ip_pool_payload} bytes")
@@ -200,9 +206,14 @@ def main(argv: Any = None) -> Demo:
     parser.add_argument("--ip-pool-payload", type=int, default=GUIDE_IP_POOL_PAYLOAD,
                         help="payload of the IP default packet pool (the guide: 128)")
     parser.add_argument("--pcap", help="write the segment's frames to this pcap file")
+    parser.add_argument("--trace", metavar="FILE.trx", help="write the run's TraceX trace buffer")
+    parser.add_argument("--html", metavar="FILE.html", help="write the run's HTML view (timeline, TCP ladder, SMTP dialogue)")
     args = parser.parse_args(argv)
     demo = Demo(args.ip_pool_payload, args.pcap)
-    demo.report(demo.run())
+    demo.trace = bool(args.trace or args.html)
+    run = demo.run()
+    demo.report(run)
+    _write_views(run, args.trace, args.html)
     if not demo.delivered and args.ip_pool_payload == GUIDE_IP_POOL_PAYLOAD:
         print("\nThe mail was not delivered with the guide's parameters: the client's IP default\n"
               "pool has 128-byte buffers, every frame the client receives is copied into it,\n"
@@ -211,8 +222,22 @@ def main(argv: Any = None) -> Demo:
               f"Running again with the {NETX_DUO_SAMPLE_IP_POOL_PAYLOAD}-byte payload of NetX Duo's "
               "own SMTP sample:\n")
         demo = Demo(NETX_DUO_SAMPLE_IP_POOL_PAYLOAD, args.pcap)
-        demo.report(demo.run())
+        demo.trace = bool(args.trace or args.html)
+        run = demo.run()
+        demo.report(run)
+        _write_views(run, args.trace, args.html)
     return demo
+
+
+def _write_views(run: KernelRun, trace: str | None, html: str | None) -> None:
+    if trace and run.trace_buffer is not None:
+        with open(trace, "wb") as trx:
+            trx.write(run.trace_buffer)
+        print(f"trace buffer written to {trace}")
+    if html and run.trace_buffer is not None:
+        from netxsim.view import run_frames, write_html
+        write_html(run.trace_buffer, html, run_frames(run), title="NetX SMTP client demo")
+        print(f"HTML view written to {html}")
 
 
 if __name__ == "__main__":

@@ -11,15 +11,19 @@ the whole loop happens within one tick and would never end: the port stops after
 addition, terminates the server thread so the run completes.
 
 ``--trace FILE.trx`` records the run with ``tx_trace_enable`` (as a target would, at the
-start of ``tx_application_define``) and writes the trace buffer, ready for TraceX.
+start of ``tx_application_define``) and writes the trace buffer, ready for TraceX;
+``--html FILE.html`` writes the run's HTML view (``netxsim.view``: thread timeline, pool
+occupancy, a TCP ladder per connection).
 
-Run: ``python -m demos.demo_netx_tcp [--connections N] [--trace t.trx]``.
+Run: ``python -m demos.demo_netx_tcp [--connections N] [--trace t.trx] [--html t.html]``.
 """
 from __future__ import annotations
 
 import argparse
 
 from netxsim import *  # noqa: F403
+from netxsim.nx.segment import segment_for
+from netxsim.tx.kernel import kernel
 
 DEMO_STACK_SIZE = 2048
 DEMO_DATA = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ \0"   # sizeof(DEMO_DATA) counts the NUL
@@ -88,6 +92,9 @@ class Demo:
             self.error_counter += 1
         status = nx_tcp_enable(self.ip_0)
         status += nx_tcp_enable(self.ip_1)
+        if self.trace:
+            # Simulation: keep the wire's frames for the view's TCP ladders.
+            segment_for(kernel(), _nx_ram_network_driver).enable_frame_log()
 
     def thread_0_entry(self, thread_input: int) -> None:
         tx_thread_sleep(NX_IP_PERIODIC_RATE)
@@ -181,8 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--connections", type=int, default=20, help="client connections before the run ends")
     parser.add_argument("--trace", metavar="FILE.trx", help="write the TraceX trace buffer of the run")
+    parser.add_argument("--html", metavar="FILE.html", help="write the HTML view of the run")
     args = parser.parse_args(argv)
-    demo, result = run(args.connections, trace=bool(args.trace))
+    demo, result = run(args.connections, trace=bool(args.trace or args.html))
     print(f"thread_0_counter (connections made by the client): {demo.thread_0_counter}")
     print(f"thread_1_counter (connections accepted by the server): {demo.thread_1_counter}")
     print(f"error_counter: {demo.error_counter}")
@@ -191,6 +199,10 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.trace, "wb") as trx:
             trx.write(result.trace_buffer)
         print(f"trace buffer ({len(result.trace_buffer)} bytes) written to {args.trace}")
+    if args.html and result.trace_buffer is not None:
+        from netxsim.view import run_frames, write_html
+        write_html(result.trace_buffer, args.html, run_frames(result), title="NetX Duo TCP demo")
+        print(f"HTML view written to {args.html}")
     return 0 if demo.error_counter == 0 else 1
 
 
