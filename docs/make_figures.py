@@ -1,5 +1,7 @@
 """Remake the figures under docs/images from real runs: ``python docs/make_figures.py``.
 
+* ``smtp_command.svg`` and the steps table in architecture.md: one SMTP command through
+  the stack, from the SMTP demo's trace (``docs/tour.py``).
 * ``demo_netx_tcp.png``: the HTML view (``netxsim.view``) of ``python -m demos.demo_netx_tcp
   --connections 3``, photographed by headless Chromium (needed: ``chromium`` on the PATH).
 """
@@ -14,6 +16,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 IMAGES = HERE / "images"
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
 
 def screenshot(page: Path, target: Path, width: int = 1200, height: int = 1000) -> None:
@@ -38,6 +41,8 @@ def demo_netx_tcp_view() -> None:
 
 def main() -> None:
     IMAGES.mkdir(exist_ok=True)
+    import tour
+    tour.write()
     demo_netx_tcp_view()
     print(f"figures written to {IMAGES}")
 
