@@ -805,6 +805,9 @@ def _nx_arp_static_entry_create(ip_ptr: Any, ip_address: int, physical_msw: int,
     class D, 255.255.255.255), NX_INVALID_PARAMETERS (MAC 0), NX_NOT_ENABLED,
     NX_CALLER_ERROR (ISR or timer callback).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ARP_STATIC_ENTRY_CREATE, ip_ptr, ip_address, physical_msw, physical_lsw, _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     interface = _direct_route(ip_ptr, ip_address)
     if interface is None:
@@ -895,6 +898,9 @@ def _nx_arp_static_entry_delete(ip_ptr: Any, ip_address: int, physical_msw: int,
     NX_IP_ADDRESS_ERROR (address 0), NX_INVALID_PARAMETERS (MAC 0), NX_NOT_ENABLED,
     NX_CALLER_ERROR (not a thread).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ARP_STATIC_ENTRY_DELETE, ip_ptr, ip_address, physical_msw, physical_lsw, _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     _mutex_get(ip_ptr)
     entry = _find_static(ip_ptr, lambda e: e.nx_arp_ip_address == ip_address
@@ -933,6 +939,9 @@ def _nx_arp_static_entries_delete(ip_ptr: Any) -> int:
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED,
     NX_CALLER_ERROR (ISR or timer callback).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ARP_STATIC_ENTRIES_DELETE, ip_ptr, 0, 0, 0, _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     _mutex_get(ip_ptr)
     while ip_ptr.nx_ip_arp_static_list is not None:
@@ -966,6 +975,9 @@ def _nx_arp_dynamic_entry_set(ip_ptr: Any, ip_address: int, physical_msw: int,
     layer NX_PTR_ERROR, NX_IP_ADDRESS_ERROR (0, class D, broadcast), NX_NOT_ENABLED,
     NX_CALLER_ERROR (not a thread).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ARP_DYNAMIC_ENTRY_SET, ip_ptr, ip_address, physical_msw, physical_lsw, _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     interface = _direct_route(ip_ptr, ip_address)
     if interface is None:
@@ -1058,6 +1070,9 @@ def _nx_arp_dynamic_entries_invalidate(ip_ptr: Any) -> int:
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED,
     NX_CALLER_ERROR (not a thread).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ARP_DYNAMIC_ENTRIES_INVALIDATE, ip_ptr, getattr(ip_ptr, "nx_ip_arp_dynamic_active_count", 0), 0, 0, _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     _mutex_get(ip_ptr)
     arp_entry = ip_ptr.nx_ip_arp_dynamic_list
@@ -1094,6 +1109,9 @@ def _nx_arp_hardware_address_find(ip_ptr: Any, ip_address: int) -> tuple[int, in
     Statuses: NX_SUCCESS, NX_ENTRY_NOT_FOUND; from the checking layer NX_PTR_ERROR,
     NX_IP_ADDRESS_ERROR (address 0), NX_NOT_ENABLED, NX_CALLER_ERROR (not a thread).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ARP_HARDWARE_ADDRESS_FIND, ip_ptr, ip_address, 0, 0, _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     _mutex_get(ip_ptr)
 
@@ -1131,6 +1149,9 @@ def _nx_arp_ip_address_find(ip_ptr: Any, physical_msw: int, physical_lsw: int) -
     Statuses: NX_SUCCESS, NX_ENTRY_NOT_FOUND; from the checking layer NX_PTR_ERROR,
     NX_INVALID_PARAMETERS (MAC 0), NX_NOT_ENABLED, NX_CALLER_ERROR (not a thread).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ARP_IP_ADDRESS_FIND, ip_ptr, 0, physical_msw, physical_lsw, _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     _mutex_get(ip_ptr)
 
@@ -1170,6 +1191,9 @@ def _nx_arp_info_get(ip_ptr: Any) -> tuple:
     is never incremented by this NetX version. Statuses: NX_SUCCESS; from the checking
     layer NX_PTR_ERROR, NX_NOT_ENABLED, NX_CALLER_ERROR (not a thread).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ARP_INFO_GET, ip_ptr, getattr(ip_ptr, "nx_ip_arp_requests_sent", 0), getattr(ip_ptr, "nx_ip_arp_responses_received", 0), getattr(ip_ptr, "nx_ip_arp_requests_received", 0), _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     _mutex_get(ip_ptr)
     result = (NX_SUCCESS, ip_ptr.nx_ip_arp_requests_sent, ip_ptr.nx_ip_arp_requests_received,
@@ -1231,6 +1255,9 @@ def _nx_arp_gratuitous_send(ip_ptr: Any,
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_IP_ADDRESS_ERROR (no
     interface has an address), NX_NOT_ENABLED, NX_CALLER_ERROR (not a thread).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ARP_GRATUITOUS_SEND, ip_ptr, 0, 0, 0, _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     _mutex_get(ip_ptr)
     ip_ptr.nx_ip_arp_gratuitous_response_handler = response_handler

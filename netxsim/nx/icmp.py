@@ -395,6 +395,9 @@ def _nx_icmp_info_get(ip_ptr: Any) -> tuple:
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED,
     NX_CALLER_ERROR (ISR or timer callback).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ICMP_INFO_GET, ip_ptr, getattr(ip_ptr, "nx_ip_pings_sent", 0), getattr(ip_ptr, "nx_ip_ping_responses_received", 0), getattr(ip_ptr, "nx_ip_pings_received", 0), _nxt.NX_TRACE_ICMP_EVENTS)
     _icmp_fields(ip_ptr)
     _tx_mutex_get(ip_ptr.nx_ip_protection, TX_WAIT_FOREVER)
     result = (NX_SUCCESS, ip_ptr.nx_ip_pings_sent, ip_ptr.nx_ip_ping_timeouts,

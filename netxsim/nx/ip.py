@@ -656,6 +656,9 @@ def _nx_ip_address_get(ip: NX_IP) -> tuple[int, int, int]:
 
     Statuses: NX_SUCCESS, NX_PTR_ERROR, NX_CALLER_ERROR (from an ISR).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_IP_ADDRESS_GET, ip, ip.nx_ip_interface[0].nx_interface_ip_address, ip.nx_ip_interface[0].nx_interface_ip_network_mask, 0, _nxt.NX_TRACE_IP_EVENTS)
     primary = ip.nx_ip_interface[0]
     return NX_SUCCESS, primary.nx_interface_ip_address, primary.nx_interface_ip_network_mask
 
@@ -676,6 +679,9 @@ def _nx_ip_address_set(ip: NX_IP, ip_address: int, network_mask: int) -> int:
 
     Statuses: NX_SUCCESS, NX_PTR_ERROR, NX_IP_ADDRESS_ERROR, NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_IP_ADDRESS_SET, ip, ip_address, network_mask, 0, _nxt.NX_TRACE_IP_EVENTS)
     primary = ip.nx_ip_interface[0]
     primary.nx_interface_ip_address = ip_address
     primary.nx_interface_ip_network_mask = network_mask
@@ -704,6 +710,9 @@ def _nx_ip_gateway_address_set(ip: NX_IP, ip_address: int) -> int:
     Statuses: NX_SUCCESS, NX_PTR_ERROR, NX_IP_ADDRESS_ERROR (not reachable on any
     interface), NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_IP_GATEWAY_ADDRESS_SET, ip, ip_address, 0, 0, _nxt.NX_TRACE_IP_EVENTS)
     for interface in ip.nx_ip_interface[:NX_MAX_PHYSICAL_INTERFACES]:
         if interface.nx_interface_valid and \
                 (ip_address & interface.nx_interface_ip_network_mask) == interface.nx_interface_ip_network:
@@ -829,6 +838,9 @@ def _nx_ip_info_get(ip: NX_IP) -> tuple:
 
     Statuses: NX_SUCCESS, NX_PTR_ERROR, NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_IP_INFO_GET, ip, getattr(ip, "nx_ip_total_bytes_sent", 0), getattr(ip, "nx_ip_total_bytes_received", 0), getattr(ip, "nx_ip_receive_packets_dropped", 0), _nxt.NX_TRACE_IP_EVENTS)
     return (NX_SUCCESS, ip.nx_ip_total_packets_sent, ip.nx_ip_total_bytes_sent,
             ip.nx_ip_total_packets_received, ip.nx_ip_total_bytes_received, ip.nx_ip_invalid_packets,
             ip.nx_ip_receive_packets_dropped, ip.nx_ip_receive_checksum_errors,

@@ -832,6 +832,9 @@ def _nx_packet_data_extract_offset(packet_ptr: NX_PACKET, offset: int, buffer_st
     NX_PTR_ERROR (None packet or buffer). A ``buffer_length`` larger than the buffer
     raises ValueError when more bytes than it holds would be written.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_PACKET_DATA_EXTRACT_OFFSET, packet_ptr, buffer_length or 0, 0, 0, _nxt.NX_TRACE_PACKET_EVENTS)
     destination = _Destination(buffer_start)
     if buffer_length is None:
         buffer_length = destination.capacity

@@ -311,6 +311,9 @@ def _nx_tcp_info_get(ip_ptr: Any) -> tuple:
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED,
     NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_INFO_GET, ip_ptr, getattr(ip_ptr, "nx_ip_tcp_bytes_sent", 0), getattr(ip_ptr, "nx_ip_tcp_bytes_received", 0), getattr(ip_ptr, "nx_ip_tcp_invalid_packets", 0), _nxt.NX_TRACE_TCP_EVENTS)
     _tcp_fields(ip_ptr)
     return (NX_SUCCESS, ip_ptr.nx_ip_tcp_packets_sent, ip_ptr.nx_ip_tcp_bytes_sent,
             ip_ptr.nx_ip_tcp_packets_received, ip_ptr.nx_ip_tcp_bytes_received,
@@ -348,6 +351,9 @@ def _nx_tcp_free_port_find(ip_ptr: Any, port: int) -> tuple[int, int | None]:
     Statuses: NX_SUCCESS, NX_NO_FREE_PORTS; from the checking layer NX_PTR_ERROR,
     NX_NOT_ENABLED, NX_INVALID_PORT (> 0xFFFF), NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_FREE_PORT_FIND, ip_ptr, port, 0, 0, _nxt.NX_TRACE_TCP_EVENTS)
     _tcp_fields(ip_ptr)
     start = port
     while True:

@@ -591,6 +591,9 @@ def _nx_tcp_client_socket_port_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int 
     Statuses: NX_SUCCESS, NX_NOT_BOUND; from the checking layer NX_PTR_ERROR,
     NX_NOT_ENABLED, NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_CLIENT_SOCKET_PORT_GET, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, socket_ptr.nx_tcp_socket_port, 0, _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     if not socket_ptr.nx_tcp_socket_bound:
@@ -1435,6 +1438,9 @@ def _nx_tcp_socket_info_get(socket_ptr: NX_TCP_SOCKET) -> tuple:
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED,
     NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_INFO_GET, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, socket_ptr.nx_tcp_socket_packets_sent, socket_ptr.nx_tcp_socket_bytes_received, _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     result = (NX_SUCCESS, socket_ptr.nx_tcp_socket_packets_sent, socket_ptr.nx_tcp_socket_bytes_sent,
@@ -1514,6 +1520,9 @@ def _nx_tcp_socket_mss_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int | None]:
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED,
     NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_MSS_GET, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, getattr(socket_ptr, "nx_tcp_socket_mss", 0), socket_ptr.nx_tcp_socket_state, _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     if socket_ptr.nx_tcp_socket_state < NX_TCP_ESTABLISHED and socket_ptr.nx_tcp_socket_mss:
@@ -1539,6 +1548,9 @@ def _nx_tcp_socket_mss_set(socket_ptr: NX_TCP_SOCKET, mss: int) -> int:
     Statuses: NX_SUCCESS, NX_SIZE_ERROR (mss 0), NX_NOT_SUCCESSFUL (SYN_SENT or later);
     from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED, NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_MSS_SET, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, mss, socket_ptr.nx_tcp_socket_state, _nxt.NX_TRACE_TCP_EVENTS)
     from .constants import NX_SIZE_ERROR
     if mss == 0:
         return NX_SIZE_ERROR
@@ -1569,6 +1581,9 @@ def _nx_tcp_socket_mss_peer_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int | N
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED,
     NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_MSS_PEER_GET, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, getattr(socket_ptr, "nx_tcp_socket_peer_mss", 0), socket_ptr.nx_tcp_socket_state, _nxt.NX_TRACE_TCP_EVENTS)
     return NX_SUCCESS, socket_ptr.nx_tcp_socket_peer_mss
 
 
@@ -1586,6 +1601,9 @@ def _nx_tcp_socket_receive_notify(socket_ptr: NX_TCP_SOCKET, tcp_receive_notify:
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED,
     NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_RECEIVE_NOTIFY, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, 1 if tcp_receive_notify is not None else 0, 0, _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     socket_ptr.nx_tcp_receive_callback = tcp_receive_notify
@@ -1613,6 +1631,9 @@ def _nx_tcp_socket_window_update_notify_set(socket_ptr: NX_TCP_SOCKET, tcp_windo
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED,
     NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_WINDOW_UPDATE_NOTIFY_SET, socket_ptr, 0, 0, 0, _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     socket_ptr.nx_tcp_socket_window_update_notify = tcp_window_update_notify
@@ -1643,6 +1664,9 @@ def _nx_tcp_socket_transmit_configure(socket_ptr: NX_TCP_SOCKET, max_queue_depth
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_OPTION_ERROR (depth 0),
     NX_NOT_ENABLED, NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_TRANSMIT_CONFIGURE, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, max_queue_depth, timeout, _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     socket_ptr.nx_tcp_socket_transmit_queue_maximum = max_queue_depth

@@ -273,3 +273,40 @@ def test_tracing_changes_no_tick_and_cost_model_spreads_time(tmp_path: Path) -> 
     run = tx_kernel_enter(define)
     events, _ = parse(tmp_path, run.trace_buffer)
     assert [b.timestamp - a.timestamp for a, b in zip(events, events[1:])] == [51, 51, 51]
+
+
+def test_time_slice_and_interrupt_events(tmp_path: Path) -> None:
+    from netxsim.tx import cpu_work
+    from netxsim.tx.kernel import kernel
+    a, b = TX_THREAD(), TX_THREAD()
+    fired: list[int] = []
+
+    def worker(_: int) -> None:
+        cpu_work(6)
+
+    def define(memory) -> None:
+        tr.tx_trace_enable(memory, TRACE_SIZE, 8)
+        stacks = memory + TRACE_SIZE
+        tx_thread_create(a, "slicer a", worker, 0, stacks, 1024, 8, 8, 4, TX_AUTO_START)
+        tx_thread_create(b, "slicer b", worker, 0, stacks + 1024, 1024, 8, 8, 4, TX_AUTO_START)
+
+        def isr() -> None:
+            tr.tx_trace_isr_enter_insert(77)
+            fired.append(kernel().now)
+            tr.tx_trace_isr_exit_insert(77)
+        kernel().interrupt_after(2, isr)
+
+    run = tx_kernel_enter(define)
+    events, registry = parse(tmp_path, run.trace_buffer)
+    address = {e["thread_reg_entry_obj_name"]: p for p, e in registry.items()}
+    slices = [e for e in events if e.id == tr.TX_TRACE_TIME_SLICE]
+    # a's 4-tick slice ends at tick 4: b is next; then b's at 8: a is next (a has 2 ticks left).
+    assert [e.raw_args[0] for e in slices[:2]] == [address[b"slicer b"], address[b"slicer a"]]
+    assert all(e.thread_ptr == 0xFFFFFFFF for e in slices)
+    assert slices[0].timestamp >= 4 * tr.DEFAULT_CYCLES_PER_TICK
+    isr = [(e.id, e.raw_args[1], e.raw_args[2]) for e in events if e.id in (tr.TX_TRACE_ISR_ENTER, tr.TX_TRACE_ISR_EXIT)]
+    # Kernel.interrupt_after brackets the handler with ISR 1; the handler's own inserts
+    # nest inside it, with system state 1 (in an ISR).
+    assert isr == [(3, 1, 1), (3, 77, 1), (4, 77, 1), (4, 1, 1)] and fired == [2]
+    interrupted = next(e for e in events if e.id == tr.TX_TRACE_ISR_ENTER)
+    assert interrupted.thread_priority == address[b"slicer a"]   # the thread the ISR interrupted
