@@ -327,7 +327,8 @@ def _nx_arp_enable(ip_ptr: Any, arp_cache_memory: Pointer, arp_cache_size: int) 
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_ARP_ENABLE, ip_ptr, arp_cache_memory, arp_cache_size, 0, _nxt.NX_TRACE_ARP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_ARP_ENABLE, ip_ptr, arp_cache_memory, arp_cache_size, 0,
+                  _nxt.NX_TRACE_ARP_EVENTS)
     entries = arp_cache_size // SIZEOF_NX_ARP
     if entries == 0:
         return NX_SIZE_ERROR
@@ -476,8 +477,10 @@ def _nx_arp_packet_send(ip_ptr: Any, destination_ip: int, nx_interface: Any) -> 
     request._prepend -= NX_ARP_MESSAGE_SIZE
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_INTERNAL_ARP_REQUEST_SEND, ip_ptr, destination_ip, request, 0, _nxt.NX_TRACE_INTERNAL_EVENTS)
-        tb.insert(_nxt.NX_TRACE_INTERNAL_IO_DRIVER_ARP_SEND, ip_ptr, request, NX_ARP_MESSAGE_SIZE, 0, _nxt.NX_TRACE_INTERNAL_EVENTS)
+        tb.insert(_nxt.NX_TRACE_INTERNAL_ARP_REQUEST_SEND, ip_ptr, destination_ip, request, 0,
+                  _nxt.NX_TRACE_INTERNAL_EVENTS)
+        tb.insert(_nxt.NX_TRACE_INTERNAL_IO_DRIVER_ARP_SEND, ip_ptr, request, NX_ARP_MESSAGE_SIZE, 0,
+                  _nxt.NX_TRACE_INTERNAL_EVENTS)
     request.nx_packet_prepend_ptr.write(struct.pack(
         "!HHBBH6sI6sI", NX_ARP_HARDWARE_TYPE, NX_ARP_PROTOCOL_TYPE, NX_ARP_HARDWARE_SIZE,
         NX_ARP_PROTOCOL_SIZE, NX_ARP_OPTION_REQUEST,
@@ -732,7 +735,9 @@ def _nx_arp_packet_receive(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     consumed = False
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_INTERNAL_ARP_REQUEST_RECEIVE if message_type == NX_ARP_OPTION_REQUEST else _nxt.NX_TRACE_INTERNAL_ARP_RESPONSE_RECEIVE, ip_ptr, sender_ip_address, packet_ptr, 0, _nxt.NX_TRACE_INTERNAL_EVENTS)
+        received = _nxt.NX_TRACE_INTERNAL_ARP_REQUEST_RECEIVE if message_type == NX_ARP_OPTION_REQUEST \
+            else _nxt.NX_TRACE_INTERNAL_ARP_RESPONSE_RECEIVE
+        tb.insert(received, ip_ptr, sender_ip_address, packet_ptr, 0, _nxt.NX_TRACE_INTERNAL_EVENTS)
     if message_type == NX_ARP_OPTION_REQUEST and target_ip_address == our_address:
         _count(ip_ptr, "nx_ip_arp_requests_received")
         _count(ip_ptr, "nx_ip_arp_responses_sent")
@@ -744,8 +749,10 @@ def _nx_arp_packet_receive(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
         packet_ptr._append = packet_ptr._prepend + NX_ARP_MESSAGE_SIZE
         tb = _trace.active
         if tb is not None:
-            tb.insert(_nxt.NX_TRACE_INTERNAL_ARP_RESPONSE_SEND, ip_ptr, sender_ip_address, packet_ptr, 0, _nxt.NX_TRACE_INTERNAL_EVENTS)
-            tb.insert(_nxt.NX_TRACE_INTERNAL_IO_DRIVER_ARP_RESPONSE_SEND, ip_ptr, packet_ptr, packet_ptr.nx_packet_length, 0, _nxt.NX_TRACE_INTERNAL_EVENTS)
+            tb.insert(_nxt.NX_TRACE_INTERNAL_ARP_RESPONSE_SEND, ip_ptr, sender_ip_address, packet_ptr, 0,
+                      _nxt.NX_TRACE_INTERNAL_EVENTS)
+            tb.insert(_nxt.NX_TRACE_INTERNAL_IO_DRIVER_ARP_RESPONSE_SEND, ip_ptr, packet_ptr,
+                      packet_ptr.nx_packet_length, 0, _nxt.NX_TRACE_INTERNAL_EVENTS)
         _ip.ip_driver_request(ip_ptr, interface, NX_LINK_ARP_RESPONSE_SEND, packet_ptr,
                               sender_physical_msw, sender_physical_lsw)
         consumed = True
@@ -807,7 +814,8 @@ def _nx_arp_static_entry_create(ip_ptr: Any, ip_address: int, physical_msw: int,
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_ARP_STATIC_ENTRY_CREATE, ip_ptr, ip_address, physical_msw, physical_lsw, _nxt.NX_TRACE_ARP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_ARP_STATIC_ENTRY_CREATE, ip_ptr, ip_address, physical_msw, physical_lsw,
+                  _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     interface = _direct_route(ip_ptr, ip_address)
     if interface is None:
@@ -900,7 +908,8 @@ def _nx_arp_static_entry_delete(ip_ptr: Any, ip_address: int, physical_msw: int,
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_ARP_STATIC_ENTRY_DELETE, ip_ptr, ip_address, physical_msw, physical_lsw, _nxt.NX_TRACE_ARP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_ARP_STATIC_ENTRY_DELETE, ip_ptr, ip_address, physical_msw, physical_lsw,
+                  _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     _mutex_get(ip_ptr)
     entry = _find_static(ip_ptr, lambda e: e.nx_arp_ip_address == ip_address
@@ -977,7 +986,8 @@ def _nx_arp_dynamic_entry_set(ip_ptr: Any, ip_address: int, physical_msw: int,
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_ARP_DYNAMIC_ENTRY_SET, ip_ptr, ip_address, physical_msw, physical_lsw, _nxt.NX_TRACE_ARP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_ARP_DYNAMIC_ENTRY_SET, ip_ptr, ip_address, physical_msw, physical_lsw,
+                  _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     interface = _direct_route(ip_ptr, ip_address)
     if interface is None:
@@ -1072,7 +1082,8 @@ def _nx_arp_dynamic_entries_invalidate(ip_ptr: Any) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_ARP_DYNAMIC_ENTRIES_INVALIDATE, ip_ptr, getattr(ip_ptr, "nx_ip_arp_dynamic_active_count", 0), 0, 0, _nxt.NX_TRACE_ARP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_ARP_DYNAMIC_ENTRIES_INVALIDATE, ip_ptr,
+                  getattr(ip_ptr, "nx_ip_arp_dynamic_active_count", 0), 0, 0, _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     _mutex_get(ip_ptr)
     arp_entry = ip_ptr.nx_ip_arp_dynamic_list
@@ -1151,7 +1162,8 @@ def _nx_arp_ip_address_find(ip_ptr: Any, physical_msw: int, physical_lsw: int) -
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_ARP_IP_ADDRESS_FIND, ip_ptr, 0, physical_msw, physical_lsw, _nxt.NX_TRACE_ARP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_ARP_IP_ADDRESS_FIND, ip_ptr, 0, physical_msw, physical_lsw,
+                  _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     _mutex_get(ip_ptr)
 
@@ -1193,7 +1205,9 @@ def _nx_arp_info_get(ip_ptr: Any) -> tuple:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_ARP_INFO_GET, ip_ptr, getattr(ip_ptr, "nx_ip_arp_requests_sent", 0), getattr(ip_ptr, "nx_ip_arp_responses_received", 0), getattr(ip_ptr, "nx_ip_arp_requests_received", 0), _nxt.NX_TRACE_ARP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_ARP_INFO_GET, ip_ptr, getattr(ip_ptr, "nx_ip_arp_requests_sent", 0),
+                  getattr(ip_ptr, "nx_ip_arp_responses_received", 0),
+                  getattr(ip_ptr, "nx_ip_arp_requests_received", 0), _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     _mutex_get(ip_ptr)
     result = (NX_SUCCESS, ip_ptr.nx_ip_arp_requests_sent, ip_ptr.nx_ip_arp_requests_received,

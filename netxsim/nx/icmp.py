@@ -196,7 +196,8 @@ def _nx_icmpv4_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     dropped and counted as unhandled."""
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_INTERNAL_ICMP_RECEIVE, ip_ptr, _nxt.source_ip(packet_ptr), packet_ptr, 0, _nxt.NX_TRACE_INTERNAL_EVENTS)
+        tb.insert(_nxt.NX_TRACE_INTERNAL_ICMP_RECEIVE, ip_ptr, _nxt.source_ip(packet_ptr), packet_ptr, 0,
+                  _nxt.NX_TRACE_INTERNAL_EVENTS)
     message = _message(packet_ptr)
     if internet_checksum(message) != 0:
         _count(ip_ptr, "nx_ip_icmp_invalid_packets")
@@ -303,7 +304,8 @@ def _nx_icmp_interface_ping(ip_ptr: Any, ip_address: int, interface: Any, next_h
     Returns (status, response_packet)."""
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_ICMP_PING, ip_ptr, ip_address, _nxt.pointer_or_zero(data_ptr), data_size, _nxt.NX_TRACE_ICMP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_ICMP_PING, ip_ptr, ip_address, _nxt.pointer_or_zero(data_ptr), data_size,
+                  _nxt.NX_TRACE_ICMP_EVENTS)
     _icmp_fields(ip_ptr)
     k = kernel()
     pool = ip_ptr.nx_ip_default_packet_pool
@@ -397,7 +399,9 @@ def _nx_icmp_info_get(ip_ptr: Any) -> tuple:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_ICMP_INFO_GET, ip_ptr, getattr(ip_ptr, "nx_ip_pings_sent", 0), getattr(ip_ptr, "nx_ip_ping_responses_received", 0), getattr(ip_ptr, "nx_ip_pings_received", 0), _nxt.NX_TRACE_ICMP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_ICMP_INFO_GET, ip_ptr, getattr(ip_ptr, "nx_ip_pings_sent", 0),
+                  getattr(ip_ptr, "nx_ip_ping_responses_received", 0),
+                  getattr(ip_ptr, "nx_ip_pings_received", 0), _nxt.NX_TRACE_ICMP_EVENTS)
     _icmp_fields(ip_ptr)
     _tx_mutex_get(ip_ptr.nx_ip_protection, TX_WAIT_FOREVER)
     result = (NX_SUCCESS, ip_ptr.nx_ip_pings_sent, ip_ptr.nx_ip_ping_timeouts,

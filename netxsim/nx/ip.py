@@ -339,7 +339,8 @@ def _nx_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
     tb = _trace.active
     if tb is not None:
         tb.register(_nxt.NX_TRACE_OBJECT_TYPE_IP, ip, ip.nx_ip_name, memory_ptr, memory_size)
-        tb.insert(_nxt.NX_TRACE_IP_CREATE, ip, ip_address, network_mask, default_pool, _nxt.NX_TRACE_IP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_IP_CREATE, ip, ip_address, network_mask, default_pool,
+                  _nxt.NX_TRACE_IP_EVENTS)
     if current is not None:
         _tx_thread_preemption_change(current, old_threshold)
     return NX_SUCCESS
@@ -469,7 +470,8 @@ def _nx_ip_packet_send(ip: NX_IP, packet: NX_PACKET, destination_ip: int, type_o
     is built, as the C does). The packet is owned by the stack from here on."""
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_INTERNAL_IP_SEND, ip, destination_ip, packet, packet.nx_packet_length, _nxt.NX_TRACE_INTERNAL_EVENTS)
+        tb.insert(_nxt.NX_TRACE_INTERNAL_IP_SEND, ip, destination_ip, packet, packet.nx_packet_length,
+                  _nxt.NX_TRACE_INTERNAL_EVENTS)
     ip.nx_ip_total_packet_send_requests += 1
     interface = packet.nx_packet_interface_ptr
     if interface is None:
@@ -521,7 +523,8 @@ def _nx_ip_driver_packet_send(ip: NX_IP, packet: NX_PACKET, destination: int, fr
     _count_sent(ip, packet)
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_INTERNAL_IO_DRIVER_PACKET_SEND, ip, packet, packet.nx_packet_length, 0, _nxt.NX_TRACE_INTERNAL_EVENTS)
+        tb.insert(_nxt.NX_TRACE_INTERNAL_IO_DRIVER_PACKET_SEND, ip, packet, packet.nx_packet_length, 0,
+                  _nxt.NX_TRACE_INTERNAL_EVENTS)
     ip_driver_request(ip, interface, command, packet, msw, lsw)
 
 
@@ -563,7 +566,8 @@ def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
     header = packet._mem.read(packet._prepend, _IPV4_HEADER)
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_INTERNAL_IP_RECEIVE, ip, int.from_bytes(header[12:16], "big"), packet, packet.nx_packet_length, _nxt.NX_TRACE_INTERNAL_EVENTS)
+        tb.insert(_nxt.NX_TRACE_INTERNAL_IP_RECEIVE, ip, int.from_bytes(header[12:16], "big"), packet,
+                  packet.nx_packet_length, _nxt.NX_TRACE_INTERNAL_EVENTS)
     if header[0] >> 4 != 4:
         _drop_invalid(ip, packet)
         return
@@ -658,7 +662,8 @@ def _nx_ip_address_get(ip: NX_IP) -> tuple[int, int, int]:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_IP_ADDRESS_GET, ip, ip.nx_ip_interface[0].nx_interface_ip_address, ip.nx_ip_interface[0].nx_interface_ip_network_mask, 0, _nxt.NX_TRACE_IP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_IP_ADDRESS_GET, ip, ip.nx_ip_interface[0].nx_interface_ip_address,
+                  ip.nx_ip_interface[0].nx_interface_ip_network_mask, 0, _nxt.NX_TRACE_IP_EVENTS)
     primary = ip.nx_ip_interface[0]
     return NX_SUCCESS, primary.nx_interface_ip_address, primary.nx_interface_ip_network_mask
 
@@ -840,7 +845,9 @@ def _nx_ip_info_get(ip: NX_IP) -> tuple:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_IP_INFO_GET, ip, getattr(ip, "nx_ip_total_bytes_sent", 0), getattr(ip, "nx_ip_total_bytes_received", 0), getattr(ip, "nx_ip_receive_packets_dropped", 0), _nxt.NX_TRACE_IP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_IP_INFO_GET, ip, getattr(ip, "nx_ip_total_bytes_sent", 0),
+                  getattr(ip, "nx_ip_total_bytes_received", 0),
+                  getattr(ip, "nx_ip_receive_packets_dropped", 0), _nxt.NX_TRACE_IP_EVENTS)
     return (NX_SUCCESS, ip.nx_ip_total_packets_sent, ip.nx_ip_total_bytes_sent,
             ip.nx_ip_total_packets_received, ip.nx_ip_total_bytes_received, ip.nx_ip_invalid_packets,
             ip.nx_ip_receive_packets_dropped, ip.nx_ip_receive_checksum_errors,

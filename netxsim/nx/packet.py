@@ -415,7 +415,8 @@ def _nx_packet_pool_create(pool_ptr: NX_PACKET_POOL, name: str | bytes, payload_
     tb = _trace.active
     if tb is not None:
         tb.register(_nxt.NX_TRACE_OBJECT_TYPE_PACKET_POOL, pool_ptr, name, payload_size, total)
-        tb.insert(_nxt.NX_TRACE_PACKET_POOL_CREATE, pool_ptr, payload_size, pool_start, pool_size, _nxt.NX_TRACE_PACKET_EVENTS)
+        tb.insert(_nxt.NX_TRACE_PACKET_POOL_CREATE, pool_ptr, payload_size, pool_start, pool_size,
+                  _nxt.NX_TRACE_PACKET_EVENTS)
     return NX_SUCCESS
 
 
@@ -499,7 +500,9 @@ def _nx_packet_pool_info_get(pool_ptr: NX_PACKET_POOL) -> tuple[int, int, int, i
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_PACKET_POOL_INFO_GET, pool_ptr, pool_ptr.nx_packet_pool_total, pool_ptr.nx_packet_pool_available, pool_ptr.nx_packet_pool_empty_requests, _nxt.NX_TRACE_PACKET_EVENTS)
+        tb.insert(_nxt.NX_TRACE_PACKET_POOL_INFO_GET, pool_ptr, pool_ptr.nx_packet_pool_total,
+                  pool_ptr.nx_packet_pool_available, pool_ptr.nx_packet_pool_empty_requests,
+                  _nxt.NX_TRACE_PACKET_EVENTS)
     return (NX_SUCCESS, pool_ptr.nx_packet_pool_total, pool_ptr.nx_packet_pool_available,
             pool_ptr.nx_packet_pool_empty_requests, pool_ptr.nx_packet_pool_empty_suspensions,
             pool_ptr.nx_packet_pool_invalid_releases)
@@ -604,7 +607,8 @@ def _nx_packet_release(packet_ptr: NX_PACKET) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_PACKET_RELEASE, packet_ptr, packet_ptr.nx_packet_tcp_queue_next, _nxt.pool_available(packet_ptr), 0, _nxt.NX_TRACE_PACKET_EVENTS)
+        tb.insert(_nxt.NX_TRACE_PACKET_RELEASE, packet_ptr, packet_ptr.nx_packet_tcp_queue_next,
+                  _nxt.pool_available(packet_ptr), 0, _nxt.NX_TRACE_PACKET_EVENTS)
     packet: NX_PACKET | None = packet_ptr
     while packet is not None:
         if packet.nx_packet_tcp_queue_next != NX_PACKET_ALLOCATED:
@@ -653,7 +657,8 @@ def _nx_packet_transmit_release(packet_ptr: NX_PACKET) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_PACKET_TRANSMIT_RELEASE, packet_ptr, packet_ptr.nx_packet_tcp_queue_next, _nxt.pool_available(packet_ptr), 0, _nxt.NX_TRACE_PACKET_EVENTS)
+        tb.insert(_nxt.NX_TRACE_PACKET_TRANSMIT_RELEASE, packet_ptr, packet_ptr.nx_packet_tcp_queue_next,
+                  _nxt.pool_available(packet_ptr), 0, _nxt.NX_TRACE_PACKET_EVENTS)
     marker = packet_ptr.nx_packet_tcp_queue_next
     if marker != NX_PACKET_ALLOCATED and marker != NX_PACKET_FREE:
         packet_ptr.nx_packet_queue_next = NX_DRIVER_TX_DONE
@@ -698,7 +703,8 @@ def _nx_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: in
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_PACKET_DATA_APPEND, packet_ptr, _nxt.pointer_or_zero(data_start), data_size, pool_ptr, _nxt.NX_TRACE_PACKET_EVENTS)
+        tb.insert(_nxt.NX_TRACE_PACKET_DATA_APPEND, packet_ptr, _nxt.pointer_or_zero(data_start), data_size,
+                  pool_ptr, _nxt.NX_TRACE_PACKET_EVENTS)
         tb.charge(data_size)
     # Checked before anything is allocated; a Pointer source is read here (the C reads
     # it after any wait for buffers: only a source changed during that wait differs).
@@ -784,7 +790,8 @@ def _nx_packet_data_retrieve(packet_ptr: NX_PACKET, buffer_start: Any) -> tuple[
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_PACKET_DATA_RETRIEVE, packet_ptr, _nxt.pointer_or_zero(buffer_start), packet_ptr.nx_packet_length, 0, _nxt.NX_TRACE_PACKET_EVENTS)
+        tb.insert(_nxt.NX_TRACE_PACKET_DATA_RETRIEVE, packet_ptr, _nxt.pointer_or_zero(buffer_start),
+                  packet_ptr.nx_packet_length, 0, _nxt.NX_TRACE_PACKET_EVENTS)
         tb.charge(packet_ptr.nx_packet_length)
     destination = _Destination(buffer_start)
     total = 0
@@ -834,7 +841,8 @@ def _nx_packet_data_extract_offset(packet_ptr: NX_PACKET, offset: int, buffer_st
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_PACKET_DATA_EXTRACT_OFFSET, packet_ptr, buffer_length or 0, 0, 0, _nxt.NX_TRACE_PACKET_EVENTS)
+        tb.insert(_nxt.NX_TRACE_PACKET_DATA_EXTRACT_OFFSET, packet_ptr, buffer_length or 0, 0, 0,
+                  _nxt.NX_TRACE_PACKET_EVENTS)
     destination = _Destination(buffer_start)
     if buffer_length is None:
         buffer_length = destination.capacity
@@ -890,7 +898,8 @@ def _nx_packet_length_get(packet_ptr: NX_PACKET) -> tuple[int, int]:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_PACKET_LENGTH_GET, packet_ptr, packet_ptr.nx_packet_length, 0, 0, _nxt.NX_TRACE_PACKET_EVENTS)
+        tb.insert(_nxt.NX_TRACE_PACKET_LENGTH_GET, packet_ptr, packet_ptr.nx_packet_length, 0, 0,
+                  _nxt.NX_TRACE_PACKET_EVENTS)
     return NX_SUCCESS, packet_ptr.nx_packet_length
 
 
@@ -922,7 +931,8 @@ def _nx_packet_copy(packet_ptr: NX_PACKET, pool_ptr: NX_PACKET_POOL,
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_PACKET_COPY, packet_ptr, 0, pool_ptr, wait_option, _nxt.NX_TRACE_PACKET_EVENTS)
+        tb.insert(_nxt.NX_TRACE_PACKET_COPY, packet_ptr, 0, pool_ptr, wait_option,
+                  _nxt.NX_TRACE_PACKET_EVENTS)
         tb.charge(packet_ptr.nx_packet_length)
     if packet_ptr.nx_packet_length == 0:
         return NX_INVALID_PACKET, None

@@ -313,7 +313,9 @@ def _nx_tcp_info_get(ip_ptr: Any) -> tuple:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_TCP_INFO_GET, ip_ptr, getattr(ip_ptr, "nx_ip_tcp_bytes_sent", 0), getattr(ip_ptr, "nx_ip_tcp_bytes_received", 0), getattr(ip_ptr, "nx_ip_tcp_invalid_packets", 0), _nxt.NX_TRACE_TCP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_TCP_INFO_GET, ip_ptr, getattr(ip_ptr, "nx_ip_tcp_bytes_sent", 0),
+                  getattr(ip_ptr, "nx_ip_tcp_bytes_received", 0),
+                  getattr(ip_ptr, "nx_ip_tcp_invalid_packets", 0), _nxt.NX_TRACE_TCP_EVENTS)
     _tcp_fields(ip_ptr)
     return (NX_SUCCESS, ip_ptr.nx_ip_tcp_packets_sent, ip_ptr.nx_ip_tcp_bytes_sent,
             ip_ptr.nx_ip_tcp_packets_received, ip_ptr.nx_ip_tcp_bytes_received,
@@ -677,7 +679,8 @@ def _syn_to_listen_socket(ip: Any, socket: Any, packet: NX_PACKET, segment: _Seg
     """Fill a listening socket with the peer of a SYN and bind it to the port."""
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_INTERNAL_TCP_SYN_RECEIVE, ip, socket, packet, segment.seq, _nxt.NX_TRACE_INTERNAL_EVENTS)
+        tb.insert(_nxt.NX_TRACE_INTERNAL_TCP_SYN_RECEIVE, ip, socket, packet, segment.seq,
+                  _nxt.NX_TRACE_INTERNAL_EVENTS)
     interface = packet.nx_packet_interface_ptr
     status, route_interface, next_hop = _ip._nx_ip_route_find(ip, segment.source_ip)
     socket.nx_tcp_socket_connect_interface = route_interface if status == NX_SUCCESS else interface

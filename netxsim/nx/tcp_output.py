@@ -272,7 +272,8 @@ def _nx_tcp_socket_retransmit(ip: Any, socket: Any, need_fast_retransmit: bool) 
         last = packet.nx_packet_tcp_queue_next == NX_PACKET_ENQUEUED
         tb = _trace.active
         if tb is not None:
-            tb.insert(_nxt.NX_TRACE_INTERNAL_TCP_RETRY, ip, socket, packet, socket.nx_tcp_socket_timeout_retries, _nxt.NX_TRACE_INTERNAL_EVENTS)
+            tb.insert(_nxt.NX_TRACE_INTERNAL_TCP_RETRY, ip, socket, packet,
+                      socket.nx_tcp_socket_timeout_retries, _nxt.NX_TRACE_INTERNAL_EVENTS)
         _ip_send(socket, packet)
         if last or socket.nx_tcp_socket_fast_recovery:
             break

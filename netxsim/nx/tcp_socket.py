@@ -368,8 +368,10 @@ def _nx_tcp_socket_create(ip_ptr: Any, socket_ptr: NX_TCP_SOCKET, name: str, typ
     _unlock(ip_ptr)
     tb = _trace.active
     if tb is not None:
-        tb.register(_nxt.NX_TRACE_OBJECT_TYPE_TCP_SOCKET, socket_ptr, socket_ptr.nx_tcp_socket_name, type_of_service, window_size)
-        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_CREATE, ip_ptr, socket_ptr, type_of_service, window_size, _nxt.NX_TRACE_TCP_EVENTS)
+        tb.register(_nxt.NX_TRACE_OBJECT_TYPE_TCP_SOCKET, socket_ptr, socket_ptr.nx_tcp_socket_name,
+                    type_of_service, window_size)
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_CREATE, ip_ptr, socket_ptr, type_of_service, window_size,
+                  _nxt.NX_TRACE_TCP_EVENTS)
     return NX_SUCCESS
 
 
@@ -403,7 +405,8 @@ def _nx_tcp_socket_delete(socket_ptr: NX_TCP_SOCKET) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_DELETE, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, socket_ptr.nx_tcp_socket_state, 0, _nxt.NX_TRACE_TCP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_DELETE, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  socket_ptr.nx_tcp_socket_state, 0, _nxt.NX_TRACE_TCP_EVENTS)
         tb.unregister(socket_ptr)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     if ip is None:
@@ -464,7 +467,8 @@ def _nx_tcp_client_socket_bind(socket_ptr: NX_TCP_SOCKET, port: int, wait_option
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_TCP_CLIENT_SOCKET_BIND, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, port, wait_option, _nxt.NX_TRACE_TCP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_TCP_CLIENT_SOCKET_BIND, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, port,
+                  wait_option, _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     if socket_ptr.nx_tcp_socket_bound or socket_ptr.nx_tcp_socket_bind_in_progress is not None:
@@ -521,7 +525,8 @@ def _nx_tcp_client_socket_unbind(socket_ptr: NX_TCP_SOCKET) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_TCP_CLIENT_SOCKET_UNBIND, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, 0, 0, _nxt.NX_TRACE_TCP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_TCP_CLIENT_SOCKET_UNBIND, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, 0, 0,
+                  _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     if socket_ptr.nx_tcp_socket_state == NX_TCP_TIMED_WAIT:
@@ -593,7 +598,8 @@ def _nx_tcp_client_socket_port_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int 
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_TCP_CLIENT_SOCKET_PORT_GET, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, socket_ptr.nx_tcp_socket_port, 0, _nxt.NX_TRACE_TCP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_TCP_CLIENT_SOCKET_PORT_GET, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  socket_ptr.nx_tcp_socket_port, 0, _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     if not socket_ptr.nx_tcp_socket_bound:
@@ -661,7 +667,9 @@ def _nxd_tcp_client_socket_connect(socket_ptr: NX_TCP_SOCKET, server_ip: NXD_ADD
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_TCP_CLIENT_SOCKET_CONNECT, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, server_ip.nxd_ip_address.v4 if server_ip is not None else 0, server_port, _nxt.NX_TRACE_TCP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_TCP_CLIENT_SOCKET_CONNECT, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  server_ip.nxd_ip_address.v4 if server_ip is not None else 0, server_port,
+                  _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     address = server_ip.nxd_ip_address.v4
     status, interface, next_hop = _ip._nx_ip_route_find(ip, address)
@@ -774,7 +782,8 @@ def _nx_tcp_server_socket_listen(ip_ptr: Any, port: int, socket_ptr: NX_TCP_SOCK
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_TCP_SERVER_SOCKET_LISTEN, ip_ptr, port, socket_ptr, listen_queue_size, _nxt.NX_TRACE_TCP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_TCP_SERVER_SOCKET_LISTEN, ip_ptr, port, socket_ptr, listen_queue_size,
+                  _nxt.NX_TRACE_TCP_EVENTS)
     _lock(ip_ptr)
     if socket_ptr.nx_tcp_socket_state != NX_TCP_CLOSED:
         _unlock(ip_ptr)
@@ -829,7 +838,8 @@ def _nx_tcp_server_socket_accept(socket_ptr: NX_TCP_SOCKET, wait_option: int) ->
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_TCP_SERVER_SOCKET_ACCEPT, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, wait_option, socket_ptr.nx_tcp_socket_state, _nxt.NX_TRACE_TCP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_TCP_SERVER_SOCKET_ACCEPT, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  wait_option, socket_ptr.nx_tcp_socket_state, _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     if socket_ptr.nx_tcp_socket_state == NX_TCP_ESTABLISHED:
         return NX_SUCCESS
@@ -888,7 +898,8 @@ def _nx_tcp_server_socket_relisten(ip_ptr: Any, port: int, socket_ptr: NX_TCP_SO
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_TCP_SERVER_SOCKET_RELISTEN, ip_ptr, port, socket_ptr, socket_ptr.nx_tcp_socket_state, _nxt.NX_TRACE_TCP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_TCP_SERVER_SOCKET_RELISTEN, ip_ptr, port, socket_ptr,
+                  socket_ptr.nx_tcp_socket_state, _nxt.NX_TRACE_TCP_EVENTS)
     _lock(ip_ptr)
     if socket_ptr.nx_tcp_socket_state != NX_TCP_CLOSED:
         _unlock(ip_ptr)
@@ -943,7 +954,8 @@ def _nx_tcp_server_socket_unaccept(socket_ptr: NX_TCP_SOCKET) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_TCP_SERVER_SOCKET_UNACCEPT, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, socket_ptr.nx_tcp_socket_state, 0, _nxt.NX_TRACE_TCP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_TCP_SERVER_SOCKET_UNACCEPT, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  socket_ptr.nx_tcp_socket_state, 0, _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     if socket_ptr.nx_tcp_socket_state >= NX_TCP_CLOSE_WAIT or (
@@ -1043,7 +1055,8 @@ def _nx_tcp_socket_send(socket_ptr: NX_TCP_SOCKET, packet_ptr: NX_PACKET, wait_o
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_SEND, socket_ptr, packet_ptr, packet_ptr.nx_packet_length, socket_ptr.nx_tcp_socket_tx_sequence, _nxt.NX_TRACE_TCP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_SEND, socket_ptr, packet_ptr, packet_ptr.nx_packet_length,
+                  socket_ptr.nx_tcp_socket_tx_sequence, _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     k = kernel()
     if packet_ptr.nx_packet_length == 0:
@@ -1170,7 +1183,8 @@ def _nx_tcp_socket_send(socket_ptr: NX_TCP_SOCKET, packet_ptr: NX_PACKET, wait_o
             socket_ptr.nx_tcp_socket_bytes_sent += size
             tb = _trace.active
             if tb is not None:
-                tb.insert(_nxt.NX_TRACE_INTERNAL_TCP_DATA_SEND, ip, socket_ptr, send_packet, sequence, _nxt.NX_TRACE_INTERNAL_EVENTS)
+                tb.insert(_nxt.NX_TRACE_INTERNAL_TCP_DATA_SEND, ip, socket_ptr, send_packet, sequence,
+                          _nxt.NX_TRACE_INTERNAL_EVENTS)
             _ip_send(socket_ptr, send_packet)
             if data_left == 0:
                 if send_packet is not packet_ptr:
@@ -1355,7 +1369,8 @@ def _nx_tcp_socket_disconnect(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> in
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_DISCONNECT, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, wait_option, socket_ptr.nx_tcp_socket_state, _nxt.NX_TRACE_TCP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_DISCONNECT, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  wait_option, socket_ptr.nx_tcp_socket_state, _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     k = kernel()
     status = NX_SUCCESS
@@ -1440,7 +1455,9 @@ def _nx_tcp_socket_info_get(socket_ptr: NX_TCP_SOCKET) -> tuple:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_INFO_GET, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, socket_ptr.nx_tcp_socket_packets_sent, socket_ptr.nx_tcp_socket_bytes_received, _nxt.NX_TRACE_TCP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_INFO_GET, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  socket_ptr.nx_tcp_socket_packets_sent, socket_ptr.nx_tcp_socket_bytes_received,
+                  _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     result = (NX_SUCCESS, socket_ptr.nx_tcp_socket_packets_sent, socket_ptr.nx_tcp_socket_bytes_sent,
@@ -1475,7 +1492,8 @@ def _nx_tcp_socket_state_wait(socket_ptr: NX_TCP_SOCKET, desired_state: int, wai
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_STATE_WAIT, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, desired_state, socket_ptr.nx_tcp_socket_state, _nxt.NX_TRACE_TCP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_STATE_WAIT, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  desired_state, socket_ptr.nx_tcp_socket_state, _nxt.NX_TRACE_TCP_EVENTS)
     remaining = wait_option
     while socket_ptr.nx_tcp_socket_state != desired_state:
         if socket_ptr.nx_tcp_socket_id != NX_TCP_ID:
@@ -1522,7 +1540,9 @@ def _nx_tcp_socket_mss_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int | None]:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_MSS_GET, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, getattr(socket_ptr, "nx_tcp_socket_mss", 0), socket_ptr.nx_tcp_socket_state, _nxt.NX_TRACE_TCP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_MSS_GET, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  getattr(socket_ptr, "nx_tcp_socket_mss", 0), socket_ptr.nx_tcp_socket_state,
+                  _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     if socket_ptr.nx_tcp_socket_state < NX_TCP_ESTABLISHED and socket_ptr.nx_tcp_socket_mss:
@@ -1550,7 +1570,8 @@ def _nx_tcp_socket_mss_set(socket_ptr: NX_TCP_SOCKET, mss: int) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_MSS_SET, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, mss, socket_ptr.nx_tcp_socket_state, _nxt.NX_TRACE_TCP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_MSS_SET, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, mss,
+                  socket_ptr.nx_tcp_socket_state, _nxt.NX_TRACE_TCP_EVENTS)
     from .constants import NX_SIZE_ERROR
     if mss == 0:
         return NX_SIZE_ERROR
@@ -1583,7 +1604,9 @@ def _nx_tcp_socket_mss_peer_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int | N
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_MSS_PEER_GET, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, getattr(socket_ptr, "nx_tcp_socket_peer_mss", 0), socket_ptr.nx_tcp_socket_state, _nxt.NX_TRACE_TCP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_MSS_PEER_GET, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  getattr(socket_ptr, "nx_tcp_socket_peer_mss", 0), socket_ptr.nx_tcp_socket_state,
+                  _nxt.NX_TRACE_TCP_EVENTS)
     return NX_SUCCESS, socket_ptr.nx_tcp_socket_peer_mss
 
 
@@ -1603,7 +1626,8 @@ def _nx_tcp_socket_receive_notify(socket_ptr: NX_TCP_SOCKET, tcp_receive_notify:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_RECEIVE_NOTIFY, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, 1 if tcp_receive_notify is not None else 0, 0, _nxt.NX_TRACE_TCP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_RECEIVE_NOTIFY, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  1 if tcp_receive_notify is not None else 0, 0, _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     socket_ptr.nx_tcp_receive_callback = tcp_receive_notify
@@ -1633,7 +1657,8 @@ def _nx_tcp_socket_window_update_notify_set(socket_ptr: NX_TCP_SOCKET, tcp_windo
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_WINDOW_UPDATE_NOTIFY_SET, socket_ptr, 0, 0, 0, _nxt.NX_TRACE_TCP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_WINDOW_UPDATE_NOTIFY_SET, socket_ptr, 0, 0, 0,
+                  _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     socket_ptr.nx_tcp_socket_window_update_notify = tcp_window_update_notify
@@ -1666,7 +1691,8 @@ def _nx_tcp_socket_transmit_configure(socket_ptr: NX_TCP_SOCKET, max_queue_depth
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_TRANSMIT_CONFIGURE, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, max_queue_depth, timeout, _nxt.NX_TRACE_TCP_EVENTS)
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_TRANSMIT_CONFIGURE, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  max_queue_depth, timeout, _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     socket_ptr.nx_tcp_socket_transmit_queue_maximum = max_queue_depth

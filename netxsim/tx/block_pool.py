@@ -152,7 +152,8 @@ def _tx_block_pool_create(pool: TX_BLOCK_POOL, name: str | bytes, block_size: in
     tb = _trace.active
     if tb is not None:
         tb.register(_trace.TX_TRACE_OBJECT_TYPE_BLOCK_POOL, pool, pool.name, pool_size, block_size)
-        tb.insert(_trace.TX_TRACE_BLOCK_POOL_CREATE, pool, pool_start, total, block_size, _trace.TX_TRACE_BLOCK_POOL_EVENTS)
+        tb.insert(_trace.TX_TRACE_BLOCK_POOL_CREATE, pool, pool_start, total, block_size,
+                  _trace.TX_TRACE_BLOCK_POOL_EVENTS)
     return TX_SUCCESS
 
 
@@ -184,7 +185,8 @@ def _tx_block_pool_delete(pool: TX_BLOCK_POOL) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_BLOCK_POOL_DELETE, pool, tb.stack_marker(), 0, 0, _trace.TX_TRACE_BLOCK_POOL_EVENTS)
+        tb.insert(_trace.TX_TRACE_BLOCK_POOL_DELETE, pool, tb.stack_marker(), 0, 0,
+                  _trace.TX_TRACE_BLOCK_POOL_EVENTS)
         tb.unregister(pool)
     k = kernel()
     pool.tx_block_pool_id = 0
@@ -218,7 +220,8 @@ def _tx_block_allocate(pool: TX_BLOCK_POOL, wait_option: int) -> tuple[int, Poin
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_BLOCK_ALLOCATE, pool, 0, wait_option, pool.tx_block_pool_available, _trace.TX_TRACE_BLOCK_POOL_EVENTS)
+        tb.insert(_trace.TX_TRACE_BLOCK_ALLOCATE, pool, 0, wait_option, pool.tx_block_pool_available,
+                  _trace.TX_TRACE_BLOCK_POOL_EVENTS)
     if pool.tx_block_pool_available:
         pool.tx_block_pool_available -= 1
         head = pool.tx_block_pool_available_list
@@ -272,7 +275,8 @@ def _tx_block_release(block_ptr: Pointer) -> int:
         return TX_PTR_ERROR
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_BLOCK_RELEASE, pool, block_ptr, len(pool.suspension_list), tb.stack_marker(), _trace.TX_TRACE_BLOCK_POOL_EVENTS)
+        tb.insert(_trace.TX_TRACE_BLOCK_RELEASE, pool, block_ptr, len(pool.suspension_list),
+                  tb.stack_marker(), _trace.TX_TRACE_BLOCK_POOL_EVENTS)
     memory = block_ptr.memory
     block = Pointer(memory, block_ptr.address)
     waiters = pool.suspension_list
@@ -307,7 +311,8 @@ def _tx_block_pool_prioritize(pool: TX_BLOCK_POOL) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_BLOCK_POOL_PRIORITIZE, pool, len(pool.suspension_list), tb.stack_marker(), 0, _trace.TX_TRACE_BLOCK_POOL_EVENTS)
+        tb.insert(_trace.TX_TRACE_BLOCK_POOL_PRIORITIZE, pool, len(pool.suspension_list), tb.stack_marker(),
+                  0, _trace.TX_TRACE_BLOCK_POOL_EVENTS)
     prioritize_waiters(pool.suspension_list)
     return TX_SUCCESS
 

@@ -243,7 +243,8 @@ def _tx_byte_pool_create(pool: TX_BYTE_POOL, name: str | bytes, pool_start: Poin
     tb = _trace.active
     if tb is not None:
         tb.register(_trace.TX_TRACE_OBJECT_TYPE_BYTE_POOL, pool, pool.name, pool_size, 0)
-        tb.insert(_trace.TX_TRACE_BYTE_POOL_CREATE, pool, pool_start, pool_size, tb.stack_marker(), _trace.TX_TRACE_BYTE_POOL_EVENTS)
+        tb.insert(_trace.TX_TRACE_BYTE_POOL_CREATE, pool, pool_start, pool_size, tb.stack_marker(),
+                  _trace.TX_TRACE_BYTE_POOL_EVENTS)
     return TX_SUCCESS
 
 
@@ -274,7 +275,8 @@ def _tx_byte_pool_delete(pool: TX_BYTE_POOL) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_BYTE_POOL_DELETE, pool, tb.stack_marker(), 0, 0, _trace.TX_TRACE_BYTE_POOL_EVENTS)
+        tb.insert(_trace.TX_TRACE_BYTE_POOL_DELETE, pool, tb.stack_marker(), 0, 0,
+                  _trace.TX_TRACE_BYTE_POOL_EVENTS)
         tb.unregister(pool)
     k = kernel()
     pool.tx_byte_pool_id = 0
@@ -310,7 +312,8 @@ def _tx_byte_allocate(pool: TX_BYTE_POOL, memory_size: int,
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_BYTE_ALLOCATE, pool, 0, memory_size, wait_option, _trace.TX_TRACE_BYTE_POOL_EVENTS)
+        tb.insert(_trace.TX_TRACE_BYTE_ALLOCATE, pool, 0, memory_size, wait_option,
+                  _trace.TX_TRACE_BYTE_POOL_EVENTS)
     memory_size = _round_up(memory_size)
     found = _search(pool, memory_size)
     if found is not None:
@@ -365,7 +368,8 @@ def _tx_byte_release(memory_ptr: Pointer) -> int:
     pool, block = owner
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_BYTE_RELEASE, pool, memory_ptr, len(pool.suspension_list), pool.tx_byte_pool_available, _trace.TX_TRACE_BYTE_POOL_EVENTS)
+        tb.insert(_trace.TX_TRACE_BYTE_RELEASE, pool, memory_ptr, len(pool.suspension_list),
+                  pool.tx_byte_pool_available, _trace.TX_TRACE_BYTE_POOL_EVENTS)
     k = kernel()
     memory = memory_ptr.memory
     pool.tx_byte_pool_owner = k.current_ptr
@@ -410,7 +414,8 @@ def _tx_byte_pool_prioritize(pool: TX_BYTE_POOL) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_BYTE_POOL_PRIORITIZE, pool, len(pool.suspension_list), tb.stack_marker(), 0, _trace.TX_TRACE_BYTE_POOL_EVENTS)
+        tb.insert(_trace.TX_TRACE_BYTE_POOL_PRIORITIZE, pool, len(pool.suspension_list), tb.stack_marker(),
+                  0, _trace.TX_TRACE_BYTE_POOL_EVENTS)
     waiters = pool.suspension_list
     best = 0
     for index in range(1, len(waiters)):

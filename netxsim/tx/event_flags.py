@@ -101,7 +101,8 @@ def _tx_event_flags_create(group: TX_EVENT_FLAGS_GROUP, name: str) -> int:
     tb = _trace.active
     if tb is not None:
         tb.register(_trace.TX_TRACE_OBJECT_TYPE_EVENT_FLAGS, group, group.name, 0, 0)
-        tb.insert(_trace.TX_TRACE_EVENT_FLAGS_CREATE, group, tb.stack_marker(), 0, 0, _trace.TX_TRACE_EVENT_FLAGS_EVENTS)
+        tb.insert(_trace.TX_TRACE_EVENT_FLAGS_CREATE, group, tb.stack_marker(), 0, 0,
+                  _trace.TX_TRACE_EVENT_FLAGS_EVENTS)
     return TX_SUCCESS
 
 
@@ -130,7 +131,8 @@ def _tx_event_flags_delete(group: TX_EVENT_FLAGS_GROUP) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_EVENT_FLAGS_DELETE, group, tb.stack_marker(), 0, 0, _trace.TX_TRACE_EVENT_FLAGS_EVENTS)
+        tb.insert(_trace.TX_TRACE_EVENT_FLAGS_DELETE, group, tb.stack_marker(), 0, 0,
+                  _trace.TX_TRACE_EVENT_FLAGS_EVENTS)
         tb.unregister(group)
     k = kernel()
     group.tx_event_flags_group_id = 0
@@ -169,7 +171,8 @@ def _tx_event_flags_get(group: TX_EVENT_FLAGS_GROUP, requested_flags: int, get_o
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_EVENT_FLAGS_GET, group, requested_flags, group.tx_event_flags_group_current, get_option, _trace.TX_TRACE_EVENT_FLAGS_EVENTS)
+        tb.insert(_trace.TX_TRACE_EVENT_FLAGS_GET, group, requested_flags,
+                  group.tx_event_flags_group_current, get_option, _trace.TX_TRACE_EVENT_FLAGS_EVENTS)
     k = kernel()
     requested = requested_flags & _ULONG
     current = group.tx_event_flags_group_current
@@ -214,7 +217,8 @@ def _tx_event_flags_set(group: TX_EVENT_FLAGS_GROUP, flags_to_set: int, set_opti
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_EVENT_FLAGS_SET, group, flags_to_set, set_option, len(group.tx_event_flags_group_suspension_list), _trace.TX_TRACE_EVENT_FLAGS_EVENTS)
+        tb.insert(_trace.TX_TRACE_EVENT_FLAGS_SET, group, flags_to_set, set_option,
+                  len(group.tx_event_flags_group_suspension_list), _trace.TX_TRACE_EVENT_FLAGS_EVENTS)
     k = kernel()
     flags = flags_to_set & _ULONG
     if set_option & TX_EVENT_FLAGS_AND_MASK:

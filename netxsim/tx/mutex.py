@@ -138,7 +138,8 @@ def _tx_mutex_create(mutex: TX_MUTEX, name: str | bytes, inherit: int) -> int:
     tb = _trace.active
     if tb is not None:
         tb.register(_trace.TX_TRACE_OBJECT_TYPE_MUTEX, mutex, mutex.name, inherit, 0)
-        tb.insert(_trace.TX_TRACE_MUTEX_CREATE, mutex, inherit, tb.stack_marker(), 0, _trace.TX_TRACE_MUTEX_EVENTS)
+        tb.insert(_trace.TX_TRACE_MUTEX_CREATE, mutex, inherit, tb.stack_marker(), 0,
+                  _trace.TX_TRACE_MUTEX_EVENTS)
     return TX_SUCCESS
 
 
@@ -230,7 +231,8 @@ def _tx_mutex_get(mutex: TX_MUTEX, wait_option: int) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_MUTEX_GET, mutex, wait_option, mutex.tx_mutex_owner, mutex.tx_mutex_ownership_count, _trace.TX_TRACE_MUTEX_EVENTS)
+        tb.insert(_trace.TX_TRACE_MUTEX_GET, mutex, wait_option, mutex.tx_mutex_owner,
+                  mutex.tx_mutex_ownership_count, _trace.TX_TRACE_MUTEX_EVENTS)
     k = kernel()
     thread = k.current_ptr
     if mutex.tx_mutex_ownership_count == 0:
@@ -291,7 +293,8 @@ def _tx_mutex_put(mutex: TX_MUTEX) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_MUTEX_PUT, mutex, mutex.tx_mutex_owner, mutex.tx_mutex_ownership_count, tb.stack_marker(), _trace.TX_TRACE_MUTEX_EVENTS)
+        tb.insert(_trace.TX_TRACE_MUTEX_PUT, mutex, mutex.tx_mutex_owner, mutex.tx_mutex_ownership_count,
+                  tb.stack_marker(), _trace.TX_TRACE_MUTEX_EVENTS)
     k = kernel()
     if mutex.tx_mutex_ownership_count == 0:
         return TX_NOT_OWNED
@@ -380,7 +383,8 @@ def _tx_mutex_prioritize(mutex: TX_MUTEX) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_MUTEX_PRIORITIZE, mutex, len(mutex.suspension_list), tb.stack_marker(), 0, _trace.TX_TRACE_MUTEX_EVENTS)
+        tb.insert(_trace.TX_TRACE_MUTEX_PRIORITIZE, mutex, len(mutex.suspension_list), tb.stack_marker(), 0,
+                  _trace.TX_TRACE_MUTEX_EVENTS)
     prioritize_list(mutex.suspension_list)
     return TX_SUCCESS
 

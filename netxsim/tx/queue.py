@@ -170,7 +170,8 @@ def _tx_queue_create(queue: TX_QUEUE, name: str, message_size: int, queue_start:
     tb = _trace.active
     if tb is not None:
         tb.register(_trace.TX_TRACE_OBJECT_TYPE_QUEUE, queue, queue.name, queue_size, message_size)
-        tb.insert(_trace.TX_TRACE_QUEUE_CREATE, queue, message_size, queue_start, queue_size, _trace.TX_TRACE_QUEUE_EVENTS)
+        tb.insert(_trace.TX_TRACE_QUEUE_CREATE, queue, message_size, queue_start, queue_size,
+                  _trace.TX_TRACE_QUEUE_EVENTS)
     return TX_SUCCESS
 
 
@@ -283,7 +284,8 @@ def _tx_queue_send(queue: TX_QUEUE, source: Sequence[int], wait_option: int) -> 
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_QUEUE_SEND, queue, 0, wait_option, queue.tx_queue_enqueued, _trace.TX_TRACE_QUEUE_EVENTS)
+        tb.insert(_trace.TX_TRACE_QUEUE_SEND, queue, 0, wait_option, queue.tx_queue_enqueued,
+                  _trace.TX_TRACE_QUEUE_EVENTS)
     return _send(queue, source, wait_option, front=False)
 
 
@@ -318,7 +320,8 @@ def _tx_queue_front_send(queue: TX_QUEUE, source: Sequence[int], wait_option: in
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_QUEUE_FRONT_SEND, queue, 0, wait_option, queue.tx_queue_enqueued, _trace.TX_TRACE_QUEUE_EVENTS)
+        tb.insert(_trace.TX_TRACE_QUEUE_FRONT_SEND, queue, 0, wait_option, queue.tx_queue_enqueued,
+                  _trace.TX_TRACE_QUEUE_EVENTS)
     return _send(queue, source, wait_option, front=True)
 
 
@@ -345,7 +348,8 @@ def _tx_queue_receive(queue: TX_QUEUE, wait_option: int) -> tuple[int, tuple[int
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_QUEUE_RECEIVE, queue, 0, wait_option, queue.tx_queue_enqueued, _trace.TX_TRACE_QUEUE_EVENTS)
+        tb.insert(_trace.TX_TRACE_QUEUE_RECEIVE, queue, 0, wait_option, queue.tx_queue_enqueued,
+                  _trace.TX_TRACE_QUEUE_EVENTS)
     k = kernel()
     waiters = queue.tx_queue_suspension_list
     if queue.tx_queue_enqueued:
@@ -428,7 +432,8 @@ def _tx_queue_prioritize(queue: TX_QUEUE) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_QUEUE_PRIORITIZE, queue, len(queue.tx_queue_suspension_list), tb.stack_marker(), 0, _trace.TX_TRACE_QUEUE_EVENTS)
+        tb.insert(_trace.TX_TRACE_QUEUE_PRIORITIZE, queue, len(queue.tx_queue_suspension_list),
+                  tb.stack_marker(), 0, _trace.TX_TRACE_QUEUE_EVENTS)
     waiters = queue.tx_queue_suspension_list
     if len(waiters) >= 2:
         best = min(range(len(waiters)), key=lambda i: (waiters[i].tx_thread_priority, i))

@@ -88,7 +88,8 @@ def _tx_semaphore_create(semaphore: TX_SEMAPHORE, name: str | bytes, initial_cou
     tb = _trace.active
     if tb is not None:
         tb.register(_trace.TX_TRACE_OBJECT_TYPE_SEMAPHORE, semaphore, semaphore.name, initial_count, 0)
-        tb.insert(_trace.TX_TRACE_SEMAPHORE_CREATE, semaphore, initial_count, tb.stack_marker(), 0, _trace.TX_TRACE_SEMAPHORE_EVENTS)
+        tb.insert(_trace.TX_TRACE_SEMAPHORE_CREATE, semaphore, initial_count, tb.stack_marker(), 0,
+                  _trace.TX_TRACE_SEMAPHORE_EVENTS)
     return TX_SUCCESS
 
 
@@ -116,7 +117,8 @@ def _tx_semaphore_delete(semaphore: TX_SEMAPHORE) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_SEMAPHORE_DELETE, semaphore, tb.stack_marker(), 0, 0, _trace.TX_TRACE_SEMAPHORE_EVENTS)
+        tb.insert(_trace.TX_TRACE_SEMAPHORE_DELETE, semaphore, tb.stack_marker(), 0, 0,
+                  _trace.TX_TRACE_SEMAPHORE_EVENTS)
         tb.unregister(semaphore)
     k = kernel()
     semaphore.tx_semaphore_id = 0
@@ -147,7 +149,8 @@ def _tx_semaphore_get(semaphore: TX_SEMAPHORE, wait_option: int) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_SEMAPHORE_GET, semaphore, wait_option, semaphore.tx_semaphore_count, tb.stack_marker(), _trace.TX_TRACE_SEMAPHORE_EVENTS)
+        tb.insert(_trace.TX_TRACE_SEMAPHORE_GET, semaphore, wait_option, semaphore.tx_semaphore_count,
+                  tb.stack_marker(), _trace.TX_TRACE_SEMAPHORE_EVENTS)
     if semaphore.tx_semaphore_count:
         semaphore.tx_semaphore_count -= 1
         return TX_SUCCESS
@@ -198,7 +201,8 @@ def _tx_semaphore_put(semaphore: TX_SEMAPHORE) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_SEMAPHORE_PUT, semaphore, semaphore.tx_semaphore_count, len(semaphore.suspension_list), tb.stack_marker(), _trace.TX_TRACE_SEMAPHORE_EVENTS)
+        tb.insert(_trace.TX_TRACE_SEMAPHORE_PUT, semaphore, semaphore.tx_semaphore_count,
+                  len(semaphore.suspension_list), tb.stack_marker(), _trace.TX_TRACE_SEMAPHORE_EVENTS)
     _give(semaphore)
     return TX_SUCCESS
 
@@ -221,7 +225,8 @@ def _tx_semaphore_ceiling_put(semaphore: TX_SEMAPHORE, ceiling: int) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_SEMAPHORE_CEILING_PUT, semaphore, semaphore.tx_semaphore_count, len(semaphore.suspension_list), ceiling, _trace.TX_TRACE_SEMAPHORE_EVENTS)
+        tb.insert(_trace.TX_TRACE_SEMAPHORE_CEILING_PUT, semaphore, semaphore.tx_semaphore_count,
+                  len(semaphore.suspension_list), ceiling, _trace.TX_TRACE_SEMAPHORE_EVENTS)
     if not semaphore.suspension_list and semaphore.tx_semaphore_count >= ceiling:
         return TX_CEILING_EXCEEDED
     _give(semaphore)
@@ -248,7 +253,8 @@ def _tx_semaphore_prioritize(semaphore: TX_SEMAPHORE) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_SEMAPHORE_PRIORITIZE, semaphore, len(semaphore.suspension_list), tb.stack_marker(), 0, _trace.TX_TRACE_SEMAPHORE_EVENTS)
+        tb.insert(_trace.TX_TRACE_SEMAPHORE_PRIORITIZE, semaphore, len(semaphore.suspension_list),
+                  tb.stack_marker(), 0, _trace.TX_TRACE_SEMAPHORE_EVENTS)
     prioritize_list(semaphore.suspension_list)
     return TX_SUCCESS
 

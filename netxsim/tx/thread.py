@@ -178,8 +178,10 @@ def _tx_thread_create(thread: TX_THREAD, name: str, entry_function: Callable[[in
     k.register("thread", thread)
     tb = _trace.active
     if tb is not None:
-        tb.register(_trace.TX_TRACE_OBJECT_TYPE_THREAD, thread, thread.tx_thread_name, stack_start, stack_size)
-        tb.insert(_trace.TX_TRACE_THREAD_CREATE, thread, priority, stack_start, stack_size, _trace.TX_TRACE_THREAD_EVENTS)
+        tb.register(_trace.TX_TRACE_OBJECT_TYPE_THREAD, thread, thread.tx_thread_name, stack_start,
+                    stack_size)
+        tb.insert(_trace.TX_TRACE_THREAD_CREATE, thread, priority, stack_start, stack_size,
+                  _trace.TX_TRACE_THREAD_EVENTS)
     k.application_threads.append(thread)
     if auto_start == TX_AUTO_START:
         _resume_suspended(k, thread)
@@ -232,7 +234,8 @@ def _tx_thread_delete(thread: TX_THREAD) -> int:
         return TX_DELETE_ERROR
         tb = _trace.active
         if tb is not None:
-            tb.insert(_trace.TX_TRACE_THREAD_DELETE, thread, tb.stack_marker(), 0, 0, _trace.TX_TRACE_THREAD_EVENTS)
+            tb.insert(_trace.TX_TRACE_THREAD_DELETE, thread, tb.stack_marker(), 0, 0,
+                      _trace.TX_TRACE_THREAD_EVENTS)
             tb.unregister(thread)
     k = thread.kernel
     assert k is not None
@@ -274,7 +277,8 @@ def _tx_thread_info_get(thread: TX_THREAD) -> tuple:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_THREAD_INFO_GET, thread, thread.tx_thread_state, 0, 0, _trace.TX_TRACE_THREAD_EVENTS)
+        tb.insert(_trace.TX_TRACE_THREAD_INFO_GET, thread, thread.tx_thread_state, 0, 0,
+                  _trace.TX_TRACE_THREAD_EVENTS)
     k = thread.kernel
     assert k is not None
     suspended_next = None
@@ -305,7 +309,8 @@ def _tx_thread_priority_change(thread: TX_THREAD, new_priority: int) -> tuple[in
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_THREAD_PRIORITY_CHANGE, thread, new_priority, thread.tx_thread_priority, thread.tx_thread_state, _trace.TX_TRACE_THREAD_EVENTS)
+        tb.insert(_trace.TX_TRACE_THREAD_PRIORITY_CHANGE, thread, new_priority, thread.tx_thread_priority,
+                  thread.tx_thread_state, _trace.TX_TRACE_THREAD_EVENTS)
     k = thread.kernel
     assert k is not None
     old = thread.tx_thread_user_priority
@@ -337,7 +342,8 @@ def _tx_thread_preemption_change(thread: TX_THREAD, new_threshold: int) -> tuple
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_THREAD_PREEMPTION_CHANGE, thread, new_threshold, thread.tx_thread_preempt_threshold, thread.tx_thread_state, _trace.TX_TRACE_THREAD_EVENTS)
+        tb.insert(_trace.TX_TRACE_THREAD_PREEMPTION_CHANGE, thread, new_threshold,
+                  thread.tx_thread_preempt_threshold, thread.tx_thread_state, _trace.TX_TRACE_THREAD_EVENTS)
     k = thread.kernel
     assert k is not None
     if new_threshold > thread.tx_thread_user_priority:
@@ -379,7 +385,8 @@ def _tx_thread_time_slice_change(thread: TX_THREAD, new_time_slice: int) -> tupl
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_THREAD_TIME_SLICE_CHANGE, thread, new_time_slice, thread.tx_thread_new_time_slice, 0, _trace.TX_TRACE_THREAD_EVENTS)
+        tb.insert(_trace.TX_TRACE_THREAD_TIME_SLICE_CHANGE, thread, new_time_slice,
+                  thread.tx_thread_new_time_slice, 0, _trace.TX_TRACE_THREAD_EVENTS)
     old = thread.tx_thread_new_time_slice
     thread.tx_thread_new_time_slice = new_time_slice
     thread.tx_thread_time_slice = new_time_slice
@@ -404,7 +411,8 @@ def _tx_thread_relinquish() -> None:
     or to a more urgent thread that the caller's threshold held off. No-op outside a thread."""
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_THREAD_RELINQUISH, tb.stack_marker(), tb.kernel.execute_ptr, 0, 0, _trace.TX_TRACE_THREAD_EVENTS)
+        tb.insert(_trace.TX_TRACE_THREAD_RELINQUISH, tb.stack_marker(), tb.kernel.execute_ptr, 0, 0,
+                  _trace.TX_TRACE_THREAD_EVENTS)
     k = kernel()
     thread = k.current_ptr
     if thread is None or k.system_state != 0:
@@ -431,7 +439,8 @@ def _tx_thread_resume(thread: TX_THREAD) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_THREAD_RESUME_API, thread, thread.tx_thread_state, tb.stack_marker(), 0, _trace.TX_TRACE_THREAD_EVENTS)
+        tb.insert(_trace.TX_TRACE_THREAD_RESUME_API, thread, thread.tx_thread_state, tb.stack_marker(), 0,
+                  _trace.TX_TRACE_THREAD_EVENTS)
     k = thread.kernel
     assert k is not None
     if thread.tx_thread_state == TX_SUSPENDED:
@@ -461,7 +470,8 @@ def _tx_thread_suspend(thread: TX_THREAD) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_THREAD_SUSPEND_API, thread, thread.tx_thread_state, tb.stack_marker(), 0, _trace.TX_TRACE_THREAD_EVENTS)
+        tb.insert(_trace.TX_TRACE_THREAD_SUSPEND_API, thread, thread.tx_thread_state, tb.stack_marker(), 0,
+                  _trace.TX_TRACE_THREAD_EVENTS)
     k = thread.kernel
     assert k is not None
     state = thread.tx_thread_state
@@ -497,7 +507,8 @@ def _tx_thread_terminate(thread: TX_THREAD) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_THREAD_TERMINATE, thread, thread.tx_thread_state, tb.stack_marker(), 0, _trace.TX_TRACE_THREAD_EVENTS)
+        tb.insert(_trace.TX_TRACE_THREAD_TERMINATE, thread, thread.tx_thread_state, tb.stack_marker(), 0,
+                  _trace.TX_TRACE_THREAD_EVENTS)
     k = thread.kernel
     assert k is not None
     k.timer_deactivate(thread.timer)
@@ -546,7 +557,8 @@ def _tx_thread_reset(thread: TX_THREAD) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_THREAD_RESET, thread, thread.tx_thread_state, 0, 0, _trace.TX_TRACE_THREAD_EVENTS)
+        tb.insert(_trace.TX_TRACE_THREAD_RESET, thread, thread.tx_thread_state, 0, 0,
+                  _trace.TX_TRACE_THREAD_EVENTS)
     k = thread.kernel
     assert k is not None
     if thread.tx_thread_state not in (TX_COMPLETED, TX_TERMINATED):
@@ -584,7 +596,9 @@ def _tx_thread_sleep(timer_ticks: int) -> int:
     thread = k.current_ptr
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_THREAD_SLEEP, timer_ticks, thread.tx_thread_state if thread is not None else 0, tb.stack_marker(), 0, _trace.TX_TRACE_THREAD_EVENTS)
+        tb.insert(_trace.TX_TRACE_THREAD_SLEEP, timer_ticks,
+                  thread.tx_thread_state if thread is not None else 0, tb.stack_marker(), 0,
+                  _trace.TX_TRACE_THREAD_EVENTS)
     if thread is None or k.system_state != 0 or thread is k.timer_thread:
         return TX_CALLER_ERROR
     if timer_ticks == 0:
@@ -610,7 +624,8 @@ def _tx_thread_wait_abort(thread: TX_THREAD) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_THREAD_WAIT_ABORT, thread, thread.tx_thread_state, 0, 0, _trace.TX_TRACE_THREAD_EVENTS)
+        tb.insert(_trace.TX_TRACE_THREAD_WAIT_ABORT, thread, thread.tx_thread_state, 0, 0,
+                  _trace.TX_TRACE_THREAD_EVENTS)
     k = thread.kernel
     assert k is not None
     if thread.tx_thread_state < TX_SLEEP:
@@ -645,7 +660,8 @@ def _tx_thread_entry_exit_notify(thread: TX_THREAD,
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_THREAD_ENTRY_EXIT_NOTIFY, thread, thread.tx_thread_state, 0, 0, _trace.TX_TRACE_THREAD_EVENTS)
+        tb.insert(_trace.TX_TRACE_THREAD_ENTRY_EXIT_NOTIFY, thread, thread.tx_thread_state, 0, 0,
+                  _trace.TX_TRACE_THREAD_EVENTS)
     thread.tx_thread_entry_exit_notify = notify
     return TX_SUCCESS
 

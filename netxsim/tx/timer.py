@@ -107,7 +107,8 @@ def _tx_timer_create(timer: TX_TIMER, name: str, expiration_function: Callable[[
     tb = _trace.active
     if tb is not None:
         tb.register(_trace.TX_TRACE_OBJECT_TYPE_TIMER, timer, timer.name, initial_ticks, reschedule_ticks)
-        tb.insert(_trace.TX_TRACE_TIMER_CREATE, timer, initial_ticks, reschedule_ticks, auto_activate, _trace.TX_TRACE_TIMER_EVENTS)
+        tb.insert(_trace.TX_TRACE_TIMER_CREATE, timer, initial_ticks, reschedule_ticks, auto_activate,
+                  _trace.TX_TRACE_TIMER_EVENTS)
     if auto_activate == TX_AUTO_ACTIVATE:
         _activate(timer)
     return TX_SUCCESS
@@ -168,7 +169,8 @@ def _tx_timer_deactivate(timer: TX_TIMER) -> int:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_TIMER_DEACTIVATE, timer, tb.stack_marker(), 0, 0, _trace.TX_TRACE_TIMER_EVENTS)
+        tb.insert(_trace.TX_TRACE_TIMER_DEACTIVATE, timer, tb.stack_marker(), 0, 0,
+                  _trace.TX_TRACE_TIMER_EVENTS)
     internal = timer.tx_timer_internal
     if internal.active:
         left = timer.kernel.timer_deactivate(internal)
@@ -198,7 +200,8 @@ def _tx_timer_change(timer: TX_TIMER, initial_ticks: int, reschedule_ticks: int)
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_TIMER_CHANGE, timer, initial_ticks, reschedule_ticks, 0, _trace.TX_TRACE_TIMER_EVENTS)
+        tb.insert(_trace.TX_TRACE_TIMER_CHANGE, timer, initial_ticks, reschedule_ticks, 0,
+                  _trace.TX_TRACE_TIMER_EVENTS)
     internal = timer.tx_timer_internal
     if not internal.active and not internal.pending_reactivate:
         internal.remaining = initial_ticks
@@ -256,7 +259,8 @@ def _tx_timer_info_get(timer: TX_TIMER) -> tuple:
     """
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_TIMER_INFO_GET, timer, tb.stack_marker(), 0, 0, _trace.TX_TRACE_TIMER_EVENTS)
+        tb.insert(_trace.TX_TRACE_TIMER_INFO_GET, timer, tb.stack_marker(), 0, 0,
+                  _trace.TX_TRACE_TIMER_EVENTS)
     internal = timer.tx_timer_internal
     active = 1 if internal.active or internal.pending_reactivate else 0
     return (TX_SUCCESS, timer.tx_timer_name, active, _remaining(timer), internal.reschedule,
@@ -276,7 +280,8 @@ def tx_time_get() -> int:
     """``tx_time_get``: the 32-bit tick clock (wraps at 2**32)."""
     tb = _trace.active
     if tb is not None:
-        tb.insert(_trace.TX_TRACE_TIME_GET, (tb.kernel.now + tb.kernel.clock_offset) & 0xFFFFFFFF, tb.stack_marker(), 0, 0, _trace.TX_TRACE_TIME_EVENTS)
+        tb.insert(_trace.TX_TRACE_TIME_GET, (tb.kernel.now + tb.kernel.clock_offset) & 0xFFFFFFFF,
+                  tb.stack_marker(), 0, 0, _trace.TX_TRACE_TIME_EVENTS)
     k = _kernel()
     return (k.now + k.clock_offset) & 0xFFFFFFFF
 
