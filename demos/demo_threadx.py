@@ -10,7 +10,7 @@ simulated CPU per pass (``cpu_work(1)``, marked below). Without it the two threa
 would ping-pong forever at one instant and time would never advance. Their counters
 are therefore a few per tick rather than the millions a real CPU reaches.
 
-Run: ``python -m demos.demo_threadx [--ticks N] [--trace FILE.trx]``.
+Run: ``python -m demos.demo_threadx [--ticks N] [--trace FILE.trx] [--html FILE.html]``.
 """
 from __future__ import annotations
 
@@ -225,10 +225,15 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ticks", type=int, default=100, help="simulated ticks to run (100 per second)")
     parser.add_argument("--trace", metavar="FILE.trx", help="write the run's TraceX trace buffer")
+    parser.add_argument("--html", metavar="FILE.html", help="write the run's HTML view (thread timeline, pools)")
     args = parser.parse_args()
-    run = main(args.ticks, trace=bool(args.trace))
+    run = main(args.ticks, trace=bool(args.trace or args.html))
     print(run.report())
     if args.trace and run.trace_buffer is not None:
         with open(args.trace, "wb") as trx:
             trx.write(run.trace_buffer)
         print(f"trace buffer ({len(run.trace_buffer)} bytes) written to {args.trace}")
+    if args.html and run.trace_buffer is not None:
+        from netxsim.view import write_html
+        write_html(run, args.html, title="ThreadX demo")
+        print(f"HTML view written to {args.html}")

@@ -4,8 +4,8 @@ Event JSON for Perfetto. The simulated stack never imports this package.
 
 From the command line: ``python -m netxsim.view run.trx -o run.html [--pcap run.pcap]``
 or ``--format chrome -o run.json``. From Python: :func:`write_html` and
-:func:`chrome_trace` take the bytes of a trace buffer (``KernelRun.trace_buffer``), and
-:func:`run_frames` collects the frames a run's Ethernet segments logged.
+:func:`chrome_trace` take the bytes of a trace buffer (``KernelRun.trace_buffer``) or the
+run itself (then the frames its Ethernet segments logged are used too: :func:`run_frames`).
 """
 from __future__ import annotations
 

@@ -11,9 +11,11 @@ from .trx import ISR_THREAD, Trace, parse_trx
 TICKS_PER_SECOND = 100
 
 
-def chrome_trace(data: bytes | Trace, cycles_per_tick: int = 10_000) -> dict[str, Any]:
+def chrome_trace(data: Any, cycles_per_tick: int = 10_000) -> dict[str, Any]:
     """The trace as a Chrome Trace Event document (``{"traceEvents": [...]}``); time stamps
     in microseconds, from cycles at ``cycles_per_tick`` and 100 ticks per second."""
+    if hasattr(data, "trace_buffer") and hasattr(data, "kernel"):   # a run
+        data = data.trace_buffer
     trace = data if isinstance(data, Trace) else parse_trx(data)
     scale = 1e6 / (cycles_per_tick * TICKS_PER_SECOND)
     timeline = build_timeline(trace, "time")

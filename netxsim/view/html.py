@@ -100,10 +100,18 @@ def _dialogue_table(connection: Connection) -> str:
             + "".join(rows) + "</table>")
 
 
-def render_html(data: bytes | Trace, frames: Iterable | None = None, title: str = "netxsim run",
+def render_html(data: Any, frames: Iterable | None = None, title: str = "netxsim run",
                 cycles_per_tick: int = 10_000) -> str:
     """The HTML page for a trace buffer (bytes or parsed) and, optionally, the frames the
-    segment carried (a frame log, pcap records, or (tick, bytes) pairs)."""
+    segment carried (a frame log, pcap records, or (tick, bytes) pairs). ``data`` may also
+    be a run (``tx_kernel_enter``'s result): its trace buffer and logged frames are used."""
+    if hasattr(data, "trace_buffer") and hasattr(data, "kernel"):
+        if data.trace_buffer is None:
+            raise ValueError("the run recorded no trace: call tx_trace_enable (or use with_trace)")
+        if frames is None:
+            from . import run_frames
+            frames = run_frames(data)
+        data = data.trace_buffer
     trace = data if isinstance(data, Trace) else parse_trx(data)
     frame_list = frames_from(frames) if frames is not None else []
     payload = {"modes": {mode: _mode_data(trace, mode, cycles_per_tick) for mode in ("order", "time")},
@@ -136,7 +144,7 @@ def render_html(data: bytes | Trace, frames: Iterable | None = None, title: str 
             .replace("__MORE__", more))
 
 
-def write_html(data: bytes | Trace, path: str, frames: Iterable | None = None, title: str = "netxsim run",
+def write_html(data: Any, path: str, frames: Iterable | None = None, title: str = "netxsim run",
                cycles_per_tick: int = 10_000) -> None:
     with open(path, "w", encoding="utf-8") as out:
         out.write(render_html(data, frames, title, cycles_per_tick))

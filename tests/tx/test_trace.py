@@ -310,3 +310,26 @@ def test_time_slice_and_interrupt_events(tmp_path: Path) -> None:
     assert isr == [(3, 1, 1), (3, 77, 1), (4, 77, 1), (4, 1, 1)] and fired == [2]
     interrupted = next(e for e in events if e.id == tr.TX_TRACE_ISR_ENTER)
     assert interrupted.thread_priority == address[b"slicer a"]   # the thread the ISR interrupted
+
+
+def test_cost_model_charges_bytes_copied(tmp_path: Path) -> None:
+    from netxsim.nx import NX_PACKET_POOL, NX_SUCCESS, nx_packet_allocate, nx_packet_data_append, \
+        nx_packet_pool_create, nx_system_initialize
+    pool = NX_PACKET_POOL()
+
+    def define(memory) -> None:
+        tr.trace_cost_model(cycles_per_tick=100_000, cycles_per_call=0, cycles_per_byte=3)
+        tr.tx_trace_enable(memory, TRACE_SIZE, 4)
+        nx_system_initialize()
+        nx_packet_pool_create(pool, "pool", 256, memory + TRACE_SIZE, 4096)
+        status, packet = nx_packet_allocate(pool, 0, TX_NO_WAIT)
+        assert status == NX_SUCCESS
+        assert nx_packet_data_append(packet, bytes(100), 100, pool, TX_NO_WAIT) == NX_SUCCESS
+        tr.tx_trace_user_event_insert(5000, 0, 0, 0, 0)
+
+    run = tx_kernel_enter(define)
+    events, _ = parse(tmp_path, run.trace_buffer)
+    append = next(e for e in events if e.id == 388)      # NX_TRACE_PACKET_DATA_APPEND
+    after = next(e for e in events if e.id == 5000)
+    assert append.raw_args[2] == 100
+    assert after.timestamp - append.timestamp == 1 + 3 * 100   # one cycle per event + 3 per byte

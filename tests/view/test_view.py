@@ -142,3 +142,25 @@ def test_timeline_renders_in_headless_chromium(recorded, tmp_path: Path) -> None
     assert timeline.count("<rect") > 50 and "thread 1 (3)" in timeline and "interrupts" in timeline
     subprocess.run(browser + [f"--screenshot={shot}", page.as_uri()], capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+def test_a_run_renders_directly() -> None:
+    from netxsim.tx import tx_kernel_enter
+    from netxsim.tx.trace import with_trace
+    from demos.demo_netx_tcp import Demo
+    demo = Demo(False, 1)
+    demo_define = demo.tx_application_define
+
+    def define(memory) -> None:
+        from netxsim.nx.ram_driver import _nx_ram_network_driver
+        from netxsim.nx.segment import segment_for
+        from netxsim.tx.kernel import kernel
+        demo_define(memory)
+        segment_for(kernel(), _nx_ram_network_driver).enable_frame_log()
+
+    run = tx_kernel_enter(with_trace(define))
+    page = render_html(run)
+    assert "1.2.3.4:12 → 1.2.3.5:12" in page and "ABCDEFGHIJKLMNOPQRSTUVWXYZ" in page
+    assert chrome_trace(run)["traceEvents"]
+    with pytest.raises(ValueError, match="no trace"):
+        render_html(tx_kernel_enter(lambda memory: None))
