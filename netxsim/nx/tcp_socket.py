@@ -343,6 +343,16 @@ def _nx_tcp_socket_create(ip_ptr: Any, socket_ptr: NX_TCP_SOCKET, name: str, typ
     NX_OPTION_ERROR (TOS, fragment, TTL or window out of range), NX_CALLER_ERROR.
     """
     _tcp_fields(ip_ptr)
+    tb = _trace.active
+    if tb is not None:
+        # Recorded before the protection mutex is taken, as the C does: the zeroed control
+        # block's state 0 becoming CLOSED, the registry entry, the create event.
+        tb.insert(_nxt.NX_TRACE_INTERNAL_TCP_STATE_CHANGE, ip_ptr, socket_ptr, 0, NX_TCP_CLOSED,
+                  _nxt.NX_TRACE_INTERNAL_EVENTS)
+        tb.register(_nxt.NX_TRACE_OBJECT_TYPE_TCP_SOCKET, socket_ptr,
+                    name if isinstance(name, str) else bytes(name or b"").decode(), type_of_service, window_size)
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_CREATE, ip_ptr, socket_ptr, type_of_service, window_size,
+                  _nxt.NX_TRACE_TCP_EVENTS)
     _lock(ip_ptr)
     socket_ptr._reset()
     socket_ptr.nx_tcp_socket_name = name if isinstance(name, str) else bytes(name or b"").decode()
@@ -366,12 +376,6 @@ def _nx_tcp_socket_create(ip_ptr: Any, socket_ptr: NX_TCP_SOCKET, name: str, typ
     socket_ptr.nx_tcp_socket_id = NX_TCP_ID
     ip_ptr.nx_ip_tcp_created_sockets.append(socket_ptr)
     _unlock(ip_ptr)
-    tb = _trace.active
-    if tb is not None:
-        tb.register(_nxt.NX_TRACE_OBJECT_TYPE_TCP_SOCKET, socket_ptr, socket_ptr.nx_tcp_socket_name,
-                    type_of_service, window_size)
-        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_CREATE, ip_ptr, socket_ptr, type_of_service, window_size,
-                  _nxt.NX_TRACE_TCP_EVENTS)
     return NX_SUCCESS
 
 
@@ -1053,10 +1057,6 @@ def _nx_tcp_socket_send(socket_ptr: NX_TCP_SOCKET, packet_ptr: NX_PACKET, wait_o
     NX_WAIT_ABORTED; from the checking layer NX_PTR_ERROR, NX_INVALID_PACKET,
     NX_NOT_ENABLED, NX_NOT_CONNECTED, NX_UNDERFLOW, NX_OVERFLOW, NX_CALLER_ERROR.
     """
-    tb = _trace.active
-    if tb is not None:
-        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_SEND, socket_ptr, packet_ptr, packet_ptr.nx_packet_length,
-                  socket_ptr.nx_tcp_socket_tx_sequence, _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     k = kernel()
     if packet_ptr.nx_packet_length == 0:
@@ -1069,6 +1069,10 @@ def _nx_tcp_socket_send(socket_ptr: NX_TCP_SOCKET, packet_ptr: NX_PACKET, wait_o
     if socket_ptr.nx_tcp_socket_state not in (NX_TCP_ESTABLISHED, NX_TCP_CLOSE_WAIT):
         _unlock(ip)
         return NX_NOT_CONNECTED
+    tb = _trace.active
+    if tb is not None:   # the C records the send once it holds the mutex and is connected
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_SEND, socket_ptr, packet_ptr, packet_ptr.nx_packet_length,
+                  socket_ptr.nx_tcp_socket_tx_sequence, _nxt.NX_TRACE_TCP_EVENTS)
     packet_ptr.nx_packet_interface_ptr = socket_ptr.nx_tcp_socket_connect_interface
     data_offset = NX_IPv4_TCP_PACKET   # physical + IPv4 + TCP headers
     pool = packet_ptr.nx_packet_pool_owner
