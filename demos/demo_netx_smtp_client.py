@@ -20,7 +20,7 @@ AUTH LOGIN twice: against aiosmtpd's own LOGIN prompts ("User Name", where NetX 
 "Username:"), which ends with 0xAD, then against aiosmtpd sending NetX's prompts.
 
 Run: ``python -m demos.demo_netx_smtp_client [--ip-pool-payload N] [--pcap FILE]
-[--real-server | --real-server-login]``.
+[--real-server | --real-server-login] [--trace FILE.trx] [--html FILE.html]``.
 """
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from typing import Any
 
 from netxsim import *  # noqa: F403
 from netxsim.nx.segment import segment_for
+from netxsim.tx.trace import TRACE_BUILD, with_trace
 from netxsim.peers.smtp_server import SmtpServer
 from netxsim.tx.kernel import kernel
 from smtp_client import *  # noqa: F403
@@ -72,6 +73,7 @@ class Demo:
         self.peer = peer  # a netxsim.tap.LinuxPeer at SERVER_IP_ADDRESS: the real server's host
         self.real_server: Any = None  # its aiosmtpd (netxsim.tap.smtp_tools.AiosmtpdPeer)
         self.authentication_type = authentication_type
+        self.trace = False   # simulation: record a trace (tracing on a buffer at the top of RAM)
         self.ip_packet_pool = NX_PACKET_POOL()
         self.client_packet_pool = NX_PACKET_POOL()
         self.client_ip = NX_IP()
@@ -148,6 +150,9 @@ class Demo:
                                             memory=free_memory_pointer, users={USERNAME: PASSWORD})
         if self.pcap:
             segment_for(kernel(), _nx_ram_network_driver).capture_to(self.pcap)
+        if self.trace:
+            # Simulation: keep the wire's frames for the view's TCP ladder and SMTP dialogue.
+            segment_for(kernel(), _nx_ram_network_driver).enable_frame_log()
 
         # Start the client thread.
         tx_thread_resume(self.demo_client_thread)
@@ -188,7 +193,8 @@ class Demo:
 
     # --------------------------------------------------------------- the report
     def run(self) -> KernelRun:
-        return tx_kernel_enter(self.tx_application_define)
+        define = with_trace(self.tx_application_define) if self.trace else self.tx_application_define
+        return tx_kernel_enter(define, config=TRACE_BUILD if self.trace else None)
 
     def report(self, run: KernelRun) -> None:
         print(f"IP default pool payload: {self.ip_pool_payload} bytes")
@@ -296,6 +302,8 @@ def main(argv: Any = None) -> Demo | None:
                       help="send to a real aiosmtpd in a Linux namespace (root, /dev/net/tun)")
     real.add_argument("--real-server-login", action="store_true",
                       help="AUTH LOGIN against aiosmtpd's prompts (0xAD), then against NetX's prompts")
+    parser.add_argument("--trace", metavar="FILE.trx", help="write the run's TraceX trace buffer")
+    parser.add_argument("--html", metavar="FILE.html", help="write the run's HTML view (timeline, TCP ladder, SMTP dialogue)")
     args = parser.parse_args(argv)
     args.ip_pool_payload_given = args.ip_pool_payload is not None
     if args.ip_pool_payload is None:
@@ -303,7 +311,10 @@ def main(argv: Any = None) -> Demo | None:
     if args.real_server or args.real_server_login:
         return real_server_main(args)
     demo = Demo(args.ip_pool_payload, args.pcap)
-    demo.report(demo.run())
+    demo.trace = bool(args.trace or args.html)
+    run = demo.run()
+    demo.report(run)
+    _write_views(run, args.trace, args.html)
     if not demo.delivered and args.ip_pool_payload == GUIDE_IP_POOL_PAYLOAD:
         print("\nThe mail was not delivered with the guide's parameters: the client's IP default\n"
               "pool has 128-byte buffers, every frame the client receives is copied into it,\n"
@@ -312,8 +323,22 @@ def main(argv: Any = None) -> Demo | None:
               f"Running again with the {NETX_DUO_SAMPLE_IP_POOL_PAYLOAD}-byte payload of NetX Duo's "
               "own SMTP sample:\n")
         demo = Demo(NETX_DUO_SAMPLE_IP_POOL_PAYLOAD, args.pcap)
-        demo.report(demo.run())
+        demo.trace = bool(args.trace or args.html)
+        run = demo.run()
+        demo.report(run)
+        _write_views(run, args.trace, args.html)
     return demo
+
+
+def _write_views(run: KernelRun, trace: str | None, html: str | None) -> None:
+    if trace and run.trace_buffer is not None:
+        with open(trace, "wb") as trx:
+            trx.write(run.trace_buffer)
+        print(f"trace buffer written to {trace}")
+    if html and run.trace_buffer is not None:
+        from netxsim.view import run_frames, write_html
+        write_html(run.trace_buffer, html, run_frames(run), title="NetX SMTP client demo")
+        print(f"HTML view written to {html}")
 
 
 if __name__ == "__main__":

@@ -10,13 +10,14 @@ simulated CPU per pass (``cpu_work(1)``, marked below). Without it the two threa
 would ping-pong forever at one instant and time would never advance. Their counters
 are therefore a few per tick rather than the millions a real CPU reaches.
 
-Run: ``python -m demos.demo_threadx [--ticks N]``.
+Run: ``python -m demos.demo_threadx [--ticks N] [--trace FILE.trx] [--html FILE.html]``.
 """
 from __future__ import annotations
 
 import argparse
 
 from netxsim import *  # noqa: F403
+from netxsim.tx.trace import TRACE_BUILD, with_trace
 
 DEMO_STACK_SIZE = 1024
 DEMO_BYTE_POOL_SIZE = 9120
@@ -211,15 +212,28 @@ def thread_6_and_7_entry(thread_input: int) -> None:
             break
 
 
-def main(ticks: int = 100) -> KernelRun:
+def main(ticks: int = 100, trace: bool = False) -> KernelRun:
     _reset_globals()
     # The C main() only calls tx_kernel_enter(), which never returns; the
-    # simulation stops at ``ticks``.
-    return tx_kernel_enter(tx_application_define, until=ticks)
+    # simulation stops at ``ticks``. With ``trace``, tracing is enabled first, on a
+    # buffer at the top of simulated RAM (the demo's memory stays where it was).
+    define = with_trace(tx_application_define) if trace else tx_application_define
+    return tx_kernel_enter(define, until=ticks, config=TRACE_BUILD if trace else None)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ticks", type=int, default=100, help="simulated ticks to run (100 per second)")
-    run = main(parser.parse_args().ticks)
+    parser.add_argument("--trace", metavar="FILE.trx", help="write the run's TraceX trace buffer")
+    parser.add_argument("--html", metavar="FILE.html", help="write the run's HTML view (thread timeline, pools)")
+    args = parser.parse_args()
+    run = main(args.ticks, trace=bool(args.trace or args.html))
     print(run.report())
+    if args.trace and run.trace_buffer is not None:
+        with open(args.trace, "wb") as trx:
+            trx.write(run.trace_buffer)
+        print(f"trace buffer ({len(run.trace_buffer)} bytes) written to {args.trace}")
+    if args.html and run.trace_buffer is not None:
+        from netxsim.view import write_html
+        write_html(run, args.html, title="ThreadX demo")
+        print(f"HTML view written to {args.html}")

@@ -50,6 +50,8 @@ INTEGERS: dict[str, int] = {
     "timeout_shift": 0, "authentication_type": NX_SMTP_CLIENT_AUTH_PLAIN, "server_ip_address": SERVER,
     "mail_body_length": len(BODY), "entry_input": 0, "expiration_input": 0,
     "low_watermark": 2, "receive_queue_maximum": 5, "interface_capability_flag": 0,
+    "trace_buffer_size": 4096, "registry_entries": 4, "event_filter_bits": 0, "event_unfilter_bits": 0,
+    "event_id": 5000, "info_field_1": 1, "info_field_2": 2, "info_field_3": 3, "info_field_4": 4, "isr_id": 1,
 }
 SERVICE_INTEGERS: dict[tuple[str, str], int] = {
     ("nx_ip_create", "ip_address"): HOST, ("nx_ip_create", "memory_size"): 1024,
@@ -59,7 +61,7 @@ SERVICE_INTEGERS: dict[tuple[str, str], int] = {
 }
 TEXTS = {"data_ptr": b"ping"}
 MEMORY_SIZES = {"stack_start": 1024, "pool_start": 1024, "queue_start": 64, "memory_ptr": 4 * 320,
-                "arp_cache_memory": 520}
+                "arp_cache_memory": 520, "trace_buffer_start": 4096}
 
 
 class World:

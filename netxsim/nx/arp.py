@@ -72,6 +72,8 @@ from .driver import NX_LINK_ARP_RESPONSE_SEND, NX_LINK_ARP_SEND, NX_LINK_PACKET_
 from .packet import (
     NX_PACKET, _nx_packet_allocate, _nx_packet_release, _nx_packet_transmit_release, allocate_auxiliary_first,
 )
+from ..tx import trace as _trace
+from . import trace as _nxt
 
 # ----------------------------------------------------------------- configuration (nx_api.h)
 # Module-level defaults standing for the C configuration defines; override before use.
@@ -318,6 +320,10 @@ def _nx_arp_enable(ip_ptr: Any, arp_cache_memory: Pointer, arp_cache_size: int) 
     timer callback). The core alone also answers NX_SIZE_ERROR for room for no entry,
     where C would corrupt memory.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ARP_ENABLE, ip_ptr, arp_cache_memory, arp_cache_size, 0,
+                  _nxt.NX_TRACE_ARP_EVENTS)
     entries = arp_cache_size // SIZEOF_NX_ARP
     if entries == 0:
         return NX_SIZE_ERROR
@@ -466,6 +472,12 @@ def _nx_arp_packet_send(ip_ptr: Any, destination_ip: int, nx_interface: Any) -> 
     _count(ip_ptr, "nx_ip_arp_requests_sent")
     request.nx_packet_length = NX_ARP_MESSAGE_SIZE
     request._prepend -= NX_ARP_MESSAGE_SIZE
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_INTERNAL_ARP_REQUEST_SEND, ip_ptr, destination_ip, request, 0,
+                  _nxt.NX_TRACE_INTERNAL_EVENTS)
+        tb.insert(_nxt.NX_TRACE_INTERNAL_IO_DRIVER_ARP_SEND, ip_ptr, request, NX_ARP_MESSAGE_SIZE, 0,
+                  _nxt.NX_TRACE_INTERNAL_EVENTS)
     request.nx_packet_prepend_ptr.write(struct.pack(
         "!HHBBH6sI6sI", NX_ARP_HARDWARE_TYPE, NX_ARP_PROTOCOL_TYPE, NX_ARP_HARDWARE_SIZE,
         NX_ARP_PROTOCOL_SIZE, NX_ARP_OPTION_REQUEST,
@@ -718,6 +730,11 @@ def _nx_arp_packet_receive(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
         return
 
     consumed = False
+    tb = _trace.active
+    if tb is not None:
+        received = _nxt.NX_TRACE_INTERNAL_ARP_REQUEST_RECEIVE if message_type == NX_ARP_OPTION_REQUEST \
+            else _nxt.NX_TRACE_INTERNAL_ARP_RESPONSE_RECEIVE
+        tb.insert(received, ip_ptr, sender_ip_address, packet_ptr, 0, _nxt.NX_TRACE_INTERNAL_EVENTS)
     if message_type == NX_ARP_OPTION_REQUEST and target_ip_address == our_address:
         _count(ip_ptr, "nx_ip_arp_requests_received")
         _count(ip_ptr, "nx_ip_arp_responses_sent")
@@ -727,6 +744,12 @@ def _nx_arp_packet_receive(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
             sender_ip_address))
         packet_ptr.nx_packet_length = NX_ARP_MESSAGE_SIZE
         packet_ptr._append = packet_ptr._prepend + NX_ARP_MESSAGE_SIZE
+        tb = _trace.active
+        if tb is not None:
+            tb.insert(_nxt.NX_TRACE_INTERNAL_ARP_RESPONSE_SEND, ip_ptr, sender_ip_address, packet_ptr, 0,
+                      _nxt.NX_TRACE_INTERNAL_EVENTS)
+            tb.insert(_nxt.NX_TRACE_INTERNAL_IO_DRIVER_ARP_RESPONSE_SEND, ip_ptr, packet_ptr,
+                      packet_ptr.nx_packet_length, 0, _nxt.NX_TRACE_INTERNAL_EVENTS)
         _ip.ip_driver_request(ip_ptr, interface, NX_LINK_ARP_RESPONSE_SEND, packet_ptr,
                               sender_physical_msw, sender_physical_lsw)
         consumed = True
@@ -786,6 +809,10 @@ def _nx_arp_static_entry_create(ip_ptr: Any, ip_address: int, physical_msw: int,
     class D, 255.255.255.255), NX_INVALID_PARAMETERS (MAC 0), NX_NOT_ENABLED,
     NX_CALLER_ERROR (ISR or timer callback).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ARP_STATIC_ENTRY_CREATE, ip_ptr, ip_address, physical_msw, physical_lsw,
+                  _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     interface = _direct_route(ip_ptr, ip_address)
     if interface is None:
@@ -878,6 +905,10 @@ def _nx_arp_static_entry_delete(ip_ptr: Any, ip_address: int, physical_msw: int,
     NX_IP_ADDRESS_ERROR (address 0), NX_INVALID_PARAMETERS (MAC 0), NX_NOT_ENABLED,
     NX_CALLER_ERROR (not a thread).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ARP_STATIC_ENTRY_DELETE, ip_ptr, ip_address, physical_msw, physical_lsw,
+                  _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     _mutex_get(ip_ptr)
     entry = _find_static(ip_ptr, lambda e: e.nx_arp_ip_address == ip_address
@@ -918,6 +949,9 @@ def _nx_arp_static_entries_delete(ip_ptr: Any) -> int:
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED,
     NX_CALLER_ERROR (ISR or timer callback).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ARP_STATIC_ENTRIES_DELETE, ip_ptr, 0, 0, 0, _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     _mutex_get(ip_ptr)
     while ip_ptr.nx_ip_arp_static_list is not None:
@@ -952,6 +986,10 @@ def _nx_arp_dynamic_entry_set(ip_ptr: Any, ip_address: int, physical_msw: int,
     layer NX_PTR_ERROR, NX_IP_ADDRESS_ERROR (0, class D, broadcast), NX_NOT_ENABLED,
     NX_CALLER_ERROR (not a thread).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ARP_DYNAMIC_ENTRY_SET, ip_ptr, ip_address, physical_msw, physical_lsw,
+                  _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     interface = _direct_route(ip_ptr, ip_address)
     if interface is None:
@@ -1048,6 +1086,10 @@ def _nx_arp_dynamic_entries_invalidate(ip_ptr: Any) -> int:
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED,
     NX_CALLER_ERROR (not a thread).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ARP_DYNAMIC_ENTRIES_INVALIDATE, ip_ptr,
+                  getattr(ip_ptr, "nx_ip_arp_dynamic_active_count", 0), 0, 0, _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     _mutex_get(ip_ptr)
     arp_entry = ip_ptr.nx_ip_arp_dynamic_list
@@ -1085,6 +1127,9 @@ def _nx_arp_hardware_address_find(ip_ptr: Any, ip_address: int) -> tuple[int, in
     Statuses: NX_SUCCESS, NX_ENTRY_NOT_FOUND; from the checking layer NX_PTR_ERROR,
     NX_IP_ADDRESS_ERROR (address 0), NX_NOT_ENABLED, NX_CALLER_ERROR (not a thread).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ARP_HARDWARE_ADDRESS_FIND, ip_ptr, ip_address, 0, 0, _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     _mutex_get(ip_ptr)
 
@@ -1123,6 +1168,10 @@ def _nx_arp_ip_address_find(ip_ptr: Any, physical_msw: int, physical_lsw: int) -
     Statuses: NX_SUCCESS, NX_ENTRY_NOT_FOUND; from the checking layer NX_PTR_ERROR,
     NX_INVALID_PARAMETERS (MAC 0), NX_NOT_ENABLED, NX_CALLER_ERROR (not a thread).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ARP_IP_ADDRESS_FIND, ip_ptr, 0, physical_msw, physical_lsw,
+                  _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     _mutex_get(ip_ptr)
 
@@ -1164,6 +1213,11 @@ def _nx_arp_info_get(ip_ptr: Any) -> tuple:
     is never incremented by this NetX version. Statuses: NX_SUCCESS; from the checking
     layer NX_PTR_ERROR, NX_NOT_ENABLED, NX_CALLER_ERROR (not a thread).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ARP_INFO_GET, ip_ptr, getattr(ip_ptr, "nx_ip_arp_requests_sent", 0),
+                  getattr(ip_ptr, "nx_ip_arp_responses_received", 0),
+                  getattr(ip_ptr, "nx_ip_arp_requests_received", 0), _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     _mutex_get(ip_ptr)
     result = (NX_SUCCESS, ip_ptr.nx_ip_arp_requests_sent, ip_ptr.nx_ip_arp_requests_received,
@@ -1227,6 +1281,9 @@ def _nx_arp_gratuitous_send(ip_ptr: Any,
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_IP_ADDRESS_ERROR (no
     interface has an address), NX_NOT_ENABLED, NX_CALLER_ERROR (not a thread).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ARP_GRATUITOUS_SEND, ip_ptr, 0, 0, 0, _nxt.NX_TRACE_ARP_EVENTS)
     _arp_fields(ip_ptr)
     _mutex_get(ip_ptr)
     ip_ptr.nx_ip_arp_gratuitous_response_handler = response_handler

@@ -51,6 +51,8 @@ from .constants import (
 )
 from .packet import NX_PACKET, _nx_packet_allocate, _nx_packet_data_append, _nx_packet_release
 from .wire import internet_checksum
+from ..tx import trace as _trace
+from . import trace as _nxt
 
 # nx_icmpv4.h
 NX_ICMP_ECHO_REPLY_TYPE = 0
@@ -126,6 +128,9 @@ def _nx_icmp_enable(ip_ptr: Any) -> int:
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_ALREADY_ENABLED,
     NX_CALLER_ERROR (ISR or timer callback).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ICMP_ENABLE, ip_ptr, 0, 0, 0, _nxt.NX_TRACE_ICMP_EVENTS)
     _icmp_fields(ip_ptr)
     ip_ptr.nx_ip_icmp_queue_process = _nx_icmp_queue_process
     ip_ptr.nx_ip_icmp_packet_receive = _nx_icmp_packet_receive
@@ -196,6 +201,10 @@ def _nx_icmpv4_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     over the whole message (bad → dropped, counted as invalid and as a checksum error),
     then echo reply → the ping waiters, echo request → answered, anything else →
     dropped and counted as unhandled."""
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_INTERNAL_ICMP_RECEIVE, ip_ptr, _nxt.source_ip(packet_ptr), packet_ptr, 0,
+                  _nxt.NX_TRACE_INTERNAL_EVENTS)
     message = _message(packet_ptr)
     interface = packet_ptr.nx_packet_interface_ptr
     if not (interface is not None
@@ -306,6 +315,10 @@ def _nx_icmp_interface_ping(ip_ptr: Any, ip_address: int, interface: Any, next_h
     """``_nx_icmp_interface_ping`` (nx_icmp_interface_ping.c): send one echo request on
     ``interface`` via ``next_hop_address`` and wait for its reply (module docstring).
     Returns (status, response_packet)."""
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ICMP_PING, ip_ptr, ip_address, _nxt.pointer_or_zero(data_ptr), data_size,
+                  _nxt.NX_TRACE_ICMP_EVENTS)
     _icmp_fields(ip_ptr)
     k = kernel()
     pool = ip_ptr.nx_ip_default_packet_pool
@@ -403,6 +416,11 @@ def _nx_icmp_info_get(ip_ptr: Any) -> tuple:
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED,
     NX_CALLER_ERROR (ISR or timer callback).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_ICMP_INFO_GET, ip_ptr, getattr(ip_ptr, "nx_ip_pings_sent", 0),
+                  getattr(ip_ptr, "nx_ip_ping_responses_received", 0),
+                  getattr(ip_ptr, "nx_ip_pings_received", 0), _nxt.NX_TRACE_ICMP_EVENTS)
     _icmp_fields(ip_ptr)
     _tx_mutex_get(ip_ptr.nx_ip_protection, TX_WAIT_FOREVER)
     result = (NX_SUCCESS, ip_ptr.nx_ip_pings_sent, ip_ptr.nx_ip_ping_timeouts,

@@ -59,6 +59,8 @@ from .packet import NX_PACKET, NX_PACKET_POOL, _nx_packet_copy, _nx_packet_relea
     _nx_packet_transmit_release
 from .system import IP_COMPONENT, register_system_component
 from .wire import internet_checksum
+from ..tx import trace as _trace
+from . import trace as _nxt
 
 NX_IP_ID = 0x49502020
 SIZEOF_NX_IP = 4796  # not modelled byte for byte; a placeholder large enough for C ports
@@ -397,6 +399,11 @@ def _nx_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
     ip.nx_ip_id = NX_IP_ID
     ip._netxsim_run = k.serial
     _created_ips(k).append(ip)
+    tb = _trace.active
+    if tb is not None:
+        tb.register(_nxt.NX_TRACE_OBJECT_TYPE_IP, ip, ip.nx_ip_name, memory_ptr, memory_size)
+        tb.insert(_nxt.NX_TRACE_IP_CREATE, ip, ip_address, network_mask, default_pool,
+                  _nxt.NX_TRACE_IP_EVENTS)
     if current is not None:
         _tx_thread_preemption_change(current, old_threshold)
     return NX_SUCCESS
@@ -529,6 +536,10 @@ def _nx_ip_packet_send(ip: NX_IP, packet: NX_PACKET, destination_ip: int, type_o
     in the caller's context. The caller has routed it: ``packet.nx_packet_interface_ptr``
     set (else dropped) and ``next_hop_address`` non-zero (else dropped after the header
     is built, as the C does). The packet is owned by the stack from here on."""
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_INTERNAL_IP_SEND, ip, destination_ip, packet, packet.nx_packet_length,
+                  _nxt.NX_TRACE_INTERNAL_EVENTS)
     ip.nx_ip_total_packet_send_requests += 1
     interface = packet.nx_packet_interface_ptr
     if interface is None:
@@ -578,6 +589,10 @@ def _nx_ip_driver_packet_send(ip: NX_IP, packet: NX_PACKET, destination: int, fr
             return  # ARP owns the packet now (queued for resolution, or dropped)
         msw, lsw = mac
     _count_sent(ip, packet)
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_INTERNAL_IO_DRIVER_PACKET_SEND, ip, packet, packet.nx_packet_length, 0,
+                  _nxt.NX_TRACE_INTERNAL_EVENTS)
     ip_driver_request(ip, interface, command, packet, msw, lsw)
 
 
@@ -617,6 +632,10 @@ def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
         _drop_invalid(ip, packet)
         return
     header = packet._mem.read(packet._prepend, _IPV4_HEADER)
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_INTERNAL_IP_RECEIVE, ip, int.from_bytes(header[12:16], "big"), packet,
+                  packet.nx_packet_length, _nxt.NX_TRACE_INTERNAL_EVENTS)
     if header[0] >> 4 != 4:
         _drop_invalid(ip, packet)
         return
@@ -712,6 +731,10 @@ def _nx_ip_address_get(ip: NX_IP) -> tuple[int, int, int]:
 
     Statuses: NX_SUCCESS, NX_PTR_ERROR, NX_CALLER_ERROR (from an ISR).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_IP_ADDRESS_GET, ip, ip.nx_ip_interface[0].nx_interface_ip_address,
+                  ip.nx_ip_interface[0].nx_interface_ip_network_mask, 0, _nxt.NX_TRACE_IP_EVENTS)
     primary = ip.nx_ip_interface[0]
     return NX_SUCCESS, primary.nx_interface_ip_address, primary.nx_interface_ip_network_mask
 
@@ -734,6 +757,9 @@ def _nx_ip_address_set(ip: NX_IP, ip_address: int, network_mask: int) -> int:
 
     Statuses: NX_SUCCESS, NX_PTR_ERROR, NX_IP_ADDRESS_ERROR, NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_IP_ADDRESS_SET, ip, ip_address, network_mask, 0, _nxt.NX_TRACE_IP_EVENTS)
     primary = ip.nx_ip_interface[0]
     primary.nx_interface_ip_address = ip_address
     primary.nx_interface_ip_network_mask = network_mask
@@ -764,6 +790,9 @@ def _nx_ip_gateway_address_set(ip: NX_IP, ip_address: int) -> int:
     Statuses: NX_SUCCESS, NX_PTR_ERROR, NX_IP_ADDRESS_ERROR (not reachable on any
     interface), NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_IP_GATEWAY_ADDRESS_SET, ip, ip_address, 0, 0, _nxt.NX_TRACE_IP_EVENTS)
     for interface in ip.nx_ip_interface[:-1]:
         if interface.nx_interface_valid and \
                 (ip_address & interface.nx_interface_ip_network_mask) == interface.nx_interface_ip_network:
@@ -827,6 +856,9 @@ def _nx_ip_interface_status_check(ip: NX_IP, interface_index: int, needed_status
     Statuses: NX_SUCCESS, NX_NOT_SUCCESSFUL (with the bits found), NX_PTR_ERROR,
     NX_INVALID_INTERFACE, NX_CALLER_ERROR (not from a thread).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_IP_STATUS_CHECK, ip, needed_status, 0, wait_option, _nxt.NX_TRACE_IP_EVENTS)
     interface = ip.nx_ip_interface[interface_index]
     remaining = wait_option
     while True:
@@ -1049,6 +1081,11 @@ def _nx_ip_info_get(ip: NX_IP) -> tuple:
 
     Statuses: NX_SUCCESS, NX_PTR_ERROR, NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_IP_INFO_GET, ip, getattr(ip, "nx_ip_total_bytes_sent", 0),
+                  getattr(ip, "nx_ip_total_bytes_received", 0),
+                  getattr(ip, "nx_ip_receive_packets_dropped", 0), _nxt.NX_TRACE_IP_EVENTS)
     return (NX_SUCCESS, ip.nx_ip_total_packets_sent, ip.nx_ip_total_bytes_sent,
             ip.nx_ip_total_packets_received, ip.nx_ip_total_bytes_received, ip.nx_ip_invalid_packets,
             ip.nx_ip_receive_packets_dropped, ip.nx_ip_receive_checksum_errors,
@@ -1075,6 +1112,9 @@ def _nx_ip_delete(ip: NX_IP) -> int:
 
     Statuses: NX_SUCCESS, NX_PTR_ERROR, NX_CALLER_ERROR (not from a thread).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_IP_DELETE, ip, 0, 0, 0, _nxt.NX_TRACE_IP_EVENTS)
     from netxsim.tx.event_flags import _tx_event_flags_delete
     from netxsim.tx.mutex import _tx_mutex_delete
     from netxsim.tx.thread import _tx_thread_delete, _tx_thread_terminate

@@ -55,6 +55,8 @@ from .constants import (
     NX_POOL_DELETED, NX_PTR_ERROR, NX_SIZE_ERROR, NX_SUCCESS, NX_UNDERFLOW,
 )
 from .system import PACKET_POOL_COMPONENT, register_system_component
+from ..tx import trace as _trace
+from . import trace as _nxt
 
 # sizeof() on the 32-bit target, from compiling nx_api.h with gcc -m32 (default
 # configuration: IPv6 and fragmentation compiled in, no packet header pad).
@@ -430,6 +432,11 @@ def _nx_packet_pool_create(pool_ptr: NX_PACKET_POOL, name: str | bytes, payload_
     pool_ptr.nx_packet_pool_available_list = packets[0]
     pool_ptr.nx_packet_pool_id = NX_PACKET_POOL_ID
     k.register(_CREATED_KIND, pool_ptr)
+    tb = _trace.active
+    if tb is not None:
+        tb.register(_nxt.NX_TRACE_OBJECT_TYPE_PACKET_POOL, pool_ptr, name, payload_size, total)
+        tb.insert(_nxt.NX_TRACE_PACKET_POOL_CREATE, pool_ptr, payload_size, pool_start, pool_size,
+                  _nxt.NX_TRACE_PACKET_EVENTS)
     return NX_SUCCESS
 
 
@@ -471,6 +478,10 @@ def _nx_packet_pool_delete(pool_ptr: NX_PACKET_POOL) -> int:
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR (None or not created)
     and NX_CALLER_ERROR (not from a thread: init, ISR, timer callback).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_PACKET_POOL_DELETE, pool_ptr, 0, 0, 0, _nxt.NX_TRACE_PACKET_EVENTS)
+        tb.unregister(pool_ptr)
     k = kernel()
     if pool_ptr in k.created.get(_CREATED_KIND, []):
         k.unregister(_CREATED_KIND, pool_ptr)
@@ -511,6 +522,11 @@ def _nx_packet_pool_info_get(pool_ptr: NX_PACKET_POOL) -> tuple[int, int, int, i
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR (None or not created)
     and NX_CALLER_ERROR (from an ISR).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_PACKET_POOL_INFO_GET, pool_ptr, pool_ptr.nx_packet_pool_total,
+                  pool_ptr.nx_packet_pool_available, pool_ptr.nx_packet_pool_empty_requests,
+                  _nxt.NX_TRACE_PACKET_EVENTS)
     return (NX_SUCCESS, pool_ptr.nx_packet_pool_total, pool_ptr.nx_packet_pool_available,
             pool_ptr.nx_packet_pool_empty_requests, pool_ptr.nx_packet_pool_empty_suspensions,
             pool_ptr.nx_packet_pool_invalid_releases)
@@ -596,6 +612,11 @@ def _nx_packet_allocate(pool_ptr: NX_PACKET_POOL, packet_type: int,
     returns NX_CALLER_ERROR, after counting the empty request.
     """
     packet_type &= _ULONG
+    tb = _trace.active
+    if tb is not None:
+        # The allocated packet is filled in once known (NX_TRACE_EVENT_UPDATE).
+        token = tb.insert(_nxt.NX_TRACE_PACKET_ALLOCATE, pool_ptr, 0, packet_type,
+                          pool_ptr.nx_packet_pool_available, _nxt.NX_TRACE_PACKET_EVENTS)
     if pool_ptr.nx_packet_pool_payload_size < packet_type:
         return NX_INVALID_PARAMETERS, None
     if pool_ptr.allocate_hook is not None:
@@ -605,6 +626,8 @@ def _nx_packet_allocate(pool_ptr: NX_PACKET_POOL, packet_type: int,
         packet = pool_ptr.nx_packet_pool_available_list
         pool_ptr.nx_packet_pool_available_list = packet.nx_packet_queue_next
         _init_allocated(packet, packet_type, NX_IP_VERSION_V4)
+        if tb is not None:
+            tb.update(token, 2, packet)
         return NX_SUCCESS, packet
     pool_ptr.nx_packet_pool_empty_requests += 1
     if not wait_option:
@@ -618,6 +641,8 @@ def _nx_packet_allocate(pool_ptr: NX_PACKET_POOL, packet_type: int,
     if status != NX_SUCCESS:
         return status, None
     thread = k.current_ptr
+    if tb is not None:
+        tb.update(token, 2, thread.suspend_info)  # type: ignore[union-attr]
     return status, thread.suspend_info  # type: ignore[union-attr]
 
 
@@ -656,6 +681,10 @@ def _nx_packet_release(packet_ptr: NX_PACKET) -> int:
     clear the caller's variable, so nothing is done: drop the reference yourself
     (a second release of it returns NX_PTR_ERROR as shown above).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_PACKET_RELEASE, packet_ptr, packet_ptr.nx_packet_tcp_queue_next,
+                  _nxt.pool_available(packet_ptr), 0, _nxt.NX_TRACE_PACKET_EVENTS)
     packet: NX_PACKET | None = packet_ptr
     while packet is not None:
         if packet.nx_packet_tcp_queue_next != NX_PACKET_ALLOCATED:
@@ -707,6 +736,10 @@ def _nx_packet_transmit_release(packet_ptr: NX_PACKET) -> int:
     Statuses: NX_SUCCESS, or those of nx_packet_release (with the same checking layer
     and the same note on the caller's pointer).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_PACKET_TRANSMIT_RELEASE, packet_ptr, packet_ptr.nx_packet_tcp_queue_next,
+                  _nxt.pool_available(packet_ptr), 0, _nxt.NX_TRACE_PACKET_EVENTS)
     marker = packet_ptr.nx_packet_tcp_queue_next
     if marker != NX_PACKET_ALLOCATED and marker != NX_PACKET_FREE:
         packet_ptr.nx_packet_queue_next = NX_DRIVER_TX_DONE
@@ -755,6 +788,11 @@ def _nx_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: in
     ``data_size`` larger than the object supplied raises ValueError (C would read
     past it).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_PACKET_DATA_APPEND, packet_ptr, _nxt.pointer_or_zero(data_start), data_size,
+                  pool_ptr, _nxt.NX_TRACE_PACKET_EVENTS)
+        tb.charge(data_size)
     # Checked before anything is allocated; a Pointer source is read here (the C reads
     # it after any wait for buffers: only a source changed during that wait differs).
     source = _source(data_start, data_size)
@@ -842,6 +880,11 @@ def _nx_packet_data_retrieve(packet_ptr: NX_PACKET, buffer_start: Any) -> tuple[
     (C would overflow it). Statuses: NX_SUCCESS, NX_INVALID_PACKET; from the checking
     layer NX_PTR_ERROR (None packet or buffer).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_PACKET_DATA_RETRIEVE, packet_ptr, _nxt.pointer_or_zero(buffer_start),
+                  packet_ptr.nx_packet_length, 0, _nxt.NX_TRACE_PACKET_EVENTS)
+        tb.charge(packet_ptr.nx_packet_length)
     destination = _Destination(buffer_start)
     total = 0
     packet: NX_PACKET | None = packet_ptr
@@ -890,6 +933,10 @@ def _nx_packet_data_extract_offset(packet_ptr: NX_PACKET, offset: int, buffer_st
     NX_PTR_ERROR (None packet or buffer). A ``buffer_length`` larger than the buffer
     raises ValueError when more bytes than it holds would be written.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_PACKET_DATA_EXTRACT_OFFSET, packet_ptr, buffer_length or 0, 0, 0,
+                  _nxt.NX_TRACE_PACKET_EVENTS)
     destination = _Destination(buffer_start)
     if buffer_length is None:
         buffer_length = destination.capacity
@@ -944,6 +991,10 @@ def _nx_packet_length_get(packet_ptr: NX_PACKET) -> tuple[int, int]:
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR (None packet, or its
     pool is not created).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_PACKET_LENGTH_GET, packet_ptr, packet_ptr.nx_packet_length, 0, 0,
+                  _nxt.NX_TRACE_PACKET_EVENTS)
     return NX_SUCCESS, packet_ptr.nx_packet_length
 
 
@@ -975,6 +1026,11 @@ def _nx_packet_copy(packet_ptr: NX_PACKET, pool_ptr: NX_PACKET_POOL,
     NX_NO_PACKET, NX_WAIT_ABORTED, NX_POOL_DELETED; from the checking layer
     NX_PTR_ERROR, NX_UNDERFLOW, NX_OVERFLOW, NX_CALLER_ERROR (a wait outside a thread).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_PACKET_COPY, packet_ptr, 0, pool_ptr, wait_option,
+                  _nxt.NX_TRACE_PACKET_EVENTS)
+        tb.charge(packet_ptr.nx_packet_length)
     if packet_ptr.nx_packet_length == 0:
         return NX_INVALID_PACKET, None
     status, work = _nx_packet_allocate(pool_ptr, 0, wait_option)

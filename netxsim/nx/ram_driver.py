@@ -230,6 +230,9 @@ def _output(instance: _Instance, packet: NX_PACKET) -> None:
     """``_nx_ram_network_driver_output``: deliver in the sender's context, non-preemptible."""
     k = instance.ip.kernel
     thread = k.current_ptr if k.system_state == 0 else None
+    tb = k.trace_buffer
+    if tb is not None:
+        tb.insert(103, 0, 0, 0, 0, 0x100)  # the C asks tx_thread_identify() (TX_TRACE_THREAD_IDENTIFY)
     old_threshold = None
     if thread is not None:
         _, old_threshold = _tx_thread_preemption_change(thread, 0)
@@ -238,6 +241,8 @@ def _output(instance: _Instance, packet: NX_PACKET) -> None:
     # overwrite the buffer's own header); the copy then simply has no headroom.
     frame.headroom = max(packet._prepend - packet._start, 0) if instance.copy_headroom is None \
         else instance.copy_headroom
+    if tb is not None:
+        frame.source_packet = packet  # for the receiver's NX_TRACE_PACKET_COPY
     instance.copy_failed = False
     assert instance.port is not None
     previous, k.nx_ram_sender = getattr(k, "nx_ram_sender", None), instance
@@ -251,6 +256,8 @@ def _output(instance: _Instance, packet: NX_PACKET) -> None:
     if thread is not None and old_threshold is not None and \
             (not instance.copy_failed or RESTORE_THRESHOLD_ON_COPY_FAILURE
              or instance.restore_threshold_on_copy_failure):
+        if tb is not None:
+            tb.insert(103, 0, 0, 0, 0, 0x100)  # tx_thread_identify() again
         _tx_thread_preemption_change(thread, old_threshold)
 
 
@@ -262,6 +269,11 @@ def _receive(instance: _Instance, frame: bytes) -> bool:
     ip = instance.ip
     pool = ip.nx_ip_default_packet_pool
     headroom = getattr(frame, "headroom", 0)
+    tb = ip.kernel.trace_buffer
+    if tb is not None:
+        # The C driver copies with nx_packet_copy: NX_TRACE_PACKET_COPY, then the copy's
+        # allocate and append, then the new packet filled in.
+        token = tb.insert(387, getattr(frame, "source_packet", 0), 0, pool, NX_NO_WAIT, 0x00100000)
     status, packet = _nx_packet_allocate(pool, 0, NX_NO_WAIT)
     if status != NX_SUCCESS or packet is None:
         return _copy_failed(instance)
@@ -269,6 +281,8 @@ def _receive(instance: _Instance, frame: bytes) -> bool:
     if _nx_packet_data_append(packet, data, len(data), pool, NX_NO_WAIT) != NX_SUCCESS:
         _nx_packet_release(packet)
         return _copy_failed(instance)
+    if tb is not None:
+        tb.update(token, 2, packet)
     packet._prepend += headroom + NX_ETHERNET_SIZE
     packet.nx_packet_length -= headroom + NX_ETHERNET_SIZE
     packet.nx_packet_interface_ptr = instance.interface

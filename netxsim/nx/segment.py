@@ -420,8 +420,14 @@ class EthernetSegment:
                 port.held = None
             frames = frames.frames
         self.kernel.pending_interrupts -= 1
+        tb = self.kernel.trace_buffer
+        if tb is not None:
+            tb.isr(3, 2)  # TX_TRACE_ISR_ENTER, TRACE_ISR_ETHERNET
         for data in frames:
             self._deliver(port, data)
+        tb = self.kernel.trace_buffer
+        if tb is not None:
+            tb.isr(4, 2)  # TX_TRACE_ISR_EXIT
 
     def _deliver(self, port: Port, data: bytes) -> None:
         """The tap and the receivers: capture, log, then hand ``data`` to every taker."""

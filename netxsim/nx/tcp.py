@@ -45,6 +45,8 @@ from .constants import (
 from .packet import NX_PACKET, _nx_packet_release
 from .tcp_output import pseudo_header_sum
 from .wire import internet_checksum, netx_mss_option_get
+from ..tx import trace as _trace
+from . import trace as _nxt
 
 # ----------------------------------------------------------------- states (nx_api.h)
 NX_TCP_CLOSED = 1
@@ -233,6 +235,9 @@ def _nx_tcp_enable(ip_ptr: Any) -> int:
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_ALREADY_ENABLED,
     NX_CALLER_ERROR (from an ISR).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_ENABLE, ip_ptr, 0, 0, 0, _nxt.NX_TRACE_TCP_EVENTS)
     _tcp_fields(ip_ptr)
     k = kernel()
     ip_ptr.nx_ip_tcp_packet_receive = _nx_tcp_packet_receive
@@ -304,6 +309,11 @@ def _nx_tcp_info_get(ip_ptr: Any) -> tuple:
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED,
     NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_INFO_GET, ip_ptr, getattr(ip_ptr, "nx_ip_tcp_bytes_sent", 0),
+                  getattr(ip_ptr, "nx_ip_tcp_bytes_received", 0),
+                  getattr(ip_ptr, "nx_ip_tcp_invalid_packets", 0), _nxt.NX_TRACE_TCP_EVENTS)
     _tcp_fields(ip_ptr)
     return (NX_SUCCESS, ip_ptr.nx_ip_tcp_packets_sent, ip_ptr.nx_ip_tcp_bytes_sent,
             ip_ptr.nx_ip_tcp_packets_received, ip_ptr.nx_ip_tcp_bytes_received,
@@ -343,6 +353,9 @@ def _nx_tcp_free_port_find(ip_ptr: Any, port: int) -> tuple[int, int | None]:
     Statuses: NX_SUCCESS, NX_NO_FREE_PORTS; from the checking layer NX_PTR_ERROR,
     NX_NOT_ENABLED, NX_INVALID_PORT (> 0xFFFF), NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_FREE_PORT_FIND, ip_ptr, port, 0, 0, _nxt.NX_TRACE_TCP_EVENTS)
     _tcp_fields(ip_ptr)
     start = port
     while True:
@@ -669,6 +682,10 @@ def _listen_process(ip: Any, listen: NX_TCP_LISTEN, packet: NX_PACKET, segment: 
 
 def _syn_to_listen_socket(ip: Any, socket: Any, packet: NX_PACKET, segment: _Segment, mss: int) -> None:
     """Fill a listening socket with the peer of a SYN and bind it to the port."""
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_INTERNAL_TCP_SYN_RECEIVE, ip, socket, packet, segment.seq,
+                  _nxt.NX_TRACE_INTERNAL_EVENTS)
     interface = packet.nx_packet_interface_ptr
     status, route_interface, next_hop = _ip._nx_ip_route_find(ip, segment.source_ip)
     socket.nx_tcp_socket_connect_interface = route_interface if status == NX_SUCCESS else interface

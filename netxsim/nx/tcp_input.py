@@ -26,6 +26,8 @@ from .tcp_output import (
     _nx_tcp_packet_send_ack, _nx_tcp_packet_send_rst, _nx_tcp_packet_send_syn, _nx_tcp_socket_retransmit,
 )
 from .wire import netx_mss_option_get
+from ..tx import trace as _trace
+from . import trace as _nxt
 
 _M32 = 0xFFFFFFFF
 
@@ -406,12 +408,20 @@ def _nx_tcp_socket_state_data_check(socket: Any, packet: NX_PACKET, segment: Any
     if segment.flags & FIN:
         socket.nx_tcp_socket_fin_sequence = (segment.seq + length) & _M32
         socket.nx_tcp_socket_fin_received = True
+        tb = _trace.active
+        if tb is not None:
+            tb.insert(_nxt.NX_TRACE_INTERNAL_TCP_FIN_RECEIVE, ip, socket, packet, segment.seq,
+                      _nxt.NX_TRACE_INTERNAL_EVENTS)
     if length <= 0:
         if socket.nx_tcp_socket_state == NX_TCP_ESTABLISHED and not socket._rx_queue and \
                 socket.nx_tcp_socket_rx_sequence != segment.seq and \
                 (socket.nx_tcp_socket_rx_sequence - 1) & _M32 != segment.seq:
             _nx_tcp_packet_send_ack(socket, socket.nx_tcp_socket_tx_sequence)
         return False
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_INTERNAL_TCP_DATA_RECEIVE, ip, socket, packet, segment.seq,
+                  _nxt.NX_TRACE_INTERNAL_EVENTS)
     packet._tcp_seq = begin
     packet._tcp_hlen = header_length
     packet.nx_packet_queue_next = None

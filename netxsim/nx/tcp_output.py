@@ -16,6 +16,8 @@ from . import ip as _ip
 from .constants import NX_DRIVER_TX_DONE, NX_IP_PACKET, NX_PACKET_ENQUEUED, NX_SUCCESS
 from .packet import NX_PACKET, _nx_packet_release, allocate_auxiliary_first
 from .wire import internet_checksum
+from ..tx import trace as _trace
+from . import trace as _nxt
 
 FIN, SYN, RST, PSH, ACK, URG = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
 _HEADER = struct.Struct("!HHIIBBHHH")
@@ -276,6 +278,10 @@ def _nx_tcp_socket_retransmit(ip: Any, socket: Any, need_fast_retransmit: bool) 
         socket.nx_tcp_socket_retransmit_packets += 1
         packet.nx_packet_queue_next = None
         last = packet.nx_packet_tcp_queue_next == NX_PACKET_ENQUEUED
+        tb = _trace.active
+        if tb is not None:
+            tb.insert(_nxt.NX_TRACE_INTERNAL_TCP_RETRY, ip, socket, packet,
+                      socket.nx_tcp_socket_timeout_retries, _nxt.NX_TRACE_INTERNAL_EVENTS)
         _ip_send(socket, packet)
         if last or socket.nx_tcp_socket_fast_recovery:
             break

@@ -45,6 +45,8 @@ from .tcp_output import (
     _nx_tcp_packet_send_ack, _nx_tcp_packet_send_fin, _nx_tcp_packet_send_rst, _nx_tcp_packet_send_syn,
     _ip_send, _write_data_header, _write_sequence_and_checksum,
 )
+from ..tx import trace as _trace
+from . import trace as _nxt
 
 SIZEOF_NX_TCP_SOCKET = 332  # placeholder for C ports' memory arithmetic (32-bit build)
 register_size("NX_TCP_SOCKET", SIZEOF_NX_TCP_SOCKET)
@@ -52,11 +54,29 @@ _M32 = 0xFFFFFFFF
 _KIND = "tcp_socket"
 
 
+class _TracedState:
+    """``nx_tcp_socket_state`` as a set-only descriptor: reads go straight to the instance
+    dict (no cost), every change records NX_TRACE_INTERNAL_TCP_STATE_CHANGE (ip, socket,
+    previous state, new state) while tracing, as NetX does before each transition."""
+
+    def __set__(self, socket: "NX_TCP_SOCKET", state: int) -> None:
+        fields = socket.__dict__
+        tb = _trace.active
+        if tb is not None:
+            previous = fields.get("nx_tcp_socket_state", state)
+            if previous != state:
+                tb.insert(_nxt.NX_TRACE_INTERNAL_TCP_STATE_CHANGE, socket.nx_tcp_socket_ip_ptr, socket,
+                          previous, state, _nxt.NX_TRACE_INTERNAL_EVENTS)
+        fields["nx_tcp_socket_state"] = state
+
+
 @control_block
 class NX_TCP_SOCKET:
     """``NX_TCP_SOCKET`` control block (C field names). The transmit queue is the list
     ``_tx_queue`` (head first) and the receive queue ``_rx_queue``; the C head/tail/count
     fields are derived from them."""
+
+    nx_tcp_socket_state = _TracedState()
 
     def __init__(self) -> None:
         self._reset()
@@ -330,6 +350,16 @@ def _nx_tcp_socket_create(ip_ptr: Any, socket_ptr: NX_TCP_SOCKET, name: str, typ
     NX_OPTION_ERROR (TOS, fragment, TTL or window out of range), NX_CALLER_ERROR.
     """
     _tcp_fields(ip_ptr)
+    tb = _trace.active
+    if tb is not None:
+        # Recorded before the protection mutex is taken, as the C does: the zeroed control
+        # block's state 0 becoming CLOSED, the registry entry, the create event.
+        tb.insert(_nxt.NX_TRACE_INTERNAL_TCP_STATE_CHANGE, ip_ptr, socket_ptr, 0, NX_TCP_CLOSED,
+                  _nxt.NX_TRACE_INTERNAL_EVENTS)
+        tb.register(_nxt.NX_TRACE_OBJECT_TYPE_TCP_SOCKET, socket_ptr,
+                    name if isinstance(name, str) else bytes(name or b"").decode(), type_of_service, window_size)
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_CREATE, ip_ptr, socket_ptr, type_of_service, window_size,
+                  _nxt.NX_TRACE_TCP_EVENTS)
     _lock(ip_ptr)
     memset_control_block(socket_ptr)
     socket_ptr.nx_tcp_socket_name = c_string(name)
@@ -394,6 +424,11 @@ def _nx_tcp_socket_delete(socket_ptr: NX_TCP_SOCKET) -> int:
     Statuses: NX_SUCCESS, NX_STILL_BOUND, NX_NOT_CREATED; from the checking layer
     NX_PTR_ERROR, NX_NOT_ENABLED, NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_DELETE, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  socket_ptr.nx_tcp_socket_state, 0, _nxt.NX_TRACE_TCP_EVENTS)
+        tb.unregister(socket_ptr)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     if ip is None:
         return NX_NOT_CREATED
@@ -453,6 +488,10 @@ def _nx_tcp_client_socket_bind(socket_ptr: NX_TCP_SOCKET, port: int, wait_option
     NX_WAIT_ABORTED; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED, NX_INVALID_PORT,
     NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_CLIENT_SOCKET_BIND, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, port,
+                  wait_option, _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     if socket_ptr.nx_tcp_socket_bound or socket_ptr.nx_tcp_socket_bind_in_progress is not None:
@@ -509,6 +548,10 @@ def _nx_tcp_client_socket_unbind(socket_ptr: NX_TCP_SOCKET) -> int:
     Statuses: NX_SUCCESS, NX_NOT_CLOSED, NX_NOT_BOUND; from the checking layer
     NX_PTR_ERROR, NX_NOT_ENABLED, NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_CLIENT_SOCKET_UNBIND, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, 0, 0,
+                  _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     if socket_ptr.nx_tcp_socket_state == NX_TCP_TIMED_WAIT:
@@ -580,6 +623,10 @@ def _nx_tcp_client_socket_port_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int 
     Statuses: NX_SUCCESS, NX_NOT_BOUND; from the checking layer NX_PTR_ERROR,
     NX_NOT_ENABLED, NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_CLIENT_SOCKET_PORT_GET, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  socket_ptr.nx_tcp_socket_port, 0, _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     if not socket_ptr.nx_tcp_socket_bound:
@@ -647,6 +694,11 @@ def _nxd_tcp_client_socket_connect(socket_ptr: NX_TCP_SOCKET, server_ip: NXD_ADD
     NX_NOT_CLOSED, NX_WAIT_ABORTED; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED,
     NX_IP_ADDRESS_ERROR, NX_INVALID_PORT, NX_NOT_SUPPORTED (an IPv6 address), NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_CLIENT_SOCKET_CONNECT, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  server_ip.nxd_ip_address.v4 if server_ip is not None else 0, server_port,
+                  _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     address = server_ip.nxd_ip_address.v4
     status, interface, next_hop = _ip._nx_ip_route_find(ip, address)
@@ -760,6 +812,10 @@ def _nx_tcp_server_socket_listen(ip_ptr: Any, port: int, socket_ptr: NX_TCP_SOCK
     NX_MAX_LISTEN; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED, NX_INVALID_PORT,
     NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_SERVER_SOCKET_LISTEN, ip_ptr, port, socket_ptr, listen_queue_size,
+                  _nxt.NX_TRACE_TCP_EVENTS)
     _lock(ip_ptr)
     if socket_ptr.nx_tcp_socket_state != NX_TCP_CLOSED:
         _unlock(ip_ptr)
@@ -814,6 +870,10 @@ def _nx_tcp_server_socket_accept(socket_ptr: NX_TCP_SOCKET, wait_option: int) ->
     Statuses: NX_SUCCESS, NX_IN_PROGRESS, NX_NOT_CONNECTED, NX_NOT_LISTEN_STATE,
     NX_WAIT_ABORTED; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED, NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_SERVER_SOCKET_ACCEPT, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  wait_option, socket_ptr.nx_tcp_socket_state, _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     if socket_ptr.nx_tcp_socket_state == NX_TCP_ESTABLISHED:
         return NX_SUCCESS
@@ -872,6 +932,10 @@ def _nx_tcp_server_socket_relisten(ip_ptr: Any, port: int, socket_ptr: NX_TCP_SO
     NX_INVALID_RELISTEN; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED,
     NX_INVALID_PORT, NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_SERVER_SOCKET_RELISTEN, ip_ptr, port, socket_ptr,
+                  socket_ptr.nx_tcp_socket_state, _nxt.NX_TRACE_TCP_EVENTS)
     _lock(ip_ptr)
     if socket_ptr.nx_tcp_socket_state != NX_TCP_CLOSED:
         _unlock(ip_ptr)
@@ -926,6 +990,10 @@ def _nx_tcp_server_socket_unaccept(socket_ptr: NX_TCP_SOCKET) -> int:
     Statuses: NX_SUCCESS, NX_NOT_LISTEN_STATE; from the checking layer NX_PTR_ERROR,
     NX_NOT_ENABLED, NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_SERVER_SOCKET_UNACCEPT, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  socket_ptr.nx_tcp_socket_state, 0, _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     if socket_ptr.nx_tcp_socket_state >= NX_TCP_CLOSE_WAIT or (
@@ -976,6 +1044,9 @@ def _nx_tcp_server_socket_unlisten(ip_ptr: Any, port: int) -> int:
     Statuses: NX_SUCCESS, NX_NOT_LISTEN_STATE, NX_ENTRY_NOT_FOUND; from the checking layer
     NX_PTR_ERROR, NX_NOT_ENABLED, NX_INVALID_PORT, NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_SERVER_SOCKET_UNLISTEN, ip_ptr, port, 0, 0, _nxt.NX_TRACE_TCP_EVENTS)
     _lock(ip_ptr)
     listen = _find_listen(ip_ptr, port)
     if listen is None:
@@ -1036,6 +1107,10 @@ def _nx_tcp_socket_send(socket_ptr: NX_TCP_SOCKET, packet_ptr: NX_PACKET, wait_o
     if socket_ptr.nx_tcp_socket_state not in (NX_TCP_ESTABLISHED, NX_TCP_CLOSE_WAIT):
         _unlock(ip)
         return NX_NOT_CONNECTED
+    tb = _trace.active
+    if tb is not None:   # the C records the send once it holds the mutex and is connected
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_SEND, socket_ptr, packet_ptr, packet_ptr.nx_packet_length,
+                  socket_ptr.nx_tcp_socket_tx_sequence, _nxt.NX_TRACE_TCP_EVENTS)
     packet_ptr.nx_packet_interface_ptr = socket_ptr.nx_tcp_socket_connect_interface
     data_offset = NX_IPv4_TCP_PACKET   # physical + IPv4 + TCP headers
     pool = packet_ptr.nx_packet_pool_owner
@@ -1148,6 +1223,10 @@ def _nx_tcp_socket_send(socket_ptr: NX_TCP_SOCKET, packet_ptr: NX_PACKET, wait_o
             ip.nx_ip_tcp_bytes_sent += size
             socket_ptr.nx_tcp_socket_packets_sent += 1
             socket_ptr.nx_tcp_socket_bytes_sent += size
+            tb = _trace.active
+            if tb is not None:
+                tb.insert(_nxt.NX_TRACE_INTERNAL_TCP_DATA_SEND, ip, socket_ptr, send_packet, sequence,
+                          _nxt.NX_TRACE_INTERNAL_EVENTS)
             _ip_send(socket_ptr, send_packet)
             if data_left == 0:
                 if send_packet is not packet_ptr:
@@ -1247,6 +1326,20 @@ def _nx_tcp_socket_receive(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> tuple
     NX_NOT_CONNECTED, NX_NOT_BOUND, NX_WAIT_ABORTED; from the checking layer NX_PTR_ERROR,
     NX_NOT_ENABLED, NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is None:
+        return _socket_receive(socket_ptr, wait_option)
+    # The packet, its length and rx_sequence are filled in once known (NX_TRACE_EVENT_UPDATE).
+    token = tb.insert(_nxt.NX_TRACE_TCP_SOCKET_RECEIVE, socket_ptr, 0, 0, 0, _nxt.NX_TRACE_TCP_EVENTS)
+    status, packet = _socket_receive(socket_ptr, wait_option)
+    if packet is not None:
+        tb.update(token, 2, packet)
+        tb.update(token, 3, packet.nx_packet_length)
+        tb.update(token, 4, socket_ptr.nx_tcp_socket_rx_sequence)
+    return status, packet
+
+
+def _socket_receive(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> tuple[int, NX_PACKET | None]:
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     if not socket_ptr.nx_tcp_socket_bound:
@@ -1320,6 +1413,10 @@ def _nx_tcp_socket_disconnect(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> in
     Statuses: NX_SUCCESS, NX_IN_PROGRESS, NX_NOT_CONNECTED, NX_DISCONNECT_FAILED,
     NX_WAIT_ABORTED; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED, NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_DISCONNECT, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  wait_option, socket_ptr.nx_tcp_socket_state, _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     k = kernel()
     status = NX_SUCCESS
@@ -1404,6 +1501,11 @@ def _nx_tcp_socket_info_get(socket_ptr: NX_TCP_SOCKET) -> tuple:
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED,
     NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_INFO_GET, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  socket_ptr.nx_tcp_socket_packets_sent, socket_ptr.nx_tcp_socket_bytes_received,
+                  _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     result = (NX_SUCCESS, socket_ptr.nx_tcp_socket_packets_sent, socket_ptr.nx_tcp_socket_bytes_sent,
@@ -1438,6 +1540,10 @@ def _nx_tcp_socket_state_wait(socket_ptr: NX_TCP_SOCKET, desired_state: int, wai
     while polling); from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED, NX_OPTION_ERROR
     (state out of range), NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_STATE_WAIT, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  desired_state, socket_ptr.nx_tcp_socket_state, _nxt.NX_TRACE_TCP_EVENTS)
     remaining = wait_option
     while socket_ptr.nx_tcp_socket_state != desired_state:
         if socket_ptr.nx_tcp_socket_id != NX_TCP_ID:
@@ -1519,6 +1625,11 @@ def _nx_tcp_socket_mss_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int | None]:
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED,
     NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_MSS_GET, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  getattr(socket_ptr, "nx_tcp_socket_mss", 0), socket_ptr.nx_tcp_socket_state,
+                  _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     if socket_ptr.nx_tcp_socket_state < NX_TCP_ESTABLISHED and socket_ptr.nx_tcp_socket_mss:
@@ -1546,6 +1657,10 @@ def _nx_tcp_socket_mss_set(socket_ptr: NX_TCP_SOCKET, mss: int) -> int:
     Statuses: NX_SUCCESS, NX_SIZE_ERROR (mss 0), NX_NOT_SUCCESSFUL (SYN_SENT or later);
     from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED, NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_MSS_SET, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr, mss,
+                  socket_ptr.nx_tcp_socket_state, _nxt.NX_TRACE_TCP_EVENTS)
     from .constants import NX_SIZE_ERROR
     if mss == 0:
         return NX_SIZE_ERROR
@@ -1578,6 +1693,11 @@ def _nx_tcp_socket_mss_peer_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int | N
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED,
     NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_MSS_PEER_GET, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  getattr(socket_ptr, "nx_tcp_socket_peer_mss", 0), socket_ptr.nx_tcp_socket_state,
+                  _nxt.NX_TRACE_TCP_EVENTS)
     return NX_SUCCESS, socket_ptr.nx_tcp_socket_peer_mss
 
 
@@ -1597,6 +1717,10 @@ def _nx_tcp_socket_receive_notify(socket_ptr: NX_TCP_SOCKET, tcp_receive_notify:
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED,
     NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_RECEIVE_NOTIFY, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  1 if tcp_receive_notify is not None else 0, 0, _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     socket_ptr.nx_tcp_receive_callback = tcp_receive_notify
@@ -1626,6 +1750,10 @@ def _nx_tcp_socket_window_update_notify_set(socket_ptr: NX_TCP_SOCKET, tcp_windo
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_NOT_ENABLED,
     NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_WINDOW_UPDATE_NOTIFY_SET, socket_ptr, 0, 0, 0,
+                  _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     socket_ptr.nx_tcp_socket_window_update_notify = tcp_window_update_notify
@@ -1657,6 +1785,10 @@ def _nx_tcp_socket_transmit_configure(socket_ptr: NX_TCP_SOCKET, max_queue_depth
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_OPTION_ERROR (depth 0),
     NX_NOT_ENABLED, NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_TCP_SOCKET_TRANSMIT_CONFIGURE, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
+                  max_queue_depth, timeout, _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     _lock(ip)
     socket_ptr.nx_tcp_socket_transmit_queue_maximum = max_queue_depth

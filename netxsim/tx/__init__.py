@@ -9,7 +9,7 @@ from .memory import Pointer
 from .sizeof import sizeof
 from .thread import cpu_work
 
-_MODULES = ("constants", "thread", "timer", "semaphore", "mutex", "event_flags", "queue",
+_MODULES = ("constants", "thread", "timer", "semaphore", "mutex", "event_flags", "queue", "trace",
             "block_pool", "byte_pool")
 
 __all__ = ["tx_kernel_enter", "KernelRun", "Pointer", "sizeof", "cpu_work"]

@@ -35,6 +35,7 @@ from .constants import (
 )
 from .kernel import kernel
 from .memory import ControlBlockAddresses, Pointer, c_string
+from . import trace as _trace
 
 TX_BLOCK_POOL_ID = 0x424C4F43  # "BLOC", tx_block_pool.h
 _ULONG_MASK = 0xFFFFFFFF
@@ -150,6 +151,11 @@ def _tx_block_pool_create(pool: TX_BLOCK_POOL, name: str | bytes, block_size: in
     _ADDRESSES.assign(pool, memory)
     pool.tx_block_pool_id = TX_BLOCK_POOL_ID
     k.register("block_pool", pool)
+    tb = _trace.active
+    if tb is not None:
+        tb.register(_trace.TX_TRACE_OBJECT_TYPE_BLOCK_POOL, pool, pool.name, pool_size, block_size)
+        tb.insert(_trace.TX_TRACE_BLOCK_POOL_CREATE, pool, pool_start, total, block_size,
+                  _trace.TX_TRACE_BLOCK_POOL_EVENTS)
     return TX_SUCCESS
 
 
@@ -181,6 +187,11 @@ def _tx_block_pool_delete(pool: TX_BLOCK_POOL) -> int:
     Statuses: TX_SUCCESS, TX_POOL_ERROR, TX_CALLER_ERROR (from init, an ISR or a timer
     callback).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_BLOCK_POOL_DELETE, pool, tb.stack_marker(), 0, 0,
+                  _trace.TX_TRACE_BLOCK_POOL_EVENTS)
+        tb.unregister(pool)
     k = kernel()
     pool.tx_block_pool_id = 0
     k.unregister("block_pool", pool)
@@ -213,6 +224,10 @@ def _tx_block_allocate(pool: TX_BLOCK_POOL, wait_option: int) -> tuple[int, Poin
     preemption is disabled), TX_DELETED, TX_WAIT_ABORTED, TX_POOL_ERROR, TX_WAIT_ERROR
     (a wait from init, an ISR or a timer callback).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_BLOCK_ALLOCATE, pool, 0, wait_option, pool.tx_block_pool_available,
+                  _trace.TX_TRACE_BLOCK_POOL_EVENTS)
     if pool.tx_block_pool_available:
         pool.tx_block_pool_available -= 1
         head = pool.tx_block_pool_available_list
@@ -266,6 +281,10 @@ def _tx_block_release(block_ptr: Pointer) -> int:
     if pool is None:
         # ThreadX's core would follow the bad pointer; the checked layer returns this.
         return TX_PTR_ERROR
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_BLOCK_RELEASE, pool, block_ptr, len(pool.suspension_list),
+                  tb.stack_marker(), _trace.TX_TRACE_BLOCK_POOL_EVENTS)
     memory = block_ptr.memory
     block = Pointer(memory, block_ptr.address)
     waiters = pool.suspension_list
@@ -300,6 +319,10 @@ def _tx_block_pool_prioritize(pool: TX_BLOCK_POOL) -> int:
 
     Statuses: TX_SUCCESS, TX_POOL_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_BLOCK_POOL_PRIORITIZE, pool, len(pool.suspension_list), tb.stack_marker(),
+                  0, _trace.TX_TRACE_BLOCK_POOL_EVENTS)
     prioritize_waiters(pool.suspension_list)
     return TX_SUCCESS
 
@@ -322,6 +345,9 @@ def _tx_block_pool_info_get(pool: TX_BLOCK_POOL) -> tuple:
 
     Statuses: TX_SUCCESS, TX_POOL_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_BLOCK_POOL_INFO_GET, pool, 0, 0, 0, _trace.TX_TRACE_BLOCK_POOL_EVENTS)
     k = kernel()
     return (TX_SUCCESS, pool.tx_block_pool_name, pool.tx_block_pool_available,
             pool.tx_block_pool_total, pool.tx_block_pool_suspension_list,

@@ -44,6 +44,7 @@ from .constants import (
 )
 from .kernel import kernel
 from .memory import ControlBlockAddresses, Pointer, c_string
+from . import trace as _trace
 
 TX_BYTE_POOL_ID = 0x42595445  # "BYTE", tx_byte_pool.h
 TX_BYTE_BLOCK_FREE = 0xFFFFEEEE
@@ -241,6 +242,11 @@ def _tx_byte_pool_create(pool: TX_BYTE_POOL, name: str | bytes, pool_start: Poin
     pool.region = region
     pool.tx_byte_pool_id = TX_BYTE_POOL_ID
     k.register("byte_pool", pool)
+    tb = _trace.active
+    if tb is not None:
+        tb.register(_trace.TX_TRACE_OBJECT_TYPE_BYTE_POOL, pool, pool.name, pool_size, 0)
+        tb.insert(_trace.TX_TRACE_BYTE_POOL_CREATE, pool, pool_start, pool_size, tb.stack_marker(),
+                  _trace.TX_TRACE_BYTE_POOL_EVENTS)
     return TX_SUCCESS
 
 
@@ -271,6 +277,11 @@ def _tx_byte_pool_delete(pool: TX_BYTE_POOL) -> int:
     Statuses: TX_SUCCESS, TX_POOL_ERROR, TX_CALLER_ERROR (from init, an ISR or a timer
     callback).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_BYTE_POOL_DELETE, pool, tb.stack_marker(), 0, 0,
+                  _trace.TX_TRACE_BYTE_POOL_EVENTS)
+        tb.unregister(pool)
     k = kernel()
     pool.tx_byte_pool_id = 0
     k.unregister("byte_pool", pool)
@@ -305,6 +316,10 @@ def _tx_byte_allocate(pool: TX_BYTE_POOL, memory_size: int,
     (0, or more than the pool size), TX_WAIT_ERROR (a wait from init or an ISR),
     TX_CALLER_ERROR (from an ISR or a timer callback).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_BYTE_ALLOCATE, pool, 0, memory_size, wait_option,
+                  _trace.TX_TRACE_BYTE_POOL_EVENTS)
     memory_size = _round_up(memory_size)
     found = _search(pool, memory_size)
     if found is not None:
@@ -359,6 +374,10 @@ def _tx_byte_release(memory_ptr: Pointer) -> int:
     if owner is None:
         return TX_PTR_ERROR
     pool, block = owner
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_BYTE_RELEASE, pool, memory_ptr, len(pool.suspension_list),
+                  pool.tx_byte_pool_available, _trace.TX_TRACE_BYTE_POOL_EVENTS)
     k = kernel()
     memory = memory_ptr.memory
     pool.tx_byte_pool_owner = k.current_ptr
@@ -403,6 +422,10 @@ def _tx_byte_pool_prioritize(pool: TX_BYTE_POOL) -> int:
 
     Statuses: TX_SUCCESS, TX_POOL_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_BYTE_POOL_PRIORITIZE, pool, len(pool.suspension_list), tb.stack_marker(),
+                  0, _trace.TX_TRACE_BYTE_POOL_EVENTS)
     waiters = pool.suspension_list
     best = 0
     for index in range(1, len(waiters)):
@@ -433,6 +456,9 @@ def _tx_byte_pool_info_get(pool: TX_BYTE_POOL) -> tuple:
 
     Statuses: TX_SUCCESS, TX_POOL_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_BYTE_POOL_INFO_GET, pool, 0, 0, 0, _trace.TX_TRACE_BYTE_POOL_EVENTS)
     k = kernel()
     return (TX_SUCCESS, pool.tx_byte_pool_name, pool.tx_byte_pool_available,
             pool.tx_byte_pool_fragments, pool.tx_byte_pool_suspension_list,

@@ -31,6 +31,7 @@ from .constants import (
     TX_OPTION_ERROR, TX_OR, TX_SUCCESS, TX_WAIT_ERROR,
 )
 from .kernel import kernel
+from . import trace as _trace
 
 TX_EVENT_FLAGS_ID = 0x4456444E
 TX_EVENT_FLAGS_AND_MASK = 0x2
@@ -101,6 +102,11 @@ def _tx_event_flags_create(group: TX_EVENT_FLAGS_GROUP, name: str) -> int:
     group.tx_event_flags_group_set_notify = None
     group.tx_event_flags_group_id = TX_EVENT_FLAGS_ID
     k.register(_KIND, group)
+    tb = _trace.active
+    if tb is not None:
+        tb.register(_trace.TX_TRACE_OBJECT_TYPE_EVENT_FLAGS, group, group.name, 0, 0)
+        tb.insert(_trace.TX_TRACE_EVENT_FLAGS_CREATE, group, tb.stack_marker(), 0, 0,
+                  _trace.TX_TRACE_EVENT_FLAGS_EVENTS)
     return TX_SUCCESS
 
 
@@ -129,6 +135,11 @@ def _tx_event_flags_delete(group: TX_EVENT_FLAGS_GROUP) -> int:
     Statuses: TX_SUCCESS, TX_GROUP_ERROR, TX_CALLER_ERROR (from init, an ISR or a timer
     callback).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_EVENT_FLAGS_DELETE, group, tb.stack_marker(), 0, 0,
+                  _trace.TX_TRACE_EVENT_FLAGS_EVENTS)
+        tb.unregister(group)
     k = kernel()
     group.tx_event_flags_group_id = 0
     k.unregister(_KIND, group)
@@ -166,6 +177,10 @@ def _tx_event_flags_get(group: TX_EVENT_FLAGS_GROUP, requested_flags: int, get_o
     callback). C also writes ``*actual_flags`` on TX_NO_EVENTS; here, as for every
     service, the out-value is None when the status is not TX_SUCCESS.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_EVENT_FLAGS_GET, group, requested_flags,
+                  group.tx_event_flags_group_current, get_option, _trace.TX_TRACE_EVENT_FLAGS_EVENTS)
     k = kernel()
     requested = requested_flags & _ULONG
     current = group.tx_event_flags_group_current
@@ -210,6 +225,10 @@ def _tx_event_flags_set(group: TX_EVENT_FLAGS_GROUP, flags_to_set: int, set_opti
 
     Statuses: TX_SUCCESS, TX_GROUP_ERROR, TX_OPTION_ERROR (option not TX_OR/TX_AND).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_EVENT_FLAGS_SET, group, flags_to_set, set_option,
+                  len(group.tx_event_flags_group_suspension_list), _trace.TX_TRACE_EVENT_FLAGS_EVENTS)
     k = kernel()
     flags = flags_to_set & _ULONG
     if set_option & TX_EVENT_FLAGS_AND_MASK:
@@ -274,6 +293,9 @@ def _tx_event_flags_info_get(group: TX_EVENT_FLAGS_GROUP) -> tuple:
 
     Statuses: TX_SUCCESS, TX_GROUP_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_EVENT_FLAGS_INFO_GET, group, 0, 0, 0, _trace.TX_TRACE_EVENT_FLAGS_EVENTS)
     waiters = group.tx_event_flags_group_suspension_list
     return (TX_SUCCESS, group.tx_event_flags_group_name, group.tx_event_flags_group_current,
             waiters[0] if waiters else None, len(waiters), kernel().next_created(_KIND, group))
@@ -298,6 +320,9 @@ def _tx_event_flags_set_notify(group: TX_EVENT_FLAGS_GROUP,
 
     Statuses: TX_SUCCESS, TX_GROUP_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_EVENT_FLAGS_SET_NOTIFY, group, 0, 0, 0, _trace.TX_TRACE_EVENT_FLAGS_EVENTS)
     group.tx_event_flags_group_set_notify = events_set_notify
     return TX_SUCCESS
 

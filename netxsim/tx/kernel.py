@@ -105,6 +105,9 @@ class KernelRun:
     status: int | None = None  # the status given to Kernel.stop (reason "stopped")
     # The build the run used (frozen); kept here because a finished run's kernel goes.
     build: "BuildConfig | None" = None
+    # The bytes of the tx_trace_enable region at the end of the run (a .trx file's
+    # content); None when tracing was never enabled.
+    trace_buffer: bytes | None = None
 
     @property
     def config(self) -> BuildConfig | None:
@@ -192,6 +195,10 @@ class Kernel:
         self.greenlets: "weakref.WeakSet[greenlet.greenlet]" = weakref.WeakSet()  # every thread body
         self.results: "list[weakref.ref[KernelRun]]" = []  # what run() returned
         self.closed = False
+        # Event trace (trace.py): the enabled TraceBuffer, None when off (the one check
+        # every insertion site makes), and the last enabled region, dumped at run end.
+        self.trace_buffer: Any = None
+        self.trace_region: tuple[int, int] | None = None
 
     # ----------------------------------------------------------------- time
     @property
@@ -243,6 +250,9 @@ class Kernel:
         """``_tx_thread_system_resume``: make ``thread`` ready; preempt if it is more urgent."""
         if thread.timer.active:
             self.timer_deactivate(thread.timer)
+        tb = self.trace_buffer
+        if tb is not None:
+            entry = tb.insert(1, thread, thread.tx_thread_state, tb.stack_marker(), self.execute_ptr)
         if thread.tx_thread_state == TX_READY:
             return
         if thread.delayed_suspend:
@@ -253,6 +263,8 @@ class Kernel:
         if self.trace is not None:
             self.log(thread.tx_thread_name, "ready")
         self._make_ready(thread)
+        if tb is not None:
+            tb.update(entry, 4, self.execute_ptr)  # TX_TRACE_THREAD_RESUME: the next thread
         self.preempt_check()
 
     def _make_ready(self, thread: TX_THREAD) -> None:
@@ -289,7 +301,12 @@ class Kernel:
             thread.slice_remaining = thread.tx_thread_new_time_slice
         if self.trace is not None:
             self.log(thread.tx_thread_name, f"suspend {THREAD_STATE_NAMES.get(thread.tx_thread_state)}")
+        tb = self.trace_buffer
+        if tb is not None:
+            entry = tb.insert(2, thread, thread.tx_thread_state, tb.stack_marker(), self.execute_ptr)
         self._remove_ready(thread)
+        if tb is not None:
+            tb.update(entry, 4, self.execute_ptr)  # TX_TRACE_THREAD_SUSPEND: the next thread
         if switch:
             self.preempt_check()
 
@@ -455,7 +472,13 @@ class Kernel:
 
         def isr(_event: simpy.Event) -> None:
             self.pending_interrupts -= 1
+            tb = self.trace_buffer
+            if tb is not None:
+                tb.isr(3, 1)  # TX_TRACE_ISR_ENTER, TRACE_ISR_DEVICE
             handler()
+            tb = self.trace_buffer
+            if tb is not None:
+                tb.isr(4, 1)
         self.env.timeout(ticks).callbacks.append(isr)
 
     def stop(self, status: int) -> None:
@@ -539,8 +562,14 @@ class Kernel:
                 return
             timer_thread = self.timer_thread
             assert timer_thread is not None
+            tb = self.trace_buffer
+            if tb is not None:
+                tb.isr(3, 0)  # TX_TRACE_ISR_ENTER, TRACE_ISR_TIMER
             if timer_thread.tx_thread_state == TX_SUSPENDED:
                 self.system_resume(timer_thread)
+            tb = self.trace_buffer
+            if tb is not None:
+                tb.isr(4, 0)
         else:
             self._tick_event_for(top)  # the wheel fell behind since this event was set
 
@@ -613,6 +642,9 @@ class Kernel:
         self.closed = True
         if not self.ended:
             self.end_run("closed")
+        from . import trace as event_trace
+        if self.trace_buffer is not None and event_trace.active is self.trace_buffer:
+            event_trace.active = None  # the module-level fast check must not keep the run
         _forget(self)
         here = greenlet.getcurrent()
         for body in list(self.greenlets):
@@ -732,6 +764,9 @@ class Kernel:
                 and thread.tx_thread_preempt_threshold == thread.tx_thread_priority \
                 and self.rotate(thread) and self.highest_priority < thread.tx_thread_priority:
             self.execute_ptr = self.ready[self.highest_priority][0]
+        tb = self.trace_buffer
+        if tb is not None:
+            tb.time_slice(thread)
 
     def _alive(self, thread: TX_THREAD) -> bool:
         return thread.tx_thread_state not in (TX_COMPLETED, TX_TERMINATED) and thread.created
@@ -757,6 +792,8 @@ class Kernel:
                 blocked.append((thread.tx_thread_name, THREAD_STATE_NAMES[thread.tx_thread_state], on))
         run = KernelRun(reason, self.now, blocked, self, self.stop_status if reason == "stopped" else None,
                         self.config)
+        if self.trace_region is not None:
+            run.trace_buffer = self.memory.read(*self.trace_region)
         if reason != "until":
             self.end_run(reason)
         if reason == "deadlock":
@@ -867,6 +904,8 @@ def tx_kernel_enter(tx_application_define: Callable[[Pointer], None], until: int
         _current.close()  # the previous run stopped at ``until`` and was never closed
     k = Kernel(memory_size, config)
     k.trace = trace
+    from . import trace as event_trace
+    event_trace.active = None  # a previous run's buffer
     _current = k
     if not k.timers_in_isr:  # TX_TIMER_PROCESS_IN_ISR builds no timer thread
         k.timer_thread = create_system_thread(k, "System Timer Thread", k._timer_thread_entry,

@@ -37,6 +37,7 @@ from .constants import (
 )
 from .kernel import Kernel, kernel
 from .semaphore import prioritize_list
+from . import trace as _trace
 
 TX_MUTEX_ID = 0x4D555445  # "MUTE", tx_mutex.h
 
@@ -138,6 +139,11 @@ def _tx_mutex_create(mutex: TX_MUTEX, name: str | bytes, inherit: int) -> int:
     mutex.suspension_list = []
     mutex.tx_mutex_id = TX_MUTEX_ID
     k.register("mutex", mutex)
+    tb = _trace.active
+    if tb is not None:
+        tb.register(_trace.TX_TRACE_OBJECT_TYPE_MUTEX, mutex, mutex.name, inherit, 0)
+        tb.insert(_trace.TX_TRACE_MUTEX_CREATE, mutex, inherit, tb.stack_marker(), 0,
+                  _trace.TX_TRACE_MUTEX_EVENTS)
     return TX_SUCCESS
 
 
@@ -165,6 +171,10 @@ def _tx_mutex_delete(mutex: TX_MUTEX) -> int:
     Statuses: TX_SUCCESS, TX_MUTEX_ERROR, TX_CALLER_ERROR (from init, an ISR or a timer
     callback).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_MUTEX_DELETE, mutex, tb.stack_marker(), 0, 0, _trace.TX_TRACE_MUTEX_EVENTS)
+        tb.unregister(mutex)
     k = kernel()
     mutex.tx_mutex_id = 0
     k.unregister("mutex", mutex)
@@ -227,6 +237,10 @@ def _tx_mutex_get(mutex: TX_MUTEX, wait_option: int) -> int:
     TX_MUTEX_ERROR, TX_WAIT_ERROR (a wait from init, an ISR or a timer callback),
     TX_CALLER_ERROR (from an ISR).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_MUTEX_GET, mutex, wait_option, mutex.tx_mutex_owner,
+                  mutex.tx_mutex_ownership_count, _trace.TX_TRACE_MUTEX_EVENTS)
     k = kernel()
     thread = k.current_ptr
     if mutex.tx_mutex_ownership_count == 0:
@@ -287,6 +301,10 @@ def _tx_mutex_put(mutex: TX_MUTEX) -> int:
     Statuses: TX_SUCCESS, TX_NOT_OWNED (the mutex is free or owned by another thread),
     TX_MUTEX_ERROR, TX_CALLER_ERROR (from an ISR).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_MUTEX_PUT, mutex, mutex.tx_mutex_owner, mutex.tx_mutex_ownership_count,
+                  tb.stack_marker(), _trace.TX_TRACE_MUTEX_EVENTS)
     k = kernel()
     if mutex.tx_mutex_ownership_count == 0:
         return TX_NOT_OWNED
@@ -375,6 +393,10 @@ def _tx_mutex_prioritize(mutex: TX_MUTEX) -> int:
 
     Statuses: TX_SUCCESS, TX_MUTEX_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_MUTEX_PRIORITIZE, mutex, len(mutex.suspension_list), tb.stack_marker(), 0,
+                  _trace.TX_TRACE_MUTEX_EVENTS)
     prioritize_list(mutex.suspension_list)
     return TX_SUCCESS
 
@@ -397,6 +419,9 @@ def _tx_mutex_info_get(mutex: TX_MUTEX) -> tuple:
 
     Statuses: TX_SUCCESS, TX_MUTEX_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_MUTEX_INFO_GET, mutex, 0, 0, 0, _trace.TX_TRACE_MUTEX_EVENTS)
     return (TX_SUCCESS, mutex.tx_mutex_name, mutex.tx_mutex_ownership_count, mutex.tx_mutex_owner,
             mutex.tx_mutex_suspension_list, mutex.tx_mutex_suspended_count,
             kernel().next_created("mutex", mutex))

@@ -33,6 +33,7 @@ from .constants import (
 )
 from .kernel import kernel
 from .memory import Pointer
+from . import trace as _trace
 
 TX_QUEUE_ID = 0x51554555
 _ULONG = 0xFFFFFFFF
@@ -170,6 +171,11 @@ def _tx_queue_create(queue: TX_QUEUE, name: str, message_size: int, queue_start:
     queue.region = region
     queue.tx_queue_id = TX_QUEUE_ID
     k.register(_KIND, queue)
+    tb = _trace.active
+    if tb is not None:
+        tb.register(_trace.TX_TRACE_OBJECT_TYPE_QUEUE, queue, queue.name, queue_size, message_size)
+        tb.insert(_trace.TX_TRACE_QUEUE_CREATE, queue, message_size, queue_start, queue_size,
+                  _trace.TX_TRACE_QUEUE_EVENTS)
     return TX_SUCCESS
 
 
@@ -206,6 +212,10 @@ def _tx_queue_delete(queue: TX_QUEUE) -> int:
     Statuses: TX_SUCCESS, TX_QUEUE_ERROR, TX_CALLER_ERROR (from init, an ISR or a timer
     callback).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_QUEUE_DELETE, queue, tb.stack_marker(), 0, 0, _trace.TX_TRACE_QUEUE_EVENTS)
+        tb.unregister(queue)
     k = kernel()
     queue.tx_queue_id = 0
     k.unregister(_KIND, queue)
@@ -280,6 +290,10 @@ def _tx_queue_send(queue: TX_QUEUE, source: Sequence[int], wait_option: int) -> 
     TX_WAIT_ABORTED, TX_QUEUE_ERROR, TX_PTR_ERROR (source not a sequence of message_size
     ints), TX_WAIT_ERROR (a wait from init, an ISR or a timer callback).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_QUEUE_SEND, queue, 0, wait_option, queue.tx_queue_enqueued,
+                  _trace.TX_TRACE_QUEUE_EVENTS)
     return _send(queue, source, wait_option, front=False)
 
 
@@ -314,6 +328,10 @@ def _tx_queue_front_send(queue: TX_QUEUE, source: Sequence[int], wait_option: in
 
     Statuses: as tx_queue_send.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_QUEUE_FRONT_SEND, queue, 0, wait_option, queue.tx_queue_enqueued,
+                  _trace.TX_TRACE_QUEUE_EVENTS)
     return _send(queue, source, wait_option, front=True)
 
 
@@ -340,6 +358,10 @@ def _tx_queue_receive(queue: TX_QUEUE, wait_option: int) -> tuple[int, tuple[int
     TX_DELETED, TX_WAIT_ABORTED, TX_QUEUE_ERROR, TX_WAIT_ERROR (a wait from init, an ISR
     or a timer callback).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_QUEUE_RECEIVE, queue, 0, wait_option, queue.tx_queue_enqueued,
+                  _trace.TX_TRACE_QUEUE_EVENTS)
     k = kernel()
     waiters = queue.tx_queue_suspension_list
     if queue.tx_queue_enqueued:
@@ -391,6 +413,9 @@ def _tx_queue_flush(queue: TX_QUEUE) -> int:
 
     Statuses: TX_SUCCESS, TX_QUEUE_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_QUEUE_FLUSH, queue, tb.stack_marker(), 0, 0, _trace.TX_TRACE_QUEUE_EVENTS)
     k = kernel()
     if not queue.tx_queue_enqueued:
         return TX_SUCCESS
@@ -421,6 +446,10 @@ def _tx_queue_prioritize(queue: TX_QUEUE) -> int:
 
     Statuses: TX_SUCCESS, TX_QUEUE_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_QUEUE_PRIORITIZE, queue, len(queue.tx_queue_suspension_list),
+                  tb.stack_marker(), 0, _trace.TX_TRACE_QUEUE_EVENTS)
     waiters = queue.tx_queue_suspension_list
     if len(waiters) >= 2:
         best = min(range(len(waiters)), key=lambda i: (waiters[i].tx_thread_priority, i))
@@ -447,6 +476,9 @@ def _tx_queue_info_get(queue: TX_QUEUE) -> tuple:
 
     Statuses: TX_SUCCESS, TX_QUEUE_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_QUEUE_INFO_GET, queue, 0, 0, 0, _trace.TX_TRACE_QUEUE_EVENTS)
     waiters = queue.tx_queue_suspension_list
     return (TX_SUCCESS, queue.tx_queue_name, queue.tx_queue_enqueued,
             queue.tx_queue_available_storage, waiters[0] if waiters else None, len(waiters),
@@ -472,6 +504,9 @@ def _tx_queue_send_notify(queue: TX_QUEUE,
 
     Statuses: TX_SUCCESS, TX_QUEUE_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_QUEUE_SEND_NOTIFY, queue, 0, 0, 0, _trace.TX_TRACE_QUEUE_EVENTS)
     queue.tx_queue_send_notify = queue_send_notify
     return TX_SUCCESS
 

@@ -20,6 +20,7 @@ from .constants import (
 )
 from .kernel import kernel
 from .memory import c_string
+from . import trace as _trace
 
 TX_SEMAPHORE_ID = 0x53454D41  # "SEMA", tx_semaphore.h
 _ULONG_MASK = 0xFFFFFFFF
@@ -87,6 +88,11 @@ def _tx_semaphore_create(semaphore: TX_SEMAPHORE, name: str | bytes, initial_cou
     semaphore.suspension_list = []
     semaphore.tx_semaphore_id = TX_SEMAPHORE_ID
     k.register("semaphore", semaphore)
+    tb = _trace.active
+    if tb is not None:
+        tb.register(_trace.TX_TRACE_OBJECT_TYPE_SEMAPHORE, semaphore, semaphore.name, initial_count, 0)
+        tb.insert(_trace.TX_TRACE_SEMAPHORE_CREATE, semaphore, initial_count, tb.stack_marker(), 0,
+                  _trace.TX_TRACE_SEMAPHORE_EVENTS)
     return TX_SUCCESS
 
 
@@ -114,6 +120,11 @@ def _tx_semaphore_delete(semaphore: TX_SEMAPHORE) -> int:
     Statuses: TX_SUCCESS, TX_SEMAPHORE_ERROR, TX_CALLER_ERROR (from init, an ISR or a
     timer callback).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_SEMAPHORE_DELETE, semaphore, tb.stack_marker(), 0, 0,
+                  _trace.TX_TRACE_SEMAPHORE_EVENTS)
+        tb.unregister(semaphore)
     k = kernel()
     semaphore.tx_semaphore_id = 0
     k.unregister("semaphore", semaphore)
@@ -143,6 +154,10 @@ def _tx_semaphore_get(semaphore: TX_SEMAPHORE, wait_option: int) -> int:
     out, or preemption is disabled), TX_DELETED, TX_WAIT_ABORTED, TX_SEMAPHORE_ERROR,
     TX_WAIT_ERROR (a wait from init, an ISR or a timer callback).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_SEMAPHORE_GET, semaphore, wait_option, semaphore.tx_semaphore_count,
+                  tb.stack_marker(), _trace.TX_TRACE_SEMAPHORE_EVENTS)
     if semaphore.tx_semaphore_count:
         semaphore.tx_semaphore_count -= 1
         return TX_SUCCESS
@@ -193,6 +208,10 @@ def _tx_semaphore_put(semaphore: TX_SEMAPHORE) -> int:
 
     Statuses: TX_SUCCESS, TX_SEMAPHORE_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_SEMAPHORE_PUT, semaphore, semaphore.tx_semaphore_count,
+                  len(semaphore.suspension_list), tb.stack_marker(), _trace.TX_TRACE_SEMAPHORE_EVENTS)
     _give(semaphore)
     return TX_SUCCESS
 
@@ -215,6 +234,10 @@ def _tx_semaphore_ceiling_put(semaphore: TX_SEMAPHORE, ceiling: int) -> int:
     Statuses: TX_SUCCESS, TX_CEILING_EXCEEDED (count already >= ceiling),
     TX_INVALID_CEILING (ceiling 0), TX_SEMAPHORE_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_SEMAPHORE_CEILING_PUT, semaphore, semaphore.tx_semaphore_count,
+                  len(semaphore.suspension_list), ceiling, _trace.TX_TRACE_SEMAPHORE_EVENTS)
     if not semaphore.suspension_list and semaphore.tx_semaphore_count >= ceiling:
         return TX_CEILING_EXCEEDED
     _give(semaphore)
@@ -241,6 +264,10 @@ def _tx_semaphore_prioritize(semaphore: TX_SEMAPHORE) -> int:
 
     Statuses: TX_SUCCESS, TX_SEMAPHORE_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_SEMAPHORE_PRIORITIZE, semaphore, len(semaphore.suspension_list),
+                  tb.stack_marker(), 0, _trace.TX_TRACE_SEMAPHORE_EVENTS)
     prioritize_list(semaphore.suspension_list)
     return TX_SUCCESS
 
@@ -263,6 +290,9 @@ def _tx_semaphore_info_get(semaphore: TX_SEMAPHORE) -> tuple:
 
     Statuses: TX_SUCCESS, TX_SEMAPHORE_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_SEMAPHORE_INFO_GET, semaphore, 0, 0, 0, _trace.TX_TRACE_SEMAPHORE_EVENTS)
     k = kernel()
     return (TX_SUCCESS, semaphore.tx_semaphore_name, semaphore.tx_semaphore_count,
             semaphore.tx_semaphore_suspension_list, semaphore.tx_semaphore_suspended_count,
@@ -288,6 +318,9 @@ def _tx_semaphore_put_notify(semaphore: TX_SEMAPHORE,
 
     Statuses: TX_SUCCESS, TX_SEMAPHORE_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_SEMAPHORE_PUT_NOTIFY, semaphore, 0, 0, 0, _trace.TX_TRACE_SEMAPHORE_EVENTS)
     semaphore.tx_semaphore_put_notify = semaphore_put_notify
     return TX_SUCCESS
 

@@ -23,6 +23,7 @@ from .constants import (
 from .kernel import Kernel, kernel
 from .memory import Pointer
 from .timer import InternalTimer
+from . import trace as _trace
 
 TX_THREAD_ID = 0x54485244
 
@@ -140,6 +141,10 @@ def create_system_thread(k: Kernel, name: str, entry: Callable[[int], None], pri
     thread = TX_THREAD()
     _setup(k, thread, name, entry, 0, priority, priority, 0)
     k.register("thread", thread)
+    tb = _trace.active
+    if tb is not None:
+        tb.register(_trace.TX_TRACE_OBJECT_TYPE_THREAD, thread, thread.tx_thread_name, 0, 0)
+        tb.insert(_trace.TX_TRACE_THREAD_CREATE, thread, priority, 0, 0, _trace.TX_TRACE_THREAD_EVENTS)
     thread.greenlet = _new_greenlet(k, thread)
     if start:
         _resume_suspended(k, thread)
@@ -184,6 +189,12 @@ def _tx_thread_create(thread: TX_THREAD, name: str, entry_function: Callable[[in
     thread.region = k.memory.claim(stack_start, stack_size, f"stack of thread {thread.tx_thread_name!r}",
                                    "thread stack", thread)
     k.register("thread", thread)
+    tb = _trace.active
+    if tb is not None:
+        tb.register(_trace.TX_TRACE_OBJECT_TYPE_THREAD, thread, thread.tx_thread_name, stack_start,
+                    stack_size)
+        tb.insert(_trace.TX_TRACE_THREAD_CREATE, thread, priority, stack_start, stack_size,
+                  _trace.TX_TRACE_THREAD_EVENTS)
     k.application_threads.append(thread)
     if auto_start == TX_AUTO_START:
         _resume_suspended(k, thread)
@@ -236,6 +247,11 @@ def _tx_thread_delete(thread: TX_THREAD) -> int:
     """
     if thread.tx_thread_state not in (TX_COMPLETED, TX_TERMINATED):
         return TX_DELETE_ERROR
+        tb = _trace.active
+        if tb is not None:
+            tb.insert(_trace.TX_TRACE_THREAD_DELETE, thread, tb.stack_marker(), 0, 0,
+                      _trace.TX_TRACE_THREAD_EVENTS)
+            tb.unregister(thread)
     k = thread.kernel
     assert k is not None
     k.unregister("thread", thread)
@@ -262,6 +278,9 @@ tx_thread_delete = c_service(
 def tx_thread_identify() -> TX_THREAD | None:
     """``tx_thread_identify``: the running thread; None during initialisation; in an ISR,
     the interrupted thread (None if the CPU was idle)."""
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_THREAD_IDENTIFY, 0, 0, 0, 0, _trace.TX_TRACE_THREAD_EVENTS)
     k = kernel()
     return k.current_ptr
 
@@ -276,6 +295,10 @@ def _tx_thread_info_get(thread: TX_THREAD) -> tuple:
 
     Statuses: TX_SUCCESS, TX_THREAD_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_THREAD_INFO_GET, thread, thread.tx_thread_state, 0, 0,
+                  _trace.TX_TRACE_THREAD_EVENTS)
     k = thread.kernel
     assert k is not None
     suspended_next = None
@@ -306,6 +329,10 @@ def _tx_thread_priority_change(thread: TX_THREAD, new_priority: int) -> tuple[in
 
     Statuses: TX_SUCCESS, TX_THREAD_ERROR, TX_PRIORITY_ERROR, TX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_THREAD_PRIORITY_CHANGE, thread, new_priority, thread.tx_thread_priority,
+                  thread.tx_thread_state, _trace.TX_TRACE_THREAD_EVENTS)
     k = thread.kernel
     assert k is not None
     old = thread.tx_thread_user_priority
@@ -338,6 +365,10 @@ def _tx_thread_preemption_change(thread: TX_THREAD, new_threshold: int) -> tuple
     Statuses: TX_SUCCESS, TX_THREAD_ERROR, TX_THRESH_ERROR, TX_CALLER_ERROR. With
     TX_DISABLE_PREEMPTION_THRESHOLD any threshold but the priority becomes 0.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_THREAD_PREEMPTION_CHANGE, thread, new_threshold,
+                  thread.tx_thread_preempt_threshold, thread.tx_thread_state, _trace.TX_TRACE_THREAD_EVENTS)
     k = thread.kernel
     assert k is not None
     if new_threshold != thread.tx_thread_user_priority and new_threshold \
@@ -382,6 +413,10 @@ def _tx_thread_time_slice_change(thread: TX_THREAD, new_time_slice: int) -> tupl
 
     Statuses: TX_SUCCESS, TX_THREAD_ERROR, TX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_THREAD_TIME_SLICE_CHANGE, thread, new_time_slice,
+                  thread.tx_thread_new_time_slice, 0, _trace.TX_TRACE_THREAD_EVENTS)
     old = thread.tx_thread_new_time_slice
     thread.tx_thread_new_time_slice = new_time_slice
     thread.tx_thread_time_slice = new_time_slice
@@ -406,6 +441,10 @@ tx_thread_time_slice_change = c_service(
 def _tx_thread_relinquish() -> None:
     """``tx_thread_relinquish``: give the CPU to the next ready thread of the same priority,
     or to a more urgent thread that the caller's threshold held off. No-op outside a thread."""
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_THREAD_RELINQUISH, tb.stack_marker(), tb.kernel.execute_ptr, 0, 0,
+                  _trace.TX_TRACE_THREAD_EVENTS)
     k = kernel()
     thread = k.current_ptr
     if thread is None or k.system_state != 0:
@@ -432,6 +471,10 @@ def _tx_thread_resume(thread: TX_THREAD) -> int:
     thread was cancelled), TX_RESUME_ERROR (not suspended: a sleeper cannot be woken),
     TX_THREAD_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_THREAD_RESUME_API, thread, thread.tx_thread_state, tb.stack_marker(), 0,
+                  _trace.TX_TRACE_THREAD_EVENTS)
     k = thread.kernel
     assert k is not None
     if thread.tx_thread_state == TX_SUSPENDED:
@@ -461,6 +504,10 @@ def _tx_thread_suspend(thread: TX_THREAD) -> int:
     Statuses: TX_SUCCESS, TX_SUSPEND_ERROR (completed or terminated thread),
     TX_THREAD_ERROR, TX_CALLER_ERROR (self-suspension from init).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_THREAD_SUSPEND_API, thread, thread.tx_thread_state, tb.stack_marker(), 0,
+                  _trace.TX_TRACE_THREAD_EVENTS)
     k = thread.kernel
     assert k is not None
     state = thread.tx_thread_state
@@ -496,6 +543,10 @@ def _tx_thread_terminate(thread: TX_THREAD) -> int:
 
     Statuses: TX_SUCCESS, TX_THREAD_ERROR, TX_CALLER_ERROR (from init or an ISR).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_THREAD_TERMINATE, thread, thread.tx_thread_state, tb.stack_marker(), 0,
+                  _trace.TX_TRACE_THREAD_EVENTS)
     k = thread.kernel
     assert k is not None
     k.timer_deactivate(thread.timer)
@@ -544,6 +595,10 @@ def _tx_thread_reset(thread: TX_THREAD) -> int:
     Statuses: TX_SUCCESS, TX_NOT_DONE (thread not completed/terminated), TX_THREAD_ERROR,
     TX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_THREAD_RESET, thread, thread.tx_thread_state, 0, 0,
+                  _trace.TX_TRACE_THREAD_EVENTS)
     k = thread.kernel
     assert k is not None
     if thread.tx_thread_state not in (TX_COMPLETED, TX_TERMINATED):
@@ -581,6 +636,11 @@ def _tx_thread_sleep(timer_ticks: int) -> int:
     """
     k = kernel()
     thread = k.current_ptr
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_THREAD_SLEEP, timer_ticks,
+                  thread.tx_thread_state if thread is not None else 0, tb.stack_marker(), 0,
+                  _trace.TX_TRACE_THREAD_EVENTS)
     if thread is None or k.system_state != 0 or thread is k.timer_thread:
         return TX_CALLER_ERROR
     if timer_ticks == 0:
@@ -606,6 +666,10 @@ def _tx_thread_wait_abort(thread: TX_THREAD) -> int:
 
     Statuses: TX_SUCCESS, TX_WAIT_ABORT_ERROR (not sleeping or waiting), TX_THREAD_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_THREAD_WAIT_ABORT, thread, thread.tx_thread_state, 0, 0,
+                  _trace.TX_TRACE_THREAD_EVENTS)
     k = thread.kernel
     assert k is not None
     if thread.tx_thread_state < TX_SLEEP:
@@ -640,6 +704,10 @@ def _tx_thread_entry_exit_notify(thread: TX_THREAD,
 
     Statuses: TX_SUCCESS, TX_THREAD_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_THREAD_ENTRY_EXIT_NOTIFY, thread, thread.tx_thread_state, 0, 0,
+                  _trace.TX_TRACE_THREAD_EVENTS)
     thread.tx_thread_entry_exit_notify = notify
     return TX_SUCCESS
 

@@ -16,6 +16,7 @@ from .constants import (
     TX_ACTIVATE_ERROR, TX_AUTO_ACTIVATE, TX_CALLER_ERROR, TX_INITIALIZE_IN_PROGRESS, TX_NO_ACTIVATE,
     TX_SUCCESS, TX_TICK_ERROR, TX_TIMER_ERROR,
 )
+from . import trace as _trace
 
 TX_TIMER_ID = 0x4154494D
 
@@ -106,6 +107,11 @@ def _tx_timer_create(timer: TX_TIMER, name: str, expiration_function: Callable[[
     timer.expiration_function = expiration_function
     timer.expiration_input = expiration_input
     k.register("timer", timer)
+    tb = _trace.active
+    if tb is not None:
+        tb.register(_trace.TX_TRACE_OBJECT_TYPE_TIMER, timer, timer.name, initial_ticks, reschedule_ticks)
+        tb.insert(_trace.TX_TRACE_TIMER_CREATE, timer, initial_ticks, reschedule_ticks, auto_activate,
+                  _trace.TX_TRACE_TIMER_EVENTS)
     if auto_activate == TX_AUTO_ACTIVATE:
         _activate(timer)
     return TX_SUCCESS
@@ -142,6 +148,9 @@ def _tx_timer_activate(timer: TX_TIMER) -> int:
     Statuses: TX_SUCCESS, TX_ACTIVATE_ERROR (already active, or nothing left, e.g. an
     expired one-shot timer), TX_TIMER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_TIMER_ACTIVATE, timer, 0, 0, 0, _trace.TX_TRACE_TIMER_EVENTS)
     internal = timer.tx_timer_internal
     if internal.active or internal.pending_reactivate or internal.remaining == 0:
         return TX_ACTIVATE_ERROR
@@ -165,6 +174,10 @@ def _tx_timer_deactivate(timer: TX_TIMER) -> int:
 
     Statuses: TX_SUCCESS (also when already inactive), TX_TIMER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_TIMER_DEACTIVATE, timer, tb.stack_marker(), 0, 0,
+                  _trace.TX_TRACE_TIMER_EVENTS)
     internal = timer.tx_timer_internal
     if internal.active:
         left = timer.kernel.timer_deactivate(internal)
@@ -194,6 +207,10 @@ def _tx_timer_change(timer: TX_TIMER, initial_ticks: int, reschedule_ticks: int)
 
     Statuses: TX_SUCCESS, TX_TIMER_ERROR, TX_TICK_ERROR, TX_CALLER_ERROR (from init).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_TIMER_CHANGE, timer, initial_ticks, reschedule_ticks, 0,
+                  _trace.TX_TRACE_TIMER_EVENTS)
     internal = timer.tx_timer_internal
     if not internal.active and not internal.pending_reactivate:
         internal.remaining = initial_ticks
@@ -221,6 +238,10 @@ def _tx_timer_delete(timer: TX_TIMER) -> int:
 
     Statuses: TX_SUCCESS, TX_TIMER_ERROR, TX_CALLER_ERROR (init, ISR or timer callback).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_TIMER_DELETE, timer, 0, 0, 0, _trace.TX_TRACE_TIMER_EVENTS)
+        tb.unregister(timer)
     internal = timer.tx_timer_internal
     timer.kernel.timer_deactivate(internal)
     internal.pending_reactivate = False
@@ -249,6 +270,10 @@ def _tx_timer_info_get(timer: TX_TIMER) -> tuple:
 
     Statuses: TX_SUCCESS, TX_TIMER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_TIMER_INFO_GET, timer, tb.stack_marker(), 0, 0,
+                  _trace.TX_TRACE_TIMER_EVENTS)
     internal = timer.tx_timer_internal
     active = 1 if internal.active or internal.pending_reactivate else 0
     return (TX_SUCCESS, timer.tx_timer_name, active, _remaining(timer), internal.reschedule,
@@ -268,6 +293,10 @@ tx_timer_info_get = c_service(
 
 def tx_time_get() -> int:
     """``tx_time_get``: the 32-bit tick clock (wraps at 2**32)."""
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_TIME_GET, (tb.kernel.now + tb.kernel.clock_offset) & 0xFFFFFFFF,
+                  tb.stack_marker(), 0, 0, _trace.TX_TRACE_TIME_EVENTS)
     k = _kernel()
     return (k.now + k.clock_offset) & 0xFFFFFFFF
 
@@ -277,6 +306,9 @@ tx_time_get = c_service("ULONG tx_time_get(VOID)", tx_time_get)
 
 def tx_time_set(new_time: int) -> None:
     """``tx_time_set``: overwrite the clock; armed timers are relative and unaffected."""
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_trace.TX_TRACE_TIME_SET, new_time, 0, 0, 0, _trace.TX_TRACE_TIME_EVENTS)
     k = _kernel()
     k.clock_offset = (new_time - k.now) & 0xFFFFFFFF
 
