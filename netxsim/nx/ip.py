@@ -194,6 +194,7 @@ class NX_IP:
         self.nx_ip_tcp_deferred_cleanup_check: Callable[[NX_IP], None] | None = None
         self.nx_ip_tcp_enabled = 0
         self.nx_ip_udp_enabled = 0
+        self.nx_ip_udp_packet_receive: Callable[[NX_IP, NX_PACKET], None] | None = None
         # Counters read by nx_ip_info_get.
         self.nx_ip_total_packets_sent = 0
         self.nx_ip_total_bytes_sent = 0
@@ -582,11 +583,13 @@ def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
     packet.nx_packet_ip_header = Pointer(packet._mem, packet._prepend)
     packet.nx_packet_ip_header_length = 0  # NetX leaves it for the transmit path to count
     packet.nx_packet_interface_ptr = interface
+    packet.nx_packet_ip_version = 4
     packet._prepend += header_length
     packet.nx_packet_length -= header_length
     ip.nx_ip_total_bytes_received += packet.nx_packet_length
     protocol = header[9] << 16
-    handler = {NX_IP_ICMP: ip.nx_ip_icmp_packet_receive, NX_IP_TCP: ip.nx_ip_tcp_packet_receive}.get(protocol)
+    handler = {NX_IP_ICMP: ip.nx_ip_icmp_packet_receive, NX_IP_TCP: ip.nx_ip_tcp_packet_receive,
+               NX_IP_UDP: ip.nx_ip_udp_packet_receive}.get(protocol)
     if handler is None:
         ip.nx_ip_total_bytes_received -= packet.nx_packet_length
         ip.nx_ip_receive_packets_dropped += 1
