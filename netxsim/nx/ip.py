@@ -210,6 +210,19 @@ class NX_IP:
         self.nx_ip_fragment_failures = 0
         self.nx_ip_total_fragments_received = 0
         self.nx_ip_reassembly_failures = 0
+        # Fragmentation (netxsim.nx.fragment): handlers installed by nx_ip_fragment_enable.
+        self.nx_ip_fragment_processing: Callable[[NX_IP_DRIVER], None] | None = None
+        self.nx_ip_fragment_assembly: Callable[[NX_IP], None] | None = None
+        self.nx_ip_fragment_timeout_check: Callable[[NX_IP], None] | None = None
+        self.nx_ip_received_fragment_head: NX_PACKET | None = None
+        self.nx_ip_received_fragment_tail: NX_PACKET | None = None
+        self.nx_ip_fragment_assembly_head: NX_PACKET | None = None
+        self.nx_ip_fragment_assembly_tail: NX_PACKET | None = None
+        self.nx_ip_total_fragments_sent = 0
+        self.nx_ip_successful_fragment_requests = 0
+        self.nx_ip_packets_reassembled = 0
+        self.nx_ip_total_packets_delivered = 0
+        self.nx_ip_transmit_resource_errors = 0
         self.kernel: Any = None
         self.region: Any = None
 
@@ -401,10 +414,14 @@ def _ip_events_process(ip: NX_IP, events: int) -> None:
     if events & NX_IP_PERIODIC_EVENT:
         if ip.nx_ip_arp_periodic_update is not None:
             ip.nx_ip_arp_periodic_update(ip)
+        if ip.nx_ip_fragment_timeout_check is not None:
+            ip.nx_ip_fragment_timeout_check(ip)
         if ip.nx_ip_tcp_periodic_processing is not None:
             ip.nx_ip_tcp_periodic_processing(ip)
     if events & NX_IP_ARP_REC_EVENT and ip.nx_ip_arp_queue_process is not None:
         ip.nx_ip_arp_queue_process(ip)
+    if events & NX_IP_UNFRAG_EVENT and ip.nx_ip_fragment_assembly is not None:
+        ip.nx_ip_fragment_assembly(ip)
     if events & NX_IP_ICMP_EVENT and ip.nx_ip_icmp_queue_process is not None:
         ip.nx_ip_icmp_queue_process(ip)
     if events & NX_IP_TCP_CLEANUP_DEFERRED and ip.nx_ip_tcp_deferred_cleanup_check is not None:
@@ -491,8 +508,9 @@ def _nx_ip_driver_packet_send(ip: NX_IP, packet: NX_PACKET, destination: int, fr
         mask != 0xFFFFFFFF and (destination & mask) == interface.nx_interface_ip_network
         and destination & host_bits == host_bits)
     unicast = not broadcast and (destination & NX_IP_CLASS_D_MASK) != NX_IP_CLASS_D_TYPE
-    if packet.nx_packet_length > interface.nx_interface_ip_mtu_size:
-        # Fragmentation is not enabled (nx_ip_fragment_enable is not modelled): drop.
+    oversized = packet.nx_packet_length > interface.nx_interface_ip_mtu_size
+    if oversized and (ip.nx_ip_fragment_processing is None or fragment & NX_DONT_FRAGMENT):
+        # Fragmentation not enabled, or not allowed for this datagram: drop.
         ip.nx_ip_send_packets_dropped += 1
         _nx_packet_transmit_release(packet)
         return
@@ -510,8 +528,26 @@ def _nx_ip_driver_packet_send(ip: NX_IP, packet: NX_PACKET, destination: int, fr
         if mac is None:
             return  # ARP owns the packet now (queued for resolution, or dropped)
         msw, lsw = mac
+    if oversized:
+        _fragment_send(ip, interface, command, packet, msw, lsw)
+        return
     _count_sent(ip, packet)
     ip_driver_request(ip, interface, command, packet, msw, lsw)
+
+
+def _fragment_send(ip: NX_IP, interface: NX_INTERFACE, command: int, packet: NX_PACKET, msw: int,
+                   lsw: int) -> None:
+    """Hand a request to ``nx_ip_fragment_processing`` instead of the driver."""
+    request = NX_IP_DRIVER()
+    request.nx_ip_driver_ptr = ip
+    request.nx_ip_driver_command = command
+    request.nx_ip_driver_interface = interface
+    request.nx_ip_driver_packet = packet
+    request.nx_ip_driver_physical_address_msw = msw
+    request.nx_ip_driver_physical_address_lsw = lsw
+    request.nx_ip_driver_return_ptr = [0]
+    assert ip.nx_ip_fragment_processing is not None
+    ip.nx_ip_fragment_processing(request)
 
 
 def _count_sent(ip: NX_IP, packet: NX_PACKET) -> None:
@@ -575,10 +611,13 @@ def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
         _nx_packet_release(packet)
         return
     if int.from_bytes(header[6:8], "big") & (NX_MORE_FRAGMENTS | NX_FRAG_OFFSET_MASK):
-        # Fragments are dropped: nx_ip_fragment_enable is not called (spec §5.5).
+        # Reassembled when nx_ip_fragment_enable was called, else dropped.
         ip.nx_ip_total_fragments_received += 1
-        ip.nx_ip_receive_packets_dropped += 1
-        _nx_packet_release(packet)
+        packet.nx_packet_ip_header = Pointer(packet._mem, packet._prepend)
+        packet.nx_packet_interface_ptr = interface
+        packet.nx_packet_ip_version = 4
+        from .fragment import fragment_received
+        fragment_received(ip, packet, total_length)
         return
     packet.nx_packet_ip_header = Pointer(packet._mem, packet._prepend)
     packet.nx_packet_ip_header_length = 0  # NetX leaves it for the transmit path to count
@@ -817,7 +856,7 @@ def _nx_ip_info_get(ip: NX_IP) -> tuple:
     return (NX_SUCCESS, ip.nx_ip_total_packets_sent, ip.nx_ip_total_bytes_sent,
             ip.nx_ip_total_packets_received, ip.nx_ip_total_bytes_received, ip.nx_ip_invalid_packets,
             ip.nx_ip_receive_packets_dropped, ip.nx_ip_receive_checksum_errors,
-            ip.nx_ip_send_packets_dropped, ip.nx_ip_total_fragment_requests,
+            ip.nx_ip_send_packets_dropped, ip.nx_ip_total_fragments_sent,
             ip.nx_ip_total_fragments_received)
 
 
@@ -850,6 +889,9 @@ def _nx_ip_delete(ip: NX_IP) -> int:
         if interface.nx_interface_valid and interface.nx_interface_link_driver_entry is not None:
             ip_driver_request(ip, interface, NX_LINK_DISABLE)
             ip_driver_request(ip, interface, NX_LINK_UNINITIALIZE)
+    if ip.nx_ip_fragment_processing is not None:
+        from .fragment import _nx_ip_fragment_disable
+        _nx_ip_fragment_disable(ip)
     # ARP entries (and the packets queued on them) are released.
     from . import arp, icmp
     if ip.nx_ip_arp_enabled:
