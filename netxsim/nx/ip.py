@@ -223,6 +223,13 @@ class NX_IP:
         self.nx_ip_packets_reassembled = 0
         self.nx_ip_total_packets_delivered = 0
         self.nx_ip_transmit_resource_errors = 0
+        # netxsim.nx.ip_interface: forwarding, notifications, the auxiliary pool.
+        self.nx_ip_forward_packet_process: Callable[[NX_IP, NX_PACKET], None] | None = None
+        self.nx_ip_packets_forwarded = 0
+        self.nx_ip_address_change_notify: Callable[[NX_IP, Any], None] | None = None
+        self.nx_ip_address_change_notify_additional_info: Any = None
+        self.nx_ip_link_status_change_callback: Callable[[NX_IP, int, int], None] | None = None
+        self.nx_ip_auxiliary_packet_pool: NX_PACKET_POOL | None = None
         self.kernel: Any = None
         self.region: Any = None
 
@@ -426,6 +433,9 @@ def _ip_events_process(ip: NX_IP, events: int) -> None:
         ip.nx_ip_icmp_queue_process(ip)
     if events & NX_IP_TCP_CLEANUP_DEFERRED and ip.nx_ip_tcp_deferred_cleanup_check is not None:
         ip.nx_ip_tcp_deferred_cleanup_check(ip)
+    if events & NX_IP_LINK_STATUS_EVENT:
+        from .ip_interface import _nx_ip_deferred_link_status_process
+        _nx_ip_deferred_link_status_process(ip)
 
 
 # --------------------------------------------------------------------- transmit path
@@ -607,6 +617,11 @@ def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
     destination = int.from_bytes(header[16:20], "big")
     interface = packet.nx_packet_interface_ptr or ip.nx_ip_interface[0]
     if not _accepts(ip, interface, destination):
+        if ip.nx_ip_forward_packet_process is not None:   # nx_ip_forwarding_enable
+            ip.nx_ip_packets_forwarded += 1
+            packet.nx_packet_ip_header = Pointer(packet._mem, packet._prepend)
+            ip.nx_ip_forward_packet_process(ip, packet)
+            return
         ip.nx_ip_receive_packets_dropped += 1
         _nx_packet_release(packet)
         return
@@ -701,13 +716,11 @@ nx_ip_address_get = nx_service(_nxe_ip_address_get, _nx_ip_address_get)
 def _nx_ip_address_set(ip: NX_IP, ip_address: int, network_mask: int) -> int:
     """``nx_ip_address_set``: change interface 0's address and mask.
 
-    Statuses: NX_SUCCESS, NX_PTR_ERROR, NX_IP_ADDRESS_ERROR, NX_CALLER_ERROR.
+    Statuses: NX_SUCCESS, NX_PTR_ERROR, NX_IP_ADDRESS_ERROR, NX_CALLER_ERROR. As in C this
+    is ``nx_ip_interface_address_set`` on interface 0 (the address change notify runs).
     """
-    primary = ip.nx_ip_interface[0]
-    primary.nx_interface_ip_address = ip_address
-    primary.nx_interface_ip_network_mask = network_mask
-    primary.nx_interface_ip_network = ip_address & network_mask
-    return NX_SUCCESS
+    from .ip_interface import _nx_ip_interface_address_set
+    return _nx_ip_interface_address_set(ip, 0, ip_address, network_mask)
 
 
 def _nxe_ip_address_set(ip: NX_IP, ip_address: int, network_mask: int) -> int:
