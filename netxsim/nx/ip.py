@@ -441,25 +441,11 @@ def _ip_events_process(ip: NX_IP, events: int) -> None:
 # --------------------------------------------------------------------- transmit path
 def _nx_ip_route_find(ip: NX_IP, destination: int) -> tuple[int, NX_INTERFACE | None, int]:
     """``_nx_ip_route_find``: (status, interface, next hop) for ``destination`` over
-    interfaces whose link is up: broadcast and multicast, our own address, a directly
-    attached network (loopback included), else the gateway."""
-    physical = [i for i in ip.nx_ip_interface[:NX_MAX_PHYSICAL_INTERFACES]
-                if i.nx_interface_valid and i.nx_interface_link_up]
-    if destination == NX_IP_LIMITED_BROADCAST or (destination & NX_IP_CLASS_D_MASK) == NX_IP_CLASS_D_TYPE:
-        if physical:
-            return NX_SUCCESS, physical[0], destination
-        return NX_IP_ADDRESS_ERROR, None, 0
-    for interface in physical:
-        if interface.nx_interface_ip_address == destination:
-            return NX_SUCCESS, interface, destination
-    for interface in ip.nx_ip_interface:
-        if interface.nx_interface_valid and interface.nx_interface_link_up and \
-                (destination & interface.nx_interface_ip_network_mask) == interface.nx_interface_ip_network:
-            return NX_SUCCESS, interface, destination
-    gateway_interface = ip.nx_ip_gateway_interface
-    if ip.nx_ip_gateway_address and gateway_interface is not None and gateway_interface.nx_interface_link_up:
-        return NX_SUCCESS, gateway_interface, ip.nx_ip_gateway_address
-    return NX_IP_ADDRESS_ERROR, None, 0
+    interfaces whose link is up: broadcast and multicast, our own address, a static
+    route (when built in), a directly attached network (loopback included), link-local,
+    else the gateway. See :func:`netxsim.nx.route.route_find`."""
+    from .route import route_find
+    return route_find(ip, destination)
 
 
 def _nx_ip_header_add(ip: NX_IP, packet: NX_PACKET, source: int, destination: int,

@@ -33,11 +33,11 @@ from .config import nx_init_and_threads_caller_error, nx_not_isr_caller_error, n
 from .constants import (
     NX_CALLER_ERROR, NX_DUPLICATED_ENTRY, NX_INVALID_INTERFACE, NX_IP_ADDRESS_ERROR, NX_IP_VERSION_V4,
     NX_IP_VERSION_V6, NX_IPv4_PACKET, NX_NO_MORE_ENTRIES, NX_NOT_FOUND, NX_NOT_SUPPORTED, NX_PHYSICAL_HEADER,
-    NX_PTR_ERROR, NX_SUCCESS, NX_TRUE,
+    NX_NO_WAIT, NX_PTR_ERROR, NX_SUCCESS, NX_TRUE, NX_UNDERFLOW,
 )
 from .driver import (NX_IP_DRIVER, NX_LINK_ENABLE, NX_LINK_GET_STATUS, NX_LINK_INITIALIZE,
                      NX_LINK_INTERFACE_ATTACH, NX_LINK_INTERFACE_DETACH, NX_LINK_SET_PHYSICAL_ADDRESS)
-from .packet import NX_PACKET, _nx_packet_release, _valid_pool
+from .packet import NX_PACKET, _nx_packet_allocate, _nx_packet_release, _valid_pool
 
 NX_ENABLE_INTERFACE_CAPABILITY = False
 NX_ENABLE_DUAL_PACKET_POOL = False
@@ -254,12 +254,48 @@ def _nx_ip_forward_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     if interface.nx_interface_ip_address == destination:
         _ip._nx_ip_packet_deferred_receive(ip_ptr, packet_ptr)
         return
-    if packet_ptr._prepend - packet_ptr._start < NX_PHYSICAL_HEADER \
+    if _nx_packet_data_adjust(packet_ptr, NX_PHYSICAL_HEADER) != NX_SUCCESS \
             or packet_ptr.nx_packet_length > interface.nx_interface_ip_mtu_size:
         _nx_packet_release(packet_ptr)   # no room for the link header, or needs fragmenting
         return
     packet_ptr.nx_packet_ip_header_length = 20
     _ip._nx_ip_driver_packet_send(ip_ptr, packet_ptr, destination, fragment, next_hop)
+
+
+def _nx_packet_data_adjust(packet: NX_PACKET, header_size: int) -> int:
+    """``_nx_packet_data_adjust``: make ``header_size`` bytes of room before the data,
+    moving the data up in its buffer, or (no room there) moving its tail into a new
+    buffer of the same pool chained after it. NX_UNDERFLOW for a buffer smaller than
+    the room asked, NX_NOT_SUPPORTED for an odd size, or the allocation's status."""
+    if packet._end - packet._start < header_size:
+        return NX_UNDERFLOW
+    headroom = packet._prepend - packet._start
+    if headroom >= header_size:
+        return NX_SUCCESS
+    memory = packet._mem
+    if headroom + packet._end - packet._append >= header_size:
+        size = packet._append - packet._prepend
+        memory.write(packet._start + header_size, memory.read(packet._prepend, size))
+        packet._prepend = packet._start + header_size
+        packet._append = packet._prepend + size
+        return NX_SUCCESS
+    if header_size & 1:
+        return NX_NOT_SUPPORTED
+    overflow = header_size - (headroom + packet._end - packet._append)
+    status, extra = _nx_packet_allocate(packet.nx_packet_pool_owner, 0, NX_NO_WAIT)
+    if status:
+        return status
+    memory.write(extra._prepend, memory.read(packet._append - overflow, overflow))
+    extra._append = extra._prepend + overflow
+    size = packet._append - packet._prepend - overflow
+    memory.write(packet._start + header_size, memory.read(packet._prepend, size))
+    packet._prepend = packet._start + header_size
+    packet._append = packet._prepend + size
+    extra.nx_packet_next = packet.nx_packet_next
+    packet.nx_packet_next = extra
+    if packet.nx_packet_last is None:
+        packet.nx_packet_last = extra
+    return NX_SUCCESS
 
 
 # ===================================================================== small services
