@@ -9,7 +9,7 @@ from .sizeof import sizeof
 from .thread import cpu_work
 
 _MODULES = ("constants", "thread", "timer", "semaphore", "mutex", "event_flags", "queue",
-            "block_pool", "byte_pool")
+            "block_pool", "byte_pool", "performance", "interrupt")
 
 __all__ = ["tx_kernel_enter", "KernelRun", "Pointer", "sizeof", "cpu_work"]
 for _name in _MODULES:

@@ -33,6 +33,7 @@ from .constants import (
     TX_PTR_ERROR, TX_SIZE_ERROR, TX_SUCCESS, TX_WAIT_ERROR,
 )
 from .kernel import kernel
+from .performance import count as _perf, reset as _perf_reset
 from .memory import ControlBlockAddresses, Pointer, c_string
 
 TX_BLOCK_POOL_ID = 0x424C4F43  # "BLOC", tx_block_pool.h
@@ -146,6 +147,7 @@ def _tx_block_pool_create(pool: TX_BLOCK_POOL, name: str | bytes, block_size: in
     pool.tx_block_pool_available_list = Pointer(memory, start)
     pool.region = region
     _ADDRESSES.assign(pool, memory)
+    _perf_reset(pool, "block_pool")
     pool.tx_block_pool_id = TX_BLOCK_POOL_ID
     k.register("block_pool", pool)
     return TX_SUCCESS
@@ -207,6 +209,7 @@ def _tx_block_allocate(pool: TX_BLOCK_POOL, wait_option: int) -> tuple[int, Poin
     preemption is disabled), TX_DELETED, TX_WAIT_ABORTED, TX_POOL_ERROR, TX_WAIT_ERROR
     (a wait from init, an ISR or a timer callback).
     """
+    _perf(pool, "block_pool", "allocate")
     if pool.tx_block_pool_available:
         pool.tx_block_pool_available -= 1
         head = pool.tx_block_pool_available_list
@@ -225,6 +228,7 @@ def _tx_block_allocate(pool: TX_BLOCK_POOL, wait_option: int) -> tuple[int, Poin
     if not k.in_thread:
         # Only reachable with error checking off; C would suspend a non-thread.
         return TX_WAIT_ERROR, None
+    _perf(pool, "block_pool", "suspension", k)
     status = k.suspend_current(TX_BLOCK_MEMORY, wait_option, pool.suspension_list,
                                TX_NO_MEMORY, pool)
     if status != TX_SUCCESS:
@@ -258,6 +262,7 @@ def _tx_block_release(block_ptr: Pointer) -> int:
     if pool is None:
         # ThreadX's core would follow the bad pointer; the checked layer returns this.
         return TX_PTR_ERROR
+    _perf(pool, "block_pool", "release")
     memory = block_ptr.memory
     block = Pointer(memory, block_ptr.address)
     waiters = pool.suspension_list

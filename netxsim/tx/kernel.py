@@ -32,6 +32,7 @@ from .constants import (
     TX_SUSPENDED, TX_TERMINATED, TX_WAIT_FOREVER,
 )
 from .memory import DEFAULT_RAM_SIZE, Pointer, SimMemory
+from .performance import count as _perf, count_system as _perf_system, wait_timed_out as _wait_timed_out
 
 if TYPE_CHECKING:
     from .thread import TX_THREAD
@@ -163,6 +164,7 @@ class Kernel:
         thread.tx_thread_state = TX_READY
         if self.trace is not None:
             self.log(thread.tx_thread_name, "ready")
+        _perf(thread, "thread", "resume", self)
         self._make_ready(thread)
         self.preempt_check()
 
@@ -180,6 +182,7 @@ class Kernel:
         if execute is None:
             self.execute_ptr = thread
         elif priority < execute.tx_thread_preempt_threshold:
+            _count_preemption(self, execute, thread)
             if execute.tx_thread_preempt_threshold != execute.tx_thread_priority:
                 # Remember a thread preempted past its threshold: it resumes first later.
                 self.preempted_map |= 1 << execute.tx_thread_priority
@@ -200,7 +203,10 @@ class Kernel:
             thread.slice_remaining = thread.tx_thread_new_time_slice
         if self.trace is not None:
             self.log(thread.tx_thread_name, f"suspend {THREAD_STATE_NAMES.get(thread.tx_thread_state)}")
+        _perf(thread, "thread", "suspend", self)
         self._remove_ready(thread)
+        if thread is self.current_ptr:
+            _perf_system("thread", "idle_return" if self.execute_ptr is None else "non_idle_return", self)
         if switch:
             self.preempt_check()
 
@@ -355,6 +361,7 @@ class Kernel:
             thread.tx_thread_suspend_status = TX_SUCCESS
             self.system_resume(thread)
         elif thread.tx_thread_state > TX_SLEEP:
+            _wait_timed_out(self, thread)
             self.end_wait(thread, thread.timeout_status)
 
     # ------------------------------------------------------------- interrupts
@@ -366,6 +373,9 @@ class Kernel:
 
         def isr(_event: simpy.Event) -> None:
             self.pending_interrupts -= 1
+            from .interrupt import interrupt_gate   # held while interrupts are disabled
+            if interrupt_gate(self, handler):
+                return
             handler()
         self.env.timeout(ticks).callbacks.append(isr)
 
@@ -573,8 +583,10 @@ class Kernel:
         thread.slice_remaining = thread.tx_thread_new_time_slice
         if thread.tx_thread_state == TX_READY \
                 and thread.tx_thread_preempt_threshold == thread.tx_thread_priority \
-                and self.rotate(thread) and self.highest_priority < thread.tx_thread_priority:
-            self.execute_ptr = self.ready[self.highest_priority][0]
+                and self.rotate(thread):
+            _perf(thread, "thread", "time_slice", self)
+            if self.highest_priority < thread.tx_thread_priority:
+                self.execute_ptr = self.ready[self.highest_priority][0]
 
     def _alive(self, thread: TX_THREAD) -> bool:
         return thread.tx_thread_state not in (TX_COMPLETED, TX_TERMINATED) and thread.created
@@ -605,6 +617,16 @@ class Kernel:
 
 
 _current: Kernel | None = None
+
+
+def _count_preemption(k: Kernel, preempted: TX_THREAD, by: TX_THREAD) -> None:
+    """Thread performance info: ``preempted`` loses the CPU to ``by``, made ready by a
+    thread (solicited) or an ISR (interrupt preemption)."""
+    if k.system_state == 0:
+        _perf(preempted, "thread", "solicited_preemption", k)
+    elif k.system_state < TX_INITIALIZE_IN_PROGRESS:
+        _perf(preempted, "thread", "interrupt_preemption", k)
+    preempted.tx_thread_performance_last_preempting_thread = by
 
 
 def kernel() -> Kernel:

@@ -34,6 +34,7 @@ from .constants import (
     TX_NOT_OWNED, TX_READY, TX_SUCCESS, TX_WAIT_ERROR,
 )
 from .kernel import Kernel, kernel
+from .performance import count as _perf, reset as _perf_reset
 from .semaphore import prioritize_list
 
 TX_MUTEX_ID = 0x4D555445  # "MUTE", tx_mutex.h
@@ -132,6 +133,7 @@ def _tx_mutex_create(mutex: TX_MUTEX, name: str | bytes, inherit: int) -> int:
     mutex.tx_mutex_original_priority = 0
     mutex.tx_mutex_highest_priority_waiting = TX_MAX_PRIORITIES
     mutex.suspension_list = []
+    _perf_reset(mutex, "mutex")
     mutex.tx_mutex_id = TX_MUTEX_ID
     k.register("mutex", mutex)
     return TX_SUCCESS
@@ -221,6 +223,7 @@ def _tx_mutex_get(mutex: TX_MUTEX, wait_option: int) -> int:
     """
     k = kernel()
     thread = k.current_ptr
+    _perf(mutex, "mutex", "get", k)
     if mutex.tx_mutex_ownership_count == 0:
         mutex.tx_mutex_ownership_count = 1
         mutex.tx_mutex_owner = thread
@@ -239,6 +242,10 @@ def _tx_mutex_get(mutex: TX_MUTEX, wait_option: int) -> int:
         # Only reachable with error checking off; C would suspend a non-thread.
         return TX_WAIT_ERROR
     owner = mutex.tx_mutex_owner
+    _perf(mutex, "mutex", "suspension", k)
+    if owner is not None and thread.tx_thread_priority < owner.tx_thread_priority:
+        _perf(mutex, "mutex", "priority_inversion", k)
+        _perf(thread, "thread", "priority_inversion", k)
     # An owner of None (taken during init) has nobody to raise; C would dereference NULL.
     if mutex.tx_mutex_inherit == TX_INHERIT and owner is not None:
         priority = thread.tx_thread_priority
@@ -247,6 +254,7 @@ def _tx_mutex_get(mutex: TX_MUTEX, wait_option: int) -> int:
         if priority < owner.tx_thread_inherit_priority:
             owner.tx_thread_inherit_priority = priority
         if owner.tx_thread_priority > priority:
+            _perf(mutex, "mutex", "priority_inheritance", k)
             k.preempt_disable += 1
             _priority_change(k, owner, priority)
             k.preempt_disable -= 1
@@ -278,6 +286,7 @@ def _tx_mutex_put(mutex: TX_MUTEX) -> int:
     TX_MUTEX_ERROR, TX_CALLER_ERROR (from an ISR).
     """
     k = kernel()
+    _perf(mutex, "mutex", "put", k)
     if mutex.tx_mutex_ownership_count == 0:
         return TX_NOT_OWNED
     owner = mutex.tx_mutex_owner

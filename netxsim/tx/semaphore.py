@@ -18,6 +18,7 @@ from .constants import (
     TX_NO_WAIT, TX_SEMAPHORE_ERROR, TX_SEMAPHORE_SUSP, TX_SUCCESS, TX_WAIT_ERROR,
 )
 from .kernel import kernel
+from .performance import count as _perf, reset as _perf_reset
 from .memory import c_string
 
 TX_SEMAPHORE_ID = 0x53454D41  # "SEMA", tx_semaphore.h
@@ -82,6 +83,7 @@ def _tx_semaphore_create(semaphore: TX_SEMAPHORE, name: str | bytes, initial_cou
     semaphore.tx_semaphore_count = initial_count & _ULONG_MASK
     semaphore.tx_semaphore_put_notify = None
     semaphore.suspension_list = []
+    _perf_reset(semaphore, "semaphore")
     semaphore.tx_semaphore_id = TX_SEMAPHORE_ID
     k.register("semaphore", semaphore)
     return TX_SUCCESS
@@ -136,6 +138,7 @@ def _tx_semaphore_get(semaphore: TX_SEMAPHORE, wait_option: int) -> int:
     out, or preemption is disabled), TX_DELETED, TX_WAIT_ABORTED, TX_SEMAPHORE_ERROR,
     TX_WAIT_ERROR (a wait from init, an ISR or a timer callback).
     """
+    _perf(semaphore, "semaphore", "get")
     if semaphore.tx_semaphore_count:
         semaphore.tx_semaphore_count -= 1
         return TX_SUCCESS
@@ -147,6 +150,7 @@ def _tx_semaphore_get(semaphore: TX_SEMAPHORE, wait_option: int) -> int:
     if not k.in_thread:
         # Only reachable with error checking off; C would suspend a non-thread.
         return TX_WAIT_ERROR
+    _perf(semaphore, "semaphore", "suspension", k)
     return k.suspend_current(TX_SEMAPHORE_SUSP, wait_option, semaphore.suspension_list,
                              TX_NO_INSTANCE, semaphore)
 
@@ -166,6 +170,7 @@ tx_semaphore_get = service(_txe_semaphore_get, _tx_semaphore_get)
 # ------------------------------------------------------------------------------ put
 def _give(semaphore: TX_SEMAPHORE) -> None:
     """Hand an instance to the head waiter, or add it to the count; then notify."""
+    _perf(semaphore, "semaphore", "put")
     notify = semaphore.tx_semaphore_put_notify
     waiters = semaphore.suspension_list
     if waiters:
@@ -205,6 +210,7 @@ def _tx_semaphore_ceiling_put(semaphore: TX_SEMAPHORE, ceiling: int) -> int:
     TX_INVALID_CEILING (ceiling 0), TX_SEMAPHORE_ERROR.
     """
     if not semaphore.suspension_list and semaphore.tx_semaphore_count >= ceiling:
+        _perf(semaphore, "semaphore", "put")   # counted before the ceiling check, as in C
         return TX_CEILING_EXCEEDED
     _give(semaphore)
     return TX_SUCCESS

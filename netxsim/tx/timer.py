@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .config import service
+from .performance import count as _perf, reset as _perf_reset
 from .constants import (
     TX_ACTIVATE_ERROR, TX_AUTO_ACTIVATE, TX_CALLER_ERROR, TX_INITIALIZE_IN_PROGRESS, TX_NO_ACTIVATE,
     TX_SUCCESS, TX_TICK_ERROR, TX_TIMER_ERROR,
@@ -103,13 +104,18 @@ def _tx_timer_create(timer: TX_TIMER, name: str, expiration_function: Callable[[
     timer.expiration_function = expiration_function
     timer.expiration_input = expiration_input
     k.register("timer", timer)
+    _perf_reset(timer, "timer")
     if auto_activate == TX_AUTO_ACTIVATE:
+        _perf(timer, "timer", "activate", k)
         _activate(timer)
     return TX_SUCCESS
 
 
 def _expire(timer: TX_TIMER) -> None:
+    _perf(timer, "timer", "expiration", timer.kernel)
     timer.expiration_function(timer.expiration_input)
+    if timer.tx_timer_internal.pending_reactivate:
+        _perf(timer, "timer", "reactivate", timer.kernel)
 
 
 def _txe_timer_create(timer: TX_TIMER, name: str, expiration_function: Callable[[Any], None],
@@ -140,6 +146,7 @@ def _tx_timer_activate(timer: TX_TIMER) -> int:
     internal = timer.tx_timer_internal
     if internal.active or internal.pending_reactivate or internal.remaining == 0:
         return TX_ACTIVATE_ERROR
+    _perf(timer, "timer", "activate", timer.kernel)
     _activate(timer)
     return TX_SUCCESS
 
@@ -159,6 +166,7 @@ def _tx_timer_deactivate(timer: TX_TIMER) -> int:
     Statuses: TX_SUCCESS (also when already inactive), TX_TIMER_ERROR.
     """
     internal = timer.tx_timer_internal
+    _perf(timer, "timer", "deactivate", timer.kernel)
     if internal.active:
         left = timer.kernel.timer_deactivate(internal)
         # Due later in this very tick: ThreadX treats it as expired and keeps the period.
