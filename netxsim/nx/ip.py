@@ -241,6 +241,25 @@ class NX_IP:
         return f"<NX_IP {self.nx_ip_name!r}>"
 
 
+def _primary_alias(field: str) -> property:
+    """nx_api.h's compatibility names for interface 0's fields (``#define nx_ip_address
+    nx_ip_interface[0].nx_interface_ip_address`` and the like)."""
+    return property(lambda ip: getattr(ip.nx_ip_interface[0], field),
+                    lambda ip, value: setattr(ip.nx_ip_interface[0], field, value))
+
+
+NX_IP.nx_ip_address = _primary_alias("nx_interface_ip_address")  # type: ignore[attr-defined]
+NX_IP.nx_ip_driver_mtu = _primary_alias("nx_interface_ip_mtu_size")  # type: ignore[attr-defined]
+NX_IP.nx_ip_driver_mapping_needed = _primary_alias("nx_interface_address_mapping_needed")  # type: ignore[attr-defined]
+NX_IP.nx_ip_network_mask = _primary_alias("nx_interface_ip_network_mask")  # type: ignore[attr-defined]
+NX_IP.nx_ip_network = _primary_alias("nx_interface_ip_network")  # type: ignore[attr-defined]
+NX_IP.nx_ip_arp_physical_address_msw = _primary_alias("nx_interface_physical_address_msw")  # type: ignore[attr-defined]
+NX_IP.nx_ip_arp_physical_address_lsw = _primary_alias("nx_interface_physical_address_lsw")  # type: ignore[attr-defined]
+NX_IP.nx_ip_driver_link_up = _primary_alias("nx_interface_link_up")  # type: ignore[attr-defined]
+NX_IP.nx_ip_link_driver_entry = _primary_alias("nx_interface_link_driver_entry")  # type: ignore[attr-defined]
+NX_IP.nx_ip_additional_link_info = _primary_alias("nx_interface_additional_link_info")  # type: ignore[attr-defined]
+
+
 register_size("NX_IP", SIZEOF_NX_IP)
 register_size("NX_INTERFACE", 0)
 
