@@ -134,6 +134,8 @@ def _udp_fields(ip: Any) -> None:
     ip.nx_ip_udp_packet_receive = None
     ip.nx_ip_udp_port_table = [None] * NX_UDP_PORT_TABLE_SIZE
     ip.nx_ip_udp_created_sockets = []
+    ip._nx_udp_created_set = set()   # membership of the list above, in O(1)
+    ip._nx_udp_bound_ports = {}      # port -> the socket holding it (the hashed lists' index)
     for name in ("packets_sent", "bytes_sent", "packets_received", "bytes_received", "invalid_packets",
                  "receive_packets_dropped", "checksum_errors", "no_port_for_delivery"):
         setattr(ip, f"nx_ip_udp_{name}", 0)
@@ -153,21 +155,15 @@ def _index(port: int) -> int:
 
 
 def _find_bound(ip: Any, port: int) -> NX_UDP_SOCKET | None:
-    """The socket holding ``port`` on ``ip``, or None (a walk of the hashed list)."""
-    head = ip.nx_ip_udp_port_table[_index(port)]
-    socket = head
-    while socket is not None:
-        if socket.nx_udp_socket_port == port:
-            return socket
-        socket = socket.nx_udp_socket_bound_next
-        if socket is head:
-            break
-    return None
+    """The socket holding ``port`` on ``ip``, or None (what the walk of the port's hashed
+    list finds, looked up in an index kept alongside the lists)."""
+    return ip._nx_udp_bound_ports.get(port)
 
 
 def _link_bound(ip: Any, socket: NX_UDP_SOCKET) -> None:
     """Put ``socket`` at the end of its port's hashed list."""
     index = _index(socket.nx_udp_socket_port)
+    ip._nx_udp_bound_ports[socket.nx_udp_socket_port] = socket
     head = ip.nx_ip_udp_port_table[index]
     if head is None:
         socket.nx_udp_socket_bound_next = socket.nx_udp_socket_bound_previous = socket
@@ -182,6 +178,7 @@ def _link_bound(ip: Any, socket: NX_UDP_SOCKET) -> None:
 
 def _unlink_bound(ip: Any, socket: NX_UDP_SOCKET) -> None:
     index = _index(socket.nx_udp_socket_port)
+    ip._nx_udp_bound_ports.pop(socket.nx_udp_socket_port, None)
     if socket.nx_udp_socket_bound_next is socket:
         ip.nx_ip_udp_port_table[index] = None
     else:
@@ -254,6 +251,7 @@ def _nx_udp_socket_create(ip_ptr: Any, socket_ptr: NX_UDP_SOCKET, name: str, typ
     _tx_mutex_get(ip_ptr.nx_ip_protection, TX_WAIT_FOREVER)
     socket_ptr.nx_udp_socket_id = NX_UDP_ID
     ip_ptr.nx_ip_udp_created_sockets.append(socket_ptr)
+    ip_ptr._nx_udp_created_set.add(socket_ptr)
     _tx_mutex_put(ip_ptr.nx_ip_protection)
     return NX_SUCCESS
 
@@ -265,7 +263,7 @@ def _nxe_udp_socket_create(ip_ptr: Any, socket_ptr: NX_UDP_SOCKET, name: str, ty
     if nx_init_and_threads_caller_error(kernel()):
         return NX_CALLER_ERROR
     _udp_fields(ip_ptr)
-    if socket_ptr in ip_ptr.nx_ip_udp_created_sockets:
+    if socket_ptr in ip_ptr._nx_udp_created_set:
         return NX_PTR_ERROR
     if ip_ptr.nx_ip_udp_packet_receive is None:
         return NX_NOT_ENABLED
@@ -292,6 +290,7 @@ def _nx_udp_socket_delete(socket_ptr: NX_UDP_SOCKET) -> int:
         return NX_STILL_BOUND
     socket_ptr.nx_udp_socket_id = 0
     ip.nx_ip_udp_created_sockets.remove(socket_ptr)
+    ip._nx_udp_created_set.discard(socket_ptr)
     _tx_mutex_put(ip.nx_ip_protection)
     kernel().preempt_check()
     return NX_SUCCESS
