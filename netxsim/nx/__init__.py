@@ -21,7 +21,8 @@ from .ram_driver import _nx_ram_network_driver  # noqa: F401
 from .system import nx_system_initialize, _nx_system_initialize  # noqa: F401
 
 from . import tcp as _tcp, tcp_socket as _tcp_socket
-from . import udp as _udp, route as _route, fragment as _fragment, tcp_notify as _tcp_notify, ip_interface as _ip_interface, icmp_nxd as _icmp_nxd
+from . import udp as _udp, route as _route, fragment as _fragment, tcp_notify as _tcp_notify
+from . import ip_interface as _ip_interface, icmp_nxd as _icmp_nxd
 from . import arp as _arp, constants as _c, driver as _d, icmp as _icmp, ip as _ip, packet as _p
 
 __all__ = (list(_c.__all__) + list(_p.__all__) + list(_d.__all__) + list(_ip.__all__)

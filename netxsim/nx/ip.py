@@ -248,16 +248,19 @@ def _primary_alias(field: str) -> property:
                     lambda ip, value: setattr(ip.nx_ip_interface[0], field, value))
 
 
-NX_IP.nx_ip_address = _primary_alias("nx_interface_ip_address")  # type: ignore[attr-defined]
-NX_IP.nx_ip_driver_mtu = _primary_alias("nx_interface_ip_mtu_size")  # type: ignore[attr-defined]
-NX_IP.nx_ip_driver_mapping_needed = _primary_alias("nx_interface_address_mapping_needed")  # type: ignore[attr-defined]
-NX_IP.nx_ip_network_mask = _primary_alias("nx_interface_ip_network_mask")  # type: ignore[attr-defined]
-NX_IP.nx_ip_network = _primary_alias("nx_interface_ip_network")  # type: ignore[attr-defined]
-NX_IP.nx_ip_arp_physical_address_msw = _primary_alias("nx_interface_physical_address_msw")  # type: ignore[attr-defined]
-NX_IP.nx_ip_arp_physical_address_lsw = _primary_alias("nx_interface_physical_address_lsw")  # type: ignore[attr-defined]
-NX_IP.nx_ip_driver_link_up = _primary_alias("nx_interface_link_up")  # type: ignore[attr-defined]
-NX_IP.nx_ip_link_driver_entry = _primary_alias("nx_interface_link_driver_entry")  # type: ignore[attr-defined]
-NX_IP.nx_ip_additional_link_info = _primary_alias("nx_interface_additional_link_info")  # type: ignore[attr-defined]
+for _alias, _field in (
+        ("nx_ip_address", "nx_interface_ip_address"),
+        ("nx_ip_driver_mtu", "nx_interface_ip_mtu_size"),
+        ("nx_ip_driver_mapping_needed", "nx_interface_address_mapping_needed"),
+        ("nx_ip_network_mask", "nx_interface_ip_network_mask"),
+        ("nx_ip_network", "nx_interface_ip_network"),
+        ("nx_ip_arp_physical_address_msw", "nx_interface_physical_address_msw"),
+        ("nx_ip_arp_physical_address_lsw", "nx_interface_physical_address_lsw"),
+        ("nx_ip_driver_link_up", "nx_interface_link_up"),
+        ("nx_ip_link_driver_entry", "nx_interface_link_driver_entry"),
+        ("nx_ip_additional_link_info", "nx_interface_additional_link_info"),
+):
+    setattr(NX_IP, _alias, _primary_alias(_field))
 
 
 register_size("NX_IP", SIZEOF_NX_IP)
