@@ -42,6 +42,7 @@ from .config import nx_init_and_threads_caller_error, nx_service, nx_threads_onl
 from .constants import (
     NX_CALLER_ERROR, NX_INVALID_INTERFACE, NX_IP_ADDRESS_ERROR, NX_NOT_SUCCESSFUL, NX_NO_WAIT, NX_UNHANDLED_COMMAND,
     NX_OPTION_ERROR, NX_PTR_ERROR, NX_SIZE_ERROR, NX_SUCCESS, NX_WAIT_FOREVER,
+    NX_SOCKETS_BOUND,
 )
 from .driver import (
     NX_IP_DRIVER, NX_LINK_DISABLE, NX_LINK_ENABLE, NX_LINK_GET_STATUS, NX_LINK_INITIALIZE, NX_LINK_INTERFACE_ATTACH,
@@ -896,7 +897,8 @@ def _nx_ip_delete(ip: NX_IP) -> int:
     """``nx_ip_delete``: uninitialise the driver, delete the thread, timer, mutex and
     events, and release every packet the instance still holds in its queues.
 
-    Statuses: NX_SUCCESS, NX_PTR_ERROR, NX_CALLER_ERROR (not from a thread).
+    Statuses: NX_SUCCESS, NX_SOCKETS_BOUND (UDP sockets still created on it), NX_PTR_ERROR,
+    NX_CALLER_ERROR (not from a thread).
     """
     from netxsim.tx.event_flags import _tx_event_flags_delete
     from netxsim.tx.mutex import _tx_mutex_delete
@@ -904,6 +906,9 @@ def _nx_ip_delete(ip: NX_IP) -> int:
     from netxsim.tx.timer import _tx_timer_delete
     k = ip.kernel
     _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
+    if getattr(ip, "nx_ip_udp_created_sockets", None):
+        _tx_mutex_put(ip.nx_ip_protection)
+        return NX_SOCKETS_BOUND   # UDP sockets must be deleted first (as in C)
     # Nothing else runs until the instance is gone (nx_ip_delete.c disables preemption).
     k.preempt_disable += 1
     for interface in ip.nx_ip_interface[:NX_MAX_PHYSICAL_INTERFACES]:

@@ -192,3 +192,31 @@ def test_checking_layer() -> None:
     assert results == [NX_PTR_ERROR, NX_PTR_ERROR, NX_PTR_ERROR, NX_PTR_ERROR, (NX_NOT_CONNECTED, None, None),
                        NX_CALLER_ERROR, NX_CALLER_ERROR]
     _ = (A_ADDR, NX_NOT_ENABLED)
+
+
+def test_a_tcp_wait_that_times_out_counts_as_a_thread_timeout() -> None:
+    """ThreadX's _tx_thread_timeout counts every wait that times out, NetX's included."""
+    from netxsim.nx import nx_tcp_socket_receive
+    from netxsim.tx import tx_thread_performance_info_get
+    net = tcp_net()
+    seen: list = []
+
+    def client_thread() -> None:
+        client, server = state["sockets"]
+        nx_tcp_server_socket_listen(net.ip["B"], 80, server, 5, None)
+        nx_tcp_client_socket_bind(client, 5000, NX_NO_WAIT)
+        nx_tcp_client_socket_connect(client, B_ADDR, 80, NX_NO_WAIT)
+        nx_tcp_server_socket_accept(server, 100)
+        before = tx_thread_performance_info_get(net.threads["client"])[8]
+        seen.append((nx_tcp_socket_receive(client, 30)[0], tx_time_get()))
+        seen.append(tx_thread_performance_info_get(net.threads["client"])[8] - before)
+
+    state: dict = {}
+
+    def setup(n: Net) -> None:
+        state["sockets"] = sockets(n)
+        n.thread("client", client_thread)
+
+    net.run(setup, until=500)
+    from netxsim.nx.constants import NX_NO_PACKET
+    assert seen[0][0] == NX_NO_PACKET and seen[1] == 1

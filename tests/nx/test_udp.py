@@ -497,3 +497,20 @@ def test_services_need_udp_enabled() -> None:
 
     net.run(lambda n: n.thread("app", app))
     assert results == [NX_NOT_ENABLED] * 3
+
+
+def test_ip_delete_refused_while_udp_sockets_exist() -> None:
+    from netxsim.nx import nx_ip_delete
+    from netxsim.nx.constants import NX_SOCKETS_BOUND
+    net = udp_net(names=("A",))
+    results: list = []
+
+    def app() -> None:
+        s = NX_UDP_SOCKET()
+        nx_udp_socket_create(net.ip["A"], s, "s", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 4)
+        results.append(nx_ip_delete(net.ip["A"]))
+        results.append(nx_udp_socket_delete(s))
+        results.append(nx_ip_delete(net.ip["A"]))
+
+    net.run(lambda n: n.thread("app", app))
+    assert results == [NX_SOCKETS_BOUND, NX_SUCCESS, NX_SUCCESS]
