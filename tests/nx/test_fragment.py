@@ -7,6 +7,7 @@ import struct
 from typing import Any
 
 import dpkt
+from hypothesis import given, strategies as st
 
 from netxsim.nx import (
     NX_IPv4_UDP_PACKET, NX_NO_WAIT, NX_UDP_SOCKET, nx_ip_fragment_disable, nx_ip_fragment_enable, nx_ip_info_get,
@@ -17,10 +18,10 @@ from netxsim.nx.arp import nx_arp_static_entry_create
 from netxsim.nx.constants import NX_CALLER_ERROR, NX_NO_RESPONSE, NX_PTR_ERROR, NX_SUCCESS
 from netxsim.nx.ip import NX_DONT_FRAGMENT, NX_FRAGMENT_OKAY, NX_IP_NORMAL, NX_IP_TIME_TO_LIVE
 from netxsim.nx.wire import ETHERTYPE_IPV4, IP_PROTO_ICMP, Ipv4Header, build_ethernet_frame, internet_checksum
-from netxsim.tx import tx_thread_sleep
+from netxsim.tx import tx_thread_sleep, tx_time_get
 from netxsim.tx.kernel import kernel
 
-from .test_arp import A_ADDR, B_ADDR, B_MAC, RAW_ADDR, RAW_MAC, Net, attach_raw, mac
+from .test_arp import A_ADDR, A_MAC, B_ADDR, B_MAC, RAW_ADDR, RAW_MAC, Net, attach_raw, mac
 
 
 def flags_offset(ip: dpkt.ip.IP) -> int:
@@ -243,3 +244,46 @@ def test_enable_disable_checks() -> None:
 
     net.run(lambda n: (n.thread("app", app), kernel().interrupt_after(5, isr)))
     assert results == [(NX_PTR_ERROR, NX_PTR_ERROR), (NX_CALLER_ERROR, NX_CALLER_ERROR)]
+
+
+
+@given(size=st.integers(min_value=1, max_value=4000), mtu=st.integers(min_value=68, max_value=1500),
+       drop_every=st.sampled_from([0, 0, 2, 3]))
+def test_property_fragmented_ping_echoes_or_times_out_and_pools_come_back(size: int, mtu: int,
+                                                                          drop_every: int) -> None:
+    """Any payload over any MTU: the reply carries the data back, every fragment has a
+    valid header and at most MTU bytes; with every n-th frame lost the ping times out at
+    its tick. Either way every buffer of both pools is back once the reassembly timers ran
+    out (a lost fragment's datagram is given up, its buffers released)."""
+    from netxsim.nx import nx_ip_interface_mtu_set
+    from netxsim.nx.faults import LinkFaults
+    net = Net(pool_packets=48)
+    data = bytes((i * 7) & 0xFF for i in range(size))
+    outcome: list = []
+
+    def app() -> None:
+        a, b = net.ip["A"], net.ip["B"]
+        for ip in (a, b):
+            nx_ip_fragment_enable(ip)
+            nx_ip_interface_mtu_set(ip, 0, mtu)
+        nx_arp_static_entry_create(a, B_ADDR, *B_MAC)
+        nx_arp_static_entry_create(b, A_ADDR, *A_MAC)
+        if drop_every:
+            net.wire.faults = LinkFaults(drop_if=lambda frame: frame.index % drop_every == drop_every - 1)
+        status, response = nx_icmp_ping(a, B_ADDR, data, size, 50)
+        outcome.append((status, response.chain_bytes() if response is not None else None, tx_time_get()))
+        if response is not None:
+            nx_packet_release(response)
+        tx_thread_sleep(200 * 100)   # past any reassembly timer (max(15, TTL 128) seconds)
+
+    net.run(lambda n: n.after_start(app))
+    status, echoed, tick = outcome[0]
+    if status == NX_SUCCESS:
+        assert echoed == data
+    else:
+        assert (status, echoed, tick) == (NX_NO_RESPONSE, None, 50)
+    for record in net.frames:
+        if record.frame[12:14] == b"\x08\x00":
+            ip = dpkt.ethernet.Ethernet(record.frame).data
+            assert ip.len <= mtu and internet_checksum(bytes(ip)[:20]) == 0
+    net.assert_pools_full()

@@ -10,6 +10,7 @@ from typing import Any
 
 import dpkt
 import pytest
+from hypothesis import given, strategies as st
 
 from netxsim.nx import (
     NX_IPv4_UDP_PACKET, NX_NO_WAIT, NX_UDP_SOCKET, NXD_ADDRESS, nx_packet_allocate, nx_packet_data_append,
@@ -514,3 +515,35 @@ def test_ip_delete_refused_while_udp_sockets_exist() -> None:
 
     net.run(lambda n: n.thread("app", app))
     assert results == [NX_SOCKETS_BOUND, NX_SUCCESS, NX_SUCCESS]
+
+
+@given(queue_maximum=st.integers(min_value=0, max_value=6), sends=st.integers(min_value=1, max_value=12))
+def test_property_queue_keeps_the_newest_datagrams(queue_maximum: int, sends: int) -> None:
+    """NetX's rule: the first datagram is always queued; past queue_maximum each new one
+    pushes out the oldest. So the socket ends holding the last max(1, queue_maximum) of
+    them (fewer if fewer were sent), in order, and counts the rest as dropped."""
+    net = udp_net(pool_packets=16)
+    received: list = []
+
+    def app() -> None:
+        a, b = NX_UDP_SOCKET(), NX_UDP_SOCKET()
+        nx_udp_socket_create(net.ip["A"], a, "a", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 2)
+        nx_udp_socket_create(net.ip["B"], b, "b", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE,
+                             queue_maximum)
+        nx_udp_socket_bind(a, 1, 0)
+        nx_udp_socket_bind(b, 2, 0)
+        for index in range(sends):
+            assert nx_udp_socket_send(a, alloc(net, "A", bytes([index])), B_ADDR, 2) == NX_SUCCESS
+        while True:
+            status, packet = nx_udp_socket_receive(b, NX_NO_WAIT)
+            if status != NX_SUCCESS:
+                break
+            received.append(packet.chain_bytes()[0])
+            nx_packet_release(packet)
+        received.append(nx_udp_socket_info_get(b)[6])
+        nx_udp_socket_unbind(b)
+
+    net.run(lambda n: n.thread("app", app))
+    kept = min(sends, max(1, queue_maximum))
+    assert received == list(range(sends - kept, sends)) + [sends - kept]
+    net.assert_pools_full()
