@@ -3,6 +3,7 @@ nx_ip_fragment_*.c: a ping larger than the MTU between two IP instances, the fra
 reassembled by dpkt, the reassembly timeout at its exact tick, and the pool costs."""
 from __future__ import annotations
 
+import re
 import struct
 from typing import Any
 
@@ -287,3 +288,40 @@ def test_property_fragmented_ping_echoes_or_times_out_and_pools_come_back(size: 
             ip = dpkt.ethernet.Ethernet(record.frame).data
             assert ip.len <= mtu and internet_checksum(bytes(ip)[:20]) == 0
     net.assert_pools_full()
+
+
+def test_tshark_reassembles_the_fragmented_ping(tmp_path: Any) -> None:
+    """tshark puts the fragments back together: one echo request and its reply, ICMP
+    checksums good, every IPv4 header checksum correct, nothing malformed."""
+    import shutil
+    import subprocess
+
+    import pytest
+    tshark = shutil.which("tshark")
+    if tshark is None:
+        pytest.skip("tshark is not installed (dpkt reassembles the same frames above)")
+    net = Net(pool_packets=24)
+
+    def app() -> None:
+        for ip in net.ip.values():
+            nx_ip_fragment_enable(ip)
+        status, response = nx_icmp_ping(net.ip["A"], B_ADDR, bytes(range(256)) * 12, 3000, 100)
+        assert status == NX_SUCCESS
+        nx_packet_release(response)
+
+    net.run(lambda n: n.thread("app", app))
+    path = tmp_path / "ping.pcap"
+    with open(path, "wb") as handle:
+        writer = dpkt.pcap.Writer(handle)
+        for record in net.frames:
+            writer.writepkt(record.frame, record.tick / 100)
+    out = subprocess.run([tshark, "-r", str(path), "-o", "ip.check_checksum:TRUE", "-V"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert "Malformed" not in text
+    assert text.count("Type: 8 (Echo (ping) request)") == 1 and text.count("Type: 0 (Echo (ping) reply)") == 1
+    assert text.count("[Checksum Status: Good]") == 2 and text.count("Header Checksum: ") == 6
+    assert text.count("Header Checksum: ") == len(re.findall(r"Header Checksum: 0x[0-9a-f]{4} \[correct\]", text))
+    assert "Bad" not in text and "incorrect" not in text
+    assert text.count("[3 IPv4 Fragments (3008 bytes)") == 2

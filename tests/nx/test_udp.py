@@ -3,6 +3,7 @@ two IP instances on the RAM driver, frames checked as bytes and by dpkt (and tsh
 it is installed), queue limits, checksums, binds that wait, and the checking layer."""
 from __future__ import annotations
 
+import re
 import shutil
 import struct
 import subprocess
@@ -165,11 +166,11 @@ def test_tshark_dissects_udp_cleanly(tmp_path: Any) -> None:
         a, b = NX_UDP_SOCKET(), NX_UDP_SOCKET()
         nx_udp_socket_create(net.ip["A"], a, "a", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 4)
         nx_udp_socket_create(net.ip["B"], b, "b", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 4)
-        nx_udp_socket_bind(a, 5000, 0)
-        nx_udp_socket_bind(b, 5001, 0)
-        nx_udp_socket_send(a, alloc(net, "A", b"ping"), B_ADDR, 5001)
+        nx_udp_socket_bind(a, 50000, 0)      # ports no tshark dissector claims
+        nx_udp_socket_bind(b, 50001, 0)
+        nx_udp_socket_send(a, alloc(net, "A", b"ping"), B_ADDR, 50001)
         status, packet = nx_udp_socket_receive(b, 10)
-        nx_udp_socket_send(b, packet, A_ADDR, 5000)
+        nx_udp_socket_send(b, packet, A_ADDR, 50000)
         tx_thread_sleep(2)
 
     net.run(lambda n: n.thread("app", app))
@@ -181,8 +182,11 @@ def test_tshark_dissects_udp_cleanly(tmp_path: Any) -> None:
     out = subprocess.run([tshark, "-r", str(path), "-o", "udp.check_checksum:TRUE", "-o",
                           "ip.check_checksum:TRUE", "-V"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert "Malformed" not in out.stdout and "Status: Bad" not in out.stdout
-    assert out.stdout.count("User Datagram Protocol") == 2
+    text = out.stdout
+    assert "Malformed" not in text and "Status: Bad" not in text and "incorrect" not in text
+    assert text.count("User Datagram Protocol") == 2
+    assert text.count("[Checksum Status: Good]") == 2             # both UDP checksums verified
+    assert len(re.findall(r"Header Checksum: 0x[0-9a-f]{4} \[correct\]", text)) == 2
 
 
 def test_queue_maximum_drops_the_oldest_and_notify_runs_each_time() -> None:
