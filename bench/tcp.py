@@ -1,7 +1,7 @@
 """TCP bulk-transfer cost against bare simpy, measured side by side in one run.
 
 * tcp: a 1 MB transfer (MSS 1460, application writes of 1460 bytes) from IP A to IP B
-  on the RAM driver in one kernel (tests/nx/tcp_harness.bulk_transfer: 16-packet pools,
+  on the RAM driver in one kernel (netxsim.testing.tcp.bulk_transfer: 16-packet pools,
   window 16384); wall time divided by the data segments B's socket accepted.
 * bare simpy: two processes hand control back and forth (bench.kernel.bench_simpy);
   wall time per round trip.
@@ -17,7 +17,7 @@ import argparse
 import time
 
 from bench.kernel import bench_simpy
-from tests.nx.tcp_harness import bulk_transfer
+from netxsim.testing.tcp import bulk_transfer
 
 
 def bench_tcp(size: int) -> tuple[float, int]:

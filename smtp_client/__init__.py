@@ -52,9 +52,11 @@ C behaviour kept by default (spec/smtp_client.md §9)
 
 Where the C would crash, hang, leak or release twice (done safely here)
 -----------------------------------------------------------------------
-12. Header packet failure hidden, later sends fine: the C loops for ever; the port
-    returns NX_SMTP_INTERNAL_ERROR (0xA3) and resets. When a later send fails, its
-    status is returned as in the C.
+12. Header packet failure (e.g. a header larger than the client pool): the C hides
+    it, sends the body without any header, then loops for ever; a server would queue
+    a header-less mail. The port sends nothing after the failed header, resets the
+    connection (the server discards the unfinished transaction) and returns
+    NX_SMTP_INTERNAL_ERROR (0xA3), so a retry cannot deliver a duplicate.
 17. Unparseable EHLO/HELO reply: the C dereferences NULL; the port skips the AUTH scan
     (then 0xA8 + QUIT). Chained reply packet: the C releases a stale packet again; the
     port releases the chain once (then the table runs with code 0, as in the C).
@@ -65,7 +67,11 @@ Where the C would crash, hang, leak or release twice (done safely here)
     the C sends an uninitialised length; the port sends an empty line (``\\r\\n``).
 -   A second create of a live client: the C wipes the embedded socket in place; the
     port gives the client a fresh NX_TCP_SOCKET (the old one stays created on the IP).
--   A mail body shorter than ``mail_body_length`` raises ValueError before connecting.
+-   A mail body shorter than ``mail_body_length`` raises ValueError before connecting
+    (a negative length converts to a huge one, as in C, and is refused this way).
+-   mail_send with a client whose packet pool or IP instance was deleted, or was
+    created in an earlier run, returns NX_PTR_ERROR before anything is sent (the C
+    would allocate from the deleted pool and send the mail).
 """
 import sys as _sys
 import types as _types

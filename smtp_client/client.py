@@ -3,13 +3,15 @@
 ``nx_smtp_mail_send``, each a core (``_nxd_``/``_nx_``) behind its error-checking
 front end (``_nxde_``/``_nxe_``).
 
-As in the header, the public names go to the checking layer unless
-``smtp_client.constants.NX_SMTP_DISABLE_ERROR_CHECKING`` is set (read at each call).
+As in the header, the public names go to the checking layer unless the build sets
+NX_SMTP_DISABLE_ERROR_CHECKING (``smtp_client.constants.SmtpClientConfig``; fixed
+during a run, like every build option).
 """
 from __future__ import annotations
 
 from typing import Any, Callable
 
+from netxsim.boundary import c_service, control_block
 from netxsim.nx.config import nx_threads_only_caller_error
 from netxsim.tx.config import switchable_service
 from netxsim.nx.constants import (
@@ -37,6 +39,7 @@ class NX_SMTP_CLIENT_MAIL:
         self.nx_smtp_client_mail_body_length = 0
 
 
+@control_block
 class NX_SMTP_CLIENT:
     """``NX_SMTP_CLIENT`` with the C field names. ``nx_smtp_username``,
     ``nx_smtp_password`` and ``nx_smtp_client_domain`` hold the copied bytes (the C
@@ -100,7 +103,11 @@ def _new_address() -> Any:
 def smtp_service(checked: Callable, core: Callable, name: str) -> Callable:
     """A public SMTP service: the checking front end, or the core alone when
     NX_SMTP_DISABLE_ERROR_CHECKING is set (the header's mapping)."""
-    return switchable_service(checked, core, lambda: c.NX_SMTP_DISABLE_ERROR_CHECKING, name)
+    return switchable_service(checked, core, _smtp_checking_disabled, name)
+
+
+def _smtp_checking_disabled() -> bool:
+    return c.SmtpClientConfig.active.NX_SMTP_DISABLE_ERROR_CHECKING
 
 
 # ====================================================================== create
@@ -152,7 +159,7 @@ def _nxd_smtp_client_create(client_ptr: NX_SMTP_CLIENT, ip_ptr: Any, client_pack
 
 
 def _ip_created(ip_ptr: Any) -> bool:
-    return getattr(ip_ptr, "nx_ip_id", None) == nx.NX_IP_ID
+    return ip_ptr.nx_ip_id == nx.NX_IP_ID
 
 
 def _nxde_smtp_client_create(client_ptr: NX_SMTP_CLIENT, ip_ptr: Any, client_packet_pool_ptr: Any,
@@ -173,8 +180,9 @@ def _nxde_smtp_client_create(client_ptr: NX_SMTP_CLIENT, ip_ptr: Any, client_pac
                                    from_address, client_domain, authentication_type, server_address, port)
 
 
-nxd_smtp_client_create = smtp_service(_nxde_smtp_client_create, _nxd_smtp_client_create,
-                                      "nxd_smtp_client_create")
+nxd_smtp_client_create = c_service(
+    "UINT nxd_smtp_client_create(NX_SMTP_CLIENT *client_ptr, NX_IP *ip_ptr, NX_PACKET_POOL *client_packet_pool_ptr, CHAR *username, CHAR *password, CHAR *from_address, CHAR *client_domain, UINT authentication_type, NXD_ADDRESS *server_address, UINT port)",
+    smtp_service(_nxde_smtp_client_create, _nxd_smtp_client_create, "nxd_smtp_client_create"))
 
 
 def _nx_smtp_client_create(client_ptr: NX_SMTP_CLIENT, ip_ptr: Any, client_packet_pool_ptr: Any,
@@ -201,7 +209,9 @@ def _nxe_smtp_client_create(client_ptr: NX_SMTP_CLIENT, ip_ptr: Any, client_pack
                                   from_address, client_domain, authentication_type, server_ip_address, port)
 
 
-nx_smtp_client_create = smtp_service(_nxe_smtp_client_create, _nx_smtp_client_create, "nx_smtp_client_create")
+nx_smtp_client_create = c_service(
+    "UINT nx_smtp_client_create(NX_SMTP_CLIENT *client_ptr, NX_IP *ip_ptr, NX_PACKET_POOL *client_packet_pool_ptr, CHAR *username, CHAR *password, CHAR *from_address, CHAR *client_domain, UINT authentication_type, ULONG server_ip_address /* NULL */, UINT port)",
+    smtp_service(_nxe_smtp_client_create, _nx_smtp_client_create, "nx_smtp_client_create"))
 
 
 # ====================================================================== delete
@@ -235,7 +245,9 @@ def _nxe_smtp_client_delete(client_ptr: NX_SMTP_CLIENT) -> int:
     return _nx_smtp_client_delete(client_ptr)
 
 
-nx_smtp_client_delete = smtp_service(_nxe_smtp_client_delete, _nx_smtp_client_delete, "nx_smtp_client_delete")
+nx_smtp_client_delete = c_service(
+    "UINT nx_smtp_client_delete(NX_SMTP_CLIENT *client_ptr)",
+    smtp_service(_nxe_smtp_client_delete, _nx_smtp_client_delete, "nx_smtp_client_delete"))
 
 
 # =================================================================== mail send
@@ -249,6 +261,8 @@ def _nx_smtp_mail_send(client_ptr: NX_SMTP_CLIENT, recipient_address: Any, prior
 
     Statuses: NX_SUCCESS (250 after the message and QUIT answered);
     NX_SMTP_CLIENT_NOT_INTIALIZED (client not created, or its socket create failed);
+    NX_PTR_ERROR (port only: the client's pool or IP instance was deleted or belongs
+    to an earlier run; the C would use it);
     after a completed dialogue the SMTP error stored for it (NX_SMTP_GREET_REPLY_ERROR
     .. NX_SMTP_SERVER_ERROR_REPLY, connection closed after QUIT); otherwise the first
     NetX failure (bind, connect, NX_NO_PACKET for a reply timeout or a packet
@@ -259,6 +273,8 @@ def _nx_smtp_mail_send(client_ptr: NX_SMTP_CLIENT, recipient_address: Any, prior
     client_ptr.nx_smtp_client_mute = NX_FALSE
     if client_ptr.nx_smtp_client_init_status != NX_TRUE:
         return c.NX_SMTP_CLIENT_NOT_INTIALIZED
+    if not _resources_live(client_ptr):
+        return NX_PTR_ERROR
     mail_body_bytes(mail_body, mail_body_length)   # the ValueError above, before connecting
     client_ptr.nx_smtp_client_cmd_state = c.NX_SMTP_CLIENT_STATE_IDLE
     client_ptr.nx_smtp_client_rsp_state = c.NX_SMTP_CLIENT_STATE_IDLE
@@ -276,6 +292,15 @@ def _nx_smtp_mail_send(client_ptr: NX_SMTP_CLIENT, recipient_address: Any, prior
     client_ptr.nx_smtp_client_cmd_state = c.NX_SMTP_CLIENT_STATE_GREETING
     client_ptr.nx_smtp_client_rsp_state = c.NX_SMTP_CLIENT_STATE_GREETING
     return _nx_smtp_client_process(client_ptr)
+
+
+def _resources_live(client_ptr: NX_SMTP_CLIENT) -> bool:
+    """The client's IP instance and packet pool are created in the running kernel. The
+    C would allocate from a deleted pool (or one of a previous boot) and send the mail
+    anyway; the port refuses with NX_PTR_ERROR before anything is sent."""
+    from netxsim.nx.arp import _valid_ip
+    from netxsim.nx.packet import _valid_pool
+    return _valid_pool(client_ptr.nx_smtp_client_packet_pool_ptr) and _valid_ip(client_ptr.nx_smtp_client_ip_ptr)
 
 
 def _caller_error() -> bool:
@@ -303,7 +328,9 @@ def _nxe_smtp_mail_send(client_ptr: NX_SMTP_CLIENT, recipient_address: Any, prio
     return _nx_smtp_mail_send(client_ptr, recipient_address, priority, subject, mail_body, mail_body_length)
 
 
-nx_smtp_mail_send = smtp_service(_nxe_smtp_mail_send, _nx_smtp_mail_send, "nx_smtp_mail_send")
+nx_smtp_mail_send = c_service(
+    "UINT nx_smtp_mail_send(NX_SMTP_CLIENT *client_ptr, CHAR *recipient_address, UINT priority, CHAR *subject, CHAR *mail_body, UINT mail_body_length)",
+    smtp_service(_nxe_smtp_mail_send, _nx_smtp_mail_send, "nx_smtp_mail_send"))
 
 
 __all__ = [

@@ -15,6 +15,7 @@ them from the current overrides.
 from __future__ import annotations
 
 from netxsim.nx.constants import NX_IP_PERIODIC_RATE, NX_SUCCESS  # noqa: F401  (100 ticks/s; NX_SUCCESS for states.py)
+from netxsim.tx.config import Option, StackConfig, _boolean, legacy_switches, register_stack
 
 # ------------------------------------------------ configuration defaults (overridable)
 NX_SMTP_CLIENT_TCP_WINDOW_SIZE = 1460
@@ -37,8 +38,24 @@ NX_SMTP_CLIENT_AUTH_CHALLENGE_ENCODED_SIZE = NX_SMTP_CLIENT_AUTH_CHALLENGE_SIZE 
 NX_SMTP_BUFFER_SIZE = 512          # the command buffer
 NX_SMTP_CLIENT_BIND_TIMEOUT = 100  # bind wait, literally 100 ticks in the C (not a header define)
 
-# NX_SMTP_DISABLE_ERROR_CHECKING: the public services skip the _nxe_/_nxde_ checks.
-NX_SMTP_DISABLE_ERROR_CHECKING = False
+# NX_SMTP_DISABLE_ERROR_CHECKING: the public services skip the _nxe_/_nxde_ checks. A
+# build option like NetX's own error-checking switch: stated before the run
+# (tx_kernel_enter(..., config={"NX_SMTP_DISABLE_ERROR_CHECKING": True}) or
+# SmtpClientConfig(...)), fixed during it; this module name is a view of it.
+
+
+@register_stack
+class SmtpClientConfig(StackConfig):
+    """The SMTP client's build switch (``nxd_smtp_client.h``)."""
+
+    STACK = "smtp"
+    OPTIONS = {o.name: o for o in (
+        Option("NX_SMTP_DISABLE_ERROR_CHECKING", False,
+               "nx_smtp_* services skip the _nxe_/_nxde_ argument and caller checks", _boolean),
+    )}
+
+
+legacy_switches(__name__, "NX_SMTP_DISABLE_ERROR_CHECKING")
 
 # Simulation option (not in the C): RFC 5321 §4.5.2 dot-stuffing of the body. Off by
 # default because the C sends the body verbatim (quirk 4 in smtp_client/__init__.py).
@@ -194,3 +211,4 @@ def auth_challenge_size() -> tuple[int, int]:
 
 
 __all__ = [name for name in dir() if name.startswith("NX_SMTP")]
+__all__ += ["NX_SMTP_DISABLE_ERROR_CHECKING", "SmtpClientConfig"]  # a view of the build, and its class

@@ -18,8 +18,10 @@ twice (listed with the other quirks in smtp_client/__init__.py):
 * chained reply packet: the C releases its stale previous packet again (double
   release) and EHLO scans it; the port does neither;
 * RSET/NOOP replies (unreachable): released instead of leaked;
-* header packet failure followed by successful body sends: the C loops for ever with
-  both registers IDLE; the port ends the session with NX_SMTP_INTERNAL_ERROR (reset).
+* header packet failure: the C hides it, sends the body without a header and loops
+  for ever with both registers IDLE; the port sends nothing after the failed header
+  and ends the session with NX_SMTP_INTERNAL_ERROR (reset, so the server discards
+  the unfinished mail).
 """
 from __future__ import annotations
 
@@ -204,6 +206,12 @@ def _nx_smtp_cmd_message(client: Any) -> int:
     status = _nx_smtp_utility_send_header_to_server(client, c.NX_SMTP_CLIENT_SEND_TIMEOUT)
     if status != NX_SUCCESS:
         return status
+    if client.nx_smtp_client_cmd_state == _IDLE:
+        # The header could not be sent (recorded, hidden as in the C). The C would send
+        # the body alone and spin for ever; a server would queue a mail without
+        # headers. Send nothing more: the session resets and the server discards the
+        # unfinished transaction.
+        return c.NX_SMTP_INTERNAL_ERROR
     body = mail_body_bytes(mail.nx_smtp_client_mail_body, mail.nx_smtp_client_mail_body_length)
     if dot_stuffing_enabled(client):
         body = dot_stuff(body)
@@ -211,11 +219,7 @@ def _nx_smtp_cmd_message(client: Any) -> int:
         status = _nx_smtp_utility_send_to_server(client, piece, c.NX_SMTP_CLIENT_SEND_TIMEOUT)
         if status != NX_SUCCESS:
             return status
-    status = _nx_smtp_utility_send_to_server(client, EOM, c.NX_SMTP_CLIENT_SEND_TIMEOUT)
-    if status == NX_SUCCESS and client.nx_smtp_client_cmd_state == _IDLE:
-        # The header failed silently: the C would now spin for ever in IDLE.
-        return c.NX_SMTP_INTERNAL_ERROR
-    return status
+    return _nx_smtp_utility_send_to_server(client, EOM, c.NX_SMTP_CLIENT_SEND_TIMEOUT)
 
 
 COMMANDS: dict[str | None, Callable[[Any], int]] = {

@@ -19,6 +19,7 @@ from .ip_interface import *  # noqa: F401,F403
 from .icmp_nxd import *  # noqa: F401,F403
 from .ram_driver import _nx_ram_network_driver  # noqa: F401
 from .system import nx_system_initialize, _nx_system_initialize  # noqa: F401
+from .config import NxConfig  # noqa: F401
 
 from . import tcp as _tcp, tcp_socket as _tcp_socket
 from . import udp as _udp, route as _route, fragment as _fragment, tcp_notify as _tcp_notify
@@ -31,4 +32,5 @@ __all__ = (list(_c.__all__) + list(_p.__all__) + list(_d.__all__) + list(_ip.__a
            + list(_udp.__all__) + list(_route.__all__) + list(_fragment.__all__)
            + list(_tcp_notify.__all__) + list(_ip_interface.__all__)
            + list(_icmp_nxd.__all__)
-           + ["_nx_ram_network_driver", "nx_system_initialize", "_nx_system_initialize"])
+           + ["_nx_ram_network_driver", "nx_system_initialize", "_nx_system_initialize"]
+           + ["NxConfig"])

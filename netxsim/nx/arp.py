@@ -50,6 +50,7 @@ from __future__ import annotations
 import struct
 from typing import Any, Callable
 
+from netxsim.boundary import c_service
 from netxsim.tx.constants import TX_WAIT_FOREVER
 from netxsim.tx.kernel import kernel
 from netxsim.tx.memory import Pointer
@@ -57,6 +58,8 @@ from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 from netxsim.tx.sizeof import register_size
 
 from . import ip as _ip
+from netxsim.tx.config import legacy_switches
+
 from .config import (
     nx_init_and_threads_caller_error, nx_service, nx_threads_only_caller_error,
 )
@@ -66,16 +69,16 @@ from .constants import (
     NX_PHYSICAL_HEADER, NX_PTR_ERROR, NX_SIZE_ERROR, NX_SUCCESS, NX_TRUE,
 )
 from .driver import NX_LINK_ARP_RESPONSE_SEND, NX_LINK_ARP_SEND, NX_LINK_PACKET_SEND
-from .packet import NX_PACKET, _nx_packet_allocate, _nx_packet_release, _nx_packet_transmit_release
+from .packet import (
+    NX_PACKET, _nx_packet_allocate, _nx_packet_release, _nx_packet_transmit_release, allocate_auxiliary_first,
+)
 
 # ----------------------------------------------------------------- configuration (nx_api.h)
 # Module-level defaults standing for the C configuration defines; override before use.
-NX_ARP_UPDATE_RATE = 10         # periodic events between retries of an unresolved entry
-NX_ARP_EXPIRATION_RATE = 0      # 0: a resolved dynamic entry never expires
-NX_ARP_MAXIMUM_RETRIES = 18
-NX_ARP_MAX_QUEUE_DEPTH = 4      # packets queued on an unresolved entry
-NX_ARP_DEFEND_INTERVAL = 10     # periodic events between two defences of our address
-NX_DISABLE_ARP_AUTO_ENTRY = False
+# Build options (NxConfig, read through the IP instance's ``nx_config``); these module
+# names remain as views of the build in force.
+legacy_switches(__name__, "NX_ARP_UPDATE_RATE", "NX_ARP_EXPIRATION_RATE", "NX_ARP_MAXIMUM_RETRIES",
+                "NX_ARP_MAX_QUEUE_DEPTH", "NX_ARP_DEFEND_INTERVAL", "NX_DISABLE_ARP_AUTO_ENTRY")
 
 # ------------------------------------------------------------------- constants (nx_arp.h)
 NX_ARP_HARDWARE_TYPE = 0x0001
@@ -98,7 +101,6 @@ _NX_IP_CLASS_D_MASK = 0xF0000000
 _NX_IP_CLASS_D_TYPE = 0xE0000000
 _NX_IP_LIMITED_BROADCAST = 0xFFFFFFFF
 _NX_IP_ID = 0x49502020          # "IP  "
-_NX_MAX_PHYSICAL_INTERFACES = 1
 _IPV4_HEADER_SIZE = 20
 _ULONG = 0xFFFFFFFF
 
@@ -201,21 +203,15 @@ _IP_ARP_FIELDS: dict[str, Any] = {
 
 
 def _arp_fields(ip: Any) -> None:
-    """Give ``ip`` the ARP fields ``nx_ip_create`` zeroes in C, once per creation.
+    """Make sure ``ip`` has ARP's fields (an NX_IP built before this module was loaded)."""
+    if "nx_ip_arp_table" not in ip.__dict__:
+        _arp_state_reset(ip)
 
-    ``NX_IP`` does not declare them, so a re-created instance would keep the previous
-    life's cache, counters and hooks: they are reset whenever the instance's mutex object
-    (replaced by every ``nx_ip_create``) is not the one they were made for.
-    """
-    incarnation = getattr(ip, "nx_ip_protection", None)
-    if getattr(ip, "_nx_arp_incarnation", None) is incarnation and incarnation is not None:
-        return
-    old_region = getattr(ip, "nx_ip_arp_cache_region", None)
-    if old_region is not None:
-        # The previous life's cache is no longer in use: its memory may be reused.
-        kernel().memory.release(old_region)
-        ip.nx_ip_arp_cache_region = None
-    ip._nx_arp_incarnation = incarnation
+
+def _arp_state_reset(ip: Any) -> None:
+    """ARP's part of NX_IP, zeroed (registered with NX_IP: every create resets it; the
+    create gives an earlier cache's memory back first)."""
+    ip.nx_ip_arp_cache_region = None
     ip.nx_ip_arp_table = [None] * NX_ARP_TABLE_SIZE
     for name, default in _IP_ARP_FIELDS.items():
         setattr(ip, name, default)
@@ -223,12 +219,12 @@ def _arp_fields(ip: Any) -> None:
         ip.nx_ip_arp_deferred_queue = []
 
 
+_ip.register_protocol_state(_arp_state_reset)
+
+
 def _valid_ip(ip: Any) -> bool:
     """The nxe pointer check: a created IP instance (of the running kernel)."""
-    if ip is None or getattr(ip, "nx_ip_id", 0) != getattr(_ip, "NX_IP_ID", _NX_IP_ID):
-        return False
-    owner = getattr(ip, "kernel", None)
-    return owner is None or owner is kernel()
+    return ip is not None and ip.nx_ip_id == _NX_IP_ID and ip.kernel is kernel()
 
 
 def _arp_enabled(ip: Any) -> bool:
@@ -299,8 +295,7 @@ def _mac_bytes(msw: int, lsw: int) -> bytes:
 
 
 def _interfaces(ip: Any) -> list:
-    return list(ip.nx_ip_interface[:getattr(_ip, "NX_MAX_PHYSICAL_INTERFACES",
-                                            _NX_MAX_PHYSICAL_INTERFACES)])
+    return ip.nx_ip_interface[:-1]   # the physical ones (the loopback is last)
 
 
 def _mutex_get(ip: Any) -> None:
@@ -364,7 +359,9 @@ def _nxe_arp_enable(ip_ptr: Any, arp_cache_memory: Pointer, arp_cache_size: int)
     return _nx_arp_enable(ip_ptr, arp_cache_memory, arp_cache_size)
 
 
-nx_arp_enable = nx_service(_nxe_arp_enable, _nx_arp_enable)
+nx_arp_enable = c_service(
+    "UINT nx_arp_enable(NX_IP *ip_ptr, VOID *arp_cache_memory, ULONG arp_cache_size)",
+    nx_service(_nxe_arp_enable, _nx_arp_enable))
 
 
 # ================================================================= entry management
@@ -456,12 +453,12 @@ def _nx_arp_packet_send(ip_ptr: Any, destination_ip: int, nx_interface: Any) -> 
     """``_nx_arp_packet_send`` (nx_arp_packet_send.c): broadcast a who-has for
     ``destination_ip`` on ``nx_interface`` (NX_LINK_ARP_SEND to ff:ff:ff:ff:ff:ff).
 
-    The request is allocated from the IP default pool with NX_NO_WAIT at offset
-    NX_PHYSICAL_HEADER + 28; with the pool empty nothing is sent and nothing counted
-    here (the pool counts an empty request).
+    The request is allocated from the IP default pool (with NX_ENABLE_DUAL_PACKET_POOL
+    the auxiliary pool first) with NX_NO_WAIT at offset NX_PHYSICAL_HEADER + 28; with
+    the pool empty nothing is sent and nothing counted here (the pool counts an empty
+    request).
     """
-    status, request = _nx_packet_allocate(ip_ptr.nx_ip_default_packet_pool,
-                                          NX_PHYSICAL_HEADER + NX_ARP_MESSAGE_SIZE, NX_NO_WAIT)
+    status, request = allocate_auxiliary_first(ip_ptr, NX_PHYSICAL_HEADER + NX_ARP_MESSAGE_SIZE)
     if status != NX_SUCCESS:
         return
     assert request is not None
@@ -541,7 +538,7 @@ def _nx_arp_resolve(ip_ptr: Any, interface: Any, next_hop: int,
             queued += 1
             last = last.nx_packet_queue_next
         last.nx_packet_queue_next = packet
-        if queued >= NX_ARP_MAX_QUEUE_DEPTH:
+        if queued >= ip_ptr.nx_config.NX_ARP_MAX_QUEUE_DEPTH:
             oldest = arp_ptr.nx_arp_packets_waiting
             assert oldest is not None
             arp_ptr.nx_arp_packets_waiting = oldest.nx_packet_queue_next
@@ -560,7 +557,7 @@ def _nx_arp_resolve(ip_ptr: Any, interface: Any, next_hop: int,
     arp_ptr.nx_arp_ip_address = next_hop
     arp_ptr.nx_arp_physical_address_msw = 0
     arp_ptr.nx_arp_physical_address_lsw = 0
-    arp_ptr.nx_arp_entry_next_update = NX_ARP_UPDATE_RATE
+    arp_ptr.nx_arp_entry_next_update = ip_ptr.nx_config.NX_ARP_UPDATE_RATE
     arp_ptr.nx_arp_retries = 0
     arp_ptr.nx_arp_ip_interface = interface
     arp_ptr.nx_arp_packets_waiting = packet
@@ -586,7 +583,7 @@ def _nx_arp_periodic_update(ip_ptr: Any) -> None:
         if arp_entry.nx_arp_entry_next_update:
             arp_entry.nx_arp_entry_next_update -= 1
             if not arp_entry.nx_arp_entry_next_update:
-                if arp_entry.nx_arp_retries == NX_ARP_MAXIMUM_RETRIES:
+                if arp_entry.nx_arp_retries == ip_ptr.nx_config.NX_ARP_MAXIMUM_RETRIES:
                     if arp_entry.nx_arp_active_list_head is not None:
                         _unlink_active(arp_entry)
                         ip_ptr.nx_ip_arp_dynamic_active_count -= 1
@@ -605,7 +602,7 @@ def _nx_arp_periodic_update(ip_ptr: Any) -> None:
                     _release_chain(ip_ptr, waiting)
                 else:
                     arp_entry.nx_arp_retries += 1
-                    arp_entry.nx_arp_entry_next_update = NX_ARP_UPDATE_RATE
+                    arp_entry.nx_arp_entry_next_update = ip_ptr.nx_config.NX_ARP_UPDATE_RATE
                     _nx_arp_packet_send(ip_ptr, arp_entry.nx_arp_ip_address,
                                         arp_entry.nx_arp_ip_interface)
         arp_entry = arp_entry.nx_arp_pool_next
@@ -712,7 +709,7 @@ def _nx_arp_packet_receive(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     if sender_ip_address != 0 and sender_ip_address == our_address:
         if (sender_physical_msw, sender_physical_lsw) != (our_msw, our_lsw):
             if getattr(interface, "nx_interface_arp_defend_timeout", 0) == 0:
-                interface.nx_interface_arp_defend_timeout = NX_ARP_DEFEND_INTERVAL
+                interface.nx_interface_arp_defend_timeout = ip_ptr.nx_config.NX_ARP_DEFEND_INTERVAL
                 _nx_arp_packet_send(ip_ptr, sender_ip_address, interface)
             if conflict_handler is not None:
                 conflict_handler(ip_ptr, getattr(interface, "nx_interface_index", 0), probe_address,
@@ -747,7 +744,7 @@ def _nx_arp_packet_receive(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     if arp_ptr is not None and not arp_ptr.nx_arp_route_static:
         arp_ptr.nx_arp_physical_address_msw = sender_physical_msw
         arp_ptr.nx_arp_physical_address_lsw = sender_physical_lsw
-        arp_ptr.nx_arp_entry_next_update = NX_ARP_EXPIRATION_RATE
+        arp_ptr.nx_arp_entry_next_update = ip_ptr.nx_config.NX_ARP_EXPIRATION_RATE
         arp_ptr.nx_arp_retries = 0
         arp_ptr.nx_arp_ip_interface = interface
         _nx_arp_queue_send(ip_ptr, arp_ptr)
@@ -755,13 +752,13 @@ def _nx_arp_packet_receive(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     if not consumed:
         _nx_packet_release(packet_ptr)
 
-    if not NX_DISABLE_ARP_AUTO_ENTRY and arp_ptr is None and sender_ip_address != 0:
+    if not ip_ptr.nx_config.NX_DISABLE_ARP_AUTO_ENTRY and arp_ptr is None and sender_ip_address != 0:
         if ip_ptr.nx_ip_arp_allocate(ip_ptr, index, NX_FALSE) == NX_SUCCESS:
             arp_ptr = ip_ptr.nx_ip_arp_table[index].nx_arp_active_previous
             arp_ptr.nx_arp_ip_address = sender_ip_address
             arp_ptr.nx_arp_physical_address_msw = sender_physical_msw
             arp_ptr.nx_arp_physical_address_lsw = sender_physical_lsw
-            arp_ptr.nx_arp_entry_next_update = NX_ARP_EXPIRATION_RATE
+            arp_ptr.nx_arp_entry_next_update = ip_ptr.nx_config.NX_ARP_EXPIRATION_RATE
             arp_ptr.nx_arp_retries = 0
             arp_ptr.nx_arp_ip_interface = interface
 
@@ -843,7 +840,9 @@ def _nxe_arp_static_entry_create(ip_ptr: Any, ip_address: int, physical_msw: int
     return _nx_arp_static_entry_create(ip_ptr, ip_address, physical_msw, physical_lsw)
 
 
-nx_arp_static_entry_create = nx_service(_nxe_arp_static_entry_create, _nx_arp_static_entry_create)
+nx_arp_static_entry_create = c_service(
+    "UINT nx_arp_static_entry_create(NX_IP *ip_ptr, ULONG ip_address, ULONG physical_msw, ULONG physical_lsw)",
+    nx_service(_nxe_arp_static_entry_create, _nx_arp_static_entry_create))
 
 
 def _find_static(ip_ptr: Any, match: Callable[[NX_ARP], bool]) -> NX_ARP | None:
@@ -912,7 +911,9 @@ def _nxe_arp_static_entry_delete(ip_ptr: Any, ip_address: int, physical_msw: int
     return _nx_arp_static_entry_delete(ip_ptr, ip_address, physical_msw, physical_lsw)
 
 
-nx_arp_static_entry_delete = nx_service(_nxe_arp_static_entry_delete, _nx_arp_static_entry_delete)
+nx_arp_static_entry_delete = c_service(
+    "UINT nx_arp_static_entry_delete(NX_IP *ip_ptr, ULONG ip_address, ULONG physical_msw, ULONG physical_lsw)",
+    nx_service(_nxe_arp_static_entry_delete, _nx_arp_static_entry_delete))
 
 
 def _nx_arp_static_entries_delete(ip_ptr: Any) -> int:
@@ -939,8 +940,9 @@ def _nxe_arp_static_entries_delete(ip_ptr: Any) -> int:
     return _nx_arp_static_entries_delete(ip_ptr)
 
 
-nx_arp_static_entries_delete = nx_service(_nxe_arp_static_entries_delete,
-                                          _nx_arp_static_entries_delete)
+nx_arp_static_entries_delete = c_service(
+    "UINT nx_arp_static_entries_delete(NX_IP *ip_ptr)",
+    nx_service(_nxe_arp_static_entries_delete, _nx_arp_static_entries_delete))
 
 
 def _nx_arp_dynamic_entry_set(ip_ptr: Any, ip_address: int, physical_msw: int,
@@ -977,10 +979,10 @@ def _nx_arp_dynamic_entry_set(ip_ptr: Any, ip_address: int, physical_msw: int,
     arp_ptr.nx_arp_retries = 0
     arp_ptr.nx_arp_ip_interface = interface
     if (physical_msw | physical_lsw) == 0:
-        arp_ptr.nx_arp_entry_next_update = NX_ARP_UPDATE_RATE
+        arp_ptr.nx_arp_entry_next_update = ip_ptr.nx_config.NX_ARP_UPDATE_RATE
         _nx_arp_packet_send(ip_ptr, ip_address, interface)
     else:
-        arp_ptr.nx_arp_entry_next_update = NX_ARP_EXPIRATION_RATE
+        arp_ptr.nx_arp_entry_next_update = ip_ptr.nx_config.NX_ARP_EXPIRATION_RATE
         _nx_arp_queue_send(ip_ptr, arp_ptr)
     _mutex_put(ip_ptr)
     return NX_SUCCESS
@@ -999,7 +1001,9 @@ def _nxe_arp_dynamic_entry_set(ip_ptr: Any, ip_address: int, physical_msw: int,
     return _nx_arp_dynamic_entry_set(ip_ptr, ip_address, physical_msw, physical_lsw)
 
 
-nx_arp_dynamic_entry_set = nx_service(_nxe_arp_dynamic_entry_set, _nx_arp_dynamic_entry_set)
+nx_arp_dynamic_entry_set = c_service(
+    "UINT nx_arp_dynamic_entry_set(NX_IP *ip_ptr, ULONG ip_address, ULONG physical_msw, ULONG physical_lsw)",
+    nx_service(_nxe_arp_dynamic_entry_set, _nx_arp_dynamic_entry_set))
 
 
 def _nx_arp_entry_delete(ip_ptr: Any, ip_address: int) -> int:
@@ -1036,7 +1040,9 @@ def _nxe_arp_entry_delete(ip_ptr: Any, ip_address: int) -> int:
     return _nx_arp_entry_delete(ip_ptr, ip_address)
 
 
-nx_arp_entry_delete = nx_service(_nxe_arp_entry_delete, _nx_arp_entry_delete)
+nx_arp_entry_delete = c_service(
+    "UINT nx_arp_entry_delete(NX_IP *ip_ptr, ULONG ip_address)",
+    nx_service(_nxe_arp_entry_delete, _nx_arp_entry_delete))
 
 
 def _nx_arp_dynamic_entries_invalidate(ip_ptr: Any) -> int:
@@ -1069,8 +1075,9 @@ def _nxe_arp_dynamic_entries_invalidate(ip_ptr: Any) -> int:
     return _nx_arp_dynamic_entries_invalidate(ip_ptr)
 
 
-nx_arp_dynamic_entries_invalidate = nx_service(_nxe_arp_dynamic_entries_invalidate,
-                                               _nx_arp_dynamic_entries_invalidate)
+nx_arp_dynamic_entries_invalidate = c_service(
+    "UINT nx_arp_dynamic_entries_invalidate(NX_IP *ip_ptr)",
+    nx_service(_nxe_arp_dynamic_entries_invalidate, _nx_arp_dynamic_entries_invalidate))
 
 
 # ============================================================================= finds
@@ -1108,8 +1115,9 @@ def _nxe_arp_hardware_address_find(ip_ptr: Any, ip_address: int) -> tuple[int, i
     return _nx_arp_hardware_address_find(ip_ptr, ip_address)
 
 
-nx_arp_hardware_address_find = nx_service(_nxe_arp_hardware_address_find,
-                                          _nx_arp_hardware_address_find)
+nx_arp_hardware_address_find = c_service(
+    "UINT nx_arp_hardware_address_find(NX_IP *ip_ptr, ULONG ip_address)",
+    nx_service(_nxe_arp_hardware_address_find, _nx_arp_hardware_address_find))
 
 
 def _nx_arp_ip_address_find(ip_ptr: Any, physical_msw: int, physical_lsw: int) -> tuple[int, int | None]:
@@ -1145,7 +1153,9 @@ def _nxe_arp_ip_address_find(ip_ptr: Any, physical_msw: int, physical_lsw: int) 
     return _nx_arp_ip_address_find(ip_ptr, physical_msw, physical_lsw)
 
 
-nx_arp_ip_address_find = nx_service(_nxe_arp_ip_address_find, _nx_arp_ip_address_find)
+nx_arp_ip_address_find = c_service(
+    "UINT nx_arp_ip_address_find(NX_IP *ip_ptr, ULONG physical_msw, ULONG physical_lsw)",
+    nx_service(_nxe_arp_ip_address_find, _nx_arp_ip_address_find))
 
 
 # ========================================================================== info get
@@ -1178,7 +1188,9 @@ def _nxe_arp_info_get(ip_ptr: Any) -> tuple:
     return _nx_arp_info_get(ip_ptr)
 
 
-nx_arp_info_get = nx_service(_nxe_arp_info_get, _nx_arp_info_get)
+nx_arp_info_get = c_service(
+    "UINT nx_arp_info_get(NX_IP *ip_ptr)",
+    nx_service(_nxe_arp_info_get, _nx_arp_info_get))
 
 
 # ===================================================================== gratuitous ARP
@@ -1243,7 +1255,9 @@ def _nxe_arp_gratuitous_send(ip_ptr: Any,
     return _nx_arp_gratuitous_send(ip_ptr, response_handler)
 
 
-nx_arp_gratuitous_send = nx_service(_nxe_arp_gratuitous_send, _nx_arp_gratuitous_send)
+nx_arp_gratuitous_send = c_service(
+    "UINT nx_arp_gratuitous_send(NX_IP *ip_ptr, VOID (*response_handler)(NX_IP *ip_ptr, NX_PACKET *packet_ptr))",
+    nx_service(_nxe_arp_gratuitous_send, _nx_arp_gratuitous_send))
 
 
 __all__ = [

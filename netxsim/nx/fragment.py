@@ -34,6 +34,7 @@ from typing import Any
 
 from netxsim.tx.constants import TX_WAIT_FOREVER
 from netxsim.tx.kernel import kernel
+from netxsim.boundary import c_service
 from netxsim.tx.memory import Pointer
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 
@@ -336,7 +337,9 @@ def _nxe_ip_fragment_enable(ip_ptr: Any) -> int:
     return _nx_ip_fragment_enable(ip_ptr)
 
 
-nx_ip_fragment_enable = nx_service(_nxe_ip_fragment_enable, _nx_ip_fragment_enable)
+nx_ip_fragment_enable = c_service(
+    "UINT nx_ip_fragment_enable(NX_IP *ip_ptr)",
+    nx_service(_nxe_ip_fragment_enable, _nx_ip_fragment_enable))
 
 
 def _nx_ip_fragment_disable(ip_ptr: Any) -> int:
@@ -377,7 +380,9 @@ def _nxe_ip_fragment_disable(ip_ptr: Any) -> int:
     return _nx_ip_fragment_disable(ip_ptr)
 
 
-nx_ip_fragment_disable = nx_service(_nxe_ip_fragment_disable, _nx_ip_fragment_disable)
+nx_ip_fragment_disable = c_service(
+    "UINT nx_ip_fragment_disable(NX_IP *ip_ptr)",
+    nx_service(_nxe_ip_fragment_disable, _nx_ip_fragment_disable))
 
 
 __all__ = ["nx_ip_fragment_enable", "nx_ip_fragment_disable", "_nx_ip_fragment_enable",

@@ -39,6 +39,7 @@ from __future__ import annotations
 import struct
 from typing import Any
 
+from netxsim.boundary import c_service
 from netxsim.tx.constants import TX_TCP_IP, TX_WAIT_FOREVER
 from netxsim.tx.kernel import kernel
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
@@ -84,15 +85,19 @@ _IP_FIELDS: dict[str, Any] = {
 
 
 def _icmp_fields(ip: Any) -> None:
-    """Give ``ip`` the ICMP fields ``nx_ip_create`` zeroes in C, once per creation (reset
-    when the instance's mutex object, replaced by every ``nx_ip_create``, changes)."""
-    incarnation = getattr(ip, "nx_ip_protection", None)
-    if getattr(ip, "_nx_icmp_incarnation", None) is incarnation and incarnation is not None:
-        return
-    ip._nx_icmp_incarnation = incarnation
+    """Make sure ``ip`` has ICMP's fields (an NX_IP built before this module was loaded)."""
+    if "nx_ip_icmp_ping_suspension_list" not in ip.__dict__:
+        _icmp_state_reset(ip)
+
+
+def _icmp_state_reset(ip: Any) -> None:
+    """ICMP's part of NX_IP, zeroed (registered with NX_IP: every create resets it)."""
     for name, default in _IP_FIELDS.items():
         setattr(ip, name, default)
     ip.nx_ip_icmp_ping_suspension_list = []
+
+
+_ip.register_protocol_state(_icmp_state_reset)
 
 
 def _count(ip: Any, name: str) -> None:
@@ -140,7 +145,9 @@ def _nxe_icmp_enable(ip_ptr: Any) -> int:
     return _nx_icmp_enable(ip_ptr)
 
 
-nx_icmp_enable = nx_service(_nxe_icmp_enable, _nx_icmp_enable)
+nx_icmp_enable = c_service(
+    "UINT nx_icmp_enable(NX_IP *ip_ptr)",
+    nx_service(_nxe_icmp_enable, _nx_icmp_enable))
 
 
 # =========================================================================== receive
@@ -192,7 +199,10 @@ def _nx_icmpv4_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     then echo reply → the ping waiters, echo request → answered, anything else →
     dropped and counted as unhandled."""
     message = _message(packet_ptr)
-    if internet_checksum(message) != 0:
+    interface = packet_ptr.nx_packet_interface_ptr
+    if not (interface is not None
+            and interface.nx_interface_capability_flag & _ip.NX_INTERFACE_CAPABILITY_ICMPV4_RX_CHECKSUM) \
+            and internet_checksum(message) != 0:
         _count(ip_ptr, "nx_ip_icmp_invalid_packets")
         _count(ip_ptr, "nx_ip_icmp_checksum_errors")
         _nx_packet_release(packet_ptr)
@@ -219,10 +229,13 @@ def _nx_icmpv4_process_echo_request(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     total = (total >> 16) + (total & 0xFFFF)
     total = (total >> 16) + (total & 0xFFFF)
     code = header.read(2)[1]
-    header.write(bytes((NX_ICMP_ECHO_REPLY_TYPE, code)) + (~total & _NX_LOWER_16_MASK).to_bytes(2, "big"))
     ip_header = packet_ptr.nx_packet_ip_header
     assert ip_header is not None  # set by the IPv4 receive path
     source = int.from_bytes(ip_header.read(20)[12:16], "big")
+    if _ip.tx_checksum_offloaded(packet_ptr.nx_packet_interface_ptr,
+                                 _ip.NX_INTERFACE_CAPABILITY_ICMPV4_TX_CHECKSUM, source):
+        total = ~0  # the receiving interface's driver computes it: the field is left 0
+    header.write(bytes((NX_ICMP_ECHO_REPLY_TYPE, code)) + (~total & _NX_LOWER_16_MASK).to_bytes(2, "big"))
     status, interface, next_hop = _ip._nx_ip_route_find(ip_ptr, source)
     if status == NX_SUCCESS:
         packet_ptr.nx_packet_interface_ptr = interface
@@ -316,8 +329,9 @@ def _nx_icmp_interface_ping(ip_ptr: Any, ip_address: int, interface: Any, next_h
     identifier = interface.nx_interface_ip_address & _NX_LOWER_16_MASK
     request.nx_packet_prepend_ptr.write(struct.pack("!BBHHH", NX_ICMP_ECHO_REQUEST_TYPE,
                                                     NX_ICMP_ZERO_CODE, 0, identifier, sequence))
-    checksum = internet_checksum(_message(request))
-    (request.nx_packet_prepend_ptr + 2).write(checksum.to_bytes(2, "big"))
+    if not _ip.tx_checksum_offloaded(interface, _ip.NX_INTERFACE_CAPABILITY_ICMPV4_TX_CHECKSUM, ip_address):
+        checksum = internet_checksum(_message(request))
+        (request.nx_packet_prepend_ptr + 2).write(checksum.to_bytes(2, "big"))
 
     _tx_mutex_get(ip_ptr.nx_ip_protection, TX_WAIT_FOREVER)
     k.preempt_disable += 1
@@ -351,8 +365,11 @@ def _nx_icmp_ping(ip_ptr: Any, ip_address: int, data_ptr: Any, data_size: int,
     NX_NO_WAIT), NX_IP_ADDRESS_ERROR (no route), NX_NO_PACKET / NX_WAIT_ABORTED /
     NX_POOL_DELETED (request allocation), NX_WAIT_ABORTED (wait aborted); from the
     checking layer NX_PTR_ERROR, NX_IP_ADDRESS_ERROR (address 0), NX_NOT_ENABLED,
-    NX_CALLER_ERROR (not a thread).
+    NX_CALLER_ERROR (not a thread). Port only: NULL data with a non-zero size is
+    NX_PTR_ERROR (the C would copy from address 0).
     """
+    if data_ptr is None and data_size:
+        return NX_PTR_ERROR, None
     status, interface, next_hop = _ip._nx_ip_route_find(ip_ptr, ip_address)
     if status != NX_SUCCESS:
         return NX_IP_ADDRESS_ERROR, None
@@ -373,7 +390,9 @@ def _nxe_icmp_ping(ip_ptr: Any, ip_address: int, data_ptr: Any, data_size: int,
     return _nx_icmp_ping(ip_ptr, ip_address, data_ptr, data_size, wait_option)
 
 
-nx_icmp_ping = nx_service(_nxe_icmp_ping, _nx_icmp_ping)
+nx_icmp_ping = c_service(
+    "UINT nx_icmp_ping(NX_IP *ip_ptr, ULONG ip_address, CHAR *data_ptr, ULONG data_size, ULONG wait_option)",
+    nx_service(_nxe_icmp_ping, _nx_icmp_ping))
 
 
 # ========================================================================== info get
@@ -405,7 +424,9 @@ def _nxe_icmp_info_get(ip_ptr: Any) -> tuple:
     return _nx_icmp_info_get(ip_ptr)
 
 
-nx_icmp_info_get = nx_service(_nxe_icmp_info_get, _nx_icmp_info_get)
+nx_icmp_info_get = c_service(
+    "UINT nx_icmp_info_get(NX_IP *ip_ptr)",
+    nx_service(_nxe_icmp_info_get, _nx_icmp_info_get))
 
 
 __all__ = [

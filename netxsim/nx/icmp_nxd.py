@@ -11,13 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 from netxsim.tx.kernel import kernel
+from netxsim.boundary import c_service
 
 from . import icmp as _icmp, ip as _ip
 from .config import nx_init_and_threads_caller_error, nx_service, nx_threads_only_caller_error
 from .constants import (NX_CALLER_ERROR, NX_INVALID_INTERFACE, NX_IP_ADDRESS_ERROR, NX_IP_VERSION_V4,
                         NX_IP_VERSION_V6, NX_NOT_ENABLED, NX_NOT_SUPPORTED, NX_PTR_ERROR, NX_SUCCESS)
 from .packet import NX_PACKET
-from .udp import nx_udp_socket_source_send, nxd_udp_socket_source_send
+from . import udp as _udp
+from .udp import NX_UDP_SOCKET  # noqa: F401  (named by the prototypes)
+from .packet import NX_PACKET as _NX_PACKET  # noqa: F401
 
 
 def _nxd_icmp_enable(ip_ptr: Any) -> int:
@@ -42,7 +45,9 @@ def _nxde_icmp_enable(ip_ptr: Any) -> int:
     return _nxd_icmp_enable(ip_ptr)
 
 
-nxd_icmp_enable = nx_service(_nxde_icmp_enable, _nxd_icmp_enable, name="nxd_icmp_enable")
+nxd_icmp_enable = c_service(
+    "UINT nxd_icmp_enable(NX_IP *ip_ptr)",
+    nx_service(_nxde_icmp_enable, _nxd_icmp_enable, name="nxd_icmp_enable"))
 
 
 def _nxd_icmp_ping(ip_ptr: Any, ip_address: Any, data_ptr: Any, data_size: int,
@@ -71,7 +76,9 @@ def _nxde_icmp_ping(ip_ptr: Any, ip_address: Any, data_ptr: Any, data_size: int,
     return _nxd_icmp_ping(ip_ptr, ip_address, data_ptr, data_size, wait_option)
 
 
-nxd_icmp_ping = nx_service(_nxde_icmp_ping, _nxd_icmp_ping, name="nxd_icmp_ping")
+nxd_icmp_ping = c_service(
+    "UINT nxd_icmp_ping(NX_IP *ip_ptr, NXD_ADDRESS *ip_address, CHAR *data_ptr, ULONG data_size, ULONG wait_option)",
+    nx_service(_nxde_icmp_ping, _nxd_icmp_ping, name="nxd_icmp_ping"))
 
 
 def _nxd_icmp_source_ping(ip_ptr: Any, ip_address: Any, address_index: int, data_ptr: Any, data_size: int,
@@ -87,6 +94,8 @@ def _nxd_icmp_source_ping(ip_ptr: Any, ip_address: Any, address_index: int, data
     from .route import route_find
     if ip_address.nxd_ip_version != NX_IP_VERSION_V4:
         return NX_NOT_SUPPORTED, None
+    if data_ptr is None and data_size:
+        return NX_PTR_ERROR, None   # as nx_icmp_ping: the C would copy from address 0
     destination = ip_address.nxd_ip_address.v4
     _, interface, next_hop = route_find(ip_ptr, destination, ip_ptr.nx_ip_interface[address_index])
     return _icmp._nx_icmp_interface_ping(ip_ptr, destination, interface, next_hop, data_ptr, data_size,
@@ -108,10 +117,21 @@ def _nxde_icmp_source_ping(ip_ptr: Any, ip_address: Any, address_index: int, dat
     return _nxd_icmp_source_ping(ip_ptr, ip_address, address_index, data_ptr, data_size, wait_option)
 
 
-nxd_icmp_source_ping = nx_service(_nxde_icmp_source_ping, _nxd_icmp_source_ping, name="nxd_icmp_source_ping")
-nxd_icmp_interface_ping = nxd_icmp_source_ping          # nx_api.h: the same service
-nx_udp_socket_interface_send = nx_udp_socket_source_send
-nxd_udp_socket_interface_send = nxd_udp_socket_source_send
+nxd_icmp_source_ping = c_service(
+    "UINT nxd_icmp_source_ping(NX_IP *ip_ptr, NXD_ADDRESS *ip_address, UINT address_index, CHAR *data_ptr, ULONG data_size, ULONG wait_option)",
+    nx_service(_nxde_icmp_source_ping, _nxd_icmp_source_ping, name="nxd_icmp_source_ping"))
+# nx_api.h maps these names onto the services above.
+nxd_icmp_interface_ping = c_service(
+    "UINT nxd_icmp_interface_ping(NX_IP *ip_ptr, NXD_ADDRESS *ip_address, UINT address_index, CHAR *data_ptr, ULONG data_size, ULONG wait_option)",
+    nx_service(_nxde_icmp_source_ping, _nxd_icmp_source_ping, name="nxd_icmp_interface_ping"))
+nx_udp_socket_interface_send = c_service(
+    "UINT nx_udp_socket_interface_send(NX_UDP_SOCKET *socket_ptr, NX_PACKET *packet_ptr, ULONG ip_address, UINT port, UINT address_index)",
+    nx_service(_udp._nxe_udp_socket_source_send, _udp._nx_udp_socket_source_send,
+               name="nx_udp_socket_interface_send"))
+nxd_udp_socket_interface_send = c_service(
+    "UINT nxd_udp_socket_interface_send(NX_UDP_SOCKET *socket_ptr, NX_PACKET *packet_ptr, NXD_ADDRESS *ip_address, UINT port, UINT address_index)",
+    nx_service(_udp._nxde_udp_socket_source_send, _udp._nxd_udp_socket_source_send,
+               name="nxd_udp_socket_interface_send"))
 
 __all__ = ["nxd_icmp_enable", "nxd_icmp_ping", "nxd_icmp_source_ping", "nxd_icmp_interface_ping",
            "nx_udp_socket_interface_send", "nxd_udp_socket_interface_send", "_nxd_icmp_enable",

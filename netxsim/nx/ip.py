@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from netxsim.tx.memory import c_string
+from netxsim.boundary import c_service, control_block, memset_control_block
 from netxsim.tx.constants import (
     TX_AUTO_START, TX_NO_ACTIVATE, TX_NO_INHERIT, TX_OR, TX_OR_CLEAR, TX_SUCCESS, TX_WAIT_FOREVER,
 )
@@ -38,9 +40,15 @@ from netxsim.tx.thread import (TX_THREAD, _tx_thread_create, _tx_thread_preempti
                                _tx_thread_sleep, tx_thread_identify)
 from netxsim.tx.timer import TX_TIMER, _tx_timer_activate, _tx_timer_create
 
-from .config import nx_init_and_threads_caller_error, nx_service, nx_threads_only_caller_error
+from netxsim.tx.config import legacy_switches
+
+from .config import (
+    NxConfig, nx_init_and_threads_caller_error, nx_ip_periodic_rate, nx_service, nx_threads_only_caller_error,
+)
 from .constants import (
-    NX_CALLER_ERROR, NX_INVALID_INTERFACE, NX_IP_ADDRESS_ERROR, NX_NOT_SUCCESSFUL, NX_NO_WAIT, NX_UNHANDLED_COMMAND,
+    NX_CALLER_ERROR, NX_DUPLICATED_ENTRY, NX_INVALID_INTERFACE, NX_IP_ADDRESS_ERROR, NX_NO_MORE_ENTRIES,
+    NX_NOT_SUCCESSFUL, NX_NOT_SUPPORTED, NX_NO_WAIT,
+    NX_UNHANDLED_COMMAND,
     NX_OPTION_ERROR, NX_PTR_ERROR, NX_SIZE_ERROR, NX_SUCCESS, NX_WAIT_FOREVER,
     NX_SOCKETS_BOUND,
 )
@@ -55,8 +63,37 @@ from .wire import internet_checksum
 
 NX_IP_ID = 0x49502020
 SIZEOF_NX_IP = 4796  # not modelled byte for byte; a placeholder large enough for C ports
-NX_MAX_PHYSICAL_INTERFACES = 1
+# NX_MAX_PHYSICAL_INTERFACES is a build option (NxConfig; the module name is a view of
+# the build in force). An IP instance has that many physical interface slots and the
+# loopback interface after them: NX_LOOPBACK_INTERFACE (1) is the default build's index,
+# ``ip.nx_ip_interface[-1]`` an instance's own.
 NX_LOOPBACK_INTERFACE = 1
+
+# Interface capability flags (nx_api.h), with NX_ENABLE_INTERFACE_CAPABILITY.
+NX_INTERFACE_CAPABILITY_IPV4_TX_CHECKSUM = 0x00000001
+NX_INTERFACE_CAPABILITY_IPV4_RX_CHECKSUM = 0x00000002
+NX_INTERFACE_CAPABILITY_TCP_TX_CHECKSUM = 0x00000004
+NX_INTERFACE_CAPABILITY_TCP_RX_CHECKSUM = 0x00000008
+NX_INTERFACE_CAPABILITY_UDP_TX_CHECKSUM = 0x00000010
+NX_INTERFACE_CAPABILITY_UDP_RX_CHECKSUM = 0x00000020
+NX_INTERFACE_CAPABILITY_ICMPV4_TX_CHECKSUM = 0x00000040
+NX_INTERFACE_CAPABILITY_ICMPV4_RX_CHECKSUM = 0x00000080
+NX_INTERFACE_CAPABILITY_ICMPV6_RX_CHECKSUM = 0x00000100
+NX_INTERFACE_CAPABILITY_ICMPV6_TX_CHECKSUM = 0x00000200
+NX_INTERFACE_CAPABILITY_IGMP_TX_CHECKSUM = 0x00000400
+NX_INTERFACE_CAPABILITY_IGMP_RX_CHECKSUM = 0x00000800
+NX_INTERFACE_CAPABILITY_PTP_TIMESTAMP = 0x00001000
+NX_INTERFACE_CAPABILITY_TCPIP_OFFLOAD = 0x00002000
+NX_INTERFACE_CAPABILITY_CHECKSUM_ALL = 0x00000FFF
+
+
+def tx_checksum_offloaded(interface: Any, flag: int, destination: int) -> bool:
+    """True when the stack leaves a checksum for the driver (NX_ENABLE_INTERFACE_CAPABILITY:
+    ``flag`` set on the outgoing interface). A datagram to the interface's own address
+    is looped back, where NetX fills in the offloaded checksums
+    (nx_ip_driver_packet_send.c): computing them at once gives the same result."""
+    return bool(interface.nx_interface_capability_flag & flag) \
+        and destination != interface.nx_interface_ip_address
 NX_INIT_PACKET_ID = 1
 NX_IP_STATUS_CHECK_WAIT_TIME = 1
 
@@ -157,6 +194,7 @@ class NX_INTERFACE:
         return f"<NX_INTERFACE {self.nx_interface_name!r} {_dotted(self.nx_interface_ip_address)}>"
 
 
+@control_block
 class NX_IP:
     """``NX_IP`` control block: the IP instance with its thread, mutex, events and queues.
 
@@ -167,8 +205,12 @@ class NX_IP:
     def __init__(self) -> None:
         self.nx_ip_id = 0
         self.nx_ip_name = ""
-        self.nx_ip_interface = [NX_INTERFACE(0), NX_INTERFACE(1)]
+        # The NetX build this instance runs (read when it is created).
+        self.nx_config = NxConfig.active
+        self.nx_ip_interface = [NX_INTERFACE(index)
+                                for index in range(self.nx_config.NX_MAX_PHYSICAL_INTERFACES + 1)]
         self.nx_ip_default_packet_pool: NX_PACKET_POOL | None = None
+        self.nx_ip_auxiliary_packet_pool: NX_PACKET_POOL | None = None  # NX_ENABLE_DUAL_PACKET_POOL
         self.nx_ip_protection = TX_MUTEX()
         self.nx_ip_events = TX_EVENT_FLAGS_GROUP()
         self.nx_ip_thread = TX_THREAD()
@@ -233,6 +275,10 @@ class NX_IP:
         self.nx_ip_auxiliary_packet_pool: NX_PACKET_POOL | None = None
         self.kernel: Any = None
         self.region: Any = None
+        # Each protocol's fields (ARP, ICMP, TCP), zeroed here like the rest of the
+        # struct, so that nx_ip_create gives a re-created instance a clean slate.
+        for reset in _protocol_state_resets:
+            reset(self)
 
     @property
     def name(self) -> str:
@@ -240,6 +286,17 @@ class NX_IP:
 
     def __repr__(self) -> str:
         return f"<NX_IP {self.nx_ip_name!r}>"
+
+
+_protocol_state_resets: list[Callable[["NX_IP"], None]] = []
+
+
+def register_protocol_state(reset: Callable[["NX_IP"], None]) -> None:
+    """Have every ``NX_IP()`` and ``nx_ip_create`` call ``reset(ip)`` to give ``ip`` a
+    protocol's zeroed fields (its part of the C struct). Each protocol module (ARP,
+    ICMP, TCP) registers one when imported."""
+    if reset not in _protocol_state_resets:
+        _protocol_state_resets.append(reset)
 
 
 def _primary_alias(field: str) -> property:
@@ -273,7 +330,7 @@ def _dotted(address: int) -> str:
 
 
 def _valid_ip(ip: object) -> bool:
-    return isinstance(ip, NX_IP) and ip.nx_ip_id == NX_IP_ID
+    return ip is not None and ip.nx_ip_id == NX_IP_ID
 
 
 def _created_ips(k: Any) -> list[NX_IP]:
@@ -336,9 +393,12 @@ def _nx_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
     NX_IP_ADDRESS_ERROR (a non-zero address that is not class A, B or C), NX_CALLER_ERROR.
     """
     k = kernel()
-    ip.__init__()  # NetX zeroes the control block
+    # NetX zeroes the whole control block, protocol state included (an ARP cache of an
+    # earlier life of this instance in this run gives its memory back first).
+    k.memory.release(ip.__dict__.get("nx_ip_arp_cache_region"))
+    memset_control_block(ip)
     ip.kernel = k
-    ip.nx_ip_name = name if isinstance(name, str) else bytes(name).decode()
+    ip.nx_ip_name = c_string(name)
     primary = ip.nx_ip_interface[0]
     primary.nx_interface_valid = 1
     primary.nx_interface_ip_address = ip_address
@@ -346,7 +406,7 @@ def _nx_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
     primary.nx_interface_ip_network = ip_address & network_mask
     primary.nx_interface_link_driver_entry = ip_link_driver
     primary.nx_interface_name = "PRI"
-    loopback = ip.nx_ip_interface[NX_LOOPBACK_INTERFACE]
+    loopback = ip.nx_ip_interface[-1]   # index NX_MAX_PHYSICAL_INTERFACES
     loopback.nx_interface_name = "Internal IP Loopback"
     loopback.nx_interface_valid = 1
     loopback.nx_interface_ip_address = 0x7F000001
@@ -358,6 +418,8 @@ def _nx_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
         interface.nx_interface_ip_instance = ip
     ip.nx_ip_packet_id = NX_INIT_PACKET_ID
     ip.nx_ip_default_packet_pool = default_pool
+    if ip.nx_config.NX_ENABLE_DUAL_PACKET_POOL:
+        ip.nx_ip_auxiliary_packet_pool = default_pool   # until nx_ip_auxiliary_packet_pool_set
     _tx_mutex_create(ip.nx_ip_protection, ip.nx_ip_name, TX_NO_INHERIT)
     _tx_event_flags_create(ip.nx_ip_events, ip.nx_ip_name)
     # NetX lifts the creator to the IP priority so the new thread cannot run before
@@ -373,10 +435,11 @@ def _nx_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
                       memory_ptr, memory_size, priority, priority, 1, TX_AUTO_START)
     k.application_threads.remove(ip.nx_ip_thread)  # NetX's own thread keeps no run alive
     _tx_timer_create(ip.nx_ip_periodic_timer, ip.nx_ip_name, lambda _: ip_event_set(ip, NX_IP_PERIODIC_EVENT),
-                     0, 100, 100, TX_NO_ACTIVATE)
+                     0, nx_ip_periodic_rate(), nx_ip_periodic_rate(), TX_NO_ACTIVATE)
     ip.nx_ip_periodic_timer.tx_timer_internal.keeps_alive = False
     _tx_timer_activate(ip.nx_ip_periodic_timer)
     ip.nx_ip_id = NX_IP_ID
+    ip._netxsim_run = k.serial
     _created_ips(k).append(ip)
     if current is not None:
         _tx_thread_preemption_change(current, old_threshold)
@@ -388,7 +451,7 @@ def _nxe_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
                    memory_ptr: Pointer, memory_size: int, priority: int) -> int:
     k = kernel()
     from .packet import _valid_pool
-    if not isinstance(ip, NX_IP) or not _valid_pool(default_pool) or ip_link_driver is None \
+    if ip is None or not _valid_pool(default_pool) or ip_link_driver is None \
             or not isinstance(memory_ptr, Pointer):
         return NX_PTR_ERROR
     if memory_size < 200:
@@ -411,7 +474,9 @@ def _nxe_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
                          memory_ptr, memory_size, priority)
 
 
-nx_ip_create = nx_service(_nxe_ip_create, _nx_ip_create)
+nx_ip_create = c_service(
+    "UINT nx_ip_create(NX_IP *ip_ptr, CHAR *name, ULONG ip_address, ULONG network_mask, NX_PACKET_POOL *default_pool, VOID (*ip_link_driver)(NX_IP_DRIVER *driver_req), VOID *memory_ptr, ULONG memory_size, UINT priority)",
+    nx_service(_nxe_ip_create, _nx_ip_create))
 
 
 # ------------------------------------------------------------------- helper thread
@@ -419,7 +484,7 @@ def _ip_thread_entry(ip: NX_IP) -> None:
     """``_nx_ip_thread_entry``: start the drivers, then serve events forever."""
     _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
     ip.nx_ip_initialize_done = 1
-    for interface in ip.nx_ip_interface[:NX_MAX_PHYSICAL_INTERFACES]:
+    for interface in ip.nx_ip_interface[:-1]:
         if interface.nx_interface_valid and interface.nx_interface_link_driver_entry is not None:
             interface.nx_interface_link_up = 1
             for command in (NX_LINK_INTERFACE_ATTACH, NX_LINK_INITIALIZE, NX_LINK_ENABLE):
@@ -487,8 +552,11 @@ def _nx_ip_header_add(ip: NX_IP, packet: NX_PACKET, source: int, destination: in
     word2 = ((time_to_live & 0xFF) << NX_IP_TIME_TO_LIVE_SHIFT) | (protocol & NX_IP_PROTOCOL_MASK)
     header = bytearray(word0.to_bytes(4, "big") + word1.to_bytes(4, "big") + word2.to_bytes(4, "big")
                        + source.to_bytes(4, "big") + destination.to_bytes(4, "big"))
-    checksum = internet_checksum(header)
-    header[10:12] = checksum.to_bytes(2, "big")
+    interface = packet.nx_packet_interface_ptr
+    if interface is None or not (interface.nx_interface_capability_flag and tx_checksum_offloaded(
+            interface, NX_INTERFACE_CAPABILITY_IPV4_TX_CHECKSUM, destination)):
+        checksum = internet_checksum(header)
+        header[10:12] = checksum.to_bytes(2, "big")
     packet._mem.write(packet._prepend, bytes(header))
 
 
@@ -517,7 +585,7 @@ def _nx_ip_driver_packet_send(ip: NX_IP, packet: NX_PACKET, destination: int, fr
                               next_hop: int) -> None:
     """``_nx_ip_driver_packet_send``: classify the destination and call the driver."""
     interface: NX_INTERFACE = packet.nx_packet_interface_ptr
-    if destination == interface.nx_interface_ip_address or interface is ip.nx_ip_interface[NX_LOOPBACK_INTERFACE]:
+    if destination == interface.nx_interface_ip_address or interface is ip.nx_ip_interface[-1]:
         _loopback(ip, packet)  # no MTU applies to loopback
         return
     command, msw, lsw = NX_LINK_PACKET_SEND, 0, 0
@@ -619,7 +687,10 @@ def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
         _drop_invalid(ip, packet)  # a header and nothing else
         return
     full_header = packet._mem.read(packet._prepend, header_length) if header_length > _IPV4_HEADER else header
-    if internet_checksum(full_header) != 0:
+    received_on = packet.nx_packet_interface_ptr
+    if not (received_on is not None
+            and received_on.nx_interface_capability_flag & NX_INTERFACE_CAPABILITY_IPV4_RX_CHECKSUM) \
+            and internet_checksum(full_header) != 0:
         ip.nx_ip_receive_checksum_errors += 1
         _drop_invalid(ip, packet)
         return
@@ -719,7 +790,9 @@ def _nxe_ip_address_get(ip: NX_IP) -> tuple:
     return _nx_ip_address_get(ip)
 
 
-nx_ip_address_get = nx_service(_nxe_ip_address_get, _nx_ip_address_get)
+nx_ip_address_get = c_service(
+    "UINT nx_ip_address_get(NX_IP *ip_ptr)",
+    nx_service(_nxe_ip_address_get, _nx_ip_address_get))
 
 
 def _nx_ip_address_set(ip: NX_IP, ip_address: int, network_mask: int) -> int:
@@ -744,7 +817,9 @@ def _nxe_ip_address_set(ip: NX_IP, ip_address: int, network_mask: int) -> int:
     return _nx_ip_address_set(ip, ip_address, network_mask)
 
 
-nx_ip_address_set = nx_service(_nxe_ip_address_set, _nx_ip_address_set)
+nx_ip_address_set = c_service(
+    "UINT nx_ip_address_set(NX_IP *ip_ptr, ULONG ip_address, ULONG network_mask)",
+    nx_service(_nxe_ip_address_set, _nx_ip_address_set))
 
 
 def _nx_ip_gateway_address_set(ip: NX_IP, ip_address: int) -> int:
@@ -753,7 +828,7 @@ def _nx_ip_gateway_address_set(ip: NX_IP, ip_address: int) -> int:
     Statuses: NX_SUCCESS, NX_PTR_ERROR, NX_IP_ADDRESS_ERROR (not reachable on any
     interface), NX_CALLER_ERROR.
     """
-    for interface in ip.nx_ip_interface[:NX_MAX_PHYSICAL_INTERFACES]:
+    for interface in ip.nx_ip_interface[:-1]:
         if interface.nx_interface_valid and \
                 (ip_address & interface.nx_interface_ip_network_mask) == interface.nx_interface_ip_network:
             ip.nx_ip_gateway_address = ip_address
@@ -772,7 +847,9 @@ def _nxe_ip_gateway_address_set(ip: NX_IP, ip_address: int) -> int:
     return _nx_ip_gateway_address_set(ip, ip_address)
 
 
-nx_ip_gateway_address_set = nx_service(_nxe_ip_gateway_address_set, _nx_ip_gateway_address_set)
+nx_ip_gateway_address_set = c_service(
+    "UINT nx_ip_gateway_address_set(NX_IP *ip_ptr, ULONG ip_address)",
+    nx_service(_nxe_ip_gateway_address_set, _nx_ip_gateway_address_set))
 
 
 def _status_bits(ip: NX_IP, interface: NX_INTERFACE, needed: int) -> int | None:
@@ -835,7 +912,7 @@ def _nxe_ip_interface_status_check(ip: NX_IP, interface_index: int, needed_statu
         return NX_PTR_ERROR, None
     if needed_status & ~_ALL_STATUS_BITS:
         return NX_OPTION_ERROR, None
-    if not 0 <= interface_index < NX_MAX_PHYSICAL_INTERFACES \
+    if not 0 <= interface_index < ip.nx_config.NX_MAX_PHYSICAL_INTERFACES \
             or not ip.nx_ip_interface[interface_index].nx_interface_valid:
         return NX_INVALID_INTERFACE, None
     if nx_threads_only_caller_error(kernel()):
@@ -843,7 +920,9 @@ def _nxe_ip_interface_status_check(ip: NX_IP, interface_index: int, needed_statu
     return _nx_ip_interface_status_check(ip, interface_index, needed_status, wait_option)
 
 
-nx_ip_interface_status_check = nx_service(_nxe_ip_interface_status_check, _nx_ip_interface_status_check)
+nx_ip_interface_status_check = c_service(
+    "UINT nx_ip_interface_status_check(NX_IP *ip_ptr, UINT interface_index, ULONG needed_status, ULONG wait_option)",
+    nx_service(_nxe_ip_interface_status_check, _nx_ip_interface_status_check))
 
 
 def _nx_ip_status_check(ip: NX_IP, needed_status: int, wait_option: int) -> tuple[int, int | None]:
@@ -864,7 +943,166 @@ def _nxe_ip_status_check(ip: NX_IP, needed_status: int, wait_option: int) -> tup
     return _nx_ip_status_check(ip, needed_status, wait_option)
 
 
-nx_ip_status_check = nx_service(_nxe_ip_status_check, _nx_ip_status_check)
+nx_ip_status_check = c_service(
+    "UINT nx_ip_status_check(NX_IP *ip_ptr, ULONG needed_status, ULONG wait_option)",
+    nx_service(_nxe_ip_status_check, _nx_ip_status_check))
+
+
+# ---------------------------------------------------------------- interface attach
+def _nx_ip_interface_attach(ip: NX_IP, interface_name: str, ip_address: int, network_mask: int,
+                            ip_link_driver: Callable[[NX_IP_DRIVER], None]) -> int:
+    """``nx_ip_interface_attach`` (nx_ip_interface_attach.c): put a second (third, ...)
+    physical interface in the first free slot of the NX_MAX_PHYSICAL_INTERFACES. Before
+    the IP thread has run, its driver is started with interface 0's; afterwards it is
+    attached, initialised and enabled at once. (NetX's IPv6 all-nodes multicast join
+    that follows is not modelled: the stack has no IPv6.)
+
+    Statuses: NX_SUCCESS, NX_DUPLICATED_ENTRY (an interface already has the address),
+    NX_NO_MORE_ENTRIES (every slot used: with the default build's one interface, always);
+    from the checking layer NX_PTR_ERROR, NX_IP_ADDRESS_ERROR, NX_CALLER_ERROR.
+    """
+    physical = ip.nx_ip_interface[:-1]
+    if ip_address and any(i.nx_interface_ip_address == ip_address for i in physical):
+        return NX_DUPLICATED_ENTRY
+    interface = next((i for i in physical if not i.nx_interface_valid), None)
+    if interface is None:
+        return NX_NO_MORE_ENTRIES
+    _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
+    interface.nx_interface_valid = 1
+    interface.nx_interface_ip_address = ip_address
+    interface.nx_interface_ip_network_mask = network_mask
+    interface.nx_interface_ip_network = ip_address & network_mask
+    interface.nx_interface_link_driver_entry = ip_link_driver
+    interface.nx_interface_name = interface_name if isinstance(interface_name, str) else bytes(interface_name).decode()
+    if ip.nx_ip_initialize_done:
+        interface.nx_interface_capability_flag = 0
+        for command in (NX_LINK_INTERFACE_ATTACH, NX_LINK_INITIALIZE, NX_LINK_ENABLE):
+            ip_driver_request(ip, interface, command)
+    _tx_mutex_put(ip.nx_ip_protection)
+    return NX_SUCCESS
+
+
+def _nxe_ip_interface_attach(ip: NX_IP, interface_name: str, ip_address: int, network_mask: int,
+                             ip_link_driver: Callable[[NX_IP_DRIVER], None]) -> int:
+    if not _valid_ip(ip) or ip_link_driver is None or interface_name is None:
+        return NX_PTR_ERROR
+    if ip_address != 0 and (ip_address & NX_IP_CLASS_A_MASK) != NX_IP_CLASS_A_TYPE \
+            and (ip_address & NX_IP_CLASS_B_MASK) != NX_IP_CLASS_B_TYPE \
+            and (ip_address & NX_IP_CLASS_C_MASK) != NX_IP_CLASS_C_TYPE:
+        return NX_IP_ADDRESS_ERROR
+    if nx_init_and_threads_caller_error(kernel()):
+        return NX_CALLER_ERROR
+    return _nx_ip_interface_attach(ip, interface_name, ip_address, network_mask, ip_link_driver)
+
+
+nx_ip_interface_attach = c_service(
+    "UINT nx_ip_interface_attach(NX_IP *ip_ptr, CHAR *interface_name, ULONG ip_address, ULONG network_mask, VOID (*ip_link_driver)(NX_IP_DRIVER *driver_req))",
+    nx_service(_nxe_ip_interface_attach, _nx_ip_interface_attach))
+
+
+# ----------------------------------------------------------------- auxiliary pool
+def _nx_ip_auxiliary_packet_pool_set(ip: NX_IP, auxiliary_pool: NX_PACKET_POOL) -> int:
+    """``nx_ip_auxiliary_packet_pool_set`` (nx_ip_auxiliary_packet_pool_set.c): a second
+    pool for the stack's own small packets: TCP control segments (SYN, ACK, FIN, RST,
+    probes) and ARP requests are allocated from it first, then from the default pool.
+    A pool with a larger payload than the default pool becomes the default pool instead.
+
+    Statuses: NX_SUCCESS; NX_NOT_SUPPORTED in a build without NX_ENABLE_DUAL_PACKET_POOL
+    (the default); from the checking layer NX_PTR_ERROR (bad IP or pool),
+    NX_CALLER_ERROR.
+    """
+    if not NxConfig.active.NX_ENABLE_DUAL_PACKET_POOL:
+        return NX_NOT_SUPPORTED
+    if auxiliary_pool.nx_packet_pool_payload_size > ip.nx_ip_default_packet_pool.nx_packet_pool_payload_size:
+        ip.nx_ip_default_packet_pool = auxiliary_pool
+    else:
+        ip.nx_ip_auxiliary_packet_pool = auxiliary_pool
+    return NX_SUCCESS
+
+
+def _nxe_ip_auxiliary_packet_pool_set(ip: NX_IP, auxiliary_pool: NX_PACKET_POOL) -> int:
+    from .packet import _valid_pool
+    if not NxConfig.active.NX_ENABLE_DUAL_PACKET_POOL:
+        return NX_NOT_SUPPORTED
+    if not _valid_ip(ip) or not _valid_pool(auxiliary_pool):
+        return NX_PTR_ERROR
+    if nx_init_and_threads_caller_error(kernel()):
+        return NX_CALLER_ERROR
+    return _nx_ip_auxiliary_packet_pool_set(ip, auxiliary_pool)
+
+
+nx_ip_auxiliary_packet_pool_set = c_service(
+    "UINT nx_ip_auxiliary_packet_pool_set(NX_IP *ip_ptr, NX_PACKET_POOL *auxiliary_pool)",
+    nx_service(_nxe_ip_auxiliary_packet_pool_set, _nx_ip_auxiliary_packet_pool_set))
+
+
+# ------------------------------------------------------------- interface capability
+def _nx_ip_interface_capability_set(ip: NX_IP, interface_index: int, interface_capability_flag: int) -> int:
+    """``nx_ip_interface_capability_set`` (nx_ip_interface_capability_set.c): what the
+    interface's driver does for the stack (NX_INTERFACE_CAPABILITY_* flags). With a TX
+    checksum flag the stack leaves that checksum zero for the driver (the RAM driver
+    does not fill it in: the frame carries 0); with an RX flag it does not verify it.
+
+    Statuses: NX_SUCCESS; NX_NOT_SUPPORTED in a build without
+    NX_ENABLE_INTERFACE_CAPABILITY (the default); from the checking layer NX_PTR_ERROR,
+    NX_INVALID_INTERFACE (index >= NX_MAX_PHYSICAL_INTERFACES), NX_CALLER_ERROR.
+    """
+    if not NxConfig.active.NX_ENABLE_INTERFACE_CAPABILITY:
+        return NX_NOT_SUPPORTED
+    _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
+    ip.nx_ip_interface[interface_index].nx_interface_capability_flag = interface_capability_flag & 0xFFFFFFFF
+    _tx_mutex_put(ip.nx_ip_protection)
+    return NX_SUCCESS
+
+
+def _nxe_ip_interface_capability_set(ip: NX_IP, interface_index: int, interface_capability_flag: int) -> int:
+    if not NxConfig.active.NX_ENABLE_INTERFACE_CAPABILITY:
+        return NX_NOT_SUPPORTED
+    if not _valid_ip(ip):
+        return NX_PTR_ERROR
+    if not 0 <= interface_index < ip.nx_config.NX_MAX_PHYSICAL_INTERFACES:
+        return NX_INVALID_INTERFACE
+    if nx_init_and_threads_caller_error(kernel()):
+        return NX_CALLER_ERROR
+    return _nx_ip_interface_capability_set(ip, interface_index, interface_capability_flag)
+
+
+nx_ip_interface_capability_set = c_service(
+    "UINT nx_ip_interface_capability_set(NX_IP *ip_ptr, UINT interface_index, ULONG interface_capability_flag)",
+    nx_service(_nxe_ip_interface_capability_set, _nx_ip_interface_capability_set))
+
+
+def _nx_ip_interface_capability_get(ip: NX_IP, interface_index: int) -> tuple[int, int | None]:
+    """``nx_ip_interface_capability_get`` (nx_ip_interface_capability_get.c): (status,
+    interface_capability_flag).
+
+    Statuses: NX_SUCCESS; NX_NOT_SUPPORTED in a build without
+    NX_ENABLE_INTERFACE_CAPABILITY; from the checking layer NX_PTR_ERROR,
+    NX_INVALID_INTERFACE, NX_CALLER_ERROR.
+    """
+    if not NxConfig.active.NX_ENABLE_INTERFACE_CAPABILITY:
+        return NX_NOT_SUPPORTED, None
+    _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
+    flags = ip.nx_ip_interface[interface_index].nx_interface_capability_flag
+    _tx_mutex_put(ip.nx_ip_protection)
+    return NX_SUCCESS, flags
+
+
+def _nxe_ip_interface_capability_get(ip: NX_IP, interface_index: int) -> tuple[int, int | None]:
+    if not NxConfig.active.NX_ENABLE_INTERFACE_CAPABILITY:
+        return NX_NOT_SUPPORTED, None
+    if not _valid_ip(ip):
+        return NX_PTR_ERROR, None
+    if not 0 <= interface_index < ip.nx_config.NX_MAX_PHYSICAL_INTERFACES:
+        return NX_INVALID_INTERFACE, None
+    if nx_init_and_threads_caller_error(kernel()):
+        return NX_CALLER_ERROR, None
+    return _nx_ip_interface_capability_get(ip, interface_index)
+
+
+nx_ip_interface_capability_get = c_service(
+    "UINT nx_ip_interface_capability_get(NX_IP *ip_ptr, UINT interface_index)",
+    nx_service(_nxe_ip_interface_capability_get, _nx_ip_interface_capability_get))
 
 
 def _nx_ip_info_get(ip: NX_IP) -> tuple:
@@ -890,7 +1128,9 @@ def _nxe_ip_info_get(ip: NX_IP) -> tuple:
     return _nx_ip_info_get(ip)
 
 
-nx_ip_info_get = nx_service(_nxe_ip_info_get, _nx_ip_info_get)
+nx_ip_info_get = c_service(
+    "UINT nx_ip_info_get(NX_IP *ip_ptr)",
+    nx_service(_nxe_ip_info_get, _nx_ip_info_get))
 
 
 def _nx_ip_delete(ip: NX_IP) -> int:
@@ -911,7 +1151,7 @@ def _nx_ip_delete(ip: NX_IP) -> int:
         return NX_SOCKETS_BOUND   # UDP sockets must be deleted first (as in C)
     # Nothing else runs until the instance is gone (nx_ip_delete.c disables preemption).
     k.preempt_disable += 1
-    for interface in ip.nx_ip_interface[:NX_MAX_PHYSICAL_INTERFACES]:
+    for interface in ip.nx_ip_interface[:-1]:
         if interface.nx_interface_valid and interface.nx_interface_link_driver_entry is not None:
             ip_driver_request(ip, interface, NX_LINK_DISABLE)
             ip_driver_request(ip, interface, NX_LINK_UNINITIALIZE)
@@ -952,8 +1192,12 @@ def _nxe_ip_delete(ip: NX_IP) -> int:
     return _nx_ip_delete(ip)
 
 
-nx_ip_delete = nx_service(_nxe_ip_delete, _nx_ip_delete)
+nx_ip_delete = c_service(
+    "UINT nx_ip_delete(NX_IP *ip_ptr)",
+    nx_service(_nxe_ip_delete, _nx_ip_delete))
 
+
+legacy_switches(__name__, "NX_MAX_PHYSICAL_INTERFACES")
 
 __all__ = [name for name in dir() if name.startswith(("NX_IP", "nx_ip_", "_nx_ip_", "NX_INTERFACE"))] + [
     "IP_ADDRESS", "NX_IP", "NX_INTERFACE", "NX_FRAGMENT_OKAY", "NX_DONT_FRAGMENT", "NX_MORE_FRAGMENTS",

@@ -3,16 +3,11 @@
 ``nx_ip_address_change_notify.c``, ``nx_ip_link_status_change_notify_set.c``,
 ``nx_ip_deferred_link_status_process.c``, ``nx_ip_driver_link_status_event.c``,
 ``nx_ip_forwarding_enable.c`` / ``_disable.c``, ``nx_ip_forward_packet_process.c``,
-``nx_ip_max_payload_size_find.c``, ``nx_ip_auxiliary_packet_pool_set.c``,
-``nx_ip_driver_direct_command.c``, ``nx_ip_driver_interface_direct_command.c``).
+``nx_ip_max_payload_size_find.c``, ``nx_ip_driver_direct_command.c``, ``nx_ip_driver_interface_direct_command.c``).
 
-Build options of the C that decide what some services do, as switches of this module
-(NetX's defaults): ``NX_ENABLE_INTERFACE_CAPABILITY`` (off: the capability services
-return NX_NOT_SUPPORTED) and ``NX_ENABLE_DUAL_PACKET_POOL`` (off: the auxiliary pool
-service returns NX_NOT_SUPPORTED). The number of physical interfaces is
-``netxsim.nx.ip.NX_MAX_PHYSICAL_INTERFACES`` (1, NetX's default): with it,
-``nx_ip_interface_attach`` finds no free slot (NX_NO_MORE_ENTRIES) unless interface 0
-was detached first.
+``nx_ip_interface_attach``, ``nx_ip_interface_capability_get/set`` and
+``nx_ip_auxiliary_packet_pool_set`` live with the build configuration in ``ip.py``; the
+number of interface slots is the build's NX_MAX_PHYSICAL_INTERFACES.
 
 Forwarding: with ``nx_ip_forwarding_enable`` a received datagram not addressed to this
 instance is routed again, its TTL decremented (the header checksum patched as RFC 1624
@@ -26,6 +21,7 @@ from typing import Any, Callable
 
 from netxsim.tx.constants import TX_WAIT_FOREVER
 from netxsim.tx.kernel import kernel
+from netxsim.boundary import c_service
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 
 from . import ip as _ip
@@ -39,35 +35,20 @@ from .driver import (NX_IP_DRIVER, NX_LINK_ENABLE, NX_LINK_GET_STATUS, NX_LINK_I
                      NX_LINK_INTERFACE_ATTACH, NX_LINK_INTERFACE_DETACH, NX_LINK_SET_PHYSICAL_ADDRESS)
 from .packet import NX_PACKET, _nx_packet_allocate, _nx_packet_release, _valid_pool
 
-NX_ENABLE_INTERFACE_CAPABILITY = False
-NX_ENABLE_DUAL_PACKET_POOL = False
-
-NX_INTERFACE_CAPABILITY_IPV4_TX_CHECKSUM = 0x00000001
-NX_INTERFACE_CAPABILITY_IPV4_RX_CHECKSUM = 0x00000002
-NX_INTERFACE_CAPABILITY_TCP_TX_CHECKSUM = 0x00000004
-NX_INTERFACE_CAPABILITY_TCP_RX_CHECKSUM = 0x00000008
-NX_INTERFACE_CAPABILITY_UDP_TX_CHECKSUM = 0x00000010
-NX_INTERFACE_CAPABILITY_UDP_RX_CHECKSUM = 0x00000020
-NX_INTERFACE_CAPABILITY_ICMPV4_TX_CHECKSUM = 0x00000040
-NX_INTERFACE_CAPABILITY_ICMPV4_RX_CHECKSUM = 0x00000080
-NX_INTERFACE_CAPABILITY_ICMPV6_RX_CHECKSUM = 0x00000100
-NX_INTERFACE_CAPABILITY_ICMPV6_TX_CHECKSUM = 0x00000200
-NX_INTERFACE_CAPABILITY_IGMP_TX_CHECKSUM = 0x00000400
-NX_INTERFACE_CAPABILITY_IGMP_RX_CHECKSUM = 0x00000800
-NX_INTERFACE_CAPABILITY_CHECKSUM_ALL = 0x00000FFF
 NX_PROTOCOL_TCP = 6
 NX_PROTOCOL_UDP = 17
 
 
-def _physical_count() -> int:
-    return _ip.NX_MAX_PHYSICAL_INTERFACES
+def _physical_count(ip: Any) -> int:
+    """The instance's NX_MAX_PHYSICAL_INTERFACES (its slots before the loopback one)."""
+    return len(ip.nx_ip_interface) - 1
 
 
 def _ip_checks(ip_ptr: Any, index: int | None = None, caller: Callable = nx_init_and_threads_caller_error) -> int:
     """The common front-end checks: a created IP, an interface index in range, caller."""
     if not _ip._valid_ip(ip_ptr):
         return NX_PTR_ERROR
-    if index is not None and not 0 <= index < _physical_count():
+    if index is not None and not 0 <= index < _physical_count(ip_ptr):
         return NX_INVALID_INTERFACE
     if caller(kernel()):
         return NX_CALLER_ERROR
@@ -98,7 +79,9 @@ def _nxe_ip_gateway_address_get(ip_ptr: Any) -> tuple[int, int | None]:
     return (status, None) if status else _nx_ip_gateway_address_get(ip_ptr)
 
 
-nx_ip_gateway_address_get = nx_service(_nxe_ip_gateway_address_get, _nx_ip_gateway_address_get)
+nx_ip_gateway_address_get = c_service(
+    "UINT nx_ip_gateway_address_get(NX_IP *ip_ptr)",
+    nx_service(_nxe_ip_gateway_address_get, _nx_ip_gateway_address_get))
 
 
 def _nx_ip_gateway_address_clear(ip_ptr: Any) -> int:
@@ -117,7 +100,9 @@ def _nxe_ip_gateway_address_clear(ip_ptr: Any) -> int:
     return _ip_checks(ip_ptr) or _nx_ip_gateway_address_clear(ip_ptr)
 
 
-nx_ip_gateway_address_clear = nx_service(_nxe_ip_gateway_address_clear, _nx_ip_gateway_address_clear)
+nx_ip_gateway_address_clear = c_service(
+    "UINT nx_ip_gateway_address_clear(NX_IP *ip_ptr)",
+    nx_service(_nxe_ip_gateway_address_clear, _nx_ip_gateway_address_clear))
 
 
 # ====================================================================== notifications
@@ -141,7 +126,9 @@ def _nxe_ip_address_change_notify(ip_ptr: Any, ip_address_change_notify: Callabl
     return _ip_checks(ip_ptr) or _nx_ip_address_change_notify(ip_ptr, ip_address_change_notify, additional_info)
 
 
-nx_ip_address_change_notify = nx_service(_nxe_ip_address_change_notify, _nx_ip_address_change_notify)
+nx_ip_address_change_notify = c_service(
+    "UINT nx_ip_address_change_notify(NX_IP *ip_ptr, VOID (*ip_address_change_notify)(NX_IP *ip_ptr, VOID *additional_info), VOID *additional_info /* or object */)",
+    nx_service(_nxe_ip_address_change_notify, _nx_ip_address_change_notify))
 
 
 def _nx_ip_link_status_change_notify_set(ip_ptr: Any,
@@ -167,8 +154,9 @@ def _nxe_ip_link_status_change_notify_set(ip_ptr: Any,
     return _nx_ip_link_status_change_notify_set(ip_ptr, link_status_change_notify)
 
 
-nx_ip_link_status_change_notify_set = nx_service(_nxe_ip_link_status_change_notify_set,
-                                                 _nx_ip_link_status_change_notify_set)
+nx_ip_link_status_change_notify_set = c_service(
+    "UINT nx_ip_link_status_change_notify_set(NX_IP *ip_ptr, VOID (*link_status_change_notify)(NX_IP *ip_ptr, UINT interface_index, UINT link_up))",
+    nx_service(_nxe_ip_link_status_change_notify_set, _nx_ip_link_status_change_notify_set))
 
 
 def _nx_ip_driver_link_status_event(ip_ptr: Any, interface_index: int) -> None:
@@ -184,7 +172,7 @@ def _nx_ip_deferred_link_status_process(ip_ptr: Any) -> None:
     callback = getattr(ip_ptr, "nx_ip_link_status_change_callback", None)
     if callback is None:
         return
-    for index, interface in enumerate(ip_ptr.nx_ip_interface[:_physical_count()]):
+    for index, interface in enumerate(ip_ptr.nx_ip_interface[:_physical_count(ip_ptr)]):
         if interface.nx_interface_valid and interface.nx_interface_link_status_change:
             interface.nx_interface_link_status_change = 0
             request = _ip.ip_driver_request(ip_ptr, interface, NX_LINK_GET_STATUS)
@@ -204,7 +192,9 @@ def _nxe_ip_forwarding_enable(ip_ptr: Any) -> int:
     return _ip_checks(ip_ptr, caller=nx_not_isr_caller_error) or _nx_ip_forwarding_enable(ip_ptr)
 
 
-nx_ip_forwarding_enable = nx_service(_nxe_ip_forwarding_enable, _nx_ip_forwarding_enable)
+nx_ip_forwarding_enable = c_service(
+    "UINT nx_ip_forwarding_enable(NX_IP *ip_ptr)",
+    nx_service(_nxe_ip_forwarding_enable, _nx_ip_forwarding_enable))
 
 
 def _nx_ip_forwarding_disable(ip_ptr: Any) -> int:
@@ -219,7 +209,9 @@ def _nxe_ip_forwarding_disable(ip_ptr: Any) -> int:
     return _ip_checks(ip_ptr, caller=nx_not_isr_caller_error) or _nx_ip_forwarding_disable(ip_ptr)
 
 
-nx_ip_forwarding_disable = nx_service(_nxe_ip_forwarding_disable, _nx_ip_forwarding_disable)
+nx_ip_forwarding_disable = c_service(
+    "UINT nx_ip_forwarding_disable(NX_IP *ip_ptr)",
+    nx_service(_nxe_ip_forwarding_disable, _nx_ip_forwarding_disable))
 
 
 def _nx_ip_forward_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
@@ -312,7 +304,7 @@ def _nx_ip_max_payload_size_find(ip_ptr: Any, dest_address: Any, if_index: int, 
     """
     if dest_address.nxd_ip_version != NX_IP_VERSION_V4:
         return NX_IP_ADDRESS_ERROR, None, None
-    if not 0 <= if_index < _physical_count() or not ip_ptr.nx_ip_interface[if_index].nx_interface_ip_address:
+    if not 0 <= if_index < _physical_count(ip_ptr) or not ip_ptr.nx_ip_interface[if_index].nx_interface_ip_address:
         return NX_INVALID_INTERFACE, None, None
     start_offset = NX_IPv4_PACKET + (20 if protocol == NX_PROTOCOL_TCP else 8 if protocol == NX_PROTOCOL_UDP else 0)
     payload = ip_ptr.nx_ip_interface[if_index].nx_interface_ip_mtu_size + NX_PHYSICAL_HEADER - start_offset
@@ -332,36 +324,9 @@ def _nxe_ip_max_payload_size_find(ip_ptr: Any, dest_address: Any, if_index: int,
     return _nx_ip_max_payload_size_find(ip_ptr, dest_address, if_index, src_port, dest_port, protocol)
 
 
-nx_ip_max_payload_size_find = nx_service(_nxe_ip_max_payload_size_find, _nx_ip_max_payload_size_find)
-
-
-def _nx_ip_auxiliary_packet_pool_set(ip_ptr: Any, auxiliary_pool: Any) -> int:
-    """``nx_ip_auxiliary_packet_pool_set``: NX_NOT_SUPPORTED, as NetX built without
-    NX_ENABLE_DUAL_PACKET_POOL (the default) answers. With the switch on, a pool of
-    larger payloads than the default pool replaces it, a smaller one becomes the
-    auxiliary pool. Statuses: NX_SUCCESS, NX_NOT_SUPPORTED; from the checking layer
-    (switch on) NX_PTR_ERROR, NX_CALLER_ERROR.
-    """
-    if not NX_ENABLE_DUAL_PACKET_POOL:
-        return NX_NOT_SUPPORTED
-    if auxiliary_pool.nx_packet_pool_payload_size > ip_ptr.nx_ip_default_packet_pool.nx_packet_pool_payload_size:
-        ip_ptr.nx_ip_default_packet_pool = auxiliary_pool
-    else:
-        ip_ptr.nx_ip_auxiliary_packet_pool = auxiliary_pool
-    return NX_SUCCESS
-
-
-def _nxe_ip_auxiliary_packet_pool_set(ip_ptr: Any, auxiliary_pool: Any) -> int:
-    if not NX_ENABLE_DUAL_PACKET_POOL:
-        return NX_NOT_SUPPORTED
-    if not _ip._valid_ip(ip_ptr) or not _valid_pool(auxiliary_pool):
-        return NX_PTR_ERROR
-    if nx_init_and_threads_caller_error(kernel()):
-        return NX_CALLER_ERROR
-    return _nx_ip_auxiliary_packet_pool_set(ip_ptr, auxiliary_pool)
-
-
-nx_ip_auxiliary_packet_pool_set = nx_service(_nxe_ip_auxiliary_packet_pool_set, _nx_ip_auxiliary_packet_pool_set)
+nx_ip_max_payload_size_find = c_service(
+    "UINT nx_ip_max_payload_size_find(NX_IP *ip_ptr, NXD_ADDRESS *dest_address, UINT if_index, UINT src_port, UINT dest_port, ULONG protocol)",
+    nx_service(_nxe_ip_max_payload_size_find, _nx_ip_max_payload_size_find))
 
 
 def _nx_ip_driver_interface_direct_command(ip_ptr: Any, command: int, interface_index: int) -> tuple[int, int]:
@@ -382,8 +347,9 @@ def _nxe_ip_driver_interface_direct_command(ip_ptr: Any, command: int, interface
     return (status, None) if status else _nx_ip_driver_interface_direct_command(ip_ptr, command, interface_index)
 
 
-nx_ip_driver_interface_direct_command = nx_service(_nxe_ip_driver_interface_direct_command,
-                                                   _nx_ip_driver_interface_direct_command)
+nx_ip_driver_interface_direct_command = c_service(
+    "UINT nx_ip_driver_interface_direct_command(NX_IP *ip_ptr, UINT command, UINT interface_index)",
+    nx_service(_nxe_ip_driver_interface_direct_command, _nx_ip_driver_interface_direct_command))
 
 
 def _nx_ip_driver_direct_command(ip_ptr: Any, command: int) -> tuple[int, int]:
@@ -398,7 +364,9 @@ def _nxe_ip_driver_direct_command(ip_ptr: Any, command: int) -> tuple[int, Any]:
     return (status, None) if status else _nx_ip_driver_direct_command(ip_ptr, command)
 
 
-nx_ip_driver_direct_command = nx_service(_nxe_ip_driver_direct_command, _nx_ip_driver_direct_command)
+nx_ip_driver_direct_command = c_service(
+    "UINT nx_ip_driver_direct_command(NX_IP *ip_ptr, UINT command)",
+    nx_service(_nxe_ip_driver_direct_command, _nx_ip_driver_direct_command))
 
 
 # ========================================================================== interfaces
@@ -422,7 +390,9 @@ def _nxe_ip_interface_info_get(ip_ptr: Any, interface_index: int) -> tuple:
     return (status,) + (None,) * 6 if status else _nx_ip_interface_info_get(ip_ptr, interface_index)
 
 
-nx_ip_interface_info_get = nx_service(_nxe_ip_interface_info_get, _nx_ip_interface_info_get)
+nx_ip_interface_info_get = c_service(
+    "UINT nx_ip_interface_info_get(NX_IP *ip_ptr, UINT interface_index)",
+    nx_service(_nxe_ip_interface_info_get, _nx_ip_interface_info_get))
 
 
 def _nx_ip_interface_address_get(ip_ptr: Any, interface_index: int) -> tuple[int, int, int]:
@@ -443,7 +413,9 @@ def _nxe_ip_interface_address_get(ip_ptr: Any, interface_index: int) -> tuple:
     return (status, None, None) if status else _nx_ip_interface_address_get(ip_ptr, interface_index)
 
 
-nx_ip_interface_address_get = nx_service(_nxe_ip_interface_address_get, _nx_ip_interface_address_get)
+nx_ip_interface_address_get = c_service(
+    "UINT nx_ip_interface_address_get(NX_IP *ip_ptr, UINT interface_index)",
+    nx_service(_nxe_ip_interface_address_get, _nx_ip_interface_address_get))
 
 
 def _nx_ip_interface_address_set(ip_ptr: Any, interface_index: int, ip_address: int, network_mask: int) -> int:
@@ -486,7 +458,9 @@ def _nxe_ip_interface_address_set(ip_ptr: Any, interface_index: int, ip_address:
     return status or _nx_ip_interface_address_set(ip_ptr, interface_index, ip_address, network_mask)
 
 
-nx_ip_interface_address_set = nx_service(_nxe_ip_interface_address_set, _nx_ip_interface_address_set)
+nx_ip_interface_address_set = c_service(
+    "UINT nx_ip_interface_address_set(NX_IP *ip_ptr, UINT interface_index, ULONG ip_address, ULONG network_mask)",
+    nx_service(_nxe_ip_interface_address_set, _nx_ip_interface_address_set))
 
 
 def _nx_ip_interface_mtu_set(ip_ptr: Any, interface_index: int, mtu_size: int) -> int:
@@ -501,50 +475,9 @@ def _nxe_ip_interface_mtu_set(ip_ptr: Any, interface_index: int, mtu_size: int) 
     return _ip_checks(ip_ptr, interface_index) or _nx_ip_interface_mtu_set(ip_ptr, interface_index, mtu_size)
 
 
-nx_ip_interface_mtu_set = nx_service(_nxe_ip_interface_mtu_set, _nx_ip_interface_mtu_set)
-
-
-def _nx_ip_interface_capability_get(ip_ptr: Any, interface_index: int) -> tuple[int, int | None]:
-    """``nx_ip_interface_capability_get``: (status, capability flags). Statuses:
-    NX_SUCCESS, NX_NOT_SUPPORTED (NX_ENABLE_INTERFACE_CAPABILITY off, the default); from
-    the checking layer NX_PTR_ERROR, NX_INVALID_INTERFACE, NX_CALLER_ERROR."""
-    if not NX_ENABLE_INTERFACE_CAPABILITY:
-        return NX_NOT_SUPPORTED, None
-    interface = ip_ptr.nx_ip_interface[interface_index]
-    return NX_SUCCESS, _locked(ip_ptr, lambda: interface.nx_interface_capability_flag)
-
-
-def _nxe_ip_interface_capability_get(ip_ptr: Any, interface_index: int) -> tuple[int, int | None]:
-    if not NX_ENABLE_INTERFACE_CAPABILITY:
-        return NX_NOT_SUPPORTED, None
-    status = _ip_checks(ip_ptr, interface_index)
-    return (status, None) if status else _nx_ip_interface_capability_get(ip_ptr, interface_index)
-
-
-nx_ip_interface_capability_get = nx_service(_nxe_ip_interface_capability_get, _nx_ip_interface_capability_get)
-
-
-def _nx_ip_interface_capability_set(ip_ptr: Any, interface_index: int, interface_capability_flag: int) -> int:
-    """``nx_ip_interface_capability_set``: record the checksums the hardware computes.
-    The stack does not yet skip its own checksums for them (as NetX built with the option
-    would); the flags are kept for drivers and the application. Statuses: NX_SUCCESS,
-    NX_NOT_SUPPORTED (NX_ENABLE_INTERFACE_CAPABILITY off, the default); from the checking
-    layer NX_PTR_ERROR, NX_INVALID_INTERFACE, NX_CALLER_ERROR."""
-    if not NX_ENABLE_INTERFACE_CAPABILITY:
-        return NX_NOT_SUPPORTED
-    _locked(ip_ptr, lambda: setattr(ip_ptr.nx_ip_interface[interface_index], "nx_interface_capability_flag",
-                                    interface_capability_flag))
-    return NX_SUCCESS
-
-
-def _nxe_ip_interface_capability_set(ip_ptr: Any, interface_index: int, interface_capability_flag: int) -> int:
-    if not NX_ENABLE_INTERFACE_CAPABILITY:
-        return NX_NOT_SUPPORTED
-    return _ip_checks(ip_ptr, interface_index) \
-        or _nx_ip_interface_capability_set(ip_ptr, interface_index, interface_capability_flag)
-
-
-nx_ip_interface_capability_set = nx_service(_nxe_ip_interface_capability_set, _nx_ip_interface_capability_set)
+nx_ip_interface_mtu_set = c_service(
+    "UINT nx_ip_interface_mtu_set(NX_IP *ip_ptr, UINT interface_index, ULONG mtu_size)",
+    nx_service(_nxe_ip_interface_mtu_set, _nx_ip_interface_mtu_set))
 
 
 def _nx_ip_interface_physical_address_get(ip_ptr: Any, interface_index: int) -> tuple[int, int, int]:
@@ -561,8 +494,9 @@ def _nxe_ip_interface_physical_address_get(ip_ptr: Any, interface_index: int) ->
     return (status, None, None) if status else _nx_ip_interface_physical_address_get(ip_ptr, interface_index)
 
 
-nx_ip_interface_physical_address_get = nx_service(_nxe_ip_interface_physical_address_get,
-                                                  _nx_ip_interface_physical_address_get)
+nx_ip_interface_physical_address_get = c_service(
+    "UINT nx_ip_interface_physical_address_get(NX_IP *ip_ptr, UINT interface_index)",
+    nx_service(_nxe_ip_interface_physical_address_get, _nx_ip_interface_physical_address_get))
 
 
 def _nx_ip_interface_physical_address_set(ip_ptr: Any, interface_index: int, physical_msw: int,
@@ -594,8 +528,9 @@ def _nxe_ip_interface_physical_address_set(ip_ptr: Any, interface_index: int, ph
         ip_ptr, interface_index, physical_msw, physical_lsw, update_driver)
 
 
-nx_ip_interface_physical_address_set = nx_service(_nxe_ip_interface_physical_address_set,
-                                                  _nx_ip_interface_physical_address_set)
+nx_ip_interface_physical_address_set = c_service(
+    "UINT nx_ip_interface_physical_address_set(NX_IP *ip_ptr, UINT interface_index, ULONG physical_msw, ULONG physical_lsw, UINT update_driver)",
+    nx_service(_nxe_ip_interface_physical_address_set, _nx_ip_interface_physical_address_set))
 
 
 def _nx_ip_interface_address_mapping_configure(ip_ptr: Any, interface_index: int, mapping_needed: int) -> int:
@@ -613,58 +548,9 @@ def _nxe_ip_interface_address_mapping_configure(ip_ptr: Any, interface_index: in
         or _nx_ip_interface_address_mapping_configure(ip_ptr, interface_index, mapping_needed)
 
 
-nx_ip_interface_address_mapping_configure = nx_service(_nxe_ip_interface_address_mapping_configure,
-                                                       _nx_ip_interface_address_mapping_configure)
-
-
-def _nx_ip_interface_attach(ip_ptr: Any, interface_name: str, ip_address: int, network_mask: int,
-                            ip_link_driver: Callable[[NX_IP_DRIVER], None]) -> int:
-    """``nx_ip_interface_attach``: take the first free physical interface slot. Once the
-    IP thread has started its drivers the new driver is called at once with
-    INTERFACE_ATTACH, INITIALIZE and ENABLE; before that the IP thread starts it with
-    the others.
-
-    Statuses: NX_SUCCESS, NX_DUPLICATED_ENTRY (the address is already an interface's),
-    NX_NO_MORE_ENTRIES (no free slot: NX_MAX_PHYSICAL_INTERFACES); from the checking
-    layer NX_PTR_ERROR, NX_IP_ADDRESS_ERROR (non-zero and not class A, B or C),
-    NX_CALLER_ERROR.
-    """
-    physical = ip_ptr.nx_ip_interface[:_physical_count()]
-    if ip_address and any(i.nx_interface_ip_address == ip_address for i in physical):
-        return NX_DUPLICATED_ENTRY
-    interface = next((i for i in physical if not i.nx_interface_valid), None)
-    if interface is None:
-        return NX_NO_MORE_ENTRIES
-
-    def attach() -> None:
-        interface.nx_interface_valid = NX_TRUE
-        interface.nx_interface_ip_address = ip_address
-        interface.nx_interface_ip_network_mask = network_mask
-        interface.nx_interface_ip_network = ip_address & network_mask
-        interface.nx_interface_link_driver_entry = ip_link_driver
-        interface.nx_interface_name = interface_name
-        interface.nx_interface_ip_instance = ip_ptr
-        if ip_ptr.nx_ip_initialize_done:
-            interface.nx_interface_capability_flag = 0
-            interface.nx_interface_link_up = 1
-            for command in (NX_LINK_INTERFACE_ATTACH, NX_LINK_INITIALIZE, NX_LINK_ENABLE):
-                _ip.ip_driver_request(ip_ptr, interface, command)
-    _locked(ip_ptr, attach)
-    return NX_SUCCESS
-
-
-def _nxe_ip_interface_attach(ip_ptr: Any, interface_name: str, ip_address: int, network_mask: int,
-                             ip_link_driver: Callable[[NX_IP_DRIVER], None]) -> int:
-    if not _ip._valid_ip(ip_ptr) or ip_link_driver is None or interface_name is None:
-        return NX_PTR_ERROR
-    if ip_address and not _class_abc(ip_address):
-        return NX_IP_ADDRESS_ERROR
-    if nx_init_and_threads_caller_error(kernel()):
-        return NX_CALLER_ERROR
-    return _nx_ip_interface_attach(ip_ptr, interface_name, ip_address, network_mask, ip_link_driver)
-
-
-nx_ip_interface_attach = nx_service(_nxe_ip_interface_attach, _nx_ip_interface_attach)
+nx_ip_interface_address_mapping_configure = c_service(
+    "UINT nx_ip_interface_address_mapping_configure(NX_IP *ip_ptr, UINT interface_index, UINT mapping_needed)",
+    nx_service(_nxe_ip_interface_address_mapping_configure, _nx_ip_interface_address_mapping_configure))
 
 
 def _nx_ip_interface_detach(ip_ptr: Any, index: int) -> int:
@@ -730,8 +616,9 @@ def _nxe_ip_interface_detach(ip_ptr: Any, index: int) -> int:
     return _ip_checks(ip_ptr, index) or _nx_ip_interface_detach(ip_ptr, index)
 
 
-nx_ip_interface_detach = nx_service(_nxe_ip_interface_detach, _nx_ip_interface_detach)
+nx_ip_interface_detach = c_service(
+    "UINT nx_ip_interface_detach(NX_IP *ip_ptr, UINT index)",
+    nx_service(_nxe_ip_interface_detach, _nx_ip_interface_detach))
 
 
-__all__ = [name for name in dir() if name.startswith(("nx_ip_", "_nx_ip_", "NX_INTERFACE_CAPABILITY_"))] + [
-    "NX_PROTOCOL_TCP", "NX_PROTOCOL_UDP"]
+__all__ = [name for name in dir() if name.startswith(("nx_ip_", "_nx_ip_"))] + ["NX_PROTOCOL_TCP", "NX_PROTOCOL_UDP"]

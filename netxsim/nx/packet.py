@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from netxsim.boundary import c_service, control_block, register_type, memset_control_block
 from netxsim.tx.constants import TX_TCP_IP
 from netxsim.tx.kernel import Kernel, kernel
 from netxsim.tx.memory import Pointer, SimMemory, c_string
@@ -49,7 +50,7 @@ from .config import (
 )
 from .constants import (
     NX_CALLER_ERROR, NX_DRIVER_TX_DONE, NX_FALSE, NX_INVALID_PACKET, NX_INVALID_PARAMETERS,
-    NX_IP_VERSION_V4, NX_NO_PACKET, NX_OPTION_ERROR, NX_OVERFLOW, NX_PACKET_ALIGNMENT,
+    NX_IP_VERSION_V4, NX_NO_PACKET, NX_NO_WAIT, NX_NOT_SUPPORTED, NX_OPTION_ERROR, NX_OVERFLOW, NX_PACKET_ALIGNMENT,
     NX_PACKET_ALLOCATED, NX_PACKET_FREE, NX_PACKET_OFFSET_ERROR, NX_PACKET_POOL_ID,
     NX_POOL_DELETED, NX_PTR_ERROR, NX_SIZE_ERROR, NX_SUCCESS, NX_UNDERFLOW,
 )
@@ -59,7 +60,19 @@ from .system import PACKET_POOL_COMPONENT, register_system_component
 # configuration: IPv6 and fragmentation compiled in, no packet header pad).
 SIZEOF_NX_PACKET = 60
 SIZEOF_NX_PACKET_POOL = 60
-register_size("NX_PACKET", SIZEOF_NX_PACKET)
+
+
+def sizeof_nx_packet() -> int:
+    """sizeof(NX_PACKET) in the build in force: NX_PACKET_HEADER_PAD appends
+    NX_PACKET_HEADER_PAD_SIZE ULONGs to the header."""
+    from .config import NxConfig
+    build = NxConfig.active
+    if build.NX_PACKET_HEADER_PAD:
+        return SIZEOF_NX_PACKET + 4 * build.NX_PACKET_HEADER_PAD_SIZE
+    return SIZEOF_NX_PACKET
+
+
+register_size("NX_PACKET", sizeof_nx_packet)
 register_size("NX_PACKET_POOL", SIZEOF_NX_PACKET_POOL)
 
 _ALIGN = NX_PACKET_ALIGNMENT
@@ -69,6 +82,7 @@ _MEMORY_KIND = "packet pool"    # the kind of the RAM region a pool claims
 
 
 # =============================================================================== types
+@register_type
 class NX_PACKET:
     """One packet buffer (``NX_PACKET``): its header fields, with the C names.
 
@@ -194,6 +208,7 @@ class NX_PACKET:
                 f"prepend=+{self._prepend - self._start} append=+{self._append - self._start}>")
 
 
+@control_block
 class NX_PACKET_POOL:
     """Packet pool control block (``NX_PACKET_POOL``); C field names.
 
@@ -214,10 +229,15 @@ class NX_PACKET_POOL:
         self.nx_packet_pool_start: Pointer | None = None
         self.nx_packet_pool_size = 0
         self.nx_packet_pool_payload_size = 0
+        self.nx_packet_pool_low_watermark = 0   # NX_ENABLE_LOW_WATERMARK
         self.suspension_list: list = []
         self.packets: list[NX_PACKET] = []
         self.region = None
         self.kernel: Kernel | None = None
+        # Test hooks (netxsim.testing.pools): called on every allocate, and on each buffer
+        # a release gives back; a release hook returning True keeps the buffer.
+        self.allocate_hook: Any = None
+        self.release_hook: Any = None
 
     @property
     def name(self) -> str:
@@ -253,13 +273,13 @@ class NX_PACKET_POOL:
 # ============================================================================ helpers
 def _valid_pool(pool: object) -> bool:
     """A created pool of the running kernel (one left from an earlier run is not)."""
-    return isinstance(pool, NX_PACKET_POOL) and pool.nx_packet_pool_id == NX_PACKET_POOL_ID \
+    return pool is not None and pool.nx_packet_pool_id == NX_PACKET_POOL_ID \
         and pool.kernel is kernel()
 
 
 def _valid_packet(packet: object) -> bool:
     """The nxe "simple integrity check": a packet whose owner is a created pool."""
-    return isinstance(packet, NX_PACKET) and _valid_pool(packet.nx_packet_pool_owner)
+    return packet is not None and _valid_pool(packet.nx_packet_pool_owner)
 
 
 def _bounds_error(packet: NX_PACKET) -> int:
@@ -341,7 +361,7 @@ def _pool_geometry(address: int, pool_size: int, payload_size: int) -> tuple[int
     """(aligned start, aligned size, header size, stride) as nx_packet_pool_create computes."""
     start = (address + _ALIGN - 1) // _ALIGN * _ALIGN
     size = (pool_size - (start - address)) // _ALIGN * _ALIGN
-    header = (start + SIZEOF_NX_PACKET + _ALIGN - 1) // _ALIGN * _ALIGN - start
+    header = (start + sizeof_nx_packet() + _ALIGN - 1) // _ALIGN * _ALIGN - start
     stride = (header + payload_size + _ALIGN - 1) // _ALIGN * _ALIGN
     return start, size, header, stride
 
@@ -394,7 +414,7 @@ def _nx_packet_pool_create(pool_ptr: NX_PACKET_POOL, name: str | bytes, payload_
         raise
     if pool_ptr in k.created.get(_CREATED_KIND, []):
         k.unregister(_CREATED_KIND, pool_ptr)
-    pool_ptr.__init__()  # the C clears the whole control block
+    memset_control_block(pool_ptr)  # the C clears the whole control block
     pool_ptr.region = region
     pool_ptr.kernel = k
     pool_ptr.nx_packet_pool_name = name
@@ -416,7 +436,7 @@ def _nx_packet_pool_create(pool_ptr: NX_PACKET_POOL, name: str | bytes, payload_
 def _nxe_packet_pool_create(pool_ptr: NX_PACKET_POOL, name: str | bytes, payload_size: int,
                             pool_start: Pointer, pool_size: int) -> int:
     k = kernel()
-    if not isinstance(pool_ptr, NX_PACKET_POOL) or not isinstance(pool_start, Pointer):
+    if pool_ptr is None or not isinstance(pool_start, Pointer):
         return NX_PTR_ERROR
     start, size, header, stride = _pool_geometry(pool_start.address, pool_size, payload_size)
     if pool_size <= _ALIGN or not payload_size or stride > size:
@@ -436,7 +456,9 @@ def _nxe_packet_pool_create(pool_ptr: NX_PACKET_POOL, name: str | bytes, payload
     return _nx_packet_pool_create(pool_ptr, name, payload_size, pool_start, pool_size)
 
 
-nx_packet_pool_create = nx_service(_nxe_packet_pool_create, _nx_packet_pool_create)
+nx_packet_pool_create = c_service(
+    "UINT nx_packet_pool_create(NX_PACKET_POOL *pool_ptr, CHAR *name, ULONG payload_size, VOID *memory_ptr, ULONG memory_size)",
+    nx_service(_nxe_packet_pool_create, _nx_packet_pool_create))
 
 
 # ===================================================================== pool delete
@@ -474,7 +496,9 @@ def _nxe_packet_pool_delete(pool_ptr: NX_PACKET_POOL) -> int:
     return _nx_packet_pool_delete(pool_ptr)
 
 
-nx_packet_pool_delete = nx_service(_nxe_packet_pool_delete, _nx_packet_pool_delete)
+nx_packet_pool_delete = c_service(
+    "UINT nx_packet_pool_delete(NX_PACKET_POOL *pool_ptr)",
+    nx_service(_nxe_packet_pool_delete, _nx_packet_pool_delete))
 
 
 # =================================================================== pool info get
@@ -500,7 +524,55 @@ def _nxe_packet_pool_info_get(pool_ptr: NX_PACKET_POOL) -> tuple:
     return _nx_packet_pool_info_get(pool_ptr)
 
 
-nx_packet_pool_info_get = nx_service(_nxe_packet_pool_info_get, _nx_packet_pool_info_get)
+nx_packet_pool_info_get = c_service(
+    "UINT nx_packet_pool_info_get(NX_PACKET_POOL *pool_ptr)",
+    nx_service(_nxe_packet_pool_info_get, _nx_packet_pool_info_get))
+
+
+# ============================================================= pool low watermark
+def _nx_packet_pool_low_watermark_set(pool_ptr: NX_PACKET_POOL, low_watermark: int) -> int:
+    """``nx_packet_pool_low_watermark_set`` (nx_packet_pool_low_watermark_set.c): while
+    fewer than ``low_watermark`` packets are free in the pool, TCP drops received data
+    held in its packets instead of queueing it (and closes the receive window to 0).
+
+    Statuses: NX_SUCCESS; NX_NOT_SUPPORTED in a build without NX_ENABLE_LOW_WATERMARK
+    (the default); from the checking layer NX_PTR_ERROR (None or not created),
+    NX_CALLER_ERROR (not from a thread).
+    """
+    from .config import NxConfig
+    if not NxConfig.active.NX_ENABLE_LOW_WATERMARK:
+        return NX_NOT_SUPPORTED
+    pool_ptr.nx_packet_pool_low_watermark = low_watermark & _ULONG
+    return NX_SUCCESS
+
+
+def _nxe_packet_pool_low_watermark_set(pool_ptr: NX_PACKET_POOL, low_watermark: int) -> int:
+    from .config import NxConfig
+    if not NxConfig.active.NX_ENABLE_LOW_WATERMARK:
+        return NX_NOT_SUPPORTED
+    if not _valid_pool(pool_ptr):
+        return NX_PTR_ERROR
+    if nx_threads_only_caller_error(kernel()):
+        return NX_CALLER_ERROR
+    return _nx_packet_pool_low_watermark_set(pool_ptr, low_watermark)
+
+
+def allocate_auxiliary_first(ip: Any, packet_type: int) -> tuple[int, "NX_PACKET | None"]:
+    """A stack-internal NX_NO_WAIT allocation (TCP control segment, ARP request): with
+    NX_ENABLE_DUAL_PACKET_POOL from the IP's auxiliary pool first, then, if that is
+    another pool, from its default pool (nx_tcp_packet_send_control.c,
+    nx_arp_packet_send.c); otherwise from the default pool."""
+    auxiliary = ip.nx_ip_auxiliary_packet_pool
+    if auxiliary is not None:
+        status, packet = _nx_packet_allocate(auxiliary, packet_type, NX_NO_WAIT)
+        if status == NX_SUCCESS or auxiliary is ip.nx_ip_default_packet_pool:
+            return status, packet
+    return _nx_packet_allocate(ip.nx_ip_default_packet_pool, packet_type, NX_NO_WAIT)
+
+
+nx_packet_pool_low_watermark_set = c_service(
+    "UINT nx_packet_pool_low_watermark_set(NX_PACKET_POOL *pool_ptr, ULONG low_watermark)",
+    nx_service(_nxe_packet_pool_low_watermark_set, _nx_packet_pool_low_watermark_set))
 
 
 # ======================================================================== allocate
@@ -526,6 +598,8 @@ def _nx_packet_allocate(pool_ptr: NX_PACKET_POOL, packet_type: int,
     packet_type &= _ULONG
     if pool_ptr.nx_packet_pool_payload_size < packet_type:
         return NX_INVALID_PARAMETERS, None
+    if pool_ptr.allocate_hook is not None:
+        pool_ptr.allocate_hook(pool_ptr)
     if pool_ptr.nx_packet_pool_available:
         pool_ptr.nx_packet_pool_available -= 1
         packet = pool_ptr.nx_packet_pool_available_list
@@ -558,7 +632,9 @@ def _nxe_packet_allocate(pool_ptr: NX_PACKET_POOL, packet_type: int,
     return _nx_packet_allocate(pool_ptr, packet_type, wait_option)
 
 
-nx_packet_allocate = nx_service(_nxe_packet_allocate, _nx_packet_allocate)
+nx_packet_allocate = c_service(
+    "UINT nx_packet_allocate(NX_PACKET_POOL *pool_ptr, ULONG packet_type, ULONG wait_option)",
+    nx_service(_nxe_packet_allocate, _nx_packet_allocate))
 
 
 # ========================================================================= release
@@ -589,6 +665,9 @@ def _nx_packet_release(packet_ptr: NX_PACKET) -> int:
             return NX_PTR_ERROR
         next_packet = packet.nx_packet_next
         pool = packet.nx_packet_pool_owner
+        if pool.release_hook is not None and pool.release_hook(packet):
+            packet = next_packet
+            continue
         waiters = pool.suspension_list
         if waiters:
             thread = waiters.pop(0)
@@ -613,7 +692,9 @@ def _nxe_packet_release(packet_ptr: NX_PACKET) -> int:
     return _nx_packet_release(packet_ptr)
 
 
-nx_packet_release = nx_service(_nxe_packet_release, _nx_packet_release)
+nx_packet_release = c_service(
+    "UINT nx_packet_release(NX_PACKET *packet_ptr)",
+    nx_service(_nxe_packet_release, _nx_packet_release))
 
 
 def _nx_packet_transmit_release(packet_ptr: NX_PACKET) -> int:
@@ -645,7 +726,9 @@ def _nxe_packet_transmit_release(packet_ptr: NX_PACKET) -> int:
     return _nx_packet_transmit_release(packet_ptr)
 
 
-nx_packet_transmit_release = nx_service(_nxe_packet_transmit_release, _nx_packet_transmit_release)
+nx_packet_transmit_release = c_service(
+    "UINT nx_packet_transmit_release(NX_PACKET *packet_ptr)",
+    nx_service(_nxe_packet_transmit_release, _nx_packet_transmit_release))
 
 
 # ===================================================================== data append
@@ -661,8 +744,12 @@ def _nx_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: in
     is left unchanged and the allocation's status is returned. Then the bytes are
     copied, the head's ``nx_packet_length`` grows and ``nx_packet_last`` follows.
 
+    With NX_DISABLE_PACKET_CHAIN nothing is allocated: data that does not fit the
+    buffer is refused with NX_SIZE_ERROR. (So a frame larger than a receive buffer is
+    dropped by the RAM driver's copy, and a TCP send larger than the buffer fails.)
+
     Statuses: NX_SUCCESS, NX_NO_PACKET, NX_WAIT_ABORTED, NX_POOL_DELETED (from the
-    allocations); from the checking layer NX_PTR_ERROR (None packet or data, bad
+    allocations), NX_SIZE_ERROR (chaining disabled); from the checking layer NX_PTR_ERROR (None packet or data, bad
     pool), NX_SIZE_ERROR (data_size 0; the core appends nothing and succeeds),
     NX_UNDERFLOW, NX_OVERFLOW, NX_CALLER_ERROR (a wait outside a thread).
     ``data_size`` larger than the object supplied raises ValueError (C would read
@@ -683,6 +770,9 @@ def _nx_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: in
     else:
         available = packet_ptr._end - packet_ptr._append
     if available < data_size:
+        from .config import NxConfig
+        if NxConfig.active.NX_DISABLE_PACKET_CHAIN:
+            return NX_SIZE_ERROR  # no chaining: the data must fit this buffer
         new_head: NX_PACKET | None = None
         new_tail: NX_PACKET | None = None
         while available < data_size:
@@ -721,7 +811,7 @@ def _nx_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: in
 
 def _nxe_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: int,
                             pool_ptr: NX_PACKET_POOL, wait_option: int) -> int:
-    if not _valid_pool(pool_ptr) or not isinstance(packet_ptr, NX_PACKET) or data_start is None:
+    if not _valid_pool(pool_ptr) or packet_ptr is None or data_start is None:
         return NX_PTR_ERROR
     if not data_size:
         return NX_SIZE_ERROR
@@ -733,7 +823,9 @@ def _nxe_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: i
     return _nx_packet_data_append(packet_ptr, data_start, data_size, pool_ptr, wait_option)
 
 
-nx_packet_data_append = nx_service(_nxe_packet_data_append, _nx_packet_data_append)
+nx_packet_data_append = c_service(
+    "UINT nx_packet_data_append(NX_PACKET *packet_ptr, VOID *data_start, ULONG data_size, NX_PACKET_POOL *pool_ptr, ULONG wait_option)",
+    nx_service(_nxe_packet_data_append, _nx_packet_data_append))
 
 
 # =================================================================== data retrieve
@@ -773,12 +865,14 @@ def _nx_packet_data_retrieve(packet_ptr: NX_PACKET, buffer_start: Any) -> tuple[
 
 
 def _nxe_packet_data_retrieve(packet_ptr: NX_PACKET, buffer_start: Any) -> tuple[int, int | None]:
-    if not isinstance(packet_ptr, NX_PACKET) or buffer_start is None:
+    if packet_ptr is None or buffer_start is None:
         return NX_PTR_ERROR, None
     return _nx_packet_data_retrieve(packet_ptr, buffer_start)
 
 
-nx_packet_data_retrieve = nx_service(_nxe_packet_data_retrieve, _nx_packet_data_retrieve)
+nx_packet_data_retrieve = c_service(
+    "UINT nx_packet_data_retrieve(NX_PACKET *packet_ptr, VOID *buffer_start)",
+    nx_service(_nxe_packet_data_retrieve, _nx_packet_data_retrieve))
 
 
 # ============================================================= data extract offset
@@ -833,13 +927,14 @@ def _nx_packet_data_extract_offset(packet_ptr: NX_PACKET, offset: int, buffer_st
 
 def _nxe_packet_data_extract_offset(packet_ptr: NX_PACKET, offset: int, buffer_start: Any,
                                     buffer_length: int | None = None) -> tuple[int, int | None]:
-    if not isinstance(packet_ptr, NX_PACKET) or buffer_start is None:
+    if packet_ptr is None or buffer_start is None:
         return NX_PTR_ERROR, None
     return _nx_packet_data_extract_offset(packet_ptr, offset, buffer_start, buffer_length)
 
 
-nx_packet_data_extract_offset = nx_service(_nxe_packet_data_extract_offset,
-                                           _nx_packet_data_extract_offset)
+nx_packet_data_extract_offset = c_service(
+    "UINT nx_packet_data_extract_offset(NX_PACKET *packet_ptr, ULONG offset, VOID *buffer_start, ULONG buffer_length = None)",
+    nx_service(_nxe_packet_data_extract_offset, _nx_packet_data_extract_offset))
 
 
 # ====================================================================== length get
@@ -858,7 +953,9 @@ def _nxe_packet_length_get(packet_ptr: NX_PACKET) -> tuple[int, int | None]:
     return _nx_packet_length_get(packet_ptr)
 
 
-nx_packet_length_get = nx_service(_nxe_packet_length_get, _nx_packet_length_get)
+nx_packet_length_get = c_service(
+    "UINT nx_packet_length_get(NX_PACKET *packet_ptr)",
+    nx_service(_nxe_packet_length_get, _nx_packet_length_get))
 
 
 # ============================================================================ copy
@@ -911,7 +1008,7 @@ def _nx_packet_copy(packet_ptr: NX_PACKET, pool_ptr: NX_PACKET_POOL,
 
 def _nxe_packet_copy(packet_ptr: NX_PACKET, pool_ptr: NX_PACKET_POOL,
                      wait_option: int) -> tuple[int, NX_PACKET | None]:
-    if not _valid_pool(pool_ptr) or not isinstance(packet_ptr, NX_PACKET):
+    if not _valid_pool(pool_ptr) or packet_ptr is None:
         return NX_PTR_ERROR, None
     status = _bounds_error(packet_ptr)
     if status:
@@ -921,12 +1018,15 @@ def _nxe_packet_copy(packet_ptr: NX_PACKET, pool_ptr: NX_PACKET_POOL,
     return _nx_packet_copy(packet_ptr, pool_ptr, wait_option)
 
 
-nx_packet_copy = nx_service(_nxe_packet_copy, _nx_packet_copy)
+nx_packet_copy = c_service(
+    "UINT nx_packet_copy(NX_PACKET *packet_ptr, NX_PACKET_POOL *pool_ptr, ULONG wait_option)",
+    nx_service(_nxe_packet_copy, _nx_packet_copy))
 
 
 __all__ = [
     "NX_PACKET", "NX_PACKET_POOL",
     "nx_packet_pool_create", "nx_packet_pool_delete", "nx_packet_pool_info_get",
+    "nx_packet_pool_low_watermark_set", "_nx_packet_pool_low_watermark_set",
     "nx_packet_allocate", "nx_packet_release", "nx_packet_transmit_release", "nx_packet_copy",
     "nx_packet_length_get", "nx_packet_data_append", "nx_packet_data_retrieve",
     "nx_packet_data_extract_offset",

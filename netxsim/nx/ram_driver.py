@@ -6,9 +6,16 @@ a test can reach the wire for capture and fault injection::
 
     wire = segment_for(kernel(), _nx_ram_network_driver)
 
-As in C: up to 4 instances, filled in the order the IP threads first run; instance
-*i* gets MAC 00:11:22:33:44:56 + i; MTU 1500; the driver transmits even with its
-link down. Output runs synchronously in the sender's thread: its preemption
+As in C: up to ``NX_MAX_RAM_INTERFACES`` (4) instances, filled in the order the IP
+threads first run; instance *i* gets MAC 00:11:22:33:44:56 + i; MTU 1500; the driver
+transmits even with its link down. The C refuses a fifth instance silently (its link
+never comes up); here the refusal also warns (:class:`RamDriverLimitWarning`), naming
+the limit. Raise it like the C define, before ``tx_kernel_enter``::
+
+    import netxsim.nx.ram_driver
+    netxsim.nx.ram_driver.NX_MAX_RAM_INTERFACES = 1000   # or None: no limit
+
+(many-host simulations: a thousand hosts on one segment). Output runs synchronously in the sender's thread: its preemption
 threshold is set to 0, the frame is copied into each receiving IP's default pool
 (the sender's headroom included, as ``nx_packet_copy`` copies it) and queued for
 that IP's thread, the original is transmit-released, and the threshold restored —
@@ -20,6 +27,7 @@ remaining receivers. Set ``RESTORE_THRESHOLD_ON_COPY_FAILURE = True`` for the fi
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from netxsim.tx.kernel import kernel
@@ -41,7 +49,7 @@ from . import arp as _arp, ip as _ip  # looked up per call: tests may patch the 
 from .segment import Port, segment_for
 from .wire import mac_from_msw_lsw
 
-NX_MAX_RAM_INTERFACES = 4
+NX_MAX_RAM_INTERFACES: int | None = 4   # the C define; None: no limit (read per run)
 NX_LINK_MTU = 1514
 NX_ETHERNET_SIZE = 14
 NX_ETHERNET_IP = 0x0800
@@ -82,14 +90,42 @@ class _Instance:
         self.port: Port | None = None
         self.copy_failed = False
         self.multicast: list[tuple[int, int]] = []
+        # Set by the NetX test driver variants (netxsim.testing.ram_test_driver), whose
+        # output routine restores the threshold on a failed copy and copies each frame
+        # 2 bytes into the receiver's buffer.
+        self.restore_threshold_on_copy_failure = False
+        self.copy_headroom: int | None = None
 
 
-def _table(k: Any) -> list[_Instance | None]:
+class RamDriverLimitWarning(UserWarning):
+    """An IP instance found the RAM driver's instance table full: its link never comes up."""
+
+
+class _Table(list):
+    """The driver's instance table (slots, None when free) and an index by interface."""
+
+    def __init__(self, limit: int | None) -> None:
+        super().__init__([None] * (limit or 0))
+        self.limit = limit
+        self.by_interface: dict[int, _Instance] = {}
+
+
+def _table(k: Any) -> _Table:
     table = getattr(k, "nx_ram_driver_table", None)
     if table is None:
-        table = [None] * NX_MAX_RAM_INTERFACES
+        table = _Table(NX_MAX_RAM_INTERFACES)
         k.nx_ram_driver_table = table
     return table
+
+
+def _free_slot(table: _Table) -> int | None:
+    for slot, entry in enumerate(table):
+        if entry is None:
+            return slot
+    if table.limit is None:
+        table.append(None)
+        return len(table) - 1
+    return None
 
 
 def _nx_ram_network_driver(driver_req: NX_IP_DRIVER) -> None:
@@ -104,19 +140,25 @@ def _nx_ram_network_driver(driver_req: NX_IP_DRIVER) -> None:
     interface = driver_req.nx_ip_driver_interface
     driver_req.nx_ip_driver_status = NX_SUCCESS
     if command == NX_LINK_INTERFACE_ATTACH:
-        for slot, entry in enumerate(table):
-            if entry is None:
-                instance = table[slot] = _Instance(slot, driver_req.nx_ip_driver_ptr, interface)
-                mac = mac_from_msw_lsw(instance.msw, instance.lsw)
-                wire = segment_for(k, _nx_ram_network_driver)
-                instance.port = wire.attach(lambda frame, i=instance: _receive(i, frame), mac,
-                                            name=f"{driver_req.nx_ip_driver_ptr.nx_ip_name}", owner=instance.ip,
-                                            order=slot)
-                return
+        slot = _free_slot(table)
+        if slot is not None:
+            instance = table[slot] = _Instance(slot, driver_req.nx_ip_driver_ptr, interface)
+            table.by_interface[id(interface)] = instance
+            mac = mac_from_msw_lsw(instance.msw, instance.lsw)
+            wire = segment_for(k, _nx_ram_network_driver)
+            instance.port = wire.attach(lambda frame, i=instance: _receive(i, frame), mac,
+                                        name=f"{driver_req.nx_ip_driver_ptr.nx_ip_name}", owner=instance.ip,
+                                        order=slot)
+            return
+        warnings.warn(RamDriverLimitWarning(
+            f"_nx_ram_network_driver: IP instance {driver_req.nx_ip_driver_ptr.nx_ip_name!r} gets no link: "
+            f"the RAM driver serves NX_MAX_RAM_INTERFACES = {table.limit} instances per run, as in C. Set "
+            f"netxsim.nx.ram_driver.NX_MAX_RAM_INTERFACES to a larger number (or None: no limit) before "
+            f"tx_kernel_enter"), stacklevel=2)
         driver_req.nx_ip_driver_status = NX_INVALID_INTERFACE
         return
-    instance = next((entry for entry in table if entry is not None and entry.interface is interface), None)
-    if instance is None:
+    instance = table.by_interface.get(id(interface))
+    if instance is None or instance.interface is not interface:
         driver_req.nx_ip_driver_status = NX_INVALID_INTERFACE
         return
     if command == NX_LINK_INITIALIZE:
@@ -163,6 +205,7 @@ def _nx_ram_network_driver(driver_req: NX_IP_DRIVER) -> None:
         if instance.port is not None:
             instance.port.detach()
         table[instance.slot] = None
+        table.by_interface.pop(id(interface), None)
     else:
         driver_req.nx_ip_driver_status = NX_UNHANDLED_COMMAND
 
@@ -193,7 +236,8 @@ def _output(instance: _Instance, packet: NX_PACKET) -> None:
     frame = WireFrame(packet.chain_bytes())
     # A packet built with too little room has its header below data_start (C would
     # overwrite the buffer's own header); the copy then simply has no headroom.
-    frame.headroom = max(packet._prepend - packet._start, 0)
+    frame.headroom = max(packet._prepend - packet._start, 0) if instance.copy_headroom is None \
+        else instance.copy_headroom
     instance.copy_failed = False
     assert instance.port is not None
     previous, k.nx_ram_sender = getattr(k, "nx_ram_sender", None), instance
@@ -205,7 +249,8 @@ def _output(instance: _Instance, packet: NX_PACKET) -> None:
     packet.nx_packet_length -= NX_ETHERNET_SIZE
     _nx_packet_transmit_release(packet)
     if thread is not None and old_threshold is not None and \
-            (not instance.copy_failed or RESTORE_THRESHOLD_ON_COPY_FAILURE):
+            (not instance.copy_failed or RESTORE_THRESHOLD_ON_COPY_FAILURE
+             or instance.restore_threshold_on_copy_failure):
         _tx_thread_preemption_change(thread, old_threshold)
 
 
@@ -246,5 +291,5 @@ def _copy_failed(instance: _Instance) -> bool:
     return False
 
 
-__all__ = ["_nx_ram_network_driver", "NX_MAX_RAM_INTERFACES", "RESTORE_THRESHOLD_ON_COPY_FAILURE",
+__all__ = ["_nx_ram_network_driver", "NX_MAX_RAM_INTERFACES", "RamDriverLimitWarning", "RESTORE_THRESHOLD_ON_COPY_FAILURE",
            "WireFrame"]

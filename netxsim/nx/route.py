@@ -19,6 +19,7 @@ from typing import Any
 
 from netxsim.tx.constants import TX_WAIT_FOREVER
 from netxsim.tx.kernel import kernel
+from netxsim.boundary import c_service
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 
 from . import ip as _ip
@@ -55,7 +56,7 @@ def routing_table(ip: Any) -> list[NX_IP_ROUTING_ENTRY]:
 
 
 def _physical(ip: Any) -> list:
-    return ip.nx_ip_interface[:_ip.NX_MAX_PHYSICAL_INTERFACES]
+    return ip.nx_ip_interface[:-1]   # the loopback interface is the last slot
 
 
 def route_find(ip: Any, destination: int, interface: Any = None) -> tuple[int, Any, int]:
@@ -168,7 +169,9 @@ def _nxe_ip_static_route_add(ip_ptr: Any, network_address: int, net_mask: int, n
     return _nx_ip_static_route_add(ip_ptr, network_address, net_mask, next_hop)
 
 
-nx_ip_static_route_add = nx_service(_nxe_ip_static_route_add, _nx_ip_static_route_add)
+nx_ip_static_route_add = c_service(
+    "UINT nx_ip_static_route_add(NX_IP *ip_ptr, ULONG network_address, ULONG net_mask, ULONG next_hop)",
+    nx_service(_nxe_ip_static_route_add, _nx_ip_static_route_add))
 
 
 def _nx_ip_static_route_delete(ip_ptr: Any, network_address: int, net_mask: int) -> int:
@@ -206,7 +209,9 @@ def _nxe_ip_static_route_delete(ip_ptr: Any, network_address: int, net_mask: int
     return _nx_ip_static_route_delete(ip_ptr, network_address, net_mask)
 
 
-nx_ip_static_route_delete = nx_service(_nxe_ip_static_route_delete, _nx_ip_static_route_delete)
+nx_ip_static_route_delete = c_service(
+    "UINT nx_ip_static_route_delete(NX_IP *ip_ptr, ULONG network_address, ULONG net_mask)",
+    nx_service(_nxe_ip_static_route_delete, _nx_ip_static_route_delete))
 
 
 __all__ = ["NX_IP_ROUTING_ENTRY", "NX_IP_ROUTING_TABLE_SIZE", "nx_ip_static_route_add",

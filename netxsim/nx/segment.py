@@ -66,6 +66,10 @@ argument wins over the variable. A later run truncates and reuses the file (the
 last run wins). Timestamps are simulated ticks; each record
 is flushed as it is written, so the file is complete when a run returns.
 
+Real peers: ``NETXSIM_TAP=<address/prefix>`` bridges a kernel's first segment to a
+Linux network namespace through a TAP device and paces the run to real time (see
+``netxsim.tap``); the stack itself never imports that package otherwise.
+
 Determinism: the same program and seeds give the same frame log and byte-identical
 pcap files; all randomness is in the seeded :class:`~netxsim.nx.faults.LinkFaults`.
 """
@@ -77,7 +81,6 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any, Callable, Hashable, NamedTuple
 
-from netxsim.tx.constants import TX_TIMER_TICKS_PER_SECOND
 from netxsim.tx.kernel import Kernel, kernel as current_kernel
 
 from .faults import ETHERNET_HEADER_SIZE, FaultDecision, Frame, LinkFaults
@@ -85,6 +88,7 @@ from .pcap import PathOrFile, PcapWriter
 from .wire import BROADCAST_MAC, ZERO_MAC
 
 PCAP_ENVIRONMENT_VARIABLE = "NETXSIM_PCAP"
+TAP_ENVIRONMENT_VARIABLE = "NETXSIM_TAP"  # bridge segment 0 to a Linux peer (netxsim.tap.environment)
 
 # Fates in the frame log.
 LINK_DOWN = "link-down"  # not transmitted: segment link or sending port down
@@ -202,7 +206,7 @@ class EthernetSegment:
                  bit_rate: int | None = None, propagation_delay: int = 0,
                  capture: PathOrFile | PcapWriter | None = None, *, faults: LinkFaults | None = None,
                  half_duplex: bool = False, frame_log: bool = False,
-                 ticks_per_second: int = TX_TIMER_TICKS_PER_SECOND) -> None:
+                 ticks_per_second: int | None = None) -> None:
         self.kernel = kernel if kernel is not None else current_kernel()
         siblings = _segments_of(self.kernel)
         self.index = len(siblings)
@@ -218,7 +222,9 @@ class EthernetSegment:
         self.bit_rate = bit_rate
         self.propagation_delay = propagation_delay
         self.half_duplex = half_duplex
-        self.ticks_per_second = ticks_per_second
+        # Simulated ticks per second: the kernel's build (TX_TIMER_TICKS_PER_SECOND) by default.
+        self.ticks_per_second = ticks_per_second if ticks_per_second is not None \
+            else self.kernel.config.tx.TX_TIMER_TICKS_PER_SECOND
         self.faults = faults
         self.link_up = True
         self.ports: list[Port] = []
@@ -234,6 +240,9 @@ class EthernetSegment:
             path = os.environ.get(PCAP_ENVIRONMENT_VARIABLE)
             if path:
                 self._capture_from_environment(path)
+        if os.environ.get(TAP_ENVIRONMENT_VARIABLE) and self.index == 0:
+            from netxsim.tap.environment import bridge_from_environment  # only when asked for
+            bridge_from_environment(self)
 
     # ------------------------------------------------------------------ ports
     def attach(self, receive: ReceiveCallback, mac: bytes | bytearray, *, name: str | None = None,

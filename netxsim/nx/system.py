@@ -10,6 +10,7 @@ from __future__ import annotations
 import weakref
 from typing import Callable
 
+from netxsim.boundary import c_service
 from netxsim.tx.kernel import Kernel, kernel
 
 # Component initialisers in the C call order: packet pools (0), IP (1), TCP (2).
@@ -52,7 +53,7 @@ def _nx_system_initialize() -> None:
         initialize(k)
     _initialized.add(k)
 
+nx_system_initialize = c_service("VOID nx_system_initialize(VOID)", _nx_system_initialize)
 
-nx_system_initialize = _nx_system_initialize
 
 __all__ = ["nx_system_initialize"]

@@ -27,13 +27,16 @@ from __future__ import annotations
 import struct
 from typing import Any, Callable
 
+from netxsim.boundary import c_service, register_type
 from netxsim.tx.constants import TX_TCP_IP, TX_WAIT_FOREVER
 from netxsim.tx.kernel import kernel
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 from netxsim.tx.timer import TX_TIMER, InternalTimer, _tx_timer_activate, _tx_timer_create
 
 from . import ip as _ip
-from .config import nx_init_and_threads_caller_error, nx_not_isr_caller_error, nx_service, \
+from netxsim.tx.config import legacy_switches
+
+from .config import NxConfig, nx_init_and_threads_caller_error, nx_not_isr_caller_error, nx_service, \
     nx_threads_only_caller_error
 from .constants import (
     NX_ALREADY_ENABLED, NX_CALLER_ERROR, NX_INVALID_PORT, NX_NO_FREE_PORTS, NX_NOT_ENABLED,
@@ -60,21 +63,17 @@ NX_TCP_STATE_NAMES = {1: "CLOSED", 2: "LISTEN", 3: "SYN_SENT", 4: "SYN_RECEIVED"
                       6: "CLOSE_WAIT", 7: "FIN_WAIT_1", 8: "FIN_WAIT_2", 9: "CLOSING", 10: "TIMED_WAIT",
                       11: "LAST_ACK"}
 
-# ------------------------------------------------- configuration defaults (nx_tcp.h)
-# Module-level so a user may override them before creating objects, like -D options.
-NX_TCP_MSS_SIZE = 1460
-NX_TCP_MAXIMUM_TX_QUEUE = 20
-NX_TCP_MAXIMUM_RETRIES = 10
-NX_TCP_RETRY_SHIFT = 0
-NX_TCP_MAXIMUM_SEGMENT_LIFETIME = 120
-NX_TCP_FAST_TIMER_RATE = 10
-NX_TCP_ACK_TIMER_RATE = 5
-NX_TCP_TRANSMIT_TIMER_RATE = 1
-NX_TCP_KEEPALIVE_INITIAL = 7200
-NX_TCP_KEEPALIVE_RETRY = 75
-NX_TCP_KEEPALIVE_RETRIES = 10
-NX_ENABLE_TCP_KEEPALIVE = False
-NX_MAX_LISTEN_REQUESTS = 10
+# ------------------------------------------------- configuration (nx_tcp.h / nx_user.h)
+# The options (NX_TCP_MSS_SIZE, NX_TCP_MAXIMUM_TX_QUEUE, NX_TCP_MAXIMUM_RETRIES,
+# NX_TCP_RETRY_SHIFT, the timer rates, NX_ENABLE_TCP_KEEPALIVE and its timers,
+# NX_MAX_LISTEN_REQUESTS) live in NxConfig; these module names remain as views of it.
+_LEGACY_OPTIONS = (
+    "NX_TCP_MSS_SIZE", "NX_TCP_MAXIMUM_TX_QUEUE", "NX_TCP_MAXIMUM_RETRIES", "NX_TCP_RETRY_SHIFT",
+    "NX_TCP_MAXIMUM_SEGMENT_LIFETIME", "NX_TCP_FAST_TIMER_RATE", "NX_TCP_ACK_TIMER_RATE",
+    "NX_TCP_TRANSMIT_TIMER_RATE", "NX_TCP_KEEPALIVE_INITIAL", "NX_TCP_KEEPALIVE_RETRY",
+    "NX_TCP_KEEPALIVE_RETRIES", "NX_ENABLE_TCP_KEEPALIVE", "NX_MAX_LISTEN_REQUESTS",
+)
+legacy_switches(__name__, *_LEGACY_OPTIONS)
 NX_TCP_ID = 0x54435020  # "TCP "
 
 # Header bits as NetX stores them in header word 3 (nx_tcp.h).
@@ -93,22 +92,10 @@ NX_TCP_HEADER_BYTES = 20
 FIN, SYN, RST, PSH, ACK, URG = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
 
 
-_rate_cache: dict[tuple[int, ...], tuple[int, int, int, int]] = {}
-
-
 def _rates() -> tuple[int, int, int, int]:
     """(fast, ack, transmit, 2MSL) timer rates in ticks, as nx_tcp_enable computes them
-    from the (overridable) configuration values."""
-    from .constants import NX_IP_PERIODIC_RATE as periodic
-    key = (periodic, NX_TCP_FAST_TIMER_RATE, NX_TCP_ACK_TIMER_RATE, NX_TCP_TRANSMIT_TIMER_RATE,
-           NX_TCP_MAXIMUM_SEGMENT_LIFETIME)
-    rates = _rate_cache.get(key)
-    if rates is None:
-        fast = (periodic + NX_TCP_FAST_TIMER_RATE - 1) // NX_TCP_FAST_TIMER_RATE
-        ack = (periodic + NX_TCP_ACK_TIMER_RATE - 1) // NX_TCP_ACK_TIMER_RATE
-        transmit = (periodic + NX_TCP_TRANSMIT_TIMER_RATE - 1) // NX_TCP_TRANSMIT_TIMER_RATE
-        rates = _rate_cache[key] = (fast, ack, transmit, 2 * periodic * NX_TCP_MAXIMUM_SEGMENT_LIFETIME)
-    return rates
+    from the build in force (computed once when the build comes into force)."""
+    return NxConfig.tcp_rates
 
 
 # ======================================================================= NXD_ADDRESS
@@ -120,6 +107,7 @@ class _NxdIpAddress:
         self.v6 = [0, 0, 0, 0]
 
 
+@register_type
 class NXD_ADDRESS:
     """``NXD_ADDRESS``: ``nxd_ip_version`` and the union ``nxd_ip_address`` (``.v4``)."""
 
@@ -219,8 +207,13 @@ _TCP_INFO_FIELDS = (
 
 
 def _tcp_fields(ip: Any) -> None:
-    if hasattr(ip, "nx_ip_tcp_created_sockets"):
-        return
+    """Make sure ``ip`` has TCP's fields (an NX_IP built before this module was loaded)."""
+    if "nx_ip_tcp_created_sockets" not in ip.__dict__:
+        _tcp_state_reset(ip)
+
+
+def _tcp_state_reset(ip: Any) -> None:
+    """TCP's part of NX_IP, zeroed (registered with NX_IP: every create resets it)."""
     ip.nx_ip_tcp_created_sockets = []
     ip.nx_ip_tcp_port_table = {}
     ip.nx_ip_tcp_listen_requests = []
@@ -228,6 +221,9 @@ def _tcp_fields(ip: Any) -> None:
     for field in _TCP_INFO_FIELDS:
         setattr(ip, field, 0)
     ip.nx_ip_tcp_fast_periodic_timer = TX_TIMER()
+
+
+_ip.register_protocol_state(_tcp_state_reset)
 
 
 def _nx_tcp_enable(ip_ptr: Any) -> int:
@@ -269,7 +265,9 @@ def _nxe_tcp_enable(ip_ptr: Any) -> int:
     return _nx_tcp_enable(ip_ptr)
 
 
-nx_tcp_enable = nx_service(_nxe_tcp_enable, _nx_tcp_enable)
+nx_tcp_enable = c_service(
+    "UINT nx_tcp_enable(NX_IP *ip_ptr)",
+    nx_service(_nxe_tcp_enable, _nx_tcp_enable))
 
 
 _TIMED_STATES = (NX_TCP_SYN_SENT, NX_TCP_SYN_RECEIVED, NX_TCP_FIN_WAIT_1, NX_TCP_CLOSING, NX_TCP_LAST_ACK,
@@ -325,7 +323,9 @@ def _nxe_tcp_info_get(ip_ptr: Any) -> tuple:
     return _nx_tcp_info_get(ip_ptr)
 
 
-nx_tcp_info_get = nx_service(_nxe_tcp_info_get, _nx_tcp_info_get)
+nx_tcp_info_get = c_service(
+    "UINT nx_tcp_info_get(NX_IP *ip_ptr)",
+    nx_service(_nxe_tcp_info_get, _nx_tcp_info_get))
 
 
 def _port_in_use(ip: Any, port: int) -> Any:
@@ -372,7 +372,9 @@ def _nxe_tcp_free_port_find(ip_ptr: Any, port: int) -> tuple[int, int | None]:
     return _nx_tcp_free_port_find(ip_ptr, port)
 
 
-nx_tcp_free_port_find = nx_service(_nxe_tcp_free_port_find, _nx_tcp_free_port_find)
+nx_tcp_free_port_find = c_service(
+    "UINT nx_tcp_free_port_find(NX_IP *ip_ptr, UINT port)",
+    nx_service(_nxe_tcp_free_port_find, _nx_tcp_free_port_find))
 
 
 # ============================================================================== waits
@@ -420,7 +422,7 @@ def _wait_expired(thread: Any) -> None:
         return
     wait.timer = None
     wait.deferred = True
-    from netxsim.tx.performance import count
+    from netxsim.tx.perf_counters import count
     count(thread, "thread", "timeout")   # _tx_thread_timeout counts every wait that times out
     _ip.ip_event_set(wait.socket.nx_tcp_socket_ip_ptr, _ip.NX_IP_TCP_CLEANUP_DEFERRED)
 
@@ -554,7 +556,10 @@ def _nx_tcp_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     raw = _segment_view(packet_ptr)
     source_ip, dest_ip = _addresses(packet_ptr)
     length = len(raw)
-    if internet_checksum(raw, pseudo_header_sum(source_ip, dest_ip, length)) != 0:
+    interface = packet_ptr.nx_packet_interface_ptr
+    if not (interface is not None
+            and interface.nx_interface_capability_flag & _ip.NX_INTERFACE_CAPABILITY_TCP_RX_CHECKSUM) \
+            and internet_checksum(raw, pseudo_header_sum(source_ip, dest_ip, length)) != 0:
         ip_ptr.nx_ip_tcp_invalid_packets += 1
         ip_ptr.nx_ip_tcp_checksum_errors += 1
         _nx_packet_release(packet_ptr)
@@ -729,7 +734,8 @@ def _nx_tcp_fast_periodic_processing(ip_ptr: Any) -> None:
 def _nx_tcp_periodic_processing(ip_ptr: Any) -> None:
     """``_nx_tcp_periodic_processing`` (every second): keepalive, only when
     NX_ENABLE_TCP_KEEPALIVE is set (off in the default build)."""
-    if not NX_ENABLE_TCP_KEEPALIVE:
+    build = ip_ptr.nx_config
+    if not build.NX_ENABLE_TCP_KEEPALIVE:
         return
     from . import tcp_output, tcp_socket
     for socket in list(ip_ptr.nx_ip_tcp_created_sockets):
@@ -740,8 +746,8 @@ def _nx_tcp_periodic_processing(ip_ptr: Any) -> None:
         if socket.nx_tcp_socket_keepalive_timeout:
             continue
         socket.nx_tcp_socket_keepalive_retries += 1
-        if socket.nx_tcp_socket_keepalive_retries <= NX_TCP_KEEPALIVE_RETRIES:
-            socket.nx_tcp_socket_keepalive_timeout = NX_TCP_KEEPALIVE_RETRY
+        if socket.nx_tcp_socket_keepalive_retries <= build.NX_TCP_KEEPALIVE_RETRIES:
+            socket.nx_tcp_socket_keepalive_timeout = build.NX_TCP_KEEPALIVE_RETRY
             # The probe: an ACK one byte behind, which the peer must answer.
             tcp_output._nx_tcp_packet_send_ack(socket, (socket.nx_tcp_socket_tx_sequence - 1) & 0xFFFFFFFF)
         else:
@@ -749,5 +755,5 @@ def _nx_tcp_periodic_processing(ip_ptr: Any) -> None:
 
 
 __all__ = [name for name in dir() if name.startswith(("NX_TCP", "nx_tcp_", "_nx_tcp_", "_nxe_tcp_"))] + [
-    "NXD_ADDRESS", "NX_RAND", "NX_MAX_LISTEN_REQUESTS", "NX_ENABLE_TCP_KEEPALIVE",
-]
+    "NXD_ADDRESS", "NX_RAND",
+] + list(_LEGACY_OPTIONS)

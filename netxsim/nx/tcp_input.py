@@ -28,7 +28,6 @@ from .tcp_output import (
 from .wire import netx_mss_option_get
 
 _M32 = 0xFFFFFFFF
-NX_TCP_MAX_OUT_OF_ORDER_PACKETS = 8
 
 
 def _signed(value: int) -> int:
@@ -67,6 +66,11 @@ def _nx_tcp_socket_packet_process(socket: Any, packet: NX_PACKET, segment: Any) 
         length = segment.data_length
         rx_sequence = socket.nx_tcp_socket_rx_sequence
         rx_window = socket.nx_tcp_socket_rx_window_current
+        if socket._low_watermark and rx_window == 0 and not socket._rx_queue:
+            pool = packet.nx_packet_pool_owner
+            if pool.nx_packet_pool_available >= pool.nx_packet_pool_low_watermark:
+                # The window was closed for the pool's low watermark: open it again.
+                rx_window = socket.nx_tcp_socket_rx_window_current = socket.nx_tcp_socket_rx_window_default
         outside = True
         if length == 0:
             if rx_window == 0:
@@ -179,9 +183,8 @@ def _nx_tcp_socket_state_syn_sent(socket: Any, segment: Any) -> None:
 
 
 def _keepalive_start(socket: Any) -> None:
-    from . import tcp
     if socket.nx_tcp_socket_keepalive_enabled:
-        socket.nx_tcp_socket_keepalive_timeout = tcp.NX_TCP_KEEPALIVE_INITIAL
+        socket.nx_tcp_socket_keepalive_timeout = socket.nx_tcp_socket_ip_ptr.nx_config.NX_TCP_KEEPALIVE_INITIAL
         socket.nx_tcp_socket_keepalive_retries = 0
 
 
@@ -222,10 +225,9 @@ def _nx_tcp_socket_state_ack_check(socket: Any, segment: Any) -> bool:
         ending_rx = (tail._tcp_seq + tail.nx_packet_length - tail._tcp_hlen) & _M32
     else:
         ending_rx = socket.nx_tcp_socket_rx_sequence
-    from . import tcp
-    if tcp.NX_ENABLE_TCP_KEEPALIVE and socket.nx_tcp_socket_state == NX_TCP_ESTABLISHED \
-            and socket.nx_tcp_socket_keepalive_enabled:
-        socket.nx_tcp_socket_keepalive_timeout = tcp.NX_TCP_KEEPALIVE_INITIAL
+    # keepalive_enabled is only ever set in a build with NX_ENABLE_TCP_KEEPALIVE.
+    if socket.nx_tcp_socket_keepalive_enabled and socket.nx_tcp_socket_state == NX_TCP_ESTABLISHED:
+        socket.nx_tcp_socket_keepalive_timeout = socket.nx_tcp_socket_ip_ptr.nx_config.NX_TCP_KEEPALIVE_INITIAL
         socket.nx_tcp_socket_keepalive_retries = 0
         if segment.seq == (socket.nx_tcp_socket_rx_sequence - 1) & _M32:
             _nx_tcp_packet_send_ack(socket, ending_tx)
@@ -421,7 +423,12 @@ def _nx_tcp_socket_state_data_check(socket: Any, packet: NX_PACKET, segment: Any
         search_end = (tail._tcp_seq + _data_length(tail)) & _M32
     else:
         search_end = socket.nx_tcp_socket_rx_sequence
-    drop = len(queue) >= socket.nx_tcp_socket_receive_queue_maximum
+    drop = False
+    if socket._low_watermark:
+        # NX_ENABLE_LOW_WATERMARK: no room on the receive queue, or the pool is low.
+        pool = packet.nx_packet_pool_owner
+        drop = len(queue) >= socket.nx_tcp_socket_receive_queue_maximum \
+            or pool.nx_packet_pool_available < pool.nx_packet_pool_low_watermark
     acked = 0
     if begin == socket.nx_tcp_socket_rx_sequence and search_end == socket.nx_tcp_socket_rx_sequence:
         if not drop:
@@ -519,13 +526,19 @@ def _nx_tcp_socket_state_data_check(socket: Any, packet: NX_PACKET, segment: Any
         advanced = (socket.nx_tcp_socket_rx_sequence - original_rx) & _M32
         socket.nx_tcp_socket_rx_window_current -= advanced
         socket.nx_tcp_socket_rx_window_last_sent -= advanced
-    if len(queue) - acked > NX_TCP_MAX_OUT_OF_ORDER_PACKETS:
+    max_out_of_order = socket._max_out_of_order
+    if max_out_of_order is not None and len(queue) - acked > max_out_of_order:
         victim = queue.pop()
         victim.nx_packet_tcp_queue_next = NX_PACKET_ALLOCATED
         _nx_packet_release(victim)
     waiters = socket.nx_tcp_socket_receive_suspension_list
+    ack_every_n = socket._ack_every_n
+    fin_in_header = segment.flags & FIN
     while acked and waiters:
         head = queue.pop(0)
+        if ack_every_n is not None:
+            # The C reuses its header pointer here: the FIN test below reads this one's.
+            fin_in_header = head._mem.read(head._prepend + 13, 1)[0] & FIN
         head.nx_packet_tcp_queue_next = NX_PACKET_ALLOCATED
         head.nx_packet_queue_next = None
         head._prepend += head._tcp_hlen
@@ -537,8 +550,17 @@ def _nx_tcp_socket_state_data_check(socket: Any, packet: NX_PACKET, segment: Any
         _tcp_wake(thread, NX_SUCCESS)
     need_ack = (socket.nx_tcp_socket_rx_window_current - socket.nx_tcp_socket_rx_window_last_sent
                 >= socket.nx_tcp_socket_rx_window_default // 2)
-    if original_rx != socket.nx_tcp_socket_rx_sequence and socket.nx_tcp_receive_callback is not None:
-        socket.nx_tcp_receive_callback(socket)
+    if original_rx != socket.nx_tcp_socket_rx_sequence:
+        if socket.nx_tcp_receive_callback is not None:
+            socket.nx_tcp_receive_callback(socket)
+        if ack_every_n is not None and socket.nx_tcp_socket_state == NX_TCP_ESTABLISHED \
+                and not fin_in_header:
+            # NX_TCP_ACK_EVERY_N_PACKETS: ACK at once every N-th in-order segment.
+            if socket.nx_tcp_socket_ack_n_packet_counter >= ack_every_n:
+                socket.nx_tcp_socket_ack_n_packet_counter = 1
+                need_ack = True
+            else:
+                socket.nx_tcp_socket_ack_n_packet_counter += 1
     if need_ack:
         _nx_tcp_packet_send_ack(socket, socket.nx_tcp_socket_tx_sequence)
     return True

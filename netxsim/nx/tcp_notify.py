@@ -17,6 +17,8 @@ queue-depth notify is then called when an ACK brings a full transmit queue (at
 """
 from __future__ import annotations
 
+from netxsim.boundary import c_service
+
 from typing import Any, Callable
 
 from .config import nx_init_and_threads_caller_error, nx_service, nx_threads_only_caller_error
@@ -59,7 +61,9 @@ def _nxe_tcp_socket_establish_notify(socket_ptr: NX_TCP_SOCKET, tcp_establish_no
         or _nx_tcp_socket_establish_notify(socket_ptr, tcp_establish_notify)
 
 
-nx_tcp_socket_establish_notify = nx_service(_nxe_tcp_socket_establish_notify, _nx_tcp_socket_establish_notify)
+nx_tcp_socket_establish_notify = c_service(
+    "UINT nx_tcp_socket_establish_notify(NX_TCP_SOCKET *socket_ptr, VOID (*tcp_establish_notify)(NX_TCP_SOCKET *socket_ptr))",
+    nx_service(_nxe_tcp_socket_establish_notify, _nx_tcp_socket_establish_notify))
 
 
 def _nx_tcp_socket_disconnect_complete_notify(socket_ptr: NX_TCP_SOCKET,
@@ -80,8 +84,9 @@ def _nxe_tcp_socket_disconnect_complete_notify(socket_ptr: NX_TCP_SOCKET,
         or _nx_tcp_socket_disconnect_complete_notify(socket_ptr, tcp_disconnect_complete_notify)
 
 
-nx_tcp_socket_disconnect_complete_notify = nx_service(_nxe_tcp_socket_disconnect_complete_notify,
-                                                      _nx_tcp_socket_disconnect_complete_notify)
+nx_tcp_socket_disconnect_complete_notify = c_service(
+    "UINT nx_tcp_socket_disconnect_complete_notify(NX_TCP_SOCKET *socket_ptr, VOID (*tcp_disconnect_complete_notify)(NX_TCP_SOCKET *socket_ptr))",
+    nx_service(_nxe_tcp_socket_disconnect_complete_notify, _nx_tcp_socket_disconnect_complete_notify))
 
 
 def _nx_tcp_socket_timed_wait_callback(socket_ptr: NX_TCP_SOCKET, tcp_timed_wait_callback: Notify | None) -> int:
@@ -99,8 +104,9 @@ def _nxe_tcp_socket_timed_wait_callback(socket_ptr: NX_TCP_SOCKET, tcp_timed_wai
         or _nx_tcp_socket_timed_wait_callback(socket_ptr, tcp_timed_wait_callback)
 
 
-nx_tcp_socket_timed_wait_callback = nx_service(_nxe_tcp_socket_timed_wait_callback,
-                                               _nx_tcp_socket_timed_wait_callback)
+nx_tcp_socket_timed_wait_callback = c_service(
+    "UINT nx_tcp_socket_timed_wait_callback(NX_TCP_SOCKET *socket_ptr, VOID (*tcp_timed_wait_callback)(NX_TCP_SOCKET *socket_ptr))",
+    nx_service(_nxe_tcp_socket_timed_wait_callback, _nx_tcp_socket_timed_wait_callback))
 
 
 def _nx_tcp_socket_queue_depth_notify_set(socket_ptr: NX_TCP_SOCKET,
@@ -125,8 +131,9 @@ def _nxe_tcp_socket_queue_depth_notify_set(socket_ptr: NX_TCP_SOCKET,
         or _nx_tcp_socket_queue_depth_notify_set(socket_ptr, tcp_socket_queue_depth_notify)
 
 
-nx_tcp_socket_queue_depth_notify_set = nx_service(_nxe_tcp_socket_queue_depth_notify_set,
-                                                  _nx_tcp_socket_queue_depth_notify_set)
+nx_tcp_socket_queue_depth_notify_set = c_service(
+    "UINT nx_tcp_socket_queue_depth_notify_set(NX_TCP_SOCKET *socket_ptr, VOID (*tcp_socket_queue_depth_notify)(NX_TCP_SOCKET *socket_ptr))",
+    nx_service(_nxe_tcp_socket_queue_depth_notify_set, _nx_tcp_socket_queue_depth_notify_set))
 
 
 def queue_depth_check(socket: Any, sent_count: int, release_count: int) -> None:
@@ -164,7 +171,8 @@ def _nxde_tcp_socket_peer_info_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, NXD_
     return (status, None, None) if status else _nxd_tcp_socket_peer_info_get(socket_ptr)
 
 
-nxd_tcp_socket_peer_info_get = nx_service(_nxde_tcp_socket_peer_info_get, _nxd_tcp_socket_peer_info_get,
-                                          name="nxd_tcp_socket_peer_info_get")
+nxd_tcp_socket_peer_info_get = c_service(
+    "UINT nxd_tcp_socket_peer_info_get(NX_TCP_SOCKET *socket_ptr)",
+    nx_service(_nxde_tcp_socket_peer_info_get, _nxd_tcp_socket_peer_info_get, name="nxd_tcp_socket_peer_info_get"))
 
 __all__ = [name for name in dir() if name.startswith(("nx_tcp_", "_nx_tcp_", "nxd_tcp_", "_nxd_tcp_"))]

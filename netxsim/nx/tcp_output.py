@@ -13,8 +13,8 @@ import struct
 from typing import Any
 
 from . import ip as _ip
-from .constants import NX_DRIVER_TX_DONE, NX_IP_PACKET, NX_NO_WAIT, NX_PACKET_ENQUEUED, NX_SUCCESS
-from .packet import NX_PACKET, _nx_packet_allocate, _nx_packet_release
+from .constants import NX_DRIVER_TX_DONE, NX_IP_PACKET, NX_PACKET_ENQUEUED, NX_SUCCESS
+from .packet import NX_PACKET, _nx_packet_release, allocate_auxiliary_first
 from .wire import internet_checksum
 
 FIN, SYN, RST, PSH, ACK, URG = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
@@ -53,7 +53,7 @@ def _nx_tcp_packet_send_control(socket: Any, flags: int, tx_sequence: int, ack_n
     """``_nx_tcp_packet_send_control``: one header-only segment (SYN options, or the one
     byte of a window probe), from the IP default pool without waiting."""
     ip = socket.nx_tcp_socket_ip_ptr
-    status, packet = _nx_packet_allocate(ip.nx_ip_default_packet_pool, NX_IP_PACKET, NX_NO_WAIT)
+    status, packet = allocate_auxiliary_first(ip, NX_IP_PACKET)
     if status != NX_SUCCESS or packet is None:
         return
     header_length = 20 + len(options)
@@ -70,10 +70,13 @@ def _nx_tcp_packet_send_control(socket: Any, flags: int, tx_sequence: int, ack_n
         segment.append(data & 0xFF)
     socket.nx_tcp_socket_rx_sequence_acked = ack_number & _M32
     socket.nx_tcp_socket_rx_window_last_sent = socket.nx_tcp_socket_rx_window_current
-    source = socket.nx_tcp_socket_connect_interface.nx_interface_ip_address
-    checksum = tcp_segment_checksum(source, socket.nx_tcp_socket_connect_ip.nxd_ip_address.v4, segment)
-    segment[16] = checksum >> 8
-    segment[17] = checksum & 0xFF
+    interface = socket.nx_tcp_socket_connect_interface
+    destination = socket.nx_tcp_socket_connect_ip.nxd_ip_address.v4
+    if not (interface.nx_interface_capability_flag and _ip.tx_checksum_offloaded(
+            interface, _ip.NX_INTERFACE_CAPABILITY_TCP_TX_CHECKSUM, destination)):
+        checksum = tcp_segment_checksum(interface.nx_interface_ip_address, destination, segment)
+        segment[16] = checksum >> 8
+        segment[17] = checksum & 0xFF
     packet._mem.write(packet._prepend, bytes(segment))
     packet._append = packet._prepend + len(segment)
     packet.nx_packet_length = len(segment)
@@ -201,8 +204,13 @@ def _write_data_header(socket: Any, packet: NX_PACKET, sequence: int, checksum: 
 
 
 def _checksum_of(socket: Any, packet: NX_PACKET) -> int:
-    source = socket.nx_tcp_socket_connect_interface.nx_interface_ip_address
-    return tcp_segment_checksum(source, socket.nx_tcp_socket_connect_ip.nxd_ip_address.v4, _segment_bytes(packet))
+    """The segment's checksum, or 0 when the interface computes it (checksum offload)."""
+    interface = socket.nx_tcp_socket_connect_interface
+    destination = socket.nx_tcp_socket_connect_ip.nxd_ip_address.v4
+    if interface.nx_interface_capability_flag and _ip.tx_checksum_offloaded(
+            interface, _ip.NX_INTERFACE_CAPABILITY_TCP_TX_CHECKSUM, destination):
+        return 0
+    return tcp_segment_checksum(interface.nx_interface_ip_address, destination, _segment_bytes(packet))
 
 
 def _write_sequence_and_checksum(socket: Any, packet: NX_PACKET, sequence: int) -> None:

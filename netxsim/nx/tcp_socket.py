@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from netxsim.tx.memory import c_string
+from netxsim.boundary import c_service, control_block, memset_control_block
 from netxsim.tx.constants import TX_WAIT_FOREVER
 from netxsim.tx.kernel import kernel
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
@@ -46,11 +48,11 @@ from .tcp_output import (
 
 SIZEOF_NX_TCP_SOCKET = 332  # placeholder for C ports' memory arithmetic (32-bit build)
 register_size("NX_TCP_SOCKET", SIZEOF_NX_TCP_SOCKET)
-NX_TCP_MAXIMUM_RX_QUEUE = 20
 _M32 = 0xFFFFFFFF
 _KIND = "tcp_socket"
 
 
+@control_block
 class NX_TCP_SOCKET:
     """``NX_TCP_SOCKET`` control block (C field names). The transmit queue is the list
     ``_tx_queue`` (head first) and the receive queue ``_rx_queue``; the C head/tail/count
@@ -104,7 +106,12 @@ class NX_TCP_SOCKET:
         self.nx_tcp_socket_type_of_service = 0
         self.nx_tcp_socket_time_to_live = 0
         self.nx_tcp_socket_fragment_enable = 0
-        self.nx_tcp_socket_receive_queue_maximum = NX_TCP_MAXIMUM_RX_QUEUE
+        self.nx_tcp_socket_receive_queue_maximum = 0   # set at create with NX_ENABLE_LOW_WATERMARK
+        self.nx_tcp_socket_ack_n_packet_counter = 0
+        # Build options this socket uses, read once at create (tcp_input's hot path).
+        self._low_watermark = False
+        self._max_out_of_order: int | None = None
+        self._ack_every_n: int | None = None
         self.nx_tcp_socket_transmit_queue_maximum = 0
         self.nx_tcp_socket_timeout = 0
         self.nx_tcp_socket_timeout_rate = 0
@@ -194,7 +201,7 @@ class NX_TCP_SOCKET:
 
 
 def _valid_socket(socket: object) -> bool:
-    return isinstance(socket, NX_TCP_SOCKET) and socket.nx_tcp_socket_id == NX_TCP_ID
+    return socket is not None and socket.nx_tcp_socket_id == NX_TCP_ID
 
 
 def _tcp_enabled(socket: NX_TCP_SOCKET) -> bool:
@@ -324,8 +331,8 @@ def _nx_tcp_socket_create(ip_ptr: Any, socket_ptr: NX_TCP_SOCKET, name: str, typ
     """
     _tcp_fields(ip_ptr)
     _lock(ip_ptr)
-    socket_ptr._reset()
-    socket_ptr.nx_tcp_socket_name = name if isinstance(name, str) else bytes(name or b"").decode()
+    memset_control_block(socket_ptr)
+    socket_ptr.nx_tcp_socket_name = c_string(name)
     socket_ptr.nx_tcp_socket_ip_ptr = ip_ptr
     socket_ptr.nx_tcp_socket_type_of_service = type_of_service
     socket_ptr.nx_tcp_socket_fragment_enable = fragment
@@ -333,17 +340,25 @@ def _nx_tcp_socket_create(ip_ptr: Any, socket_ptr: NX_TCP_SOCKET, name: str, typ
     socket_ptr.nx_tcp_socket_rx_window_default = window_size
     socket_ptr.nx_tcp_socket_rx_window_current = window_size
     socket_ptr.nx_tcp_socket_rx_window_maximum = window_size
-    socket_ptr.nx_tcp_socket_connect_mss = _tcp.NX_TCP_MSS_SIZE
+    build = ip_ptr.nx_config
+    socket_ptr.nx_tcp_socket_connect_mss = build.NX_TCP_MSS_SIZE
     fast, ack, transmit, _ = _tcp._rates()
     socket_ptr.nx_tcp_socket_delayed_ack_timeout = ack
     socket_ptr.nx_tcp_socket_timeout_rate = transmit
-    socket_ptr.nx_tcp_socket_timeout_max_retries = _tcp.NX_TCP_MAXIMUM_RETRIES
-    socket_ptr.nx_tcp_socket_timeout_shift = _tcp.NX_TCP_RETRY_SHIFT
-    socket_ptr.nx_tcp_socket_transmit_queue_maximum = _tcp.NX_TCP_MAXIMUM_TX_QUEUE
+    socket_ptr.nx_tcp_socket_timeout_max_retries = build.NX_TCP_MAXIMUM_RETRIES
+    socket_ptr.nx_tcp_socket_timeout_shift = build.NX_TCP_RETRY_SHIFT
+    socket_ptr.nx_tcp_socket_transmit_queue_maximum = build.NX_TCP_MAXIMUM_TX_QUEUE
+    socket_ptr._low_watermark = bool(build.NX_ENABLE_LOW_WATERMARK)
+    if socket_ptr._low_watermark:
+        socket_ptr.nx_tcp_socket_receive_queue_maximum = build.NX_TCP_MAXIMUM_RX_QUEUE
+    socket_ptr._max_out_of_order = build.NX_TCP_MAX_OUT_OF_ORDER_PACKETS
+    socket_ptr._ack_every_n = build.tcp_ack_every_n_packets
+    socket_ptr.nx_tcp_socket_ack_n_packet_counter = 1
     socket_ptr.nx_tcp_urgent_data_callback = tcp_urgent_data_callback
     socket_ptr.nx_tcp_disconnect_callback = tcp_socket_disconnect_callback
-    socket_ptr.nx_tcp_socket_keepalive_enabled = bool(_tcp.NX_ENABLE_TCP_KEEPALIVE)
+    socket_ptr.nx_tcp_socket_keepalive_enabled = bool(build.NX_ENABLE_TCP_KEEPALIVE)
     socket_ptr.nx_tcp_socket_id = NX_TCP_ID
+    socket_ptr._netxsim_run = kernel().serial
     ip_ptr.nx_ip_tcp_created_sockets.append(socket_ptr)
     _unlock(ip_ptr)
     return NX_SUCCESS
@@ -353,7 +368,7 @@ def _nxe_tcp_socket_create(ip_ptr: Any, socket_ptr: NX_TCP_SOCKET, name: str, ty
                            fragment: int, time_to_live: int, window_size: int,
                            tcp_urgent_data_callback: Callable | None = None,
                            tcp_socket_disconnect_callback: Callable | None = None) -> int:
-    if not _ip._valid_ip(ip_ptr) or not isinstance(socket_ptr, NX_TCP_SOCKET):
+    if not _ip._valid_ip(ip_ptr) or socket_ptr is None:
         return NX_PTR_ERROR
     if nx_init_and_threads_caller_error(kernel()):
         return NX_CALLER_ERROR
@@ -368,7 +383,9 @@ def _nxe_tcp_socket_create(ip_ptr: Any, socket_ptr: NX_TCP_SOCKET, name: str, ty
                                  window_size, tcp_urgent_data_callback, tcp_socket_disconnect_callback)
 
 
-nx_tcp_socket_create = nx_service(_nxe_tcp_socket_create, _nx_tcp_socket_create)
+nx_tcp_socket_create = c_service(
+    "UINT nx_tcp_socket_create(NX_IP *ip_ptr, NX_TCP_SOCKET *socket_ptr, CHAR *name, ULONG type_of_service, ULONG fragment, UINT time_to_live, ULONG window_size, VOID (*tcp_urgent_data_callback)(NX_TCP_SOCKET *socket_ptr) = None, VOID (*tcp_disconnect_callback)(NX_TCP_SOCKET *socket_ptr) = None)",
+    nx_service(_nxe_tcp_socket_create, _nx_tcp_socket_create))
 
 
 def _nx_tcp_socket_delete(socket_ptr: NX_TCP_SOCKET) -> int:
@@ -405,7 +422,9 @@ def _nxe_tcp_socket_delete(socket_ptr: NX_TCP_SOCKET) -> int:
     return _nx_tcp_socket_delete(socket_ptr)
 
 
-nx_tcp_socket_delete = nx_service(_nxe_tcp_socket_delete, _nx_tcp_socket_delete)
+nx_tcp_socket_delete = c_service(
+    "UINT nx_tcp_socket_delete(NX_TCP_SOCKET *socket_ptr)",
+    nx_service(_nxe_tcp_socket_delete, _nx_tcp_socket_delete))
 
 
 # ============================================================================== bind
@@ -476,7 +495,9 @@ def _nxe_tcp_client_socket_bind(socket_ptr: NX_TCP_SOCKET, port: int, wait_optio
     return _nx_tcp_client_socket_bind(socket_ptr, port, wait_option)
 
 
-nx_tcp_client_socket_bind = nx_service(_nxe_tcp_client_socket_bind, _nx_tcp_client_socket_bind)
+nx_tcp_client_socket_bind = c_service(
+    "UINT nx_tcp_client_socket_bind(NX_TCP_SOCKET *socket_ptr, UINT port, ULONG wait_option)",
+    nx_service(_nxe_tcp_client_socket_bind, _nx_tcp_client_socket_bind))
 
 
 def _nx_tcp_client_socket_unbind(socket_ptr: NX_TCP_SOCKET) -> int:
@@ -548,7 +569,9 @@ def _nxe_tcp_client_socket_unbind(socket_ptr: NX_TCP_SOCKET) -> int:
     return _nx_tcp_client_socket_unbind(socket_ptr)
 
 
-nx_tcp_client_socket_unbind = nx_service(_nxe_tcp_client_socket_unbind, _nx_tcp_client_socket_unbind)
+nx_tcp_client_socket_unbind = c_service(
+    "UINT nx_tcp_client_socket_unbind(NX_TCP_SOCKET *socket_ptr)",
+    nx_service(_nxe_tcp_client_socket_unbind, _nx_tcp_client_socket_unbind))
 
 
 def _nx_tcp_client_socket_port_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int | None]:
@@ -577,7 +600,9 @@ def _nxe_tcp_client_socket_port_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int
     return _nx_tcp_client_socket_port_get(socket_ptr)
 
 
-nx_tcp_client_socket_port_get = nx_service(_nxe_tcp_client_socket_port_get, _nx_tcp_client_socket_port_get)
+nx_tcp_client_socket_port_get = c_service(
+    "UINT nx_tcp_client_socket_port_get(NX_TCP_SOCKET *socket_ptr)",
+    nx_service(_nxe_tcp_client_socket_port_get, _nx_tcp_client_socket_port_get))
 
 
 # =========================================================================== connect
@@ -710,9 +735,12 @@ def _nxde_tcp_client_socket_connect(socket_ptr: NX_TCP_SOCKET, server_ip: NXD_AD
     return _nxd_tcp_client_socket_connect(socket_ptr, server_ip, server_port, wait_option)
 
 
-nx_tcp_client_socket_connect = nx_service(_nxe_tcp_client_socket_connect, _nx_tcp_client_socket_connect)
-nxd_tcp_client_socket_connect = nx_service(_nxde_tcp_client_socket_connect, _nxd_tcp_client_socket_connect,
-                                           name="nxd_tcp_client_socket_connect")
+nx_tcp_client_socket_connect = c_service(
+    "UINT nx_tcp_client_socket_connect(NX_TCP_SOCKET *socket_ptr, ULONG server_ip, UINT server_port, ULONG wait_option)",
+    nx_service(_nxe_tcp_client_socket_connect, _nx_tcp_client_socket_connect))
+nxd_tcp_client_socket_connect = c_service(
+    "UINT nxd_tcp_client_socket_connect(NX_TCP_SOCKET *socket_ptr, NXD_ADDRESS *server_ip, UINT server_port, ULONG wait_option)",
+    nx_service(_nxde_tcp_client_socket_connect, _nxd_tcp_client_socket_connect, name="nxd_tcp_client_socket_connect"))
 
 
 # ============================================================================ server
@@ -743,7 +771,7 @@ def _nx_tcp_server_socket_listen(ip_ptr: Any, port: int, socket_ptr: NX_TCP_SOCK
     if _find_listen(ip_ptr, port) is not None:
         _unlock(ip_ptr)
         return NX_DUPLICATE_LISTEN
-    if len(ip_ptr.nx_ip_tcp_listen_requests) >= _tcp.NX_MAX_LISTEN_REQUESTS:
+    if len(ip_ptr.nx_ip_tcp_listen_requests) >= ip_ptr.nx_config.NX_MAX_LISTEN_REQUESTS:
         _unlock(ip_ptr)
         return NX_MAX_LISTEN
     listen = NX_TCP_LISTEN()
@@ -773,7 +801,9 @@ def _nxe_tcp_server_socket_listen(ip_ptr: Any, port: int, socket_ptr: NX_TCP_SOC
     return _nx_tcp_server_socket_listen(ip_ptr, port, socket_ptr, listen_queue_size, tcp_listen_callback)
 
 
-nx_tcp_server_socket_listen = nx_service(_nxe_tcp_server_socket_listen, _nx_tcp_server_socket_listen)
+nx_tcp_server_socket_listen = c_service(
+    "UINT nx_tcp_server_socket_listen(NX_IP *ip_ptr, UINT port, NX_TCP_SOCKET *socket_ptr, UINT listen_queue_size, VOID (*tcp_listen_callback)(NX_TCP_SOCKET *socket_ptr, UINT port))",
+    nx_service(_nxe_tcp_server_socket_listen, _nx_tcp_server_socket_listen))
 
 
 def _nx_tcp_server_socket_accept(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> int:
@@ -829,7 +859,9 @@ def _nxe_tcp_server_socket_accept(socket_ptr: NX_TCP_SOCKET, wait_option: int) -
     return _nx_tcp_server_socket_accept(socket_ptr, wait_option)
 
 
-nx_tcp_server_socket_accept = nx_service(_nxe_tcp_server_socket_accept, _nx_tcp_server_socket_accept)
+nx_tcp_server_socket_accept = c_service(
+    "UINT nx_tcp_server_socket_accept(NX_TCP_SOCKET *socket_ptr, ULONG wait_option)",
+    nx_service(_nxe_tcp_server_socket_accept, _nx_tcp_server_socket_accept))
 
 
 def _nx_tcp_server_socket_relisten(ip_ptr: Any, port: int, socket_ptr: NX_TCP_SOCKET) -> int:
@@ -882,7 +914,9 @@ def _nxe_tcp_server_socket_relisten(ip_ptr: Any, port: int, socket_ptr: NX_TCP_S
     return _nx_tcp_server_socket_relisten(ip_ptr, port, socket_ptr)
 
 
-nx_tcp_server_socket_relisten = nx_service(_nxe_tcp_server_socket_relisten, _nx_tcp_server_socket_relisten)
+nx_tcp_server_socket_relisten = c_service(
+    "UINT nx_tcp_server_socket_relisten(NX_IP *ip_ptr, UINT port, NX_TCP_SOCKET *socket_ptr)",
+    nx_service(_nxe_tcp_server_socket_relisten, _nx_tcp_server_socket_relisten))
 
 
 def _nx_tcp_server_socket_unaccept(socket_ptr: NX_TCP_SOCKET) -> int:
@@ -930,7 +964,9 @@ def _nxe_tcp_server_socket_unaccept(socket_ptr: NX_TCP_SOCKET) -> int:
     return _nx_tcp_server_socket_unaccept(socket_ptr)
 
 
-nx_tcp_server_socket_unaccept = nx_service(_nxe_tcp_server_socket_unaccept, _nx_tcp_server_socket_unaccept)
+nx_tcp_server_socket_unaccept = c_service(
+    "UINT nx_tcp_server_socket_unaccept(NX_TCP_SOCKET *socket_ptr)",
+    nx_service(_nxe_tcp_server_socket_unaccept, _nx_tcp_server_socket_unaccept))
 
 
 def _nx_tcp_server_socket_unlisten(ip_ptr: Any, port: int) -> int:
@@ -971,7 +1007,9 @@ def _nxe_tcp_server_socket_unlisten(ip_ptr: Any, port: int) -> int:
     return _nx_tcp_server_socket_unlisten(ip_ptr, port)
 
 
-nx_tcp_server_socket_unlisten = nx_service(_nxe_tcp_server_socket_unlisten, _nx_tcp_server_socket_unlisten)
+nx_tcp_server_socket_unlisten = c_service(
+    "UINT nx_tcp_server_socket_unlisten(NX_IP *ip_ptr, UINT port)",
+    nx_service(_nxe_tcp_server_socket_unlisten, _nx_tcp_server_socket_unlisten))
 
 
 # ============================================================================== send
@@ -1176,7 +1214,7 @@ def _probe_from(socket: NX_TCP_SOCKET, packet: NX_PACKET) -> None:
 def _nxe_tcp_socket_send(socket_ptr: NX_TCP_SOCKET, packet_ptr: NX_PACKET, wait_option: int) -> int:
     if not _valid_socket(socket_ptr):
         return NX_PTR_ERROR
-    if not isinstance(packet_ptr, NX_PACKET) or packet_ptr.nx_packet_tcp_queue_next != NX_PACKET_ALLOCATED:
+    if packet_ptr is None or packet_ptr.nx_packet_tcp_queue_next != NX_PACKET_ALLOCATED:
         return NX_INVALID_PACKET
     if not _tcp_enabled(socket_ptr):
         return NX_NOT_ENABLED
@@ -1193,7 +1231,9 @@ def _nxe_tcp_socket_send(socket_ptr: NX_TCP_SOCKET, packet_ptr: NX_PACKET, wait_
     return _nx_tcp_socket_send(socket_ptr, packet_ptr, wait_option)
 
 
-nx_tcp_socket_send = nx_service(_nxe_tcp_socket_send, _nx_tcp_socket_send)
+nx_tcp_socket_send = c_service(
+    "UINT nx_tcp_socket_send(NX_TCP_SOCKET *socket_ptr, NX_PACKET *packet_ptr, ULONG wait_option)",
+    nx_service(_nxe_tcp_socket_send, _nx_tcp_socket_send))
 
 
 # =========================================================================== receive
@@ -1254,7 +1294,9 @@ def _nxe_tcp_socket_receive(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> tupl
     return _nx_tcp_socket_receive(socket_ptr, wait_option)
 
 
-nx_tcp_socket_receive = nx_service(_nxe_tcp_socket_receive, _nx_tcp_socket_receive)
+nx_tcp_socket_receive = c_service(
+    "UINT nx_tcp_socket_receive(NX_TCP_SOCKET *socket_ptr, ULONG wait_option)",
+    nx_service(_nxe_tcp_socket_receive, _nx_tcp_socket_receive))
 
 
 # ======================================================================== disconnect
@@ -1339,7 +1381,9 @@ def _nxe_tcp_socket_disconnect(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> i
     return _nx_tcp_socket_disconnect(socket_ptr, wait_option)
 
 
-nx_tcp_socket_disconnect = nx_service(_nxe_tcp_socket_disconnect, _nx_tcp_socket_disconnect)
+nx_tcp_socket_disconnect = c_service(
+    "UINT nx_tcp_socket_disconnect(NX_TCP_SOCKET *socket_ptr, ULONG wait_option)",
+    nx_service(_nxe_tcp_socket_disconnect, _nx_tcp_socket_disconnect))
 
 
 # ======================================================================= information
@@ -1381,7 +1425,9 @@ def _nxe_tcp_socket_info_get(socket_ptr: NX_TCP_SOCKET) -> tuple:
     return _nx_tcp_socket_info_get(socket_ptr)
 
 
-nx_tcp_socket_info_get = nx_service(_nxe_tcp_socket_info_get, _nx_tcp_socket_info_get)
+nx_tcp_socket_info_get = c_service(
+    "UINT nx_tcp_socket_info_get(NX_TCP_SOCKET *socket_ptr)",
+    nx_service(_nxe_tcp_socket_info_get, _nx_tcp_socket_info_get))
 
 
 def _nx_tcp_socket_state_wait(socket_ptr: NX_TCP_SOCKET, desired_state: int, wait_option: int) -> int:
@@ -1416,7 +1462,44 @@ def _nxe_tcp_socket_state_wait(socket_ptr: NX_TCP_SOCKET, desired_state: int, wa
     return _nx_tcp_socket_state_wait(socket_ptr, desired_state, wait_option)
 
 
-nx_tcp_socket_state_wait = nx_service(_nxe_tcp_socket_state_wait, _nx_tcp_socket_state_wait)
+nx_tcp_socket_state_wait = c_service(
+    "UINT nx_tcp_socket_state_wait(NX_TCP_SOCKET *socket_ptr, UINT desired_state, ULONG wait_option)",
+    nx_service(_nxe_tcp_socket_state_wait, _nx_tcp_socket_state_wait))
+
+
+def _nx_tcp_socket_receive_queue_max_set(socket_ptr: NX_TCP_SOCKET, receive_queue_maximum: int) -> int:
+    """``nx_tcp_socket_receive_queue_max_set`` (nx_tcp_socket_receive_queue_max_set.c):
+    the most segments the socket's receive queue holds; in-window data beyond it is
+    dropped and the window advertised as 0 (the queue starts at NX_TCP_MAXIMUM_RX_QUEUE).
+
+    Statuses: NX_SUCCESS; NX_NOT_SUPPORTED in a build without NX_ENABLE_LOW_WATERMARK
+    (the default, where a receive queue has no cap); from the checking layer
+    NX_PTR_ERROR (None or not created), NX_CALLER_ERROR (from an ISR).
+    """
+    from .config import NxConfig
+    if not NxConfig.active.NX_ENABLE_LOW_WATERMARK:
+        return NX_NOT_SUPPORTED
+    ip = socket_ptr.nx_tcp_socket_ip_ptr
+    _lock(ip)
+    socket_ptr.nx_tcp_socket_receive_queue_maximum = receive_queue_maximum
+    _unlock(ip)
+    return NX_SUCCESS
+
+
+def _nxe_tcp_socket_receive_queue_max_set(socket_ptr: NX_TCP_SOCKET, receive_queue_maximum: int) -> int:
+    from .config import NxConfig, nx_not_isr_caller_error
+    if not NxConfig.active.NX_ENABLE_LOW_WATERMARK:
+        return NX_NOT_SUPPORTED
+    if not isinstance(socket_ptr, NX_TCP_SOCKET) or socket_ptr.nx_tcp_socket_id != NX_TCP_ID:
+        return NX_PTR_ERROR
+    if nx_not_isr_caller_error(kernel()):
+        return NX_CALLER_ERROR
+    return _nx_tcp_socket_receive_queue_max_set(socket_ptr, receive_queue_maximum)
+
+
+nx_tcp_socket_receive_queue_max_set = c_service(
+    "UINT nx_tcp_socket_receive_queue_max_set(NX_TCP_SOCKET *socket_ptr, UINT receive_queue_maximum)",
+    nx_service(_nxe_tcp_socket_receive_queue_max_set, _nx_tcp_socket_receive_queue_max_set))
 
 
 def _simple_checks(socket_ptr: Any, caller: Callable = nx_init_and_threads_caller_error) -> int:
@@ -1451,7 +1534,9 @@ def _nxe_tcp_socket_mss_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int | None]
     return (status, None) if status else _nx_tcp_socket_mss_get(socket_ptr)
 
 
-nx_tcp_socket_mss_get = nx_service(_nxe_tcp_socket_mss_get, _nx_tcp_socket_mss_get)
+nx_tcp_socket_mss_get = c_service(
+    "UINT nx_tcp_socket_mss_get(NX_TCP_SOCKET *socket_ptr)",
+    nx_service(_nxe_tcp_socket_mss_get, _nx_tcp_socket_mss_get))
 
 
 def _nx_tcp_socket_mss_set(socket_ptr: NX_TCP_SOCKET, mss: int) -> int:
@@ -1482,7 +1567,9 @@ def _nxe_tcp_socket_mss_set(socket_ptr: NX_TCP_SOCKET, mss: int) -> int:
     return _nx_tcp_socket_mss_set(socket_ptr, mss)
 
 
-nx_tcp_socket_mss_set = nx_service(_nxe_tcp_socket_mss_set, _nx_tcp_socket_mss_set)
+nx_tcp_socket_mss_set = c_service(
+    "UINT nx_tcp_socket_mss_set(NX_TCP_SOCKET *socket_ptr, ULONG mss)",
+    nx_service(_nxe_tcp_socket_mss_set, _nx_tcp_socket_mss_set))
 
 
 def _nx_tcp_socket_mss_peer_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int | None]:
@@ -1499,7 +1586,9 @@ def _nxe_tcp_socket_mss_peer_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int | 
     return (status, None) if status else _nx_tcp_socket_mss_peer_get(socket_ptr)
 
 
-nx_tcp_socket_mss_peer_get = nx_service(_nxe_tcp_socket_mss_peer_get, _nx_tcp_socket_mss_peer_get)
+nx_tcp_socket_mss_peer_get = c_service(
+    "UINT nx_tcp_socket_mss_peer_get(NX_TCP_SOCKET *socket_ptr)",
+    nx_service(_nxe_tcp_socket_mss_peer_get, _nx_tcp_socket_mss_peer_get))
 
 
 def _nx_tcp_socket_receive_notify(socket_ptr: NX_TCP_SOCKET, tcp_receive_notify: Callable | None) -> int:
@@ -1525,7 +1614,9 @@ def _nxe_tcp_socket_receive_notify(socket_ptr: NX_TCP_SOCKET, tcp_receive_notify
     return _nx_tcp_socket_receive_notify(socket_ptr, tcp_receive_notify)
 
 
-nx_tcp_socket_receive_notify = nx_service(_nxe_tcp_socket_receive_notify, _nx_tcp_socket_receive_notify)
+nx_tcp_socket_receive_notify = c_service(
+    "UINT nx_tcp_socket_receive_notify(NX_TCP_SOCKET *socket_ptr, VOID (*tcp_receive_notify)(NX_TCP_SOCKET *socket_ptr))",
+    nx_service(_nxe_tcp_socket_receive_notify, _nx_tcp_socket_receive_notify))
 
 
 def _nx_tcp_socket_window_update_notify_set(socket_ptr: NX_TCP_SOCKET, tcp_window_update_notify: Callable | None) -> int:
@@ -1553,8 +1644,9 @@ def _nxe_tcp_socket_window_update_notify_set(socket_ptr: NX_TCP_SOCKET,
     return _nx_tcp_socket_window_update_notify_set(socket_ptr, tcp_window_update_notify)
 
 
-nx_tcp_socket_window_update_notify_set = nx_service(_nxe_tcp_socket_window_update_notify_set,
-                                                    _nx_tcp_socket_window_update_notify_set)
+nx_tcp_socket_window_update_notify_set = c_service(
+    "UINT nx_tcp_socket_window_update_notify_set(NX_TCP_SOCKET *socket_ptr, VOID (*tcp_window_update_notify)(NX_TCP_SOCKET *socket_ptr))",
+    nx_service(_nxe_tcp_socket_window_update_notify_set, _nx_tcp_socket_window_update_notify_set))
 
 
 def _nx_tcp_socket_transmit_configure(socket_ptr: NX_TCP_SOCKET, max_queue_depth: int, timeout: int,
@@ -1587,7 +1679,9 @@ def _nxe_tcp_socket_transmit_configure(socket_ptr: NX_TCP_SOCKET, max_queue_dept
     return _nx_tcp_socket_transmit_configure(socket_ptr, max_queue_depth, timeout, max_retries, timeout_shift)
 
 
-nx_tcp_socket_transmit_configure = nx_service(_nxe_tcp_socket_transmit_configure, _nx_tcp_socket_transmit_configure)
+nx_tcp_socket_transmit_configure = c_service(
+    "UINT nx_tcp_socket_transmit_configure(NX_TCP_SOCKET *socket_ptr, ULONG max_queue_depth, ULONG timeout, ULONG max_retries, ULONG timeout_shift)",
+    nx_service(_nxe_tcp_socket_transmit_configure, _nx_tcp_socket_transmit_configure))
 
 
 def _nx_tcp_socket_bytes_available(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int | None]:
@@ -1617,7 +1711,9 @@ def _nxe_tcp_socket_bytes_available(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int
     return (status, None) if status else _nx_tcp_socket_bytes_available(socket_ptr)
 
 
-nx_tcp_socket_bytes_available = nx_service(_nxe_tcp_socket_bytes_available, _nx_tcp_socket_bytes_available)
+nx_tcp_socket_bytes_available = c_service(
+    "UINT nx_tcp_socket_bytes_available(NX_TCP_SOCKET *socket_ptr)",
+    nx_service(_nxe_tcp_socket_bytes_available, _nx_tcp_socket_bytes_available))
 
 
 def _nx_tcp_socket_peer_info_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int | None, int | None]:
@@ -1643,10 +1739,12 @@ def _nxe_tcp_socket_peer_info_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int |
     return (status, None, None) if status else _nx_tcp_socket_peer_info_get(socket_ptr)
 
 
-nx_tcp_socket_peer_info_get = nx_service(_nxe_tcp_socket_peer_info_get, _nx_tcp_socket_peer_info_get)
+nx_tcp_socket_peer_info_get = c_service(
+    "UINT nx_tcp_socket_peer_info_get(NX_TCP_SOCKET *socket_ptr)",
+    nx_service(_nxe_tcp_socket_peer_info_get, _nx_tcp_socket_peer_info_get))
 
 _ = (NX_DUPLICATE_LISTEN, NX_TCP_CLOSING, NX_TCP_LAST_ACK, NX_TCP_LISTEN, _tcp_wake_list, NX_NO_FREE_PORTS,
      NX_PORT_UNAVAILABLE)
 
 __all__ = [name for name in dir() if name.startswith(("nx_tcp_", "_nx_tcp_", "_nxe_tcp_", "nxd_tcp_",
-                                                      "_nxd_tcp_"))] + ["NX_TCP_SOCKET", "NX_TCP_MAXIMUM_RX_QUEUE"]
+                                                      "_nxd_tcp_"))] + ["NX_TCP_SOCKET"]

@@ -40,6 +40,7 @@ from typing import Any, Callable
 
 from netxsim.tx.constants import TX_TCP_IP, TX_WAIT_FOREVER
 from netxsim.tx.kernel import kernel
+from netxsim.boundary import c_service, control_block, memset_control_block
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 from netxsim.tx.sizeof import register_size
 
@@ -70,6 +71,7 @@ _IPV4_HEADER = 20
 _PROTOCOL_UDP = 17
 
 
+@control_block
 class NX_UDP_SOCKET:
     """``NX_UDP_SOCKET`` control block (C field names). The suspension lists are Python
     lists of waiting threads (head first); their counts are the lists' lengths."""
@@ -226,7 +228,9 @@ def _nxe_udp_enable(ip_ptr: Any) -> int:
     return _nx_udp_enable(ip_ptr)
 
 
-nx_udp_enable = nx_service(_nxe_udp_enable, _nx_udp_enable)
+nx_udp_enable = c_service(
+    "UINT nx_udp_enable(NX_IP *ip_ptr)",
+    nx_service(_nxe_udp_enable, _nx_udp_enable))
 
 
 # ====================================================================== create/delete
@@ -241,7 +245,7 @@ def _nx_udp_socket_create(ip_ptr: Any, socket_ptr: NX_UDP_SOCKET, name: str, typ
     above 0xFF000000), NX_CALLER_ERROR.
     """
     _udp_fields(ip_ptr)
-    socket_ptr.__init__()
+    memset_control_block(socket_ptr)
     socket_ptr.nx_udp_socket_ip_ptr = ip_ptr
     socket_ptr.nx_udp_socket_name = name
     socket_ptr.nx_udp_socket_type_of_service = type_of_service
@@ -250,6 +254,7 @@ def _nx_udp_socket_create(ip_ptr: Any, socket_ptr: NX_UDP_SOCKET, name: str, typ
     socket_ptr.nx_udp_socket_queue_maximum = queue_maximum
     _tx_mutex_get(ip_ptr.nx_ip_protection, TX_WAIT_FOREVER)
     socket_ptr.nx_udp_socket_id = NX_UDP_ID
+    socket_ptr._netxsim_run = kernel().serial
     ip_ptr.nx_ip_udp_created_sockets.append(socket_ptr)
     ip_ptr._nx_udp_created_set.add(socket_ptr)
     _tx_mutex_put(ip_ptr.nx_ip_protection)
@@ -274,7 +279,9 @@ def _nxe_udp_socket_create(ip_ptr: Any, socket_ptr: NX_UDP_SOCKET, name: str, ty
                                  queue_maximum)
 
 
-nx_udp_socket_create = nx_service(_nxe_udp_socket_create, _nx_udp_socket_create)
+nx_udp_socket_create = c_service(
+    "UINT nx_udp_socket_create(NX_IP *ip_ptr, NX_UDP_SOCKET *socket_ptr, CHAR *name, ULONG type_of_service, ULONG fragment, UINT time_to_live, ULONG queue_maximum)",
+    nx_service(_nxe_udp_socket_create, _nx_udp_socket_create))
 
 
 def _nx_udp_socket_delete(socket_ptr: NX_UDP_SOCKET) -> int:
@@ -311,7 +318,9 @@ def _nxe_udp_socket_delete(socket_ptr: NX_UDP_SOCKET) -> int:
     return _socket_checks(socket_ptr) or _nx_udp_socket_delete(socket_ptr)
 
 
-nx_udp_socket_delete = nx_service(_nxe_udp_socket_delete, _nx_udp_socket_delete)
+nx_udp_socket_delete = c_service(
+    "UINT nx_udp_socket_delete(NX_UDP_SOCKET *socket_ptr)",
+    nx_service(_nxe_udp_socket_delete, _nx_udp_socket_delete))
 
 
 # ======================================================================= bind/unbind
@@ -353,7 +362,9 @@ def _nxe_udp_free_port_find(ip_ptr: Any, port: int) -> tuple[int, int | None]:
     return _nx_udp_free_port_find(ip_ptr, port)
 
 
-nx_udp_free_port_find = nx_service(_nxe_udp_free_port_find, _nx_udp_free_port_find)
+nx_udp_free_port_find = c_service(
+    "UINT nx_udp_free_port_find(NX_IP *ip_ptr, UINT port)",
+    nx_service(_nxe_udp_free_port_find, _nx_udp_free_port_find))
 
 
 def _bind_cleanup(thread: Any) -> None:
@@ -414,7 +425,9 @@ def _nxe_udp_socket_bind(socket_ptr: NX_UDP_SOCKET, port: int, wait_option: int)
     return _nx_udp_socket_bind(socket_ptr, port, wait_option)
 
 
-nx_udp_socket_bind = nx_service(_nxe_udp_socket_bind, _nx_udp_socket_bind)
+nx_udp_socket_bind = c_service(
+    "UINT nx_udp_socket_bind(NX_UDP_SOCKET *socket_ptr, UINT port, ULONG wait_option)",
+    nx_service(_nxe_udp_socket_bind, _nx_udp_socket_bind))
 
 
 def _nx_udp_socket_unbind(socket_ptr: NX_UDP_SOCKET) -> int:
@@ -475,7 +488,9 @@ def _nxe_udp_socket_unbind(socket_ptr: NX_UDP_SOCKET) -> int:
     return _socket_checks(socket_ptr) or _nx_udp_socket_unbind(socket_ptr)
 
 
-nx_udp_socket_unbind = nx_service(_nxe_udp_socket_unbind, _nx_udp_socket_unbind)
+nx_udp_socket_unbind = c_service(
+    "UINT nx_udp_socket_unbind(NX_UDP_SOCKET *socket_ptr)",
+    nx_service(_nxe_udp_socket_unbind, _nx_udp_socket_unbind))
 
 
 def _nx_udp_socket_port_get(socket_ptr: NX_UDP_SOCKET) -> tuple[int, int | None]:
@@ -494,7 +509,9 @@ def _nxe_udp_socket_port_get(socket_ptr: NX_UDP_SOCKET) -> tuple[int, int | None
     return (status, None) if status else _nx_udp_socket_port_get(socket_ptr)
 
 
-nx_udp_socket_port_get = nx_service(_nxe_udp_socket_port_get, _nx_udp_socket_port_get)
+nx_udp_socket_port_get = c_service(
+    "UINT nx_udp_socket_port_get(NX_UDP_SOCKET *socket_ptr)",
+    nx_service(_nxe_udp_socket_port_get, _nx_udp_socket_port_get))
 
 
 # ====================================================================== checksum/notify
@@ -512,7 +529,9 @@ def _nxe_udp_socket_checksum_disable(socket_ptr: NX_UDP_SOCKET) -> int:
     return _socket_checks(socket_ptr, nx_not_isr_caller_error) or _nx_udp_socket_checksum_disable(socket_ptr)
 
 
-nx_udp_socket_checksum_disable = nx_service(_nxe_udp_socket_checksum_disable, _nx_udp_socket_checksum_disable)
+nx_udp_socket_checksum_disable = c_service(
+    "UINT nx_udp_socket_checksum_disable(NX_UDP_SOCKET *socket_ptr)",
+    nx_service(_nxe_udp_socket_checksum_disable, _nx_udp_socket_checksum_disable))
 
 
 def _nx_udp_socket_checksum_enable(socket_ptr: NX_UDP_SOCKET) -> int:
@@ -529,7 +548,9 @@ def _nxe_udp_socket_checksum_enable(socket_ptr: NX_UDP_SOCKET) -> int:
     return _socket_checks(socket_ptr, nx_not_isr_caller_error) or _nx_udp_socket_checksum_enable(socket_ptr)
 
 
-nx_udp_socket_checksum_enable = nx_service(_nxe_udp_socket_checksum_enable, _nx_udp_socket_checksum_enable)
+nx_udp_socket_checksum_enable = c_service(
+    "UINT nx_udp_socket_checksum_enable(NX_UDP_SOCKET *socket_ptr)",
+    nx_service(_nxe_udp_socket_checksum_enable, _nx_udp_socket_checksum_enable))
 
 
 def _nx_udp_socket_receive_notify(socket_ptr: NX_UDP_SOCKET,
@@ -550,7 +571,9 @@ def _nxe_udp_socket_receive_notify(socket_ptr: NX_UDP_SOCKET,
     return _nx_udp_socket_receive_notify(socket_ptr, udp_receive_notify)
 
 
-nx_udp_socket_receive_notify = nx_service(_nxe_udp_socket_receive_notify, _nx_udp_socket_receive_notify)
+nx_udp_socket_receive_notify = c_service(
+    "UINT nx_udp_socket_receive_notify(NX_UDP_SOCKET *socket_ptr, VOID (*udp_receive_notify)(NX_UDP_SOCKET *socket_ptr))",
+    nx_service(_nxe_udp_socket_receive_notify, _nx_udp_socket_receive_notify))
 
 
 # ============================================================================== send
@@ -642,7 +665,9 @@ def _nxde_udp_socket_send(socket_ptr: NX_UDP_SOCKET, packet_ptr: NX_PACKET, ip_a
     return _nxd_udp_socket_send(socket_ptr, packet_ptr, ip_address, port)
 
 
-nxd_udp_socket_send = nx_service(_nxde_udp_socket_send, _nxd_udp_socket_send, name="nxd_udp_socket_send")
+nxd_udp_socket_send = c_service(
+    "UINT nxd_udp_socket_send(NX_UDP_SOCKET *socket_ptr, NX_PACKET *packet_ptr, NXD_ADDRESS *ip_address, UINT port)",
+    nx_service(_nxde_udp_socket_send, _nxd_udp_socket_send, name="nxd_udp_socket_send"))
 
 
 def _nx_udp_socket_send(socket_ptr: NX_UDP_SOCKET, packet_ptr: NX_PACKET, ip_address: int, port: int) -> int:
@@ -672,7 +697,9 @@ def _nxe_udp_socket_send(socket_ptr: NX_UDP_SOCKET, packet_ptr: NX_PACKET, ip_ad
     return _nx_udp_socket_send(socket_ptr, packet_ptr, ip_address, port)
 
 
-nx_udp_socket_send = nx_service(_nxe_udp_socket_send, _nx_udp_socket_send)
+nx_udp_socket_send = c_service(
+    "UINT nx_udp_socket_send(NX_UDP_SOCKET *socket_ptr, NX_PACKET *packet_ptr, ULONG ip_address, UINT port)",
+    nx_service(_nxe_udp_socket_send, _nx_udp_socket_send))
 
 
 def _nxd_udp_socket_source_send(socket_ptr: NX_UDP_SOCKET, packet_ptr: NX_PACKET, ip_address: NXD_ADDRESS,
@@ -718,8 +745,9 @@ def _nxde_udp_socket_source_send(socket_ptr: NX_UDP_SOCKET, packet_ptr: NX_PACKE
     return _nxd_udp_socket_source_send(socket_ptr, packet_ptr, ip_address, port, address_index)
 
 
-nxd_udp_socket_source_send = nx_service(_nxde_udp_socket_source_send, _nxd_udp_socket_source_send,
-                                        name="nxd_udp_socket_source_send")
+nxd_udp_socket_source_send = c_service(
+    "UINT nxd_udp_socket_source_send(NX_UDP_SOCKET *socket_ptr, NX_PACKET *packet_ptr, NXD_ADDRESS *ip_address, UINT port, UINT address_index)",
+    nx_service(_nxde_udp_socket_source_send, _nxd_udp_socket_source_send, name="nxd_udp_socket_source_send"))
 
 
 def _nx_udp_socket_source_send(socket_ptr: NX_UDP_SOCKET, packet_ptr: NX_PACKET, ip_address: int, port: int,
@@ -758,7 +786,9 @@ def _nxe_udp_socket_source_send(socket_ptr: NX_UDP_SOCKET, packet_ptr: NX_PACKET
     return _nx_udp_socket_source_send(socket_ptr, packet_ptr, ip_address, port, address_index)
 
 
-nx_udp_socket_source_send = nx_service(_nxe_udp_socket_source_send, _nx_udp_socket_source_send)
+nx_udp_socket_source_send = c_service(
+    "UINT nx_udp_socket_source_send(NX_UDP_SOCKET *socket_ptr, NX_PACKET *packet_ptr, ULONG ip_address, UINT port, UINT address_index)",
+    nx_service(_nxe_udp_socket_source_send, _nx_udp_socket_source_send))
 
 
 # =========================================================================== receive
@@ -885,7 +915,9 @@ def _nxe_udp_socket_receive(socket_ptr: NX_UDP_SOCKET, wait_option: int) -> tupl
     return (status, None) if status else _nx_udp_socket_receive(socket_ptr, wait_option)
 
 
-nx_udp_socket_receive = nx_service(_nxe_udp_socket_receive, _nx_udp_socket_receive)
+nx_udp_socket_receive = c_service(
+    "UINT nx_udp_socket_receive(NX_UDP_SOCKET *socket_ptr, ULONG wait_option)",
+    nx_service(_nxe_udp_socket_receive, _nx_udp_socket_receive))
 
 
 def _nx_udp_socket_bytes_available(socket_ptr: NX_UDP_SOCKET) -> tuple[int, int]:
@@ -911,7 +943,9 @@ def _nxe_udp_socket_bytes_available(socket_ptr: NX_UDP_SOCKET) -> tuple[int, int
     return (status, None) if status else _nx_udp_socket_bytes_available(socket_ptr)
 
 
-nx_udp_socket_bytes_available = nx_service(_nxe_udp_socket_bytes_available, _nx_udp_socket_bytes_available)
+nx_udp_socket_bytes_available = c_service(
+    "UINT nx_udp_socket_bytes_available(NX_UDP_SOCKET *socket_ptr)",
+    nx_service(_nxe_udp_socket_bytes_available, _nx_udp_socket_bytes_available))
 
 
 # ========================================================================= info get
@@ -938,7 +972,9 @@ def _nxe_udp_info_get(ip_ptr: Any) -> tuple:
     return _nx_udp_info_get(ip_ptr)
 
 
-nx_udp_info_get = nx_service(_nxe_udp_info_get, _nx_udp_info_get)
+nx_udp_info_get = c_service(
+    "UINT nx_udp_info_get(NX_IP *ip_ptr)",
+    nx_service(_nxe_udp_info_get, _nx_udp_info_get))
 
 
 def _nx_udp_socket_info_get(socket_ptr: NX_UDP_SOCKET) -> tuple:
@@ -959,7 +995,9 @@ def _nxe_udp_socket_info_get(socket_ptr: NX_UDP_SOCKET) -> tuple:
     return (status,) + (None,) * 7 if status else _nx_udp_socket_info_get(socket_ptr)
 
 
-nx_udp_socket_info_get = nx_service(_nxe_udp_socket_info_get, _nx_udp_socket_info_get)
+nx_udp_socket_info_get = c_service(
+    "UINT nx_udp_socket_info_get(NX_UDP_SOCKET *socket_ptr)",
+    nx_service(_nxe_udp_socket_info_get, _nx_udp_socket_info_get))
 
 
 # ==================================================================== packet details
@@ -988,8 +1026,9 @@ def _nxde_udp_source_extract(packet_ptr: NX_PACKET) -> tuple[int, NXD_ADDRESS | 
     return _nxd_udp_source_extract(packet_ptr)
 
 
-nxd_udp_source_extract = nx_service(_nxde_udp_source_extract, _nxd_udp_source_extract,
-                                    name="nxd_udp_source_extract")
+nxd_udp_source_extract = c_service(
+    "UINT nxd_udp_source_extract(NX_PACKET *packet_ptr)",
+    nx_service(_nxde_udp_source_extract, _nxd_udp_source_extract, name="nxd_udp_source_extract"))
 
 
 def _nx_udp_source_extract(packet_ptr: NX_PACKET) -> tuple[int, int | None, int | None]:
@@ -1012,17 +1051,21 @@ def _nxe_udp_source_extract(packet_ptr: NX_PACKET) -> tuple[int, int | None, int
     return _nx_udp_source_extract(packet_ptr)
 
 
-nx_udp_source_extract = nx_service(_nxe_udp_source_extract, _nx_udp_source_extract)
+nx_udp_source_extract = c_service(
+    "UINT nx_udp_source_extract(NX_PACKET *packet_ptr)",
+    nx_service(_nxe_udp_source_extract, _nx_udp_source_extract))
 
 
 def _nxd_udp_packet_info_extract(packet_ptr: NX_PACKET) -> tuple:
     """``nxd_udp_packet_info_extract``: (status, NXD_ADDRESS of the sender, protocol
     (0x11), sender port, interface index (0xFFFFFFFF if unknown)).
 
-    Statuses: NX_SUCCESS, NX_INVALID_PACKET (IP version neither 4 nor 6); from the
-    checking layer NX_PTR_ERROR, NX_CALLER_ERROR.
+    Statuses: NX_SUCCESS, NX_INVALID_PACKET (not IPv4, or no IP header: a packet never
+    received, where C would read address 0); from the checking layer NX_PTR_ERROR,
+    NX_CALLER_ERROR.
     """
-    if packet_ptr.nx_packet_ip_version != NX_IP_VERSION_V4:
+    if packet_ptr.nx_packet_ip_version != NX_IP_VERSION_V4 or packet_ptr.nx_packet_ip_header is None:
+        # No IP header (a packet that was never received): C would read address 0.
         return NX_INVALID_PACKET, None, None, None, None
     address = NXD_ADDRESS(NX_IP_VERSION_V4, int.from_bytes(_ip_header(packet_ptr)[12:16], "big"))
     interface = packet_ptr.nx_packet_interface_ptr
@@ -1038,8 +1081,9 @@ def _nxde_udp_packet_info_extract(packet_ptr: NX_PACKET) -> tuple:
     return _nxd_udp_packet_info_extract(packet_ptr)
 
 
-nxd_udp_packet_info_extract = nx_service(_nxde_udp_packet_info_extract, _nxd_udp_packet_info_extract,
-                                         name="nxd_udp_packet_info_extract")
+nxd_udp_packet_info_extract = c_service(
+    "UINT nxd_udp_packet_info_extract(NX_PACKET *packet_ptr)",
+    nx_service(_nxde_udp_packet_info_extract, _nxd_udp_packet_info_extract, name="nxd_udp_packet_info_extract"))
 
 
 def _nx_udp_packet_info_extract(packet_ptr: NX_PACKET) -> tuple:
@@ -1063,7 +1107,9 @@ def _nxe_udp_packet_info_extract(packet_ptr: NX_PACKET) -> tuple:
     return _nx_udp_packet_info_extract(packet_ptr)
 
 
-nx_udp_packet_info_extract = nx_service(_nxe_udp_packet_info_extract, _nx_udp_packet_info_extract)
+nx_udp_packet_info_extract = c_service(
+    "UINT nx_udp_packet_info_extract(NX_PACKET *packet_ptr)",
+    nx_service(_nxe_udp_packet_info_extract, _nx_udp_packet_info_extract))
 
 
 __all__ = [name for name in dir() if name.startswith(("nx_udp_", "_nx_udp_", "nxd_udp_", "_nxd_udp_"))] + [

@@ -164,8 +164,8 @@ from netxsim.nx.constants import (
 )
 from netxsim.nx.ip import NX_FRAGMENT_OKAY, NX_IP, NX_IP_NORMAL, NX_IP_TIME_TO_LIVE, nx_ip_create
 from netxsim.nx.packet import (
-    NX_PACKET_POOL, SIZEOF_NX_PACKET, nx_packet_allocate, nx_packet_data_append, nx_packet_data_retrieve,
-    nx_packet_pool_create, nx_packet_release,
+    NX_PACKET_POOL, nx_packet_allocate, nx_packet_data_append, nx_packet_data_retrieve, nx_packet_pool_create,
+    nx_packet_release, sizeof_nx_packet,
 )
 from netxsim.nx.ram_driver import _nx_ram_network_driver
 from netxsim.nx.system import nx_system_initialize
@@ -187,6 +187,8 @@ __all__ = ["SmtpServer", "SmtpServerError", "SmtpSession", "Mail", "Problem", "S
 USERNAME_PROMPT = "VXNlcm5hbWU6"   # base64("Username:")
 PASSWORD_PROMPT = "UGFzc3dvcmQ6"   # base64("Password:")
 COMMAND_LINE_LIMIT = 512        # RFC 5321 §4.5.3.1.4, CRLF included
+IDLE_TIMEOUT = 5 * 60 * 100     # RFC 5321 §4.5.3.2.7: a server waits 5 minutes for a command
+TRANSCRIPT_SESSIONS = 16        # sessions whose transcript a server keeps by default
 AUTH_LINE_LIMIT = 12288         # RFC 4954 §4
 TEXT_LINE_LIMIT = 1000          # RFC 5321 §4.5.3.1.6
 MECHANISMS = ("PLAIN", "LOGIN")
@@ -360,6 +362,7 @@ class SmtpSession:
     end: str | None = None      # quit, peer-closed, reset, timeout, send-failed, server-reset,
     end_tick: int | None = None  # server-closed, drain-timeout
     transcript: list[tuple[int, str, bytes]] = field(default_factory=list)  # (tick, "C"/"S", bytes)
+    transcript_dropped: bool = False   # not kept (SmtpServer.create's ``transcripts``)
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
     errors: list[tuple[int, str, int]] = field(default_factory=list)
@@ -385,13 +388,19 @@ class SmtpSession:
 
     @property
     def client_bytes(self) -> bytes:
-        """Everything the client sent, in order."""
-        return b"".join(data for _, who, data in self.transcript if who == "C")
+        """Everything the client sent, in order (from the transcript)."""
+        return b"".join(data for _, who, data in self._kept_transcript() if who == "C")
 
     @property
     def replies(self) -> list[bytes]:
         """The server's sends, in order (one entry per nx_tcp_socket_send)."""
-        return [data for _, who, data in self.transcript if who == "S"]
+        return [data for _, who, data in self._kept_transcript() if who == "S"]
+
+    def _kept_transcript(self) -> list[tuple[int, str, bytes]]:
+        if self.transcript_dropped:
+            raise ValueError(f"session {self.index}: its transcript was not kept; create the server "
+                             "with transcripts=True (or a larger number) to keep it")
+        return self.transcript
 
 
 def _b64decode(data: bytes) -> bytes | None:
@@ -435,7 +444,8 @@ class SmtpServer:
         self.strict = False
         self.script: Sequence[Any] | Callable[[int], Sequence[Any]] | None = None
         self.read_timeout = NX_WAIT_FOREVER
-        self.idle_timeout = NX_WAIT_FOREVER
+        self.idle_timeout = IDLE_TIMEOUT
+        self.transcripts: bool | int = TRANSCRIPT_SESSIONS
         self.send_timeout = 500
         self.disconnect_timeout = 500
         self.listen_queue = 5
@@ -450,7 +460,8 @@ class SmtpServer:
                recipients: Sequence[str] | None = None, max_message_size: int | None = None,
                banner: str | None = None, strict: bool = False,
                script: Sequence[Any] | Callable[[int], Sequence[Any]] | None = None,
-               read_timeout: int = NX_WAIT_FOREVER, idle_timeout: int = NX_WAIT_FOREVER,
+               read_timeout: int = NX_WAIT_FOREVER, idle_timeout: int = IDLE_TIMEOUT,
+               transcripts: bool | int = TRANSCRIPT_SESSIONS,
                send_timeout: int = 500, disconnect_timeout: int = 500,
                pool_payload: int = 1536, pool_packets: int = 16, window: int = 8000,
                listen_queue: int = 5, priority: int = 3, ip_priority: int = 1,
@@ -471,7 +482,12 @@ class SmtpServer:
         only accepted RCPT addresses, case-insensitive; None: all), ``max_message_size``
         (advertised as SIZE; larger messages get 552), ``strict`` (refuse the trailing
         space after a MAIL/RCPT path), ``idle_timeout`` (ticks without input before
-        421 and close).
+        421 and close: 5 minutes by default, as RFC 5321 §4.5.3.2.7 asks of servers, so a
+        client whose RST was lost cannot wedge the server; NX_WAIT_FOREVER waits for ever).
+
+        Transcripts: ``transcripts`` keeps ``session.transcript`` (every byte each way) for
+        the latest N sessions (default 16; older sessions' transcripts are dropped), True
+        for every session, False for none. The mailbox is always complete.
 
         Scripted mode: ``script`` (steps, or a callable giving the steps for session
         ``i``), ``read_timeout`` (default wait of each receive).
@@ -504,6 +520,7 @@ class SmtpServer:
         server.script = script
         server.read_timeout = read_timeout
         server.idle_timeout = idle_timeout
+        server.transcripts = transcripts
         server.send_timeout = send_timeout
         server.disconnect_timeout = disconnect_timeout
         server.listen_queue = listen_queue
@@ -527,7 +544,7 @@ class SmtpServer:
             return start
 
         nx_system_initialize()
-        pool_size = pool_packets * ((SIZEOF_NX_PACKET + pool_payload + 3) & ~3)
+        pool_size = pool_packets * ((sizeof_nx_packet() + pool_payload + 3) & ~3)
         check("nx_packet_pool_create", nx_packet_pool_create(
             self.pool, f"{self.name} packet pool", pool_payload, take(pool_size), pool_size))
         check("nx_ip_create", nx_ip_create(self.ip, f"{self.name} IP", self.address, mask, self.pool,
@@ -588,6 +605,7 @@ class SmtpServer:
         status, peer_address, peer_port = nx_tcp_socket_peer_info_get(self.socket)
         s = SmtpSession(len(self.sessions), peer_address, peer_port, tx_time_get())
         self.sessions.append(s)
+        self._bound_transcripts()
         if self.script is None:
             self._functional(s)
         else:
@@ -600,6 +618,20 @@ class SmtpServer:
                 self._error("nx_tcp_socket_disconnect", status, s)
         if s.end_tick is None:
             s.end_tick = tx_time_get()
+
+    def _bound_transcripts(self) -> None:
+        """Keep transcripts for the latest ``transcripts`` sessions only (see create)."""
+        if self.transcripts is True:
+            return
+        keep, sessions = int(self.transcripts), self.sessions
+        if len(sessions) > keep:
+            old = sessions[len(sessions) - keep - 1]
+            old.transcript = []
+            old.transcript_dropped = True
+
+    def _record(self, s: SmtpSession, who: str, data: bytes) -> None:
+        if not s.transcript_dropped:
+            s.transcript.append((tx_time_get(), who, data))
 
     def _finish(self, s: SmtpSession, end: str) -> None:
         if s.end is None:
@@ -620,7 +652,7 @@ class SmtpServer:
         _, copied = nx_packet_data_retrieve(packet, buffer)
         nx_packet_release(packet)
         data = bytes(buffer[:copied])
-        s.transcript.append((tx_time_get(), "C", data))
+        self._record(s, "C", data)
         return NX_SUCCESS, data
 
     def _send(self, s: SmtpSession, data: bytes) -> int:
@@ -640,7 +672,7 @@ class SmtpServer:
             self._error("nx_tcp_socket_send", status, s)
             self._finish(s, "send-failed")
             return status
-        s.transcript.append((tx_time_get(), "S", data))
+        self._record(s, "S", data)
         return NX_SUCCESS
 
     def _closed_by_peer(self, s: SmtpSession) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib
 
+from .config import BuildConfig, ConfigFrozenError, TxConfig
 from .kernel import KernelRun, tx_kernel_enter
 from .memory import Pointer
 from .sizeof import sizeof
@@ -12,6 +13,7 @@ _MODULES = ("constants", "thread", "timer", "semaphore", "mutex", "event_flags",
             "block_pool", "byte_pool", "performance", "interrupt")
 
 __all__ = ["tx_kernel_enter", "KernelRun", "Pointer", "sizeof", "cpu_work"]
+__all__ += ["TxConfig", "BuildConfig", "ConfigFrozenError"]  # the build configuration
 for _name in _MODULES:
     _module = importlib.import_module(f".{_name}", __name__)
     for _symbol in dir(_module):

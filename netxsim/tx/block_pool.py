@@ -27,13 +27,14 @@ pretend address (``control_block_address``, outside RAM) that stands for
 from __future__ import annotations
 
 
+from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
     TX_BLOCK_MEMORY, TX_CALLER_ERROR, TX_DELETED, TX_NO_MEMORY, TX_NO_WAIT, TX_POOL_ERROR,
     TX_PTR_ERROR, TX_SIZE_ERROR, TX_SUCCESS, TX_WAIT_ERROR,
 )
 from .kernel import kernel
-from .performance import count as _perf, reset as _perf_reset
+from .perf_counters import count as _perf, reset as _perf_reset
 from .memory import ControlBlockAddresses, Pointer, c_string
 
 TX_BLOCK_POOL_ID = 0x424C4F43  # "BLOC", tx_block_pool.h
@@ -45,6 +46,7 @@ _ADDRESSES = ControlBlockAddresses(0xE000_0000)
 
 
 
+@control_block
 class TX_BLOCK_POOL:
     """Block pool control block; C field names where C code reads them."""
 
@@ -81,7 +83,7 @@ class TX_BLOCK_POOL:
 
 
 def _valid(pool: object) -> bool:
-    return isinstance(pool, TX_BLOCK_POOL) and pool.tx_block_pool_id == TX_BLOCK_POOL_ID
+    return pool is not None and pool.tx_block_pool_id == TX_BLOCK_POOL_ID
 
 
 
@@ -127,7 +129,7 @@ def _tx_block_pool_create(pool: TX_BLOCK_POOL, name: str | bytes, block_size: in
     stride = block_size + _POINTER
     total = pool_size // stride
     address = pool.control_block_address
-    pool.__init__()  # the C clears the control block first, even on failure
+    memset_control_block(pool)  # the C clears the control block first, even on failure
     pool.control_block_address = address
     if total == 0:
         return TX_SIZE_ERROR
@@ -156,7 +158,7 @@ def _tx_block_pool_create(pool: TX_BLOCK_POOL, name: str | bytes, block_size: in
 def _txe_block_pool_create(pool: TX_BLOCK_POOL, name: str | bytes, block_size: int,
                            pool_start: Pointer, pool_size: int) -> int:
     k = kernel()
-    if not isinstance(pool, TX_BLOCK_POOL) or pool in k.created.get("block_pool", []):
+    if pool is None or pool in k.created.get("block_pool", []):
         return TX_POOL_ERROR
     if not isinstance(pool_start, Pointer):
         return TX_PTR_ERROR
@@ -168,7 +170,9 @@ def _txe_block_pool_create(pool: TX_BLOCK_POOL, name: str | bytes, block_size: i
     return _tx_block_pool_create(pool, name, block_size, pool_start, pool_size)
 
 
-tx_block_pool_create = service(_txe_block_pool_create, _tx_block_pool_create)
+tx_block_pool_create = c_service(
+    "UINT tx_block_pool_create(TX_BLOCK_POOL *pool_ptr, CHAR *name_ptr, ULONG block_size, VOID *pool_start, ULONG pool_size)",
+    service(_txe_block_pool_create, _tx_block_pool_create))
 
 
 # --------------------------------------------------------------------------- delete
@@ -197,7 +201,9 @@ def _txe_block_pool_delete(pool: TX_BLOCK_POOL) -> int:
     return _tx_block_pool_delete(pool)
 
 
-tx_block_pool_delete = service(_txe_block_pool_delete, _tx_block_pool_delete)
+tx_block_pool_delete = c_service(
+    "UINT tx_block_pool_delete(TX_BLOCK_POOL *pool_ptr)",
+    service(_txe_block_pool_delete, _tx_block_pool_delete))
 
 
 # ------------------------------------------------------------------------- allocate
@@ -247,7 +253,9 @@ def _txe_block_allocate(pool: TX_BLOCK_POOL, wait_option: int) -> tuple[int, Poi
     return _tx_block_allocate(pool, wait_option)
 
 
-tx_block_allocate = service(_txe_block_allocate, _tx_block_allocate)
+tx_block_allocate = c_service(
+    "UINT tx_block_allocate(TX_BLOCK_POOL *pool_ptr, ULONG wait_option)",
+    service(_txe_block_allocate, _tx_block_allocate))
 
 
 # -------------------------------------------------------------------------- release
@@ -285,7 +293,9 @@ def _txe_block_release(block_ptr: Pointer) -> int:
     return _tx_block_release(block_ptr)
 
 
-tx_block_release = service(_txe_block_release, _tx_block_release)
+tx_block_release = c_service(
+    "UINT tx_block_release(VOID *block_ptr)",
+    service(_txe_block_release, _tx_block_release))
 
 
 # ----------------------------------------------------------------------- prioritize
@@ -305,7 +315,9 @@ def _txe_block_pool_prioritize(pool: TX_BLOCK_POOL) -> int:
     return _tx_block_pool_prioritize(pool)
 
 
-tx_block_pool_prioritize = service(_txe_block_pool_prioritize, _tx_block_pool_prioritize)
+tx_block_pool_prioritize = c_service(
+    "UINT tx_block_pool_prioritize(TX_BLOCK_POOL *pool_ptr)",
+    service(_txe_block_pool_prioritize, _tx_block_pool_prioritize))
 
 
 # ------------------------------------------------------------------------- info_get
@@ -327,7 +339,9 @@ def _txe_block_pool_info_get(pool: TX_BLOCK_POOL) -> tuple:
     return _tx_block_pool_info_get(pool)
 
 
-tx_block_pool_info_get = service(_txe_block_pool_info_get, _tx_block_pool_info_get)
+tx_block_pool_info_get = c_service(
+    "UINT tx_block_pool_info_get(TX_BLOCK_POOL *pool_ptr)",
+    service(_txe_block_pool_info_get, _tx_block_pool_info_get))
 
 
 __all__ = [

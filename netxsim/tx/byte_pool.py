@@ -36,13 +36,14 @@ Control blocks live in Python; each pool gets a pretend control-block address
 from __future__ import annotations
 
 
+from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
     TX_BYTE_BLOCK_MIN, TX_BYTE_MEMORY, TX_CALLER_ERROR, TX_DELETED, TX_NO_MEMORY, TX_NO_WAIT,
     TX_POOL_ERROR, TX_PTR_ERROR, TX_SIZE_ERROR, TX_SUCCESS, TX_WAIT_ERROR,
 )
 from .kernel import kernel
-from .performance import count as _perf, reset as _perf_reset
+from .perf_counters import count as _perf, reset as _perf_reset
 from .memory import ControlBlockAddresses, Pointer, c_string
 
 TX_BYTE_POOL_ID = 0x42595445  # "BYTE", tx_byte_pool.h
@@ -56,6 +57,7 @@ _HEADER = _POINTER + _ALIGN     # next-block pointer + free marker / owner
 _ADDRESSES = ControlBlockAddresses(0xE800_0000)
 
 
+@control_block
 class TX_BYTE_POOL:
     """Byte pool control block; C field names where C code reads them."""
 
@@ -110,7 +112,7 @@ class TX_BYTE_POOL:
 
 
 def _valid(pool: object) -> bool:
-    return isinstance(pool, TX_BYTE_POOL) and pool.tx_byte_pool_id == TX_BYTE_POOL_ID
+    return pool is not None and pool.tx_byte_pool_id == TX_BYTE_POOL_ID
 
 
 
@@ -223,7 +225,7 @@ def _tx_byte_pool_create(pool: TX_BYTE_POOL, name: str | bytes, pool_start: Poin
     memory = pool_start.memory
     region = k.memory.claim(pool_start, pool_size, f"byte pool {name!r}", "byte pool", pool)
     address = pool.control_block_address
-    pool.__init__()  # the C clears the control block first
+    memset_control_block(pool)  # the C clears the control block first
     pool.control_block_address = address
     owner = _ADDRESSES.assign(pool, memory)
     start = pool_start.address
@@ -251,7 +253,7 @@ def _tx_byte_pool_create(pool: TX_BYTE_POOL, name: str | bytes, pool_start: Poin
 def _txe_byte_pool_create(pool: TX_BYTE_POOL, name: str | bytes, pool_start: Pointer,
                           pool_size: int) -> int:
     k = kernel()
-    if not isinstance(pool, TX_BYTE_POOL) or pool in k.created.get("byte_pool", []):
+    if pool is None or pool in k.created.get("byte_pool", []):
         return TX_POOL_ERROR
     if not isinstance(pool_start, Pointer):
         return TX_PTR_ERROR
@@ -262,7 +264,9 @@ def _txe_byte_pool_create(pool: TX_BYTE_POOL, name: str | bytes, pool_start: Poi
     return _tx_byte_pool_create(pool, name, pool_start, pool_size)
 
 
-tx_byte_pool_create = service(_txe_byte_pool_create, _tx_byte_pool_create)
+tx_byte_pool_create = c_service(
+    "UINT tx_byte_pool_create(TX_BYTE_POOL *pool_ptr, CHAR *name_ptr, VOID *pool_start, ULONG pool_size)",
+    service(_txe_byte_pool_create, _tx_byte_pool_create))
 
 
 # --------------------------------------------------------------------------- delete
@@ -291,7 +295,9 @@ def _txe_byte_pool_delete(pool: TX_BYTE_POOL) -> int:
     return _tx_byte_pool_delete(pool)
 
 
-tx_byte_pool_delete = service(_txe_byte_pool_delete, _tx_byte_pool_delete)
+tx_byte_pool_delete = c_service(
+    "UINT tx_byte_pool_delete(TX_BYTE_POOL *pool_ptr)",
+    service(_txe_byte_pool_delete, _tx_byte_pool_delete))
 
 
 # ------------------------------------------------------------------------- allocate
@@ -342,7 +348,9 @@ def _txe_byte_allocate(pool: TX_BYTE_POOL, memory_size: int,
     return _tx_byte_allocate(pool, memory_size, wait_option)
 
 
-tx_byte_allocate = service(_txe_byte_allocate, _tx_byte_allocate)
+tx_byte_allocate = c_service(
+    "UINT tx_byte_allocate(TX_BYTE_POOL *pool_ptr, ULONG memory_size, ULONG wait_option)",
+    service(_txe_byte_allocate, _tx_byte_allocate))
 
 
 # -------------------------------------------------------------------------- release
@@ -392,7 +400,9 @@ def _txe_byte_release(memory_ptr: Pointer) -> int:
     return _tx_byte_release(memory_ptr)
 
 
-tx_byte_release = service(_txe_byte_release, _tx_byte_release)
+tx_byte_release = c_service(
+    "UINT tx_byte_release(VOID *memory_ptr)",
+    service(_txe_byte_release, _tx_byte_release))
 
 
 # ----------------------------------------------------------------------- prioritize
@@ -418,7 +428,9 @@ def _txe_byte_pool_prioritize(pool: TX_BYTE_POOL) -> int:
     return _tx_byte_pool_prioritize(pool)
 
 
-tx_byte_pool_prioritize = service(_txe_byte_pool_prioritize, _tx_byte_pool_prioritize)
+tx_byte_pool_prioritize = c_service(
+    "UINT tx_byte_pool_prioritize(TX_BYTE_POOL *pool_ptr)",
+    service(_txe_byte_pool_prioritize, _tx_byte_pool_prioritize))
 
 
 # ------------------------------------------------------------------------- info_get
@@ -442,7 +454,9 @@ def _txe_byte_pool_info_get(pool: TX_BYTE_POOL) -> tuple:
     return _tx_byte_pool_info_get(pool)
 
 
-tx_byte_pool_info_get = service(_txe_byte_pool_info_get, _tx_byte_pool_info_get)
+tx_byte_pool_info_get = c_service(
+    "UINT tx_byte_pool_info_get(TX_BYTE_POOL *pool_ptr)",
+    service(_txe_byte_pool_info_get, _tx_byte_pool_info_get))
 
 
 __all__ = [

@@ -23,13 +23,15 @@ from __future__ import annotations
 
 from typing import Callable
 
+from netxsim.tx.memory import c_string
+from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
     TX_AND, TX_CALLER_ERROR, TX_DELETED, TX_EVENT_FLAG, TX_GROUP_ERROR, TX_NO_EVENTS, TX_NO_WAIT,
     TX_OPTION_ERROR, TX_OR, TX_SUCCESS, TX_WAIT_ERROR,
 )
 from .kernel import kernel
-from .performance import count as _perf, reset as _perf_reset
+from .perf_counters import count as _perf, reset as _perf_reset
 
 TX_EVENT_FLAGS_ID = 0x4456444E
 TX_EVENT_FLAGS_AND_MASK = 0x2
@@ -38,6 +40,7 @@ _ULONG = 0xFFFFFFFF
 _KIND = "event_flags"
 
 
+@control_block
 class TX_EVENT_FLAGS_GROUP:
     """Event flags group control block; fields keep ThreadX's names."""
 
@@ -81,7 +84,7 @@ def _satisfied(current: int, requested: int, option: int) -> bool:
 
 
 def _valid(group: object) -> bool:
-    return isinstance(group, TX_EVENT_FLAGS_GROUP) and group.tx_event_flags_group_id == TX_EVENT_FLAGS_ID
+    return group is not None and group.tx_event_flags_group_id == TX_EVENT_FLAGS_ID
 
 
 # --------------------------------------------------------------------------- create
@@ -92,7 +95,8 @@ def _tx_event_flags_create(group: TX_EVENT_FLAGS_GROUP, name: str) -> int:
     TX_CALLER_ERROR (from an ISR or a timer callback).
     """
     k = kernel()
-    group.tx_event_flags_group_name = name if isinstance(name, str) else bytes(name).decode()
+    memset_control_block(group)
+    group.tx_event_flags_group_name = c_string(name)
     group.tx_event_flags_group_current = 0
     group.tx_event_flags_group_suspension_list = []
     group.tx_event_flags_group_set_notify = None
@@ -104,7 +108,7 @@ def _tx_event_flags_create(group: TX_EVENT_FLAGS_GROUP, name: str) -> int:
 
 def _txe_event_flags_create(group: TX_EVENT_FLAGS_GROUP, name: str) -> int:
     k = kernel()
-    if not isinstance(group, TX_EVENT_FLAGS_GROUP):
+    if group is None:
         return TX_GROUP_ERROR
     # ThreadX finds duplicates by walking the created list, not by the id field.
     if group in k.created.get(_KIND, []):
@@ -114,7 +118,9 @@ def _txe_event_flags_create(group: TX_EVENT_FLAGS_GROUP, name: str) -> int:
     return _tx_event_flags_create(group, name)
 
 
-tx_event_flags_create = service(_txe_event_flags_create, _tx_event_flags_create)
+tx_event_flags_create = c_service(
+    "UINT tx_event_flags_create(TX_EVENT_FLAGS_GROUP *group_ptr, CHAR *name_ptr)",
+    service(_txe_event_flags_create, _tx_event_flags_create))
 
 
 # --------------------------------------------------------------------------- delete
@@ -141,7 +147,9 @@ def _txe_event_flags_delete(group: TX_EVENT_FLAGS_GROUP) -> int:
     return _tx_event_flags_delete(group)
 
 
-tx_event_flags_delete = service(_txe_event_flags_delete, _tx_event_flags_delete)
+tx_event_flags_delete = c_service(
+    "UINT tx_event_flags_delete(TX_EVENT_FLAGS_GROUP *group_ptr)",
+    service(_txe_event_flags_delete, _tx_event_flags_delete))
 
 
 # ------------------------------------------------------------------------------ get
@@ -193,7 +201,9 @@ def _txe_event_flags_get(group: TX_EVENT_FLAGS_GROUP, requested_flags: int, get_
     return _tx_event_flags_get(group, requested_flags, get_option, wait_option)
 
 
-tx_event_flags_get = service(_txe_event_flags_get, _tx_event_flags_get)
+tx_event_flags_get = c_service(
+    "UINT tx_event_flags_get(TX_EVENT_FLAGS_GROUP *group_ptr, ULONG requested_flags, UINT get_option, ULONG wait_option)",
+    service(_txe_event_flags_get, _tx_event_flags_get))
 
 
 # ------------------------------------------------------------------------------ set
@@ -257,7 +267,9 @@ def _txe_event_flags_set(group: TX_EVENT_FLAGS_GROUP, flags_to_set: int, set_opt
     return _tx_event_flags_set(group, flags_to_set, set_option)
 
 
-tx_event_flags_set = service(_txe_event_flags_set, _tx_event_flags_set)
+tx_event_flags_set = c_service(
+    "UINT tx_event_flags_set(TX_EVENT_FLAGS_GROUP *group_ptr, ULONG flags_to_set, UINT set_option)",
+    service(_txe_event_flags_set, _tx_event_flags_set))
 
 
 # ------------------------------------------------------------------------- info_get
@@ -278,7 +290,9 @@ def _txe_event_flags_info_get(group: TX_EVENT_FLAGS_GROUP) -> tuple:
     return _tx_event_flags_info_get(group)
 
 
-tx_event_flags_info_get = service(_txe_event_flags_info_get, _tx_event_flags_info_get)
+tx_event_flags_info_get = c_service(
+    "UINT tx_event_flags_info_get(TX_EVENT_FLAGS_GROUP *group_ptr)",
+    service(_txe_event_flags_info_get, _tx_event_flags_info_get))
 
 
 # ----------------------------------------------------------------------- set_notify
@@ -300,7 +314,9 @@ def _txe_event_flags_set_notify(group: TX_EVENT_FLAGS_GROUP,
     return _tx_event_flags_set_notify(group, events_set_notify)
 
 
-tx_event_flags_set_notify = service(_txe_event_flags_set_notify, _tx_event_flags_set_notify)
+tx_event_flags_set_notify = c_service(
+    "UINT tx_event_flags_set_notify(TX_EVENT_FLAGS_GROUP *group_ptr, VOID (*events_set_notify)(TX_EVENT_FLAGS_GROUP *notify_group_ptr))",
+    service(_txe_event_flags_set_notify, _tx_event_flags_set_notify))
 
 
 __all__ = [

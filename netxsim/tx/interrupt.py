@@ -30,9 +30,12 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from netxsim.boundary import c_service
+
 from .config import service
 from .constants import TX_FEATURE_NOT_ENABLED
 from .kernel import Kernel, kernel
+from .thread import TX_THREAD  # noqa: F401  (named by a prototype)
 
 TX_INT_ENABLE = 0
 TX_INT_DISABLE = 1
@@ -86,7 +89,9 @@ def _tx_interrupt_control(new_posture: int) -> int:
     return old
 
 
-tx_interrupt_control = service(_tx_interrupt_control, _tx_interrupt_control, "tx_interrupt_control")
+tx_interrupt_control = c_service(
+    "UINT tx_interrupt_control(UINT new_posture)",
+    service(_tx_interrupt_control, _tx_interrupt_control, "tx_interrupt_control"))
 
 
 def _tx_thread_stack_error_notify(stack_error_handler: Callable[[Any], None] | None) -> int:
@@ -95,5 +100,6 @@ def _tx_thread_stack_error_notify(stack_error_handler: Callable[[Any], None] | N
     return TX_FEATURE_NOT_ENABLED
 
 
-tx_thread_stack_error_notify = service(_tx_thread_stack_error_notify, _tx_thread_stack_error_notify,
-                                       "tx_thread_stack_error_notify")
+tx_thread_stack_error_notify = c_service(
+    "UINT tx_thread_stack_error_notify(VOID (*stack_error_handler)(TX_THREAD *thread_ptr))",
+    service(_tx_thread_stack_error_notify, _tx_thread_stack_error_notify, "tx_thread_stack_error_notify"))

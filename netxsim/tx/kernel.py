@@ -19,6 +19,7 @@ the system timer thread at priority 0, as ThreadX does.
 from __future__ import annotations
 
 import heapq
+import itertools
 import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
@@ -28,11 +29,12 @@ import simpy
 
 from .constants import (
     THREAD_STATE_NAMES, TX_COMPLETED, TX_INITIALIZE_IN_PROGRESS,
-    TX_MAX_PRIORITIES, TX_NO_WAIT, TX_PRIORITY_CHANGE, TX_READY, TX_SLEEP, TX_SUCCESS,
+    TX_NO_WAIT, TX_PRIORITY_CHANGE, TX_READY, TX_SLEEP, TX_SUCCESS,
     TX_SUSPENDED, TX_TERMINATED, TX_WAIT_FOREVER,
 )
+from .config import BuildConfig, begin_run, end_run
 from .memory import DEFAULT_RAM_SIZE, Pointer, SimMemory
-from .performance import count as _perf, count_system as _perf_system, wait_timed_out as _wait_timed_out
+from .perf_counters import count as _perf, count_system as _perf_system, wait_timed_out as _wait_timed_out
 
 if TYPE_CHECKING:
     from .thread import TX_THREAD
@@ -40,12 +42,14 @@ if TYPE_CHECKING:
 
 TIMER_WHEEL_ENTRIES = 32  # TX_TIMER_ENTRIES: timers longer than this hop through the wheel
 TX_TIMER_THREAD_PRIORITY = 0
-_NO_PRIORITY = TX_MAX_PRIORITIES
 _ISR = 1
 
 
 class KernelError(Exception):
     """Misuse of the simulation itself (no kernel running, service from outside a run)."""
+
+
+_run_serials = itertools.count(1)  # one per Kernel: control blocks remember the run that created them
 
 
 def _lowest_bit(value: int) -> int:
@@ -56,17 +60,24 @@ def _lowest_bit(value: int) -> int:
 class KernelRun:
     """What ``tx_kernel_enter`` returns: why the run ended, when, and who was stuck."""
 
-    reason: str  # "completed", "deadlock", "idle" or "until"
+    reason: str  # "completed", "deadlock", "idle", "until" or "stopped"
     ticks: int
     blocked: list[tuple[str, str, str]] = field(default_factory=list)
     kernel: "Kernel | None" = None
+    status: int | None = None  # the status given to Kernel.stop (reason "stopped")
+
+    @property
+    def config(self) -> BuildConfig | None:
+        """The build the run used (frozen)."""
+        return self.kernel.config if self.kernel is not None else None
 
     @property
     def deadlock(self) -> bool:
         return self.reason == "deadlock"
 
     def report(self) -> str:
-        lines = [f"run ended at tick {self.ticks}: {self.reason}"]
+        lines = [f"run ended at tick {self.ticks}: {self.reason}"
+                 + (f" (status 0x{self.status:X})" if self.status is not None else "")]
         for name, state, on in self.blocked:
             lines.append(f"  thread {name!r} is {state}" + (f" on {on}" if on else ""))
         return "\n".join(lines)
@@ -77,14 +88,18 @@ class KernelRun:
 class Kernel:
     """One simulated ThreadX system: CPU, RAM, clock and every created object."""
 
-    def __init__(self, memory_size: int = DEFAULT_RAM_SIZE) -> None:
+    def __init__(self, memory_size: int = DEFAULT_RAM_SIZE, config: Any = None) -> None:
         self.env = simpy.Environment()
         self.memory = SimMemory(memory_size)
+        # The build this run uses (tx_user.h / nx_user.h options), frozen.
+        self.config = BuildConfig.of(config)
+        self.max_priorities = self.config.tx.TX_MAX_PRIORITIES
+        self.timers_in_isr = self.config.tx.TX_TIMER_PROCESS_IN_ISR
         # Scheduler state, named after ThreadX's globals.
-        self.ready: list[list[TX_THREAD]] = [[] for _ in range(TX_MAX_PRIORITIES)]
+        self.ready: list[list[TX_THREAD]] = [[] for _ in range(self.max_priorities)]
         self.priority_map = 0
         self.preempted_map = 0
-        self.highest_priority = _NO_PRIORITY
+        self.highest_priority = self.max_priorities
         self.execute_ptr: TX_THREAD | None = None
         self.current_ptr: TX_THREAD | None = None
         self.system_state = TX_INITIALIZE_IN_PROGRESS
@@ -106,6 +121,15 @@ class Kernel:
         self.last_run: TX_THREAD | None = None
         self.running = False
         self.trace: list[tuple[int, str, str]] | None = None
+        # Optional real-time pacing hook (netxsim.tap.pacing): called before each simpy
+        # event is processed, it may wait for the wall clock and schedule earlier events.
+        self.pacer: Callable[[], None] | None = None
+        self.stop_status: int | None = None  # set by stop(): the run ends "stopped"
+        # Run identity: control blocks created in this run carry this serial; services
+        # refuse to run once the run has ended (terminal reason, or closed).
+        self.serial = next(_run_serials)
+        self.ended = False
+        self.end_reason = ""
 
     # ----------------------------------------------------------------- time
     @property
@@ -139,6 +163,8 @@ class Kernel:
     # ------------------------------------------------------- object registry
     def register(self, kind: str, obj: Any) -> None:
         self.created.setdefault(kind, []).append(obj)
+        if hasattr(obj, "_netxsim_run"):
+            obj._netxsim_run = self.serial  # created in this run (see netxsim.boundary)
 
     def unregister(self, kind: str, obj: Any) -> None:
         self.created[kind].remove(obj)
@@ -223,7 +249,7 @@ class Kernel:
             self.priority_map &= ~bit
             self.preempted_map &= ~bit
             if self.priority_map == 0:
-                self.highest_priority = _NO_PRIORITY
+                self.highest_priority = self.max_priorities
                 self.execute_ptr = None
                 return
             self.highest_priority = _lowest_bit(self.priority_map)
@@ -379,6 +405,17 @@ class Kernel:
             handler()
         self.env.timeout(ticks).callbacks.append(isr)
 
+    def stop(self, status: int) -> None:
+        """End the run now with reason ``"stopped"`` and ``status`` on the KernelRun (the
+        role of the C regression tests' ``test_control_return``). Called from a thread, the
+        thread never continues; from an ISR or ``tx_application_define``, the run ends
+        when it returns. A stopped run is finished: it cannot be continued."""
+        if self.stop_status is None:
+            self.stop_status = status
+        if self.running and self.main_greenlet is not None \
+                and greenlet.getcurrent() is not self.main_greenlet:
+            self.main_greenlet.switch()
+
     # ---------------------------------------------------------------- timers
     # The timer wheel. Positions are in "wheel time": the wheel advances one slot per
     # tick, except that the tick ISR does not move past a due slot the timer thread has
@@ -444,6 +481,9 @@ class Kernel:
         if top is None:
             return
         if top + self.wheel_lag <= now:
+            if self.timers_in_isr:
+                self._expire_due(now)  # TX_TIMER_PROCESS_IN_ISR: right here, in the ISR
+                return
             timer_thread = self.timer_thread
             assert timer_thread is not None
             if timer_thread.tx_thread_state == TX_SUSPENDED:
@@ -454,49 +494,56 @@ class Kernel:
     def _timer_thread_entry(self, _: int) -> None:
         """The system timer thread: take the due slot off the wheel, run its expirations
         (FIFO of arming), then sleep."""
-        heap = self.timer_heap
         thread = self.timer_thread
         assert thread is not None
         while True:
             top = self._timer_heap_top()
             if top is not None and top + self.wheel_lag < self.now:
                 self.wheel_lag = self.now - top  # held off: the wheel stayed on this slot
-            current = self.now - self.wheel_lag
-            expired = []
-            while heap and heap[0][0] <= current:
-                expired.append(heapq.heappop(heap))
-            for _, _, generation, timer in expired:
-                if generation != timer.generation or not timer.active:
-                    continue
-                left = timer.deadline - current
-                if left > 0:
-                    # A long timer hops again through the wheel.
-                    self._timer_insert(timer, current + min(left, TIMER_WHEEL_ENTRIES))
-                    continue
-                timer.active = False
-                if timer.keeps_alive:
-                    self.keepalive_timers -= 1
-                timer.remaining = timer.reschedule
-                timer.pending_reactivate = timer.reschedule != 0
-                timer.expire()
-                if timer.pending_reactivate:
-                    # Periodic: re-armed after the callback, from this tick (no drift).
-                    timer.pending_reactivate = False
-                    self.timer_activate(timer, timer.reschedule)
-            top = self._timer_heap_top()
-            if top is not None:
-                self._tick_event_for(top)
+            self._expire_due(self.now - self.wheel_lag)
             thread.tx_thread_state = TX_SUSPENDED
             self.system_suspend(thread)
+
+    def _expire_due(self, current: int) -> None:
+        """Run the expirations due at wheel position ``current`` (FIFO of arming), re-arm
+        periodic and long timers, and ask for the next tick interrupt."""
+        heap = self.timer_heap
+        expired = []
+        while heap and heap[0][0] <= current:
+            expired.append(heapq.heappop(heap))
+        for _, _, generation, timer in expired:
+            if generation != timer.generation or not timer.active:
+                continue
+            left = timer.deadline - current
+            if left > 0:
+                # A long timer hops again through the wheel.
+                self._timer_insert(timer, current + min(left, TIMER_WHEEL_ENTRIES))
+                continue
+            timer.active = False
+            if timer.keeps_alive:
+                self.keepalive_timers -= 1
+            timer.remaining = timer.reschedule
+            timer.pending_reactivate = timer.reschedule != 0
+            timer.expire()
+            if timer.pending_reactivate:
+                # Periodic: re-armed after the callback, from this tick (no drift).
+                timer.pending_reactivate = False
+                self.timer_activate(timer, timer.reschedule)
+        top = self._timer_heap_top()
+        if top is not None:
+            self._tick_event_for(top)
 
     # -------------------------------------------------------------- run loop
     def run(self, until: int | None) -> KernelRun:
         self.main_greenlet = greenlet.getcurrent()
+        begin_run(self.config)  # a continued run (until=) puts its own build back in force
         self.running = True
         self.system_state = 0
         env = self.env
         try:
             while True:
+                if self.stop_status is not None:
+                    return self._result("stopped")
                 thread = self.execute_ptr
                 if thread is not None:
                     if thread.work_remaining:
@@ -521,6 +568,13 @@ class Kernel:
         finally:
             self.running = False
             self.current_ptr = None
+            end_run(self.config)
+
+    def end_run(self, reason: str) -> None:
+        """Mark the run ended for good (a terminal reason, or closed): services called
+        from now on raise KernelError. A run paused at ``until=`` is not ended."""
+        self.ended = True
+        self.end_reason = reason
 
     def _count_run(self, thread: TX_THREAD) -> None:
         if thread is not self.last_run:
@@ -543,6 +597,8 @@ class Kernel:
 
     def _interrupt(self) -> None:
         """Process one simpy event as an interrupt."""
+        if self.pacer is not None:
+            self.pacer()
         self.system_state = _ISR
         try:
             self.env.step()
@@ -610,7 +666,9 @@ class Kernel:
                 block = thread.tx_thread_suspend_control_block
                 on = getattr(block, "name", None) or ""
                 blocked.append((thread.tx_thread_name, THREAD_STATE_NAMES[thread.tx_thread_state], on))
-        run = KernelRun(reason, self.now, blocked, self)
+        run = KernelRun(reason, self.now, blocked, self, self.stop_status if reason == "stopped" else None)
+        if reason != "until":
+            self.end_run(reason)
         if reason == "deadlock":
             print(run.report(), file=sys.stderr)
         return run
@@ -638,24 +696,33 @@ def kernel() -> Kernel:
 
 def tx_kernel_enter(tx_application_define: Callable[[Pointer], None], until: int | None = None,
                     memory_size: int = DEFAULT_RAM_SIZE,
-                    trace: list[tuple[int, str, str]] | None = None) -> KernelRun:
+                    trace: list[tuple[int, str, str]] | None = None, *,
+                    config: Any = None) -> KernelRun:
     """``tx_kernel_enter``: build a fresh kernel, run ``tx_application_define``, dispatch.
 
     Returns (unlike C) when every application thread has completed or been
     terminated or deleted, when nothing can ever run again (a deadlock, reported
-    on stderr and in the result), or at tick ``until``. ``trace``, if given, is
-    filled with ``(tick, thread, event)`` tuples of scheduling events.
+    on stderr and in the result), at tick ``until``, or when the program calls
+    :meth:`Kernel.stop` (``test_control_return``: reason "stopped"). ``trace``, if given, is
+    filled with ``(tick, thread, event)`` tuples of scheduling events. ``config`` is
+    the build (tx_user.h / nx_user.h options, see :mod:`netxsim.tx.config`); the run
+    uses it unchanged and reports it as ``run.config``.
     """
     global _current
     from .thread import create_system_thread
-    k = Kernel(memory_size)
+    k = Kernel(memory_size, config)
     k.trace = trace
     _current = k
-    k.timer_thread = create_system_thread(k, "System Timer Thread", k._timer_thread_entry,
-                                          TX_TIMER_THREAD_PRIORITY, start=False)
+    if not k.timers_in_isr:  # TX_TIMER_PROCESS_IN_ISR builds no timer thread
+        k.timer_thread = create_system_thread(k, "System Timer Thread", k._timer_thread_entry,
+                                              TX_TIMER_THREAD_PRIORITY, start=False)
     k.system_state = TX_INITIALIZE_IN_PROGRESS
-    tx_application_define(k.memory.first_unused)
-    return k.run(until)
+    begin_run(k.config)
+    try:
+        tx_application_define(k.memory.first_unused)
+        return k.run(until)
+    finally:
+        end_run(k.config)
 
 
 __all__ = ["tx_kernel_enter", "KernelRun", "Kernel", "KernelError", "kernel"]

@@ -173,7 +173,10 @@ class SimMemory:
         """
         if not isinstance(pointer, Pointer) or pointer.memory is not self:
             raise MemoryRegionError(f"{owner}: {pointer!r} is not a pointer into this kernel's RAM")
-        self._offset(pointer.address, size)
+        try:
+            self._offset(pointer.address, size)
+        except MemoryRegionError as error:
+            raise MemoryRegionError(f"{owner}: {error}") from None
         if container is None:
             container = kind in CONTAINER_KINDS
         start, end = pointer.address, pointer.address + size

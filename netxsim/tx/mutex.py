@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from functools import partial
 
+from netxsim.tx.memory import c_string
+from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
     TX_CALLER_ERROR, TX_DELETED, TX_INHERIT, TX_INHERIT_ERROR, TX_MAX_PRIORITIES,
@@ -34,7 +36,7 @@ from .constants import (
     TX_NOT_OWNED, TX_READY, TX_SUCCESS, TX_WAIT_ERROR,
 )
 from .kernel import Kernel, kernel
-from .performance import count as _perf, reset as _perf_reset
+from .perf_counters import count as _perf, reset as _perf_reset
 from .semaphore import prioritize_list
 
 TX_MUTEX_ID = 0x4D555445  # "MUTE", tx_mutex.h
@@ -44,6 +46,7 @@ TX_MUTEX_ID = 0x4D555445  # "MUTE", tx_mutex.h
 RECOMPUTE_INHERITANCE_ON_WAIT_END = False
 
 
+@control_block
 class TX_MUTEX:
     """Mutex control block; C field names where C code reads them."""
 
@@ -78,7 +81,7 @@ class TX_MUTEX:
 
 
 def _valid(mutex: object) -> bool:
-    return isinstance(mutex, TX_MUTEX) and mutex.tx_mutex_id == TX_MUTEX_ID
+    return mutex is not None and mutex.tx_mutex_id == TX_MUTEX_ID
 
 
 def _priority_change(k: Kernel, thread, new_priority: int) -> None:
@@ -109,7 +112,7 @@ def _priority_change(k: Kernel, thread, new_priority: int) -> None:
 
 def _inherited_priority(thread) -> int:
     """Most urgent priority remembered by the inheriting mutexes ``thread`` owns."""
-    priority = TX_MAX_PRIORITIES
+    priority = kernel().max_priorities
     for mutex in thread.owned_mutexes:
         if mutex.tx_mutex_inherit == TX_INHERIT:
             priority = min(priority, mutex.tx_mutex_highest_priority_waiting)
@@ -126,12 +129,13 @@ def _tx_mutex_create(mutex: TX_MUTEX, name: str | bytes, inherit: int) -> int:
     callback).
     """
     k = kernel()
-    mutex.tx_mutex_name = name if isinstance(name, str) else bytes(name).decode()
+    memset_control_block(mutex)
+    mutex.tx_mutex_name = c_string(name)
     mutex.tx_mutex_inherit = inherit
     mutex.tx_mutex_ownership_count = 0
     mutex.tx_mutex_owner = None
     mutex.tx_mutex_original_priority = 0
-    mutex.tx_mutex_highest_priority_waiting = TX_MAX_PRIORITIES
+    mutex.tx_mutex_highest_priority_waiting = kernel().max_priorities
     mutex.suspension_list = []
     _perf_reset(mutex, "mutex")
     mutex.tx_mutex_id = TX_MUTEX_ID
@@ -141,7 +145,7 @@ def _tx_mutex_create(mutex: TX_MUTEX, name: str | bytes, inherit: int) -> int:
 
 def _txe_mutex_create(mutex: TX_MUTEX, name: str | bytes, inherit: int) -> int:
     k = kernel()
-    if not isinstance(mutex, TX_MUTEX) or mutex in k.created.get("mutex", []):
+    if mutex is None or mutex in k.created.get("mutex", []):
         return TX_MUTEX_ERROR
     if inherit not in (TX_INHERIT, TX_NO_INHERIT):
         return TX_INHERIT_ERROR
@@ -150,7 +154,9 @@ def _txe_mutex_create(mutex: TX_MUTEX, name: str | bytes, inherit: int) -> int:
     return _tx_mutex_create(mutex, name, inherit)
 
 
-tx_mutex_create = service(_txe_mutex_create, _tx_mutex_create)
+tx_mutex_create = c_service(
+    "UINT tx_mutex_create(TX_MUTEX *mutex_ptr, CHAR *name_ptr, UINT inherit)",
+    service(_txe_mutex_create, _tx_mutex_create))
 
 
 # --------------------------------------------------------------------------- delete
@@ -187,7 +193,9 @@ def _txe_mutex_delete(mutex: TX_MUTEX) -> int:
     return _tx_mutex_delete(mutex)
 
 
-tx_mutex_delete = service(_txe_mutex_delete, _tx_mutex_delete)
+tx_mutex_delete = c_service(
+    "UINT tx_mutex_delete(TX_MUTEX *mutex_ptr)",
+    service(_txe_mutex_delete, _tx_mutex_delete))
 
 
 # ------------------------------------------------------------------------------ get
@@ -199,7 +207,7 @@ def _cleanup(mutex: TX_MUTEX, thread) -> None:
     if mutex.tx_mutex_inherit != TX_INHERIT or owner is None or not _valid(mutex):
         return
     waiting = [t.tx_thread_priority for t in mutex.suspension_list]
-    mutex.tx_mutex_highest_priority_waiting = min(waiting, default=TX_MAX_PRIORITIES)
+    mutex.tx_mutex_highest_priority_waiting = min(waiting, default=kernel().max_priorities)
     inherited = _inherited_priority(owner)
     owner.tx_thread_inherit_priority = inherited
     priority = min(owner.tx_thread_user_priority, inherited)
@@ -230,7 +238,7 @@ def _tx_mutex_get(mutex: TX_MUTEX, wait_option: int) -> int:
         if thread is not None:
             if mutex.tx_mutex_inherit == TX_INHERIT:
                 mutex.tx_mutex_original_priority = thread.tx_thread_priority
-                mutex.tx_mutex_highest_priority_waiting = TX_MAX_PRIORITIES
+                mutex.tx_mutex_highest_priority_waiting = kernel().max_priorities
             thread.owned_mutexes.append(mutex)
         return TX_SUCCESS
     if mutex.tx_mutex_owner is thread:
@@ -273,7 +281,9 @@ def _txe_mutex_get(mutex: TX_MUTEX, wait_option: int) -> int:
     return _tx_mutex_get(mutex, wait_option)
 
 
-tx_mutex_get = service(_txe_mutex_get, _tx_mutex_get)
+tx_mutex_get = c_service(
+    "UINT tx_mutex_get(TX_MUTEX *mutex_ptr, ULONG wait_option)",
+    service(_txe_mutex_get, _tx_mutex_get))
 
 
 # ------------------------------------------------------------------------------ put
@@ -310,7 +320,7 @@ def _tx_mutex_put(mutex: TX_MUTEX) -> int:
         old_priority = min(old_priority, inherited)
         prioritize_list(waiters)
     if not waiters:
-        mutex.tx_mutex_highest_priority_waiting = TX_MAX_PRIORITIES
+        mutex.tx_mutex_highest_priority_waiting = kernel().max_priorities
         if owner.tx_thread_priority != old_priority:
             k.preempt_disable += 1
             _priority_change(k, owner, old_priority)
@@ -321,7 +331,7 @@ def _tx_mutex_put(mutex: TX_MUTEX) -> int:
     new_owner = waiters.pop(0)
     if inherit:
         mutex.tx_mutex_original_priority = new_owner.tx_thread_priority
-        mutex.tx_mutex_highest_priority_waiting = TX_MAX_PRIORITIES
+        mutex.tx_mutex_highest_priority_waiting = kernel().max_priorities
     new_owner.owned_mutexes.append(mutex)
     mutex.tx_mutex_ownership_count = 1
     mutex.tx_mutex_owner = new_owner
@@ -347,7 +357,9 @@ def _txe_mutex_put(mutex: TX_MUTEX) -> int:
     return _tx_mutex_put(mutex)
 
 
-tx_mutex_put = service(_txe_mutex_put, _tx_mutex_put)
+tx_mutex_put = c_service(
+    "UINT tx_mutex_put(TX_MUTEX *mutex_ptr)",
+    service(_txe_mutex_put, _tx_mutex_put))
 
 
 def release_all_owned(thread) -> None:
@@ -382,7 +394,9 @@ def _txe_mutex_prioritize(mutex: TX_MUTEX) -> int:
     return _tx_mutex_prioritize(mutex)
 
 
-tx_mutex_prioritize = service(_txe_mutex_prioritize, _tx_mutex_prioritize)
+tx_mutex_prioritize = c_service(
+    "UINT tx_mutex_prioritize(TX_MUTEX *mutex_ptr)",
+    service(_txe_mutex_prioritize, _tx_mutex_prioritize))
 
 
 # ------------------------------------------------------------------------- info_get
@@ -403,7 +417,9 @@ def _txe_mutex_info_get(mutex: TX_MUTEX) -> tuple:
     return _tx_mutex_info_get(mutex)
 
 
-tx_mutex_info_get = service(_txe_mutex_info_get, _tx_mutex_info_get)
+tx_mutex_info_get = c_service(
+    "UINT tx_mutex_info_get(TX_MUTEX *mutex_ptr)",
+    service(_txe_mutex_info_get, _tx_mutex_info_get))
 
 
 __all__ = [

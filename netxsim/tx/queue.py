@@ -24,13 +24,15 @@ from __future__ import annotations
 import struct
 from typing import Any, Callable, Sequence
 
+from netxsim.tx.memory import c_string
+from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
     TX_CALLER_ERROR, TX_DELETED, TX_NO_WAIT, TX_PTR_ERROR, TX_QUEUE_EMPTY, TX_QUEUE_ERROR,
     TX_QUEUE_FULL, TX_QUEUE_SUSP, TX_SIZE_ERROR, TX_SUCCESS, TX_WAIT_ERROR, TX_1_ULONG, TX_16_ULONG,
 )
 from .kernel import kernel
-from .performance import count as _perf, reset as _perf_reset
+from .perf_counters import count as _perf, reset as _perf_reset
 from .memory import Pointer
 
 TX_QUEUE_ID = 0x51554555
@@ -50,6 +52,7 @@ class _QueueWait:
         self.front = front
 
 
+@control_block
 class TX_QUEUE:
     """Queue control block; fields keep ThreadX's names (pointers are :class:`Pointer`)."""
 
@@ -81,7 +84,7 @@ class TX_QUEUE:
 
 
 def _valid(queue: object) -> bool:
-    return isinstance(queue, TX_QUEUE) and queue.tx_queue_id == TX_QUEUE_ID
+    return queue is not None and queue.tx_queue_id == TX_QUEUE_ID
 
 
 def _as_message(source: object, size: int) -> tuple[int, ...] | None:
@@ -149,10 +152,11 @@ def _tx_queue_create(queue: TX_QUEUE, name: str, message_size: int, queue_start:
     callback).
     """
     k = kernel()
-    name = name if isinstance(name, str) else bytes(name).decode()
+    name = c_string(name)
     capacity = queue_size // (message_size * _ULONG_SIZE)
     used = capacity * message_size * _ULONG_SIZE
     region = k.memory.claim(queue_start, used, f"storage of queue {name!r}", _KIND, queue)
+    memset_control_block(queue)
     queue.tx_queue_name = name
     queue.tx_queue_message_size = message_size
     queue.tx_queue_capacity = capacity
@@ -174,7 +178,7 @@ def _tx_queue_create(queue: TX_QUEUE, name: str, message_size: int, queue_start:
 def _txe_queue_create(queue: TX_QUEUE, name: str, message_size: int, queue_start: Pointer,
                       queue_size: int) -> int:
     k = kernel()
-    if not isinstance(queue, TX_QUEUE):
+    if queue is None:
         return TX_QUEUE_ERROR
     # ThreadX finds duplicates by walking the created list, not by the id field.
     if queue in k.created.get(_KIND, []):
@@ -190,7 +194,9 @@ def _txe_queue_create(queue: TX_QUEUE, name: str, message_size: int, queue_start
     return _tx_queue_create(queue, name, message_size, queue_start, queue_size)
 
 
-tx_queue_create = service(_txe_queue_create, _tx_queue_create)
+tx_queue_create = c_service(
+    "UINT tx_queue_create(TX_QUEUE *queue_ptr, CHAR *name_ptr, UINT message_size, VOID *queue_start, ULONG queue_size)",
+    service(_txe_queue_create, _tx_queue_create))
 
 
 # --------------------------------------------------------------------------- delete
@@ -220,7 +226,9 @@ def _txe_queue_delete(queue: TX_QUEUE) -> int:
     return _tx_queue_delete(queue)
 
 
-tx_queue_delete = service(_txe_queue_delete, _tx_queue_delete)
+tx_queue_delete = c_service(
+    "UINT tx_queue_delete(TX_QUEUE *queue_ptr)",
+    service(_txe_queue_delete, _tx_queue_delete))
 
 
 # ----------------------------------------------------------------------------- send
@@ -298,7 +306,9 @@ def _txe_queue_send(queue: TX_QUEUE, source: Sequence[int], wait_option: int) ->
     return _tx_queue_send(queue, source, wait_option)
 
 
-tx_queue_send = service(_txe_queue_send, _tx_queue_send)
+tx_queue_send = c_service(
+    "UINT tx_queue_send(TX_QUEUE *queue_ptr, ULONG *source_ptr, ULONG wait_option)",
+    service(_txe_queue_send, _tx_queue_send))
 
 
 def _tx_queue_front_send(queue: TX_QUEUE, source: Sequence[int], wait_option: int) -> int:
@@ -319,7 +329,9 @@ def _txe_queue_front_send(queue: TX_QUEUE, source: Sequence[int], wait_option: i
     return _tx_queue_front_send(queue, source, wait_option)
 
 
-tx_queue_front_send = service(_txe_queue_front_send, _tx_queue_front_send)
+tx_queue_front_send = c_service(
+    "UINT tx_queue_front_send(TX_QUEUE *queue_ptr, ULONG *source_ptr, ULONG wait_option)",
+    service(_txe_queue_front_send, _tx_queue_front_send))
 
 
 # -------------------------------------------------------------------------- receive
@@ -373,7 +385,9 @@ def _txe_queue_receive(queue: TX_QUEUE, wait_option: int) -> tuple[int, tuple[in
     return _tx_queue_receive(queue, wait_option)
 
 
-tx_queue_receive = service(_txe_queue_receive, _tx_queue_receive)
+tx_queue_receive = c_service(
+    "UINT tx_queue_receive(TX_QUEUE *queue_ptr, ULONG wait_option)",
+    service(_txe_queue_receive, _tx_queue_receive))
 
 
 # ---------------------------------------------------------------------------- flush
@@ -402,7 +416,9 @@ def _txe_queue_flush(queue: TX_QUEUE) -> int:
     return _tx_queue_flush(queue)
 
 
-tx_queue_flush = service(_txe_queue_flush, _tx_queue_flush)
+tx_queue_flush = c_service(
+    "UINT tx_queue_flush(TX_QUEUE *queue_ptr)",
+    service(_txe_queue_flush, _tx_queue_flush))
 
 
 # ----------------------------------------------------------------------- prioritize
@@ -426,7 +442,9 @@ def _txe_queue_prioritize(queue: TX_QUEUE) -> int:
     return _tx_queue_prioritize(queue)
 
 
-tx_queue_prioritize = service(_txe_queue_prioritize, _tx_queue_prioritize)
+tx_queue_prioritize = c_service(
+    "UINT tx_queue_prioritize(TX_QUEUE *queue_ptr)",
+    service(_txe_queue_prioritize, _tx_queue_prioritize))
 
 
 # ------------------------------------------------------------------------- info_get
@@ -448,7 +466,9 @@ def _txe_queue_info_get(queue: TX_QUEUE) -> tuple:
     return _tx_queue_info_get(queue)
 
 
-tx_queue_info_get = service(_txe_queue_info_get, _tx_queue_info_get)
+tx_queue_info_get = c_service(
+    "UINT tx_queue_info_get(TX_QUEUE *queue_ptr)",
+    service(_txe_queue_info_get, _tx_queue_info_get))
 
 
 # ---------------------------------------------------------------------- send_notify
@@ -470,7 +490,9 @@ def _txe_queue_send_notify(queue: TX_QUEUE,
     return _tx_queue_send_notify(queue, queue_send_notify)
 
 
-tx_queue_send_notify = service(_txe_queue_send_notify, _tx_queue_send_notify)
+tx_queue_send_notify = c_service(
+    "UINT tx_queue_send_notify(TX_QUEUE *queue_ptr, VOID (*queue_send_notify)(TX_QUEUE *notify_queue_ptr))",
+    service(_txe_queue_send_notify, _tx_queue_send_notify))
 
 
 __all__ = [

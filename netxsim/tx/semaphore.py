@@ -12,19 +12,21 @@ from __future__ import annotations
 
 from typing import Callable
 
+from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
     TX_CALLER_ERROR, TX_CEILING_EXCEEDED, TX_DELETED, TX_INVALID_CEILING, TX_NO_INSTANCE,
     TX_NO_WAIT, TX_SEMAPHORE_ERROR, TX_SEMAPHORE_SUSP, TX_SUCCESS, TX_WAIT_ERROR,
 )
 from .kernel import kernel
-from .performance import count as _perf, reset as _perf_reset
+from .perf_counters import count as _perf, reset as _perf_reset
 from .memory import c_string
 
 TX_SEMAPHORE_ID = 0x53454D41  # "SEMA", tx_semaphore.h
 _ULONG_MASK = 0xFFFFFFFF
 
 
+@control_block
 class TX_SEMAPHORE:
     """Semaphore control block; C field names where C code reads them."""
 
@@ -54,7 +56,7 @@ class TX_SEMAPHORE:
 
 
 def _valid(semaphore: object) -> bool:
-    return isinstance(semaphore, TX_SEMAPHORE) and semaphore.tx_semaphore_id == TX_SEMAPHORE_ID
+    return semaphore is not None and semaphore.tx_semaphore_id == TX_SEMAPHORE_ID
 
 
 
@@ -79,6 +81,7 @@ def _tx_semaphore_create(semaphore: TX_SEMAPHORE, name: str | bytes, initial_cou
     (from an ISR or a timer callback).
     """
     k = kernel()
+    memset_control_block(semaphore)
     semaphore.tx_semaphore_name = c_string(name)
     semaphore.tx_semaphore_count = initial_count & _ULONG_MASK
     semaphore.tx_semaphore_put_notify = None
@@ -91,7 +94,7 @@ def _tx_semaphore_create(semaphore: TX_SEMAPHORE, name: str | bytes, initial_cou
 
 def _txe_semaphore_create(semaphore: TX_SEMAPHORE, name: str | bytes, initial_count: int) -> int:
     k = kernel()
-    if not isinstance(semaphore, TX_SEMAPHORE):
+    if semaphore is None:
         return TX_SEMAPHORE_ERROR
     if semaphore in k.created.get("semaphore", []):
         return TX_SEMAPHORE_ERROR
@@ -100,7 +103,9 @@ def _txe_semaphore_create(semaphore: TX_SEMAPHORE, name: str | bytes, initial_co
     return _tx_semaphore_create(semaphore, name, initial_count)
 
 
-tx_semaphore_create = service(_txe_semaphore_create, _tx_semaphore_create)
+tx_semaphore_create = c_service(
+    "UINT tx_semaphore_create(TX_SEMAPHORE *semaphore_ptr, CHAR *name_ptr, ULONG initial_count)",
+    service(_txe_semaphore_create, _tx_semaphore_create))
 
 
 # --------------------------------------------------------------------------- delete
@@ -127,7 +132,9 @@ def _txe_semaphore_delete(semaphore: TX_SEMAPHORE) -> int:
     return _tx_semaphore_delete(semaphore)
 
 
-tx_semaphore_delete = service(_txe_semaphore_delete, _tx_semaphore_delete)
+tx_semaphore_delete = c_service(
+    "UINT tx_semaphore_delete(TX_SEMAPHORE *semaphore_ptr)",
+    service(_txe_semaphore_delete, _tx_semaphore_delete))
 
 
 # ------------------------------------------------------------------------------ get
@@ -164,7 +171,9 @@ def _txe_semaphore_get(semaphore: TX_SEMAPHORE, wait_option: int) -> int:
     return _tx_semaphore_get(semaphore, wait_option)
 
 
-tx_semaphore_get = service(_txe_semaphore_get, _tx_semaphore_get)
+tx_semaphore_get = c_service(
+    "UINT tx_semaphore_get(TX_SEMAPHORE *semaphore_ptr, ULONG wait_option)",
+    service(_txe_semaphore_get, _tx_semaphore_get))
 
 
 # ------------------------------------------------------------------------------ put
@@ -199,7 +208,9 @@ def _txe_semaphore_put(semaphore: TX_SEMAPHORE) -> int:
     return _tx_semaphore_put(semaphore)
 
 
-tx_semaphore_put = service(_txe_semaphore_put, _tx_semaphore_put)
+tx_semaphore_put = c_service(
+    "UINT tx_semaphore_put(TX_SEMAPHORE *semaphore_ptr)",
+    service(_txe_semaphore_put, _tx_semaphore_put))
 
 
 def _tx_semaphore_ceiling_put(semaphore: TX_SEMAPHORE, ceiling: int) -> int:
@@ -224,7 +235,9 @@ def _txe_semaphore_ceiling_put(semaphore: TX_SEMAPHORE, ceiling: int) -> int:
     return _tx_semaphore_ceiling_put(semaphore, ceiling)
 
 
-tx_semaphore_ceiling_put = service(_txe_semaphore_ceiling_put, _tx_semaphore_ceiling_put)
+tx_semaphore_ceiling_put = c_service(
+    "UINT tx_semaphore_ceiling_put(TX_SEMAPHORE *semaphore_ptr, ULONG ceiling)",
+    service(_txe_semaphore_ceiling_put, _tx_semaphore_ceiling_put))
 
 
 # ----------------------------------------------------------------------- prioritize
@@ -244,7 +257,9 @@ def _txe_semaphore_prioritize(semaphore: TX_SEMAPHORE) -> int:
     return _tx_semaphore_prioritize(semaphore)
 
 
-tx_semaphore_prioritize = service(_txe_semaphore_prioritize, _tx_semaphore_prioritize)
+tx_semaphore_prioritize = c_service(
+    "UINT tx_semaphore_prioritize(TX_SEMAPHORE *semaphore_ptr)",
+    service(_txe_semaphore_prioritize, _tx_semaphore_prioritize))
 
 
 # ------------------------------------------------------------------------- info_get
@@ -266,7 +281,9 @@ def _txe_semaphore_info_get(semaphore: TX_SEMAPHORE) -> tuple:
     return _tx_semaphore_info_get(semaphore)
 
 
-tx_semaphore_info_get = service(_txe_semaphore_info_get, _tx_semaphore_info_get)
+tx_semaphore_info_get = c_service(
+    "UINT tx_semaphore_info_get(TX_SEMAPHORE *semaphore_ptr)",
+    service(_txe_semaphore_info_get, _tx_semaphore_info_get))
 
 
 # ----------------------------------------------------------------------- put_notify
@@ -288,7 +305,9 @@ def _txe_semaphore_put_notify(semaphore: TX_SEMAPHORE,
     return _tx_semaphore_put_notify(semaphore, semaphore_put_notify)
 
 
-tx_semaphore_put_notify = service(_txe_semaphore_put_notify, _tx_semaphore_put_notify)
+tx_semaphore_put_notify = c_service(
+    "UINT tx_semaphore_put_notify(TX_SEMAPHORE *semaphore_ptr, VOID (*semaphore_put_notify)(TX_SEMAPHORE *notify_semaphore_ptr))",
+    service(_txe_semaphore_put_notify, _tx_semaphore_put_notify))
 
 
 __all__ = [

@@ -10,22 +10,25 @@ from typing import Any, Callable
 
 import greenlet
 
+from netxsim.tx.memory import c_string
+from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
     TX_AUTO_START, TX_CALLER_ERROR, TX_COMPLETED, TX_DELETE_ERROR, TX_MAX_PRIORITIES,
-    TX_MINIMUM_STACK, TX_NOT_DONE, TX_PRIORITY_ERROR, TX_PTR_ERROR, TX_READY, TX_RESUME_ERROR,
+    TX_NOT_DONE, TX_PRIORITY_ERROR, TX_PTR_ERROR, TX_READY, TX_RESUME_ERROR,
     TX_SIZE_ERROR, TX_SLEEP, TX_START_ERROR, TX_SUCCESS, TX_SUSPEND_ERROR, TX_SUSPEND_LIFTED,
     TX_SUSPENDED, TX_TERMINATED, TX_THREAD_ENTRY, TX_THREAD_ERROR, TX_THREAD_EXIT,
     TX_THRESH_ERROR, TX_WAIT_ABORT_ERROR, TX_WAIT_ABORTED, TX_NO_WAIT,
 )
 from .kernel import Kernel, kernel
-from .performance import count as _perf, count_system as _perf_system, reset as _perf_reset
+from .perf_counters import count as _perf, count_system as _perf_system, reset as _perf_reset
 from .memory import Pointer
 from .timer import InternalTimer
 
 TX_THREAD_ID = 0x54485244
 
 
+@control_block
 class TX_THREAD:
     """Thread control block; fields keep ThreadX's names where C code reads them."""
 
@@ -85,7 +88,12 @@ def _new_greenlet(k: Kernel, thread: TX_THREAD) -> greenlet.greenlet:
         notify = thread.tx_thread_entry_exit_notify
         if notify is not None:
             notify(thread, TX_THREAD_ENTRY)
-        thread.tx_thread_entry(thread.tx_thread_entry_parameter)  # type: ignore[misc]
+        try:
+            thread.tx_thread_entry(thread.tx_thread_entry_parameter)  # type: ignore[misc]
+        except Exception as error:
+            # Say which simulated thread raised, and when (the traceback alone cannot).
+            error.add_note(f"raised in simulated thread {thread.tx_thread_name!r} at tick {k.now}")
+            raise
         # ``_tx_thread_shell_entry``: the entry returned, so the thread completes.
         k.preempt_disable += 1
         # Mutexes are released while the thread is still ready: dropping an inherited
@@ -111,12 +119,12 @@ def _setup(k: Kernel, thread: TX_THREAD, name: str, entry: Callable, entry_input
            priority: int, threshold: int, time_slice: int) -> None:
     thread.tx_thread_id = TX_THREAD_ID
     thread.kernel = k
-    thread.tx_thread_name = name if isinstance(name, str) else bytes(name).decode()
+    thread.tx_thread_name = c_string(name)
     thread.tx_thread_entry = entry
     thread.tx_thread_entry_parameter = entry_input
     thread.tx_thread_priority = thread.tx_thread_user_priority = priority
     thread.tx_thread_preempt_threshold = thread.tx_thread_user_preempt_threshold = threshold
-    thread.tx_thread_inherit_priority = TX_MAX_PRIORITIES
+    thread.tx_thread_inherit_priority = k.max_priorities
     thread.tx_thread_time_slice = thread.tx_thread_new_time_slice = time_slice
     thread.slice_remaining = time_slice
     thread.tx_thread_state = TX_SUSPENDED
@@ -162,9 +170,12 @@ def _tx_thread_create(thread: TX_THREAD, name: str, entry_function: Callable[[in
     Statuses: TX_SUCCESS, TX_THREAD_ERROR (None or already created), TX_PTR_ERROR (bad
     stack, overlapping another thread's stack, or no entry), TX_SIZE_ERROR (stack below
     TX_MINIMUM_STACK), TX_PRIORITY_ERROR, TX_THRESH_ERROR, TX_START_ERROR, TX_CALLER_ERROR.
+    With TX_DISABLE_PREEMPTION_THRESHOLD a threshold other than the priority becomes 0.
     """
     k = kernel()
-    thread.__init__()  # ThreadX zeroes the control block
+    if preempt_threshold != priority and k.config.tx.TX_DISABLE_PREEMPTION_THRESHOLD:
+        preempt_threshold = 0  # no specific threshold: disable all preemption
+    memset_control_block(thread)  # ThreadX zeroes the control block
     _perf_reset(thread, "thread")
     _setup(k, thread, name, entry_function, entry_input, priority, preempt_threshold, time_slice)
     thread.tx_thread_stack_start = stack_start
@@ -183,7 +194,7 @@ def _txe_thread_create(thread: TX_THREAD, name: str, entry_function: Callable[[i
                        entry_input: Any, stack_start: Pointer, stack_size: int, priority: int,
                        preempt_threshold: int, time_slice: int, auto_start: int) -> int:
     k = kernel()
-    if not isinstance(thread, TX_THREAD):
+    if thread is None:
         return TX_THREAD_ERROR
     if thread.created and thread in k.created.get("thread", []):
         return TX_THREAD_ERROR
@@ -193,9 +204,9 @@ def _txe_thread_create(thread: TX_THREAD, name: str, entry_function: Callable[[i
         return TX_PTR_ERROR
     if entry_function is None:
         return TX_PTR_ERROR
-    if stack_size < TX_MINIMUM_STACK:
+    if stack_size < k.config.tx.TX_MINIMUM_STACK:
         return TX_SIZE_ERROR
-    if not 0 <= priority < TX_MAX_PRIORITIES:
+    if not 0 <= priority < k.max_priorities:
         return TX_PRIORITY_ERROR
     if preempt_threshold > priority or preempt_threshold < 0:
         return TX_THRESH_ERROR
@@ -207,11 +218,13 @@ def _txe_thread_create(thread: TX_THREAD, name: str, entry_function: Callable[[i
                              priority, preempt_threshold, time_slice, auto_start)
 
 
-tx_thread_create = service(_txe_thread_create, _tx_thread_create)
+tx_thread_create = c_service(
+    "UINT tx_thread_create(TX_THREAD *thread_ptr, CHAR *name_ptr, VOID (*entry_function)(ULONG entry_input), ULONG entry_input /* or object */, VOID *stack_start, ULONG stack_size, UINT priority, UINT preempt_threshold, ULONG time_slice, UINT auto_start)",
+    service(_txe_thread_create, _tx_thread_create))
 
 
 def _valid(thread: object) -> bool:
-    return isinstance(thread, TX_THREAD) and thread.created
+    return thread is not None and thread.created
 
 
 # --------------------------------------------------------------------------- delete
@@ -240,7 +253,9 @@ def _txe_thread_delete(thread: TX_THREAD) -> int:
     return _tx_thread_delete(thread)
 
 
-tx_thread_delete = service(_txe_thread_delete, _tx_thread_delete)
+tx_thread_delete = c_service(
+    "UINT tx_thread_delete(TX_THREAD *thread_ptr)",
+    service(_txe_thread_delete, _tx_thread_delete))
 
 
 # ------------------------------------------------------------------ identify / info
@@ -249,6 +264,9 @@ def tx_thread_identify() -> TX_THREAD | None:
     the interrupted thread (None if the CPU was idle)."""
     k = kernel()
     return k.current_ptr
+
+
+tx_thread_identify = c_service("TX_THREAD *tx_thread_identify(VOID)", tx_thread_identify)
 
 
 def _tx_thread_info_get(thread: TX_THREAD) -> tuple:
@@ -276,7 +294,9 @@ def _txe_thread_info_get(thread: TX_THREAD) -> tuple:
     return _tx_thread_info_get(thread)
 
 
-tx_thread_info_get = service(_txe_thread_info_get, _tx_thread_info_get)
+tx_thread_info_get = c_service(
+    "UINT tx_thread_info_get(TX_THREAD *thread_ptr)",
+    service(_txe_thread_info_get, _tx_thread_info_get))
 
 
 # ------------------------------------------------------------- priority / threshold
@@ -299,24 +319,30 @@ def _tx_thread_priority_change(thread: TX_THREAD, new_priority: int) -> tuple[in
 def _txe_thread_priority_change(thread: TX_THREAD, new_priority: int) -> tuple:
     if not _valid(thread):
         return TX_THREAD_ERROR, None
-    if not 0 <= new_priority < TX_MAX_PRIORITIES:
+    if not 0 <= new_priority < kernel().max_priorities:
         return TX_PRIORITY_ERROR, None
     if kernel().system_state != 0:
         return TX_CALLER_ERROR, None
     return _tx_thread_priority_change(thread, new_priority)
 
 
-tx_thread_priority_change = service(_txe_thread_priority_change, _tx_thread_priority_change)
+tx_thread_priority_change = c_service(
+    "UINT tx_thread_priority_change(TX_THREAD *thread_ptr, UINT new_priority)",
+    service(_txe_thread_priority_change, _tx_thread_priority_change))
 
 
 def _tx_thread_preemption_change(thread: TX_THREAD, new_threshold: int) -> tuple[int, int | None]:
     """``tx_thread_preemption_change``: returns (status, old_threshold). Raising the
     threshold numerically lets any ready thread above the new threshold run at once.
 
-    Statuses: TX_SUCCESS, TX_THREAD_ERROR, TX_THRESH_ERROR, TX_CALLER_ERROR.
+    Statuses: TX_SUCCESS, TX_THREAD_ERROR, TX_THRESH_ERROR, TX_CALLER_ERROR. With
+    TX_DISABLE_PREEMPTION_THRESHOLD any threshold but the priority becomes 0.
     """
     k = thread.kernel
     assert k is not None
+    if new_threshold != thread.tx_thread_user_priority and new_threshold \
+            and k.config.tx.TX_DISABLE_PREEMPTION_THRESHOLD:
+        new_threshold = 0
     if new_threshold > thread.tx_thread_user_priority:
         return TX_THRESH_ERROR, None
     old = thread.tx_thread_user_preempt_threshold
@@ -345,7 +371,9 @@ def _txe_thread_preemption_change(thread: TX_THREAD, new_threshold: int) -> tupl
     return _tx_thread_preemption_change(thread, new_threshold)
 
 
-tx_thread_preemption_change = service(_txe_thread_preemption_change, _tx_thread_preemption_change)
+tx_thread_preemption_change = c_service(
+    "UINT tx_thread_preemption_change(TX_THREAD *thread_ptr, UINT new_threshold)",
+    service(_txe_thread_preemption_change, _tx_thread_preemption_change))
 
 
 def _tx_thread_time_slice_change(thread: TX_THREAD, new_time_slice: int) -> tuple[int, int]:
@@ -369,7 +397,9 @@ def _txe_thread_time_slice_change(thread: TX_THREAD, new_time_slice: int) -> tup
     return _tx_thread_time_slice_change(thread, new_time_slice)
 
 
-tx_thread_time_slice_change = service(_txe_thread_time_slice_change, _tx_thread_time_slice_change)
+tx_thread_time_slice_change = c_service(
+    "UINT tx_thread_time_slice_change(TX_THREAD *thread_ptr, ULONG new_time_slice)",
+    service(_txe_thread_time_slice_change, _tx_thread_time_slice_change))
 
 
 # ------------------------------------------------------------------------ relinquish
@@ -391,7 +421,9 @@ def _tx_thread_relinquish() -> None:
         k.main_greenlet.switch()  # type: ignore[union-attr]
 
 
-tx_thread_relinquish = service(_tx_thread_relinquish, _tx_thread_relinquish)
+tx_thread_relinquish = c_service(
+    "VOID tx_thread_relinquish(VOID)",
+    service(_tx_thread_relinquish, _tx_thread_relinquish))
 
 
 # ------------------------------------------------------------------ resume / suspend
@@ -419,7 +451,9 @@ def _txe_thread_resume(thread: TX_THREAD) -> int:
     return _tx_thread_resume(thread)
 
 
-tx_thread_resume = service(_txe_thread_resume, _tx_thread_resume)
+tx_thread_resume = c_service(
+    "UINT tx_thread_resume(TX_THREAD *thread_ptr)",
+    service(_txe_thread_resume, _tx_thread_resume))
 
 
 def _tx_thread_suspend(thread: TX_THREAD) -> int:
@@ -452,7 +486,9 @@ def _txe_thread_suspend(thread: TX_THREAD) -> int:
     return _tx_thread_suspend(thread)
 
 
-tx_thread_suspend = service(_txe_thread_suspend, _tx_thread_suspend)
+tx_thread_suspend = c_service(
+    "UINT tx_thread_suspend(TX_THREAD *thread_ptr)",
+    service(_txe_thread_suspend, _tx_thread_suspend))
 
 
 # ------------------------------------------------------------------------ terminate
@@ -498,7 +534,9 @@ def _txe_thread_terminate(thread: TX_THREAD) -> int:
     return _tx_thread_terminate(thread)
 
 
-tx_thread_terminate = service(_txe_thread_terminate, _tx_thread_terminate)
+tx_thread_terminate = c_service(
+    "UINT tx_thread_terminate(TX_THREAD *thread_ptr)",
+    service(_txe_thread_terminate, _tx_thread_terminate))
 
 
 def _tx_thread_reset(thread: TX_THREAD) -> int:
@@ -515,7 +553,7 @@ def _tx_thread_reset(thread: TX_THREAD) -> int:
     thread.tx_thread_state = TX_SUSPENDED
     thread.tx_thread_priority = thread.tx_thread_user_priority
     thread.tx_thread_preempt_threshold = thread.tx_thread_user_preempt_threshold
-    thread.tx_thread_inherit_priority = TX_MAX_PRIORITIES
+    thread.tx_thread_inherit_priority = k.max_priorities
     thread.slice_remaining = thread.tx_thread_new_time_slice
     thread.work_remaining = 0
     thread.greenlet = None
@@ -531,7 +569,9 @@ def _txe_thread_reset(thread: TX_THREAD) -> int:
     return _tx_thread_reset(thread)
 
 
-tx_thread_reset = service(_txe_thread_reset, _tx_thread_reset)
+tx_thread_reset = c_service(
+    "UINT tx_thread_reset(TX_THREAD *thread_ptr)",
+    service(_txe_thread_reset, _tx_thread_reset))
 
 
 # ---------------------------------------------------------------------------- sleep
@@ -556,7 +596,9 @@ def _tx_thread_sleep(timer_ticks: int) -> int:
     return thread.tx_thread_suspend_status
 
 
-tx_thread_sleep = service(_tx_thread_sleep, _tx_thread_sleep)
+tx_thread_sleep = c_service(
+    "UINT tx_thread_sleep(ULONG timer_ticks)",
+    service(_tx_thread_sleep, _tx_thread_sleep))
 
 
 # ------------------------------------------------------------------------ wait abort
@@ -590,7 +632,9 @@ def _txe_thread_wait_abort(thread: TX_THREAD) -> int:
     return _tx_thread_wait_abort(thread)
 
 
-tx_thread_wait_abort = service(_txe_thread_wait_abort, _tx_thread_wait_abort)
+tx_thread_wait_abort = c_service(
+    "UINT tx_thread_wait_abort(TX_THREAD *thread_ptr)",
+    service(_txe_thread_wait_abort, _tx_thread_wait_abort))
 
 
 def _tx_thread_entry_exit_notify(thread: TX_THREAD,
@@ -610,7 +654,9 @@ def _txe_thread_entry_exit_notify(thread: TX_THREAD, notify: Callable | None) ->
     return _tx_thread_entry_exit_notify(thread, notify)
 
 
-tx_thread_entry_exit_notify = service(_txe_thread_entry_exit_notify, _tx_thread_entry_exit_notify)
+tx_thread_entry_exit_notify = c_service(
+    "UINT tx_thread_entry_exit_notify(TX_THREAD *thread_ptr, VOID (*thread_entry_exit_notify)(TX_THREAD *notify_thread_ptr, UINT type))",
+    service(_txe_thread_entry_exit_notify, _tx_thread_entry_exit_notify))
 
 
 # ------------------------------------------------------------ simulated CPU (extension)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
-from .performance import count as _perf, reset as _perf_reset
+from .perf_counters import count as _perf, reset as _perf_reset
 from .constants import (
     TX_ACTIVATE_ERROR, TX_AUTO_ACTIVATE, TX_CALLER_ERROR, TX_INITIALIZE_IN_PROGRESS, TX_NO_ACTIVATE,
     TX_SUCCESS, TX_TICK_ERROR, TX_TIMER_ERROR,
@@ -44,6 +45,7 @@ class InternalTimer:
         self.callback(self.param)  # type: ignore[misc]
 
 
+@control_block
 class TX_TIMER:
     """Application timer control block."""
 
@@ -67,7 +69,7 @@ def _kernel():
 
 
 def _valid(timer: object) -> bool:
-    return isinstance(timer, TX_TIMER) and timer.tx_timer_id == TX_TIMER_ID
+    return timer is not None and timer.tx_timer_id == TX_TIMER_ID
 
 
 def _remaining(timer: TX_TIMER) -> int:
@@ -94,6 +96,7 @@ def _tx_timer_create(timer: TX_TIMER, name: str, expiration_function: Callable[[
     (initial_ticks 0), TX_ACTIVATE_ERROR (bad auto_activate), TX_CALLER_ERROR.
     """
     k = _kernel()
+    memset_control_block(timer)
     timer.tx_timer_id = TX_TIMER_ID
     timer.tx_timer_name = name
     timer.kernel = k
@@ -122,7 +125,7 @@ def _txe_timer_create(timer: TX_TIMER, name: str, expiration_function: Callable[
                       expiration_input: Any, initial_ticks: int, reschedule_ticks: int,
                       auto_activate: int) -> int:
     k = _kernel()
-    if not isinstance(timer, TX_TIMER) or (_valid(timer) and timer in k.created.get("timer", [])):
+    if timer is None or (_valid(timer) and timer in k.created.get("timer", [])):
         return TX_TIMER_ERROR
     if initial_ticks == 0:
         return TX_TICK_ERROR
@@ -134,7 +137,9 @@ def _txe_timer_create(timer: TX_TIMER, name: str, expiration_function: Callable[
                             reschedule_ticks, auto_activate)
 
 
-tx_timer_create = service(_txe_timer_create, _tx_timer_create)
+tx_timer_create = c_service(
+    "UINT tx_timer_create(TX_TIMER *timer_ptr, CHAR *name_ptr, VOID (*expiration_function)(ULONG input), ULONG expiration_input /* or object */, ULONG initial_ticks, ULONG reschedule_ticks, UINT auto_activate)",
+    service(_txe_timer_create, _tx_timer_create))
 
 
 def _tx_timer_activate(timer: TX_TIMER) -> int:
@@ -157,7 +162,9 @@ def _txe_timer_activate(timer: TX_TIMER) -> int:
     return _tx_timer_activate(timer)
 
 
-tx_timer_activate = service(_txe_timer_activate, _tx_timer_activate)
+tx_timer_activate = c_service(
+    "UINT tx_timer_activate(TX_TIMER *timer_ptr)",
+    service(_txe_timer_activate, _tx_timer_activate))
 
 
 def _tx_timer_deactivate(timer: TX_TIMER) -> int:
@@ -184,7 +191,9 @@ def _txe_timer_deactivate(timer: TX_TIMER) -> int:
     return _tx_timer_deactivate(timer)
 
 
-tx_timer_deactivate = service(_txe_timer_deactivate, _tx_timer_deactivate)
+tx_timer_deactivate = c_service(
+    "UINT tx_timer_deactivate(TX_TIMER *timer_ptr)",
+    service(_txe_timer_deactivate, _tx_timer_deactivate))
 
 
 def _tx_timer_change(timer: TX_TIMER, initial_ticks: int, reschedule_ticks: int) -> int:
@@ -210,7 +219,9 @@ def _txe_timer_change(timer: TX_TIMER, initial_ticks: int, reschedule_ticks: int
     return _tx_timer_change(timer, initial_ticks, reschedule_ticks)
 
 
-tx_timer_change = service(_txe_timer_change, _tx_timer_change)
+tx_timer_change = c_service(
+    "UINT tx_timer_change(TX_TIMER *timer_ptr, ULONG initial_ticks, ULONG reschedule_ticks)",
+    service(_txe_timer_change, _tx_timer_change))
 
 
 def _tx_timer_delete(timer: TX_TIMER) -> int:
@@ -235,7 +246,9 @@ def _txe_timer_delete(timer: TX_TIMER) -> int:
     return _tx_timer_delete(timer)
 
 
-tx_timer_delete = service(_txe_timer_delete, _tx_timer_delete)
+tx_timer_delete = c_service(
+    "UINT tx_timer_delete(TX_TIMER *timer_ptr)",
+    service(_txe_timer_delete, _tx_timer_delete))
 
 
 def _tx_timer_info_get(timer: TX_TIMER) -> tuple:
@@ -256,7 +269,9 @@ def _txe_timer_info_get(timer: TX_TIMER) -> tuple:
     return _tx_timer_info_get(timer)
 
 
-tx_timer_info_get = service(_txe_timer_info_get, _tx_timer_info_get)
+tx_timer_info_get = c_service(
+    "UINT tx_timer_info_get(TX_TIMER *timer_ptr)",
+    service(_txe_timer_info_get, _tx_timer_info_get))
 
 
 def tx_time_get() -> int:
@@ -265,10 +280,16 @@ def tx_time_get() -> int:
     return (k.now + k.clock_offset) & 0xFFFFFFFF
 
 
+tx_time_get = c_service("ULONG tx_time_get(VOID)", tx_time_get)
+
+
 def tx_time_set(new_time: int) -> None:
     """``tx_time_set``: overwrite the clock; armed timers are relative and unaffected."""
     k = _kernel()
     k.clock_offset = (new_time - k.now) & 0xFFFFFFFF
+
+
+tx_time_set = c_service("VOID tx_time_set(ULONG new_time)", tx_time_set)
 
 
 __all__ = ["TX_TIMER", "tx_timer_create", "tx_timer_activate", "tx_timer_deactivate",

@@ -67,8 +67,10 @@ class Net:
     def __init__(self, names: tuple[str, ...] = ("A", "B"), *, arp_cache: int = 1040,
                  arp: bool | tuple[str, ...] = True, icmp: bool | tuple[str, ...] = True,
                  propagation_delay: int = 0,
-                 faults: LinkFaults | None = None, pool_packets: int = POOL_PACKETS) -> None:
+                 faults: LinkFaults | None = None, pool_packets: int = POOL_PACKETS,
+                 config: Any = None) -> None:
         self.names = names
+        self.config = config   # the build (tx_kernel_enter's config)
         self.arp_cache = arp_cache
         self.arp = arp
         self.icmp = icmp
@@ -128,7 +130,7 @@ class Net:
                     assert nx_icmp_enable(ip) == NX_SUCCESS
             setup(self)
 
-        return tx_kernel_enter(define, until=until)
+        return tx_kernel_enter(define, until=until, config=self.config)
 
     def pool_free(self, name: str) -> int:
         return nx_packet_pool_info_get(self.pool[name])[2]

@@ -237,14 +237,19 @@ def test_enable_disable_checks() -> None:
     results: list = []
 
     def app() -> None:
-        results.append((nx_ip_fragment_enable(None), nx_ip_fragment_disable(object())))
+        results.append((nx_ip_fragment_enable(None), nx_ip_fragment_disable(None)))
+        try:
+            nx_ip_fragment_disable(object())
+        except TypeError as error:   # the argument boundary names service and parameter
+            results.append(str(error))
         tx_thread_sleep(10)
 
     def isr() -> None:
         results.append((nx_ip_fragment_enable(net.ip["A"]), nx_ip_fragment_disable(net.ip["A"])))
 
     net.run(lambda n: (n.thread("app", app), kernel().interrupt_after(5, isr)))
-    assert results == [(NX_PTR_ERROR, NX_PTR_ERROR), (NX_CALLER_ERROR, NX_CALLER_ERROR)]
+    assert results == [(NX_PTR_ERROR, NX_PTR_ERROR), "nx_ip_fragment_disable: ip_ptr must be NX_IP or None, got object",
+                       (NX_CALLER_ERROR, NX_CALLER_ERROR)]
 
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from netxsim.nx import config as nx_config
+from tests.argerror import type_error
 from netxsim.nx import (
     NX_CALLER_ERROR, NX_DRIVER_TX_DONE, NX_ICMP_PACKET, NX_INVALID_PACKET, NX_INVALID_PARAMETERS,
     NX_IP_PACKET, NX_IP_PERIODIC_RATE, NX_IPv4_PACKET, NX_IPv4_TCP_PACKET, NX_IPv4_UDP_PACKET,
@@ -28,7 +28,7 @@ from netxsim.tx import (
     TX_TCP_IP, tx_thread_sleep, tx_thread_terminate, tx_thread_wait_abort,
 )
 
-from .test_packet_pool import Harness
+from .test_packet_pool import NO_NX_ERROR_CHECKING, Harness
 
 DATA = bytes((i * 7 + 3) & 0xFF for i in range(6000))
 
@@ -47,9 +47,9 @@ def pools(h: Harness, *specs: tuple[int, int]) -> list[NX_PACKET_POOL]:
     return created
 
 
-def in_thread(body, specs=((512, 3), (800, 9)), priority: int = 10) -> Harness:
-    """Run ``body(h, pool_list)`` in one application thread."""
-    h = Harness()
+def in_thread(body, specs=((512, 3), (800, 9)), priority: int = 10, config=None) -> Harness:
+    """Run ``body(h, pool_list)`` in one application thread (``config``: the build)."""
+    h = Harness(config)
 
     def define(h: Harness) -> None:
         created = pools(h, *specs)
@@ -671,12 +671,12 @@ def test_allocate_checks():
         out.append(nx_packet_allocate(pool, 516, NX_NO_WAIT))          # beyond the payload
         out.append(_nx_packet_allocate(pool, 2, NX_NO_WAIT)[0])        # core: no option check
         out.append(nx_packet_length_get(None))
-        out.append(nx_packet_length_get(NX_PACKET_POOL()))
+        out.append(type_error(nx_packet_length_get, NX_PACKET_POOL()))   # not a packet
 
     in_thread(body)
     assert out == [(NX_PTR_ERROR, None), (NX_PTR_ERROR, None), (NX_OPTION_ERROR, None),
                    (NX_INVALID_PARAMETERS, None), NX_SUCCESS, (NX_PTR_ERROR, None),
-                   (NX_PTR_ERROR, None)]
+                   "TypeError"]
 
 
 def test_thread_wait_caller_class():
@@ -718,8 +718,7 @@ def test_thread_wait_caller_class():
     assert h.log == expected
 
 
-def test_core_wait_outside_a_thread_is_refused_safely(monkeypatch):
-    monkeypatch.setattr(nx_config, "NX_DISABLE_ERROR_CHECKING", True)
+def test_core_wait_outside_a_thread_is_refused_safely():
     out = []
 
     def define(h: Harness) -> None:
@@ -728,12 +727,11 @@ def test_core_wait_outside_a_thread_is_refused_safely(monkeypatch):
         out.append(nx_packet_allocate(pool, 0, NX_WAIT_FOREVER))
         out.append(nx_packet_pool_info_get(pool))
 
-    Harness().run(define)
+    Harness(NO_NX_ERROR_CHECKING).run(define)
     assert out == [(NX_CALLER_ERROR, None), (NX_SUCCESS, 1, 0, 1, 0, 0)]
 
 
-def test_without_error_checking_release_does_not_check_bounds(monkeypatch):
-    monkeypatch.setattr(nx_config, "NX_DISABLE_ERROR_CHECKING", True)
+def test_without_error_checking_release_does_not_check_bounds():
     out = []
 
     def body(h, p):
@@ -744,7 +742,7 @@ def test_without_error_checking_release_does_not_check_bounds(monkeypatch):
         out.append(nx_packet_release(packet))
         out.append(nx_packet_data_append(packet, b"", 0, p[0], NX_NO_WAIT))
 
-    in_thread(body)
+    in_thread(body, config=NO_NX_ERROR_CHECKING)
     assert out == [NX_SUCCESS, NX_SUCCESS, NX_PTR_ERROR, NX_SUCCESS]
 
 

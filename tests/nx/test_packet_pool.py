@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 import pytest
 
-from netxsim.nx import config as nx_config
+from netxsim.nx.config import NxConfig
 from netxsim.nx import (
     NX_CALLER_ERROR, NX_IPv4_TCP_PACKET, NX_NO_PACKET, NX_NO_WAIT, NX_PACKET, NX_PACKET_POOL,
     NX_POOL_DELETED, NX_PTR_ERROR, NX_SIZE_ERROR, NX_SUCCESS, NX_TCP_PACKET, NX_WAIT_FOREVER,
@@ -24,11 +24,15 @@ from netxsim.tx.memory import MemoryRegionError
 STACKS = 0x80000  # thread stacks live far above the pools
 
 
+NO_NX_ERROR_CHECKING = NxConfig(NX_DISABLE_ERROR_CHECKING=True)
+
+
 class Harness:
     """Runs a program: ``define(h)`` during init, threads via ``h.spawn``, an event
     log of (tick, who, what) via ``h.note``."""
 
-    def __init__(self) -> None:
+    def __init__(self, config: Any = None) -> None:
+        self.config = config   # the build (tx_kernel_enter's config)
         self.log: list[tuple[int, str, Any]] = []
         self.mem: Pointer | None = None
         self._stacks = 0
@@ -61,7 +65,7 @@ class Harness:
         def application_define(first_unused_memory: Pointer) -> None:
             self.mem = first_unused_memory
             define(self)
-        return tx_kernel_enter(application_define, until=until)
+        return tx_kernel_enter(application_define, until=until, config=self.config)
 
 
 def info(pool: NX_PACKET_POOL) -> tuple:
@@ -149,20 +153,24 @@ def test_alignment_and_rounding(misalign, size, payload, total, start, aligned_s
 
 
 # ---------------------------------------------------------------- create checks
-def _create_status(make_args: Callable[[Harness], tuple]) -> int:
+def _create_status(make_args: Callable[[Harness], tuple], config: Any = None) -> int:
     out = {}
 
     def define(h: Harness) -> None:
-        out["status"] = nx_packet_pool_create(*make_args(h))
+        try:
+            out["status"] = nx_packet_pool_create(*make_args(h))
+        except TypeError as error:   # an argument of the wrong kind (an int for a pointer)
+            assert str(error).startswith("nx_packet_pool_create: ")
+            out["status"] = "TypeError"
 
-    Harness().run(define)
+    Harness(config).run(define)
     return out["status"]
 
 
 @pytest.mark.parametrize("case, expected", [
     ("none_pool", NX_PTR_ERROR),
     ("none_memory", NX_PTR_ERROR),
-    ("int_memory", NX_PTR_ERROR),
+    ("int_memory", "TypeError"),
     ("size_4", NX_SIZE_ERROR),
     ("payload_0", NX_SIZE_ERROR),
     ("one_short", NX_SIZE_ERROR),
@@ -235,8 +243,7 @@ def test_overlap_with_thread_stack_or_outside_ram_raises():
         Harness().run(define_outside)
 
 
-def test_overlap_raises_without_error_checking(monkeypatch):
-    monkeypatch.setattr(nx_config, "NX_DISABLE_ERROR_CHECKING", True)
+def test_overlap_raises_without_error_checking():
     a, b = NX_PACKET_POOL(), NX_PACKET_POOL()
 
     def define(h: Harness) -> None:
@@ -244,12 +251,12 @@ def test_overlap_raises_without_error_checking(monkeypatch):
         nx_packet_pool_create(b, "b", 512, h.mem + 1024, 2048)
 
     with pytest.raises(MemoryRegionError):
-        Harness().run(define)
+        Harness(NO_NX_ERROR_CHECKING).run(define)
 
 
-def test_core_create_refuses_a_pool_without_room_for_one_packet(monkeypatch):
-    monkeypatch.setattr(nx_config, "NX_DISABLE_ERROR_CHECKING", True)
-    assert _create_status(lambda h: (NX_PACKET_POOL(), "p", 512, h.mem, 100)) == NX_SIZE_ERROR
+def test_core_create_refuses_a_pool_without_room_for_one_packet():
+    assert _create_status(lambda h: (NX_PACKET_POOL(), "p", 512, h.mem, 100),
+                          NO_NX_ERROR_CHECKING) == NX_SIZE_ERROR
 
 
 def test_create_caller_classes():

@@ -16,6 +16,7 @@ from netxsim.nx import (
 )
 from netxsim.nx.wire import parse_ethernet_frame, parse_ipv4_datagram, parse_tcp_segment, verify_tcp_checksum
 from netxsim.tx import tx_thread_sleep
+from netxsim.nx.config import NxConfig
 from tests.nx.test_arp import B_ADDR, Net
 
 PORT = 25
@@ -444,18 +445,17 @@ def test_demo_like_connect_without_server_ends_not_connected_at_1100() -> None:
     assert log[3] == 0   # the SYN copies still wait on the unresolved ARP entry
 
 
-def test_keepalive_behind_switch_probes_then_resets(monkeypatch: Any) -> None:
+KEEPALIVE_SHORT = NxConfig(NX_ENABLE_TCP_KEEPALIVE=True, NX_TCP_KEEPALIVE_INITIAL=3,
+                           NX_TCP_KEEPALIVE_RETRY=1, NX_TCP_KEEPALIVE_RETRIES=2)
+
+
+def test_keepalive_behind_switch_probes_then_resets() -> None:
     """With NX_ENABLE_TCP_KEEPALIVE (and short timers) an idle connection is probed with
     an ACK one byte behind; the peer answers while it can; once its frames are lost the
     probes run out and the connection is reset (receive → NX_NOT_CONNECTED)."""
-    import netxsim.nx.tcp as tcp
     from netxsim.nx.faults import LinkFaults
-    monkeypatch.setattr(tcp, "NX_ENABLE_TCP_KEEPALIVE", True)
-    monkeypatch.setattr(tcp, "NX_TCP_KEEPALIVE_INITIAL", 3)
-    monkeypatch.setattr(tcp, "NX_TCP_KEEPALIVE_RETRY", 1)
-    monkeypatch.setattr(tcp, "NX_TCP_KEEPALIVE_RETRIES", 2)
     mute = []
-    net = Net(faults=LinkFaults(drop_if=lambda f: bool(mute) and bytes(f.frame if hasattr(f, "frame") else f.data)[6:12]
+    net = Net(config=KEEPALIVE_SHORT, faults=LinkFaults(drop_if=lambda f: bool(mute) and bytes(f.frame if hasattr(f, "frame") else f.data)[6:12]
                                 == bytes.fromhex("001122334457")))
 
     def client_body(client: NX_TCP_SOCKET) -> None:

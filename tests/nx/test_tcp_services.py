@@ -23,7 +23,7 @@ from netxsim.nx.packet import nx_packet_allocate, nx_packet_release
 from netxsim.nx.wire import netx_syn_options
 from netxsim.tx import TX_AUTO_ACTIVATE, TX_TIMER, tx_thread_sleep, tx_timer_create
 
-from .tcp_harness import (
+from netxsim.testing.tcp import (
     A_ADDR, ACK, B_ADDR, CLOSED, ESTABLISHED, FIN, ISN, LISTEN, LOCAL, P, PEER_PORT, PEER_WIN, PSH,
     REMOTE, RST, STATION_ADDR, SYN, WIN, Case, TcpNet, first_isn, make_packet,
     parse_tcp_frame, rand_values, receive_bytes, run, seg, socket_state,

@@ -1,5 +1,5 @@
 """NetX TCP per-state tests, smoltcp style: bring socket ``s`` of IP A (1.2.3.4) into one
-state against a raw station (1.2.3.77, tcp_harness.Station), apply one segment, and check
+state against a raw station (1.2.3.77, netxsim.testing.tcp.Station), apply one segment, and check
 the segment A answers with (flags, seq, ack, window, options, data) and the state reached
 (nx_tcp_socket_info_get's state out-value and the nx_tcp_socket_state field).
 
@@ -24,7 +24,7 @@ from netxsim.nx.constants import (
 from netxsim.nx.wire import netx_syn_options
 from netxsim.tx import tx_thread_sleep
 
-from .tcp_harness import (
+from netxsim.testing.tcp import (
     A_ADDR, A_MAC, ACK, CLOSE_WAIT, CLOSED, CLOSING, ESTABLISHED, FIN, FIN_WAIT_1, FIN_WAIT_2, ISN,
     LAST_ACK, LISTEN, LOCAL, P, PEER_PORT, PEER_WIN, PSH, REMOTE, RST, STATION_ADDR, STATION_MAC, SYN,
     SYN_RECEIVED, SYN_SENT, TIME_WAIT, WIN, Case, expected_frame, receive_bytes, run, seg,
@@ -365,7 +365,7 @@ def test_established_send_data_segment() -> None:
     """A data segment: ACK|PSH, seq tx_sequence, ack rx_sequence, window, no options."""
     def body(c: Case) -> None:
         c.established()
-        from .tcp_harness import make_packet
+        from netxsim.testing.tcp import make_packet
         packet = make_packet(c.net.pool["A"], b"0123456789")
         assert nx.nx_tcp_socket_send(c.s, packet, NX_NO_WAIT) == NX_SUCCESS
         assert c.replies() == [seg(ACK | PSH, ISN + 1, P + 1, data=b"0123456789")]
@@ -552,7 +552,7 @@ def test_time_wait_bind_again_is_already_bound() -> None:
 
 # ============================================================================ ESTABLISHED: more events
 def _send(c: Case, data: bytes) -> None:
-    from .tcp_harness import make_packet
+    from netxsim.testing.tcp import make_packet
     assert nx.nx_tcp_socket_send(c.s, make_packet(c.net.pool["A"], data), NX_NO_WAIT) == NX_SUCCESS
 
 
@@ -774,7 +774,7 @@ def test_time_wait_connect_again_uses_next_isn() -> None:
     """connect is allowed from TIME_WAIT; the second ISN is the first + 0x10000 + rand #3
     (after bind's none and the first connect's #1, #2) — spec §7.4."""
     def body(c: Case) -> None:
-        from .tcp_harness import rand_values
+        from netxsim.testing.tcp import rand_values
         c.time_wait()
         tx_sequence = c.s.nx_tcp_socket_tx_sequence
         assert nx.nx_tcp_client_socket_connect(c.s, STATION_ADDR, REMOTE, NX_NO_WAIT) == NX_IN_PROGRESS
@@ -790,7 +790,7 @@ def test_established_send_and_connect_from_ip_thread_never_suspend() -> None:
     its SYN sent (spec §3.3)."""
     def body(c: Case) -> None:
         from netxsim.nx.packet import nx_packet_release
-        from .tcp_harness import make_packet, rand_values, first_isn
+        from netxsim.testing.tcp import make_packet, rand_values, first_isn
         other = nx.NX_TCP_SOCKET()
         assert nx.nx_tcp_socket_create(c.net.ip["A"], other, "other", 0, 0, 0x80, WIN, None, None) == 0
         assert nx.nx_tcp_client_socket_bind(other, 1025, NX_NO_WAIT) == NX_SUCCESS
@@ -842,7 +842,7 @@ def test_established_send_of_small_packet_is_zero_copy() -> None:
     """A 100-byte packet fits the usable window: NetX queues the application's own packet
     (no allocation): one buffer of the pool in use until the ACK."""
     def body(c: Case) -> None:
-        from .tcp_harness import make_packet
+        from netxsim.testing.tcp import make_packet
         c.established()
         free = c.net.pool_free("A")
         packet = make_packet(c.net.pool["A"], b"z" * 100)
@@ -860,7 +860,7 @@ def test_established_send_larger_than_mss_is_split_into_copies() -> None:
     bytes, each a new packet from the application packet's pool; the application packet
     is released once the last byte is queued."""
     def body(c: Case) -> None:
-        from .tcp_harness import make_packet
+        from netxsim.testing.tcp import make_packet
         c.syn_sent()
         c.peer(SYN | ACK, P, ISN + 1, window=65535, options=netx_syn_options(1460))
         c.replies()
@@ -895,7 +895,7 @@ def test_fin_wait_1_fin_timer_starts_when_the_queue_drains() -> None:
     its timer starts only when the ACK of the data empties the queue (tick 50); the FIN
     is resent at the 10th fast event after that (150)."""
     def body(c: Case) -> None:
-        from .tcp_harness import make_packet
+        from netxsim.testing.tcp import make_packet
         c.established()
         tx_thread_sleep(3)
         assert nx.nx_tcp_socket_send(c.s, make_packet(c.net.pool["A"], b"hello"), NX_NO_WAIT) == NX_SUCCESS
@@ -952,7 +952,7 @@ def test_syn_sent_send_polls_for_established() -> None:
     """send in SYN_SENT polls the state every tick (nx_tcp_socket_state_wait): the
     SYN+ACK arrives at 5 after the sender's poll of tick 5, so the data goes out at 6."""
     def body(c: Case) -> None:
-        from .tcp_harness import make_packet
+        from netxsim.testing.tcp import make_packet
         c.syn_sent()
         packet = make_packet(c.net.pool["A"], b"early")
         c.net.spawn("send", lambda: nx.nx_tcp_socket_send(c.s, packet, 50))
@@ -969,7 +969,7 @@ def test_syn_sent_send_polls_for_established() -> None:
 def test_syn_sent_send_gives_not_connected_when_the_wait_ends_first() -> None:
     def body(c: Case) -> None:
         from netxsim.nx.packet import nx_packet_release
-        from .tcp_harness import make_packet
+        from netxsim.testing.tcp import make_packet
         c.syn_sent()
         packet = make_packet(c.net.pool["A"], b"early")
         c.net.event("send", nx.nx_tcp_socket_send(c.s, packet, 3))

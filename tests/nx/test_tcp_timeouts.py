@@ -17,7 +17,7 @@ nx_tcp_fast_periodic_processing.c, nx_tcp_*_cleanup.c):
   at (call tick + wait); NetX defers the cleanup to the IP thread (priority 1), which
   runs at once, so the caller sees its status at exactly (call tick + wait).
 
-The peer is the raw station of tcp_harness (1.2.3.77) or a silent host (1.2.3.99, a
+The peer is the raw station of netxsim.testing.tcp (1.2.3.77) or a silent host (1.2.3.99, a
 static ARP entry to a MAC nobody has: frames are "unclaimed" on the wire).
 """
 from __future__ import annotations
@@ -31,7 +31,7 @@ from netxsim.nx.packet import nx_packet_release
 from netxsim.nx.wire import netx_syn_options
 from netxsim.tx import tx_thread_sleep, tx_time_get
 
-from .tcp_harness import (
+from netxsim.testing.tcp import (
     A_ADDR, ACK, CLOSED, ESTABLISHED, FIN, FIN_WAIT_1, ISN, LISTEN, LOCAL, P, PEER_WIN, PSH, REMOTE, SILENT_ADDR, SYN,
     TIME_WAIT, WIN, Case, make_packet, parse_tcp_frame, receive_bytes, run, seg, socket_state,
 )
@@ -533,7 +533,7 @@ def test_worked_interleaving_one_command_and_reply() -> None:
     driver hands it to B's IP thread, which gives it straight to S; S replies (its
     segment carries the ACK) and blocks again — all before C's send returns. C then
     finds the reply queued. A's ACK of the reply goes out at the 2nd fast event (70)."""
-    from .tcp_harness import B_ADDR, TcpNet, first_isn, rand_values
+    from netxsim.testing.tcp import B_ADDR, TcpNet, first_isn, rand_values
 
     net = TcpNet(("A", "B"), station=False)
     client, server = nx.NX_TCP_SOCKET(), nx.NX_TCP_SOCKET()
@@ -600,7 +600,7 @@ def test_rto_set_before_the_ip_thread_saw_that_ticks_fast_event_expires_after_90
     """A priority-0 thread (more urgent than the IP thread) connects at tick 10, before A's
     IP thread handles the fast event of tick 10: that event already takes the fresh 100
     down to 90, so the SYN is resent at 100 — 90 ticks later (spec §7.6)."""
-    from .tcp_harness import TcpNet
+    from netxsim.testing.tcp import TcpNet
 
     net = TcpNet()
     s = nx.NX_TCP_SOCKET()
@@ -672,7 +672,7 @@ def test_demo_connect_with_no_server_fills_the_ip_pool_with_queued_syns() -> Non
     reaches the wire. The wait ends at 1100 → NX_NOT_CONNECTED. The queued SYNs return
     to the pool only when ARP gives up: entry made at 100 → retries at 1100, 2100, ... →
     give-up at 19100."""
-    from .tcp_harness import TcpNet
+    from netxsim.testing.tcp import TcpNet
 
     net = TcpNet(station=False, pool_packets=3, payload=512)
     s = nx.NX_TCP_SOCKET()

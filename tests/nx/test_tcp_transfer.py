@@ -3,7 +3,7 @@ byte-exact delivery through small pools, the same under seeded link faults (hypo
 draws the probabilities and the seed), and a pcap of a session checked by an independent
 parser (dpkt): checksums, and every sequence/ack number against the bytes received.
 
-The transfer itself is tcp_harness.bulk_transfer: A (client, port 1024) sends, B (server,
+The transfer itself is netxsim.testing.tcp.bulk_transfer: A (client, port 1024) sends, B (server,
 port 80) receives until the stream ends (NX_NOT_CONNECTED after A's FIN), both close.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ import netxsim.nx as nx
 from netxsim.nx.constants import NX_SUCCESS
 from netxsim.nx.faults import LinkFaults
 
-from .tcp_harness import A_ADDR, B_ADDR, bulk_transfer
+from netxsim.testing.tcp import A_ADDR, B_ADDR, bulk_transfer
 
 MB = 1 << 20
 FAULT_SIZE = 200 * 1024

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 import smtp_client.constants as config
-from netxsim.nx import NX_TCP_ESTABLISHED, NXD_ADDRESS
+from netxsim.nx import NX_IP, NX_TCP_ESTABLISHED, NXD_ADDRESS
 from netxsim.tx import TX_AUTO_ACTIVATE, TX_TIMER, tx_timer_create
 from smtp_client import *  # noqa: F401,F403
 
-from .harness import SERVER, Rig, v4
+from netxsim.testing.fake_tcp import SERVER, Rig, v4
 
 USER, PASSWORD, FROM, DOMAIN = "recipient@domain.com", "testpwd", "recipient@domain.com", "domain.com"
 PTR, SIZE, ADDRESS, CALLER = 0x07, 0x09, 0x21, 0x11
@@ -82,7 +82,7 @@ def test_create_none_arguments(monkeypatch, none_argument):
         # A None pointer wins over an IP instance that was never created.
         results["with_ip"] = create(rig, NX_SMTP_CLIENT(), **{none_argument: None})
         results["no_ip"] = create(rig, NX_SMTP_CLIENT(), **{none_argument: None, **(
-            {"ip_ptr": object()} if none_argument != "ip_ptr" else {})})
+            {"ip_ptr": NX_IP()} if none_argument != "ip_ptr" else {})})
     rig = run(monkeypatch, body)
     assert results == {"with_ip": PTR, "no_ip": PTR}
     assert rig.log == []
@@ -225,10 +225,33 @@ def test_mute_is_cleared_even_when_not_initialised():
 def test_disable_error_checking_goes_to_the_cores(monkeypatch):
     monkeypatch.setattr(config, "NX_SMTP_DISABLE_ERROR_CHECKING", True)
     client = NX_SMTP_CLIENT()
-    # The core does not check the length: an uncreated client answers 0xB2.
-    assert nx_smtp_mail_send(client, USER, 2, "s", "b", 0) == NX_SMTP_CLIENT_NOT_INTIALIZED
-    with pytest.raises(AttributeError):       # the core dereferences the client, as C would
-        nx_smtp_client_delete(None)
+    results = {}
+
+    def body(rig):   # services are called inside a run
+        # The core does not check the length: an uncreated client answers 0xB2.
+        results["send"] = nx_smtp_mail_send(client, USER, 2, "s", "b", 0)
+        with pytest.raises(AttributeError):       # the core dereferences the client, as C would
+            nx_smtp_client_delete(None)
+        results["raised"] = True
+    run(monkeypatch, body)
+    assert results == {"send": NX_SMTP_CLIENT_NOT_INTIALIZED, "raised": True}
+
+
+def test_disable_error_checking_is_a_build_option_of_the_run():
+    from netxsim.tx import tx_kernel_enter
+    seen = []
+
+    def define(_):
+        seen.append(nx_smtp_mail_send(NX_SMTP_CLIENT(), USER, 2, "s", "b", 0))
+        with pytest.raises(ConfigFrozenError):
+            config.NX_SMTP_DISABLE_ERROR_CHECKING = False
+
+    from netxsim.tx.config import ConfigFrozenError
+    assert tx_kernel_enter(define).config.NX_SMTP_DISABLE_ERROR_CHECKING is False
+    run = tx_kernel_enter(define, config=SmtpClientConfig(NX_SMTP_DISABLE_ERROR_CHECKING=True))
+    assert run.config.smtp.NX_SMTP_DISABLE_ERROR_CHECKING is True
+    # Checked: the zero length is refused; the core does not look at it.
+    assert seen == [NX_SMTP_INVALID_PARAM, NX_SMTP_CLIENT_NOT_INTIALIZED]
 
 
 def test_body_shorter_than_its_length_is_refused_before_connecting(monkeypatch):

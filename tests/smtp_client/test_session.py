@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import smtp_client.constants as config
 from smtp_client import *  # noqa: F401,F403
 
-from .harness import Rig, Timeout, v4
+from netxsim.testing.fake_tcp import Rig, Timeout, v4
 
 USER, PASSWORD, SUBJECT = "recipient@domain.com", "testpwd", "NetX Duo SMTP Client Demo"
 BODY = bytes((i * 7 + 33) % 94 + 32 for i in range(1344))
@@ -226,16 +226,20 @@ def test_timeouts_follow_overrides(monkeypatch):
 @pytest.mark.parametrize("failing_send", range(10))
 def test_send_failure_resets_and_returns_its_status(monkeypatch, failing_send):
     rig = session(monkeypatch, PLAIN_SCRIPT, send_status={failing_send: 0x49})
-    if failing_send == 6:                 # the header's failure is hidden; the body send goes on
+    if failing_send == 6:                 # the header's failure: nothing more is sent
         assert rig.result["status"] == NX_SMTP_INTERNAL_ERROR   # port: no endless IDLE loop
     else:
         assert rig.result["status"] == 0x49
     assert teardown(rig) == RESET and b"QUIT\r\n" not in rig.sent[:failing_send + 1]
 
 
-def test_header_failure_then_body_failure(monkeypatch):
+def test_header_failure_sends_no_body(monkeypatch):
+    """The header's failure ends the message: the body send (which would fail with 0x49
+    here) is never attempted; the port returns 0xA3 and resets (issue: no header-less
+    mail). The C would send the body and loop for ever."""
     rig = session(monkeypatch, PLAIN_SCRIPT, send_status={6: 0x38, 7: 0x49})
-    assert rig.result["status"] == 0x49
+    assert rig.result["status"] == NX_SMTP_INTERNAL_ERROR
+    assert rig.sends == 7          # the 7th send (index 6) was the header; nothing after it
     assert rig.result["mail_status"] == NX_SMTP_INTERNAL_ERROR and teardown(rig) == RESET
 
 
@@ -271,10 +275,20 @@ def test_pool_exhaustion_times_out_after_2_s(monkeypatch):
 
 
 def test_chain_packet_shortage_during_append(monkeypatch):
-    # Payload 200: a 1344-byte body goes in 160-byte chunks needing 2 packets each.
-    rig = session(monkeypatch, PLAIN_SCRIPT, pool_payload=200, pool_packets=1)
+    # Payload 800: the header fits one packet; the 1344-byte body goes in 760-byte chunks
+    # needing 2 packets each, and the pool has one.
+    rig = session(monkeypatch, PLAIN_SCRIPT, pool_payload=800, pool_packets=1)
     assert rig.result["status"] == 0x01
     assert rig.result["mail_status"] == NX_SMTP_INTERNAL_ERROR
+    assert len(rig.sent) == 7 and rig.sent[6].startswith(b"To: ")   # the header went out
+
+
+def test_header_larger_than_the_pool_sends_nothing_more(monkeypatch):
+    # Payload 200, one packet: the header itself cannot be built; nothing follows it.
+    rig = session(monkeypatch, PLAIN_SCRIPT, pool_payload=200, pool_packets=1)
+    assert rig.result["status"] == NX_SMTP_INTERNAL_ERROR
+    assert rig.result["mail_status"] == NX_SMTP_INTERNAL_ERROR and teardown(rig) == RESET
+    assert len(rig.sent) == 6 and rig.sent[-1] == b"DATA\r\n"
 
 
 def test_large_body_is_chained_and_cut_by_the_pool_payload(monkeypatch):

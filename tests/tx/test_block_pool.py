@@ -15,13 +15,16 @@ from netxsim.tx import (
     sizeof, tx_kernel_enter, tx_thread_create, tx_thread_info_get, tx_thread_sleep,
     tx_thread_terminate, tx_thread_wait_abort, tx_time_get, tx_timer_create,
 )
-from netxsim.tx import config
+from netxsim.tx.config import TxConfig
 from netxsim.tx.block_pool import (
     TX_BLOCK_POOL, tx_block_allocate, tx_block_pool_create, tx_block_pool_delete,
     tx_block_pool_info_get, tx_block_pool_prioritize, tx_block_release,
 )
 from netxsim.tx.kernel import kernel
 from netxsim.tx.memory import MemoryRegionError
+from tests.argerror import type_error
+
+NO_TX_ERROR_CHECKING = TxConfig(TX_DISABLE_ERROR_CHECKING=True)
 
 STACK = 1024
 
@@ -58,11 +61,11 @@ class Program:
         """Run ``callback`` as an interrupt ``ticks`` ticks from now (a simpy event)."""
         kernel().interrupt_after(ticks, callback)
 
-    def run(self, setup: Callable[[], None], until: int | None = None) -> list:
+    def run(self, setup: Callable[[], None], until: int | None = None, config: object = None) -> list:
         def define(first_unused_memory) -> None:
             self.memory = first_unused_memory
             setup()
-        result = tx_kernel_enter(define, until=until)
+        result = tx_kernel_enter(define, until=until, config=config)
         assert result.reason in ("completed", "idle", "until"), result.report()
         return self.log
 
@@ -424,9 +427,9 @@ def test_create_argument_errors() -> None:
     def setup() -> None:
         area = p.take(64)
         p.note("init", tx_block_pool_create(None, "x", 20, area, 64))
-        p.note("init", tx_block_pool_create(object(), "x", 20, area, 64))   # not a block pool
+        p.note("init", type_error(tx_block_pool_create, object(), "x", 20, area, 64))   # not a block pool
         p.note("init", tx_block_pool_create(pool, "x", 20, None, 64))
-        p.note("init", tx_block_pool_create(pool, "x", 20, 0x2000_0000, 64))  # not a pointer
+        p.note("init", type_error(tx_block_pool_create, pool, "x", 20, 0x2000_0000, 64))  # not a pointer
         # The checker rounds the block size *down* to a pointer: 8 + 4 > 8.
         p.note("init", tx_block_pool_create(pool, "x", 8, area, 11))
         # Passes that check (4 + 4 <= 8) but 8-byte blocks + 4 do not fit in 8 bytes.
@@ -437,8 +440,8 @@ def test_create_argument_errors() -> None:
         p.note("init", tx_block_pool_create(other, "y", 4, area + 48, 16))
     p.run(setup)
     assert p.log == [
-        (0, "init", TX_POOL_ERROR), (0, "init", TX_POOL_ERROR), (0, "init", TX_PTR_ERROR),
-        (0, "init", TX_PTR_ERROR), (0, "init", TX_SIZE_ERROR), (0, "init", TX_SIZE_ERROR),
+        (0, "init", TX_POOL_ERROR), (0, "init", "TypeError"), (0, "init", TX_PTR_ERROR),
+        (0, "init", "TypeError"), (0, "init", TX_SIZE_ERROR), (0, "init", TX_SIZE_ERROR),
         (0, "init", TX_POOL_ERROR), (0, "init", TX_SUCCESS), (0, "init", TX_POOL_ERROR),
         (0, "init", TX_SUCCESS),
     ]
@@ -545,7 +548,7 @@ def test_release_of_something_that_is_not_an_allocated_block() -> None:
         start = make_pool(p, pool)
         _, block = tx_block_allocate(pool, TX_NO_WAIT)
         p.note("init", tx_block_release(None))
-        p.note("init", tx_block_release(0x2000_0004))          # an int, not a pointer
+        p.note("init", type_error(tx_block_release, 0x2000_0004))  # an int, not a pointer
         p.note("init", tx_block_release(start))                 # the pool start: no overhead word
         p.note("init", tx_block_release(block + 8))             # inside a block
         p.note("init", tx_block_release(start + 28))            # a free block
@@ -555,7 +558,7 @@ def test_release_of_something_that_is_not_an_allocated_block() -> None:
         p.note("init", tx_block_pool_info_get(pool)[2])
     p.run(setup)
     assert p.log == [(0, "init", s) for s in (
-        TX_PTR_ERROR, TX_PTR_ERROR, TX_PTR_ERROR, TX_PTR_ERROR, TX_PTR_ERROR, TX_PTR_ERROR,
+        TX_PTR_ERROR, "TypeError", TX_PTR_ERROR, TX_PTR_ERROR, TX_PTR_ERROR, TX_PTR_ERROR,
         TX_SUCCESS, TX_PTR_ERROR, 3)]
 
 
@@ -570,11 +573,7 @@ def test_release_checks_stay_with_error_checking_disabled() -> None:
         p.note("init", tx_block_release(start))
         p.note("init", [tx_block_allocate(pool, TX_NO_WAIT)[0] for _ in range(3)])
         p.note("init", tx_block_allocate(pool, 5))  # a wait outside a thread cannot suspend
-    config.TX_DISABLE_ERROR_CHECKING = True
-    try:
-        p.run(setup)
-    finally:
-        config.TX_DISABLE_ERROR_CHECKING = False
+    p.run(setup, config=NO_TX_ERROR_CHECKING)
     assert p.log == [(0, "init", TX_PTR_ERROR), (0, "init", [TX_SUCCESS] * 3),
                      (0, "init", (TX_WAIT_ERROR, None))]
 

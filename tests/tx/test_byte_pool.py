@@ -23,7 +23,7 @@ from netxsim.tx import (
     sizeof, tx_kernel_enter, tx_thread_create, tx_thread_info_get, tx_thread_sleep,
     tx_thread_terminate, tx_thread_wait_abort, tx_time_get, tx_timer_create,
 )
-from netxsim.tx import config
+from netxsim.tx.config import TxConfig
 from netxsim.tx.block_pool import (
     TX_BLOCK_POOL, tx_block_allocate, tx_block_pool_create, tx_block_release,
 )
@@ -33,6 +33,9 @@ from netxsim.tx.byte_pool import (
 )
 from netxsim.tx.kernel import kernel
 from netxsim.tx.memory import MemoryRegionError
+from tests.argerror import type_error
+
+NO_TX_ERROR_CHECKING = TxConfig(TX_DISABLE_ERROR_CHECKING=True)
 
 STACK = 1024
 
@@ -69,11 +72,11 @@ class Program:
         """Run ``callback`` as an interrupt ``ticks`` ticks from now (a simpy event)."""
         kernel().interrupt_after(ticks, callback)
 
-    def run(self, setup: Callable[[], None], until: int | None = None) -> list:
+    def run(self, setup: Callable[[], None], until: int | None = None, config: object = None) -> list:
         def define(first_unused_memory) -> None:
             self.memory = first_unused_memory
             setup()
-        result = tx_kernel_enter(define, until=until)
+        result = tx_kernel_enter(define, until=until, config=config)
         assert result.reason in ("completed", "idle", "until"), result.report()
         return self.log
 
@@ -576,16 +579,16 @@ def test_create_argument_errors() -> None:
     def setup() -> None:
         area = p.take(300)
         p.note("init", tx_byte_pool_create(None, "x", area, 100))
-        p.note("init", tx_byte_pool_create(TX_BLOCK_POOL(), "x", area, 100))  # wrong type
+        p.note("init", type_error(tx_byte_pool_create, TX_BLOCK_POOL(), "x", area, 100))  # wrong type
         p.note("init", tx_byte_pool_create(pool, "x", None, 100))
-        p.note("init", tx_byte_pool_create(pool, "x", 0x2000_0000, 100))   # not a pointer
+        p.note("init", type_error(tx_byte_pool_create, pool, "x", 0x2000_0000, 100))   # not a pointer
         p.note("init", tx_byte_pool_create(pool, "x", area, 99))             # TX_BYTE_POOL_MIN
         p.note("init", tx_byte_pool_create(pool, "x", area, 100))
         p.note("init", tx_byte_pool_create(pool, "x", area + 100, 100))      # already created
         p.note("init", tx_byte_pool_create(other, "y", area + 100, 100))
     p.run(setup)
     assert p.log == [(0, "init", s) for s in (
-        TX_POOL_ERROR, TX_POOL_ERROR, TX_PTR_ERROR, TX_PTR_ERROR, TX_SIZE_ERROR, TX_SUCCESS,
+        TX_POOL_ERROR, "TypeError", TX_PTR_ERROR, "TypeError", TX_SIZE_ERROR, TX_SUCCESS,
         TX_POOL_ERROR, TX_SUCCESS)]
 
 
@@ -708,7 +711,7 @@ def test_release_of_something_that_is_not_an_allocated_block() -> None:
         _, block = tx_block_allocate(blocks, TX_NO_WAIT)
         _, memory = tx_byte_allocate(pool, 40, TX_NO_WAIT)
         p.note("init", tx_byte_release(None))
-        p.note("init", tx_byte_release(0x2000_0100))              # an int, not a pointer
+        p.note("init", type_error(tx_byte_release, 0x2000_0100))  # an int, not a pointer
         p.note("init", tx_byte_release(start))                     # before the first header
         p.note("init", tx_byte_release(memory + 8))                # inside an allocation
         p.note("init", tx_byte_release(start + 56))                # the free remainder
@@ -720,7 +723,7 @@ def test_release_of_something_that_is_not_an_allocated_block() -> None:
         p.note("init", tx_byte_pool_info_get(pool)[2:4])
     p.run(setup)
     assert p.log == [(0, "init", s) for s in (
-        TX_PTR_ERROR, TX_PTR_ERROR, TX_PTR_ERROR, TX_PTR_ERROR, TX_PTR_ERROR, TX_PTR_ERROR,
+        TX_PTR_ERROR, "TypeError", TX_PTR_ERROR, TX_PTR_ERROR, TX_PTR_ERROR, TX_PTR_ERROR,
         TX_PTR_ERROR, TX_PTR_ERROR, TX_SUCCESS, TX_PTR_ERROR, (192, 3))]
 
 
@@ -735,11 +738,7 @@ def test_core_services_with_error_checking_disabled() -> None:
         p.note("init", tx_byte_release(start))
         p.note("init", tx_byte_allocate(pool, 184, TX_NO_WAIT)[0])
         p.note("init", tx_byte_allocate(pool, 8, 5))
-    config.TX_DISABLE_ERROR_CHECKING = True
-    try:
-        p.run(setup)
-    finally:
-        config.TX_DISABLE_ERROR_CHECKING = False
+    p.run(setup, config=NO_TX_ERROR_CHECKING)
     assert p.log == [(0, "init", TX_PTR_ERROR), (0, "init", TX_SUCCESS),
                      (0, "init", (TX_WAIT_ERROR, None))]
 

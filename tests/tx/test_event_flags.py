@@ -7,7 +7,8 @@ from typing import Callable
 import pytest
 from hypothesis import given, strategies as st
 
-from netxsim.tx import config
+from netxsim.tx.config import TxConfig
+from tests.argerror import type_error
 from netxsim.tx.constants import (
     TX_AND, TX_AND_CLEAR, TX_AUTO_ACTIVATE, TX_AUTO_START, TX_CALLER_ERROR, TX_DELETED,
     TX_GROUP_ERROR, TX_NO_EVENTS, TX_NO_TIME_SLICE, TX_NO_WAIT, TX_OPTION_ERROR, TX_OR,
@@ -22,6 +23,8 @@ from netxsim.tx.memory import Pointer
 from netxsim.tx.sizeof import sizeof
 from netxsim.tx.thread import TX_THREAD, tx_thread_create, tx_thread_sleep, tx_thread_wait_abort
 from netxsim.tx.timer import TX_TIMER, tx_time_get, tx_timer_create
+
+NO_TX_ERROR_CHECKING = TxConfig(TX_DISABLE_ERROR_CHECKING=True)
 
 STACK = 1024
 
@@ -55,13 +58,13 @@ class Sim:
         return timer
 
 
-def run(build: Callable[[Sim], None], until: int | None = None) -> list[tuple]:
+def run(build: Callable[[Sim], None], until: int | None = None, config: object = None) -> list[tuple]:
     holder: dict[str, Sim] = {}
 
     def define(first_unused: Pointer) -> None:
         holder["sim"] = Sim(first_unused)
         build(holder["sim"])
-    result = tx_kernel_enter(define, until=until)
+    result = tx_kernel_enter(define, until=until, config=config)
     assert result.reason in ("completed", "idle", "until"), result.report()
     return holder["sim"].log
 
@@ -489,20 +492,26 @@ def test_set_from_isr_and_timer_callback_wakes_waiters():
 # ------------------------------------------------------------------------ errors
 def test_every_service_rejects_none_and_uncreated_groups():
     def build(sim: Sim) -> None:
-        for group in (None, TX_EVENT_FLAGS_GROUP(), "not a group"):
+        for group in (None, TX_EVENT_FLAGS_GROUP()):
             sim.rec("init", (tx_event_flags_set(group, 1, TX_OR),
                              tx_event_flags_get(group, 1, TX_OR, TX_NO_WAIT),
                              tx_event_flags_info_get(group),
                              tx_event_flags_set_notify(group, None)))
+        group = "not a group"
+        sim.rec("init", (type_error(tx_event_flags_set, group, 1, TX_OR),
+                         type_error(tx_event_flags_get, group, 1, TX_OR, TX_NO_WAIT),
+                         type_error(tx_event_flags_info_get, group),
+                         type_error(tx_event_flags_set_notify, group, None)))
 
         def body() -> None:
             sim.rec("t", tx_event_flags_delete(None))
             sim.rec("t", tx_event_flags_delete(TX_EVENT_FLAGS_GROUP()))
             sim.rec("t", tx_event_flags_create(None, "x"))
-            sim.rec("t", tx_event_flags_create("not a group", "x"))
+            sim.rec("t", type_error(tx_event_flags_create, "not a group", "x"))
         sim.thread("t", 5, body)
     errors = (TX_GROUP_ERROR, (TX_GROUP_ERROR, None), (TX_GROUP_ERROR,) + (None,) * 5, TX_GROUP_ERROR)
-    assert run(build) == [(0, "init", errors)] * 3 + [(0, "t", TX_GROUP_ERROR)] * 4
+    assert run(build) == [(0, "init", errors)] * 2 + [(0, "init", ("TypeError",) * 4)] \
+        + [(0, "t", TX_GROUP_ERROR)] * 3 + [(0, "t", "TypeError")]
 
 
 def test_create_twice_is_a_group_error():
@@ -571,11 +580,7 @@ def test_without_error_checking_core_masks_the_set_option_as_c_does():
         tx_event_flags_set(group, 0xF, TX_OR)
         sim.rec("init", tx_event_flags_set(group, 0x3, 3))   # bit 1 set: an AND
         sim.rec("init", tx_event_flags_info_get(group)[2])
-    config.TX_DISABLE_ERROR_CHECKING = True
-    try:
-        log = run(build)
-    finally:
-        config.TX_DISABLE_ERROR_CHECKING = False
+    log = run(build, config=NO_TX_ERROR_CHECKING)
     assert log == [(0, "init", TX_SUCCESS), (0, "init", 0x3)]
 
 
@@ -584,11 +589,7 @@ def test_without_error_checking_a_wait_outside_a_thread_does_not_block():
         group = created_group()
         sim.rec("init", tx_event_flags_get(group, 0x1, TX_OR, TX_WAIT_FOREVER))
         sim.isr_at(1, lambda: sim.rec("isr", tx_event_flags_get(group, 0x1, TX_AND, 5)))
-    config.TX_DISABLE_ERROR_CHECKING = True
-    try:
-        log = run(build)
-    finally:
-        config.TX_DISABLE_ERROR_CHECKING = False
+    log = run(build, config=NO_TX_ERROR_CHECKING)
     assert log == [(0, "init", (TX_NO_EVENTS, None)), (1, "isr", (TX_NO_EVENTS, None))]
 
 

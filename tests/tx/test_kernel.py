@@ -13,7 +13,7 @@ from netxsim.tx import (
 )
 from netxsim.tx.kernel import kernel
 
-from .eventlog import Gate, Program, nothing
+from netxsim.testing.eventlog import Gate, Program, nothing
 
 
 def test_completed_when_every_application_thread_has_finished():

@@ -12,7 +12,7 @@ from netxsim.tx import (
 from netxsim.tx.kernel import kernel
 from netxsim.tx.memory import RAM_BASE, MemoryRegionError, SimMemory
 
-from .eventlog import Program, nothing
+from netxsim.testing.eventlog import Program, nothing
 
 
 # --------------------------------------------------------------------------- pointers

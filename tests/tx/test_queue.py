@@ -9,7 +9,8 @@ from typing import Callable
 import pytest
 from hypothesis import given, strategies as st
 
-from netxsim.tx import config
+from netxsim.tx.config import TxConfig
+from tests.argerror import type_error
 from netxsim.tx.constants import (
     TX_1_ULONG, TX_16_ULONG, TX_AUTO_ACTIVATE, TX_AUTO_START, TX_CALLER_ERROR, TX_DELETED,
     TX_NO_TIME_SLICE, TX_NO_WAIT, TX_PTR_ERROR, TX_QUEUE_EMPTY, TX_QUEUE_ERROR, TX_QUEUE_FULL,
@@ -26,6 +27,8 @@ from netxsim.tx.thread import (
     TX_THREAD, tx_thread_create, tx_thread_sleep, tx_thread_terminate, tx_thread_wait_abort,
 )
 from netxsim.tx.timer import TX_TIMER, tx_time_get, tx_timer_create
+
+NO_TX_ERROR_CHECKING = TxConfig(TX_DISABLE_ERROR_CHECKING=True)
 
 STACK = 1024
 
@@ -68,13 +71,13 @@ class Sim:
         return timer
 
 
-def run(build: Callable[[Sim], None], until: int | None = None) -> list[tuple]:
+def run(build: Callable[[Sim], None], until: int | None = None, config: object = None) -> list[tuple]:
     holder: dict[str, Sim] = {}
 
     def define(first_unused: Pointer) -> None:
         holder["sim"] = Sim(first_unused)
         build(holder["sim"])
-    result = tx_kernel_enter(define, until=until)
+    result = tx_kernel_enter(define, until=until, config=config)
     assert result.reason in ("completed", "idle", "until"), result.report()
     return holder["sim"].log
 
@@ -148,7 +151,7 @@ def test_create_errors_and_their_precedence():
         start = sim.alloc(64)
         rec = lambda *args: sim.rec("init", tx_queue_create(*args))  # noqa: E731
         rec(None, "q", 1, start, 64)
-        rec("not a queue", "q", 1, start, 64)
+        sim.rec("init", type_error(tx_queue_create, "not a queue", "q", 1, start, 64))
         rec(created, "q", 0, None, 0)                   # duplicate checked first
         rec(TX_QUEUE(), "q", 0, None, 0)                # then the pointer
         rec(TX_QUEUE(), "q", 1, bytearray(64), 64)      # not a pointer into RAM
@@ -159,7 +162,7 @@ def test_create_errors_and_their_precedence():
         rec(TX_QUEUE(), "q", 1, start, 3)
         rec(TX_QUEUE(), "q", TX_1_ULONG, start, 4)
     assert run(build) == [(0, "init", s) for s in (
-        TX_QUEUE_ERROR, TX_QUEUE_ERROR, TX_QUEUE_ERROR, TX_PTR_ERROR, TX_PTR_ERROR, TX_SIZE_ERROR,
+        TX_QUEUE_ERROR, "TypeError", TX_QUEUE_ERROR, TX_PTR_ERROR, TX_PTR_ERROR, TX_SIZE_ERROR,
         TX_SIZE_ERROR, TX_SIZE_ERROR, TX_SIZE_ERROR, TX_SIZE_ERROR, TX_SUCCESS)]
 
 
@@ -696,17 +699,24 @@ def test_contexts_wait_error_and_caller_error():
 
 def test_every_service_rejects_none_and_uncreated_queues():
     def build(sim: Sim) -> None:
-        for q in (None, TX_QUEUE(), "not a queue"):
+        for q in (None, TX_QUEUE()):
             sim.rec("init", (tx_queue_send(q, [1], TX_NO_WAIT), tx_queue_front_send(q, [1], TX_NO_WAIT),
                              tx_queue_receive(q, TX_NO_WAIT), tx_queue_flush(q), tx_queue_prioritize(q),
                              tx_queue_info_get(q), tx_queue_send_notify(q, None)))
+        q = "not a queue"
+        sim.rec("init", (type_error(tx_queue_send, q, [1], TX_NO_WAIT),
+                         type_error(tx_queue_front_send, q, [1], TX_NO_WAIT),
+                         type_error(tx_queue_receive, q, TX_NO_WAIT), type_error(tx_queue_flush, q),
+                         type_error(tx_queue_prioritize, q), type_error(tx_queue_info_get, q),
+                         type_error(tx_queue_send_notify, q, None)))
 
         def body() -> None:
             sim.rec("t", (tx_queue_delete(None), tx_queue_delete(TX_QUEUE())))
         sim.thread("t", 5, body)
     errors = (TX_QUEUE_ERROR, TX_QUEUE_ERROR, (TX_QUEUE_ERROR, None), TX_QUEUE_ERROR, TX_QUEUE_ERROR,
               (TX_QUEUE_ERROR,) + (None,) * 6, TX_QUEUE_ERROR)
-    assert run(build) == [(0, "init", errors)] * 3 + [(0, "t", (TX_QUEUE_ERROR, TX_QUEUE_ERROR))]
+    assert run(build) == [(0, "init", errors)] * 2 + [(0, "init", ("TypeError",) * 7)] \
+        + [(0, "t", (TX_QUEUE_ERROR, TX_QUEUE_ERROR))]
 
 
 def test_error_precedence_queue_then_pointer_then_wait():
@@ -731,11 +741,7 @@ def test_without_error_checking_a_bad_message_raises_and_no_context_can_block():
         tx_queue_send(q, [1], TX_NO_WAIT)
         sim.rec("init", tx_queue_send(q, [2], TX_WAIT_FOREVER))
         sim.isr_at(1, lambda: sim.rec("isr", tx_queue_front_send(q, [3], 5)))
-    config.TX_DISABLE_ERROR_CHECKING = True
-    try:
-        log = run(build)
-    finally:
-        config.TX_DISABLE_ERROR_CHECKING = False
+    log = run(build, config=NO_TX_ERROR_CHECKING)
     assert log == [(0, "init", (TX_QUEUE_EMPTY, None)), (0, "init", TX_QUEUE_FULL),
                    (1, "isr", TX_QUEUE_FULL)]
 

@@ -16,7 +16,7 @@ from netxsim.tx import (
     tx_timer_create,
 )
 
-from .eventlog import Program
+from netxsim.testing.eventlog import Program
 
 
 def logger(p: Program, name: str, what: str = "run"):

@@ -22,7 +22,7 @@ from netxsim.tx import (
 )
 from netxsim.tx.kernel import kernel
 
-from .eventlog import Gate, Program, interrupt_at, keeper, nothing, state
+from netxsim.testing.eventlog import Gate, Program, interrupt_at, keeper, nothing, state
 
 
 # ------------------------------------------------------------------------------ create

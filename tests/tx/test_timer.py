@@ -14,7 +14,7 @@ from netxsim.tx import (
 )
 from netxsim.tx.kernel import kernel
 
-from .eventlog import Program, keeper
+from netxsim.testing.eventlog import Program, keeper
 
 
 # -------------------------------------------------------------------------- expiry ticks

@@ -1,0 +1,69 @@
+"""Port of netxduo ``test/regression/netxduo_test/netx_tcp_socket_listen_test.c``.
+
+NX_MAX_LISTEN_REQUESTS ports can listen at once; one more listen returns NX_MAX_LISTEN.
+"""
+from netxsim import *  # noqa: F403
+from netxsim.nx.tcp import NX_MAX_LISTEN_REQUESTS
+from netxsim.testing import test_control_return
+from netxsim.testing.ram_test_driver import _nx_ram_network_driver_256
+
+DEMO_STACK_SIZE = 2048
+
+thread_0 = TX_THREAD()
+pool_0 = NX_PACKET_POOL()
+ip_0 = NX_IP()
+server_socket = [NX_TCP_SOCKET() for _ in range(NX_MAX_LISTEN_REQUESTS + 1)]
+error_counter = 0
+
+
+def netx_tcp_socket_listen_test_application_define(first_unused_memory):
+    global error_counter
+    error_counter = 0
+    pointer = first_unused_memory
+    tx_thread_create(thread_0, "thread 0", thread_0_entry, 0,
+                     pointer, DEMO_STACK_SIZE,
+                     4, 4, TX_NO_TIME_SLICE, TX_AUTO_START)
+    pointer = pointer + DEMO_STACK_SIZE
+    nx_system_initialize()
+    status = nx_packet_pool_create(pool_0, "NetX Main Packet Pool", 256, pointer, 8192)
+    pointer = pointer + 8192
+    if status:
+        error_counter += 1
+    status = nx_ip_create(ip_0, "NetX IP Instance 0", IP_ADDRESS(1, 2, 3, 4), 0xFFFFFF00, pool_0,
+                          _nx_ram_network_driver_256, pointer, 2048, 1)
+    pointer = pointer + 2048
+    status = nx_tcp_enable(ip_0)
+    if status:
+        error_counter += 1
+
+
+def thread_0_entry(thread_input):
+    if error_counter:
+        test_control_return(1)
+    server_port = 80
+    i = 0
+    while i < NX_MAX_LISTEN_REQUESTS:
+        status = nx_tcp_socket_create(ip_0, server_socket[i], "Server Socket",
+                                      NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 100,
+                                      NX_NULL, NX_NULL)
+        if status:
+            test_control_return(1)
+        status = nx_tcp_server_socket_listen(ip_0, server_port, server_socket[i], 5, NX_NULL)
+        if status:
+            test_control_return(1)
+        i += 1
+        server_port += 1
+    status = nx_tcp_socket_create(ip_0, server_socket[i], "Server Socket",
+                                  NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 100,
+                                  NX_NULL, NX_NULL)
+    if status:
+        test_control_return(1)
+    status = nx_tcp_server_socket_listen(ip_0, server_port, server_socket[i], 5, NX_NULL)
+    if status != NX_MAX_LISTEN:
+        test_control_return(1)
+    test_control_return(0)
+
+
+def test_netx_tcp_socket_listen():
+    run = tx_kernel_enter(netx_tcp_socket_listen_test_application_define)
+    assert (run.reason, run.status) == ("stopped", 0), run.report()
