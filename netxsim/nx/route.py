@@ -8,10 +8,9 @@ through that interface count. The order is: broadcast/multicast, one of our own
 addresses, the static routing table (when built in), a directly attached network
 (loopback last), link-local 169.254/16, the default gateway.
 
-``NX_ENABLE_IP_STATIC_ROUTING`` stands in for the C build option, off by default as in
-NetX; without it the static route services return NX_NOT_SUPPORTED, as the default C
-build does. Set ``netxsim.nx.route.NX_ENABLE_IP_STATIC_ROUTING = True`` before the IP
-instance is used.
+The static routing table exists with the build option ``NX_ENABLE_IP_STATIC_ROUTING``
+(``NxConfig``; off by default as in NetX): without it the static route services return
+NX_NOT_SUPPORTED, as the default C build does.
 """
 from __future__ import annotations
 
@@ -23,11 +22,10 @@ from netxsim.boundary import c_service
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 
 from . import ip as _ip
-from .config import nx_init_and_threads_caller_error, nx_service
+from .config import NxConfig, nx_init_and_threads_caller_error, nx_service
 from .constants import (NX_CALLER_ERROR, NX_IP_ADDRESS_ERROR, NX_NOT_SUCCESSFUL, NX_NOT_SUPPORTED, NX_OVERFLOW,
                         NX_PTR_ERROR, NX_SUCCESS)
 
-NX_ENABLE_IP_STATIC_ROUTING = False
 NX_IP_ROUTING_TABLE_SIZE = 8
 _LINK_LOCAL = 0xA9FE0000
 
@@ -77,7 +75,7 @@ def route_find(ip: Any, destination: int, interface: Any = None) -> tuple[int, A
         if candidate in up and candidate.nx_interface_ip_address == destination \
                 and interface in (None, candidate):
             return NX_SUCCESS, candidate, destination
-    if NX_ENABLE_IP_STATIC_ROUTING:
+    if NxConfig.active.NX_ENABLE_IP_STATIC_ROUTING:
         for entry in routing_table(ip):
             via = entry.nx_ip_routing_entry_ip_interface
             if not via.nx_interface_link_up:
@@ -133,7 +131,7 @@ def _nx_ip_static_route_add(ip_ptr: Any, network_address: int, net_mask: int, ne
     NX_OVERFLOW (table full), NX_NOT_SUPPORTED (NX_ENABLE_IP_STATIC_ROUTING off, the
     default); from the checking layer NX_PTR_ERROR, NX_CALLER_ERROR.
     """
-    if not NX_ENABLE_IP_STATIC_ROUTING:
+    if not NxConfig.active.NX_ENABLE_IP_STATIC_ROUTING:
         return NX_NOT_SUPPORTED
     table = routing_table(ip_ptr)
     _tx_mutex_get(ip_ptr.nx_ip_protection, TX_WAIT_FOREVER)
@@ -160,7 +158,7 @@ def _nx_ip_static_route_add(ip_ptr: Any, network_address: int, net_mask: int, ne
 
 
 def _nxe_ip_static_route_add(ip_ptr: Any, network_address: int, net_mask: int, next_hop: int) -> int:
-    if not NX_ENABLE_IP_STATIC_ROUTING:
+    if not NxConfig.active.NX_ENABLE_IP_STATIC_ROUTING:
         return NX_NOT_SUPPORTED
     if not _ip._valid_ip(ip_ptr):
         return NX_PTR_ERROR
@@ -182,7 +180,7 @@ def _nx_ip_static_route_delete(ip_ptr: Any, network_address: int, net_mask: int)
     route), NX_NOT_SUPPORTED (NX_ENABLE_IP_STATIC_ROUTING off); from the checking layer
     NX_PTR_ERROR, NX_CALLER_ERROR.
     """
-    if not NX_ENABLE_IP_STATIC_ROUTING:
+    if not NxConfig.active.NX_ENABLE_IP_STATIC_ROUTING:
         return NX_NOT_SUPPORTED
     table = routing_table(ip_ptr)
     network_address &= net_mask
@@ -200,7 +198,7 @@ def _nx_ip_static_route_delete(ip_ptr: Any, network_address: int, net_mask: int)
 
 
 def _nxe_ip_static_route_delete(ip_ptr: Any, network_address: int, net_mask: int) -> int:
-    if not NX_ENABLE_IP_STATIC_ROUTING:
+    if not NxConfig.active.NX_ENABLE_IP_STATIC_ROUTING:
         return NX_NOT_SUPPORTED
     if not _ip._valid_ip(ip_ptr):
         return NX_PTR_ERROR

@@ -9,11 +9,10 @@ ESTABLISHED; the timed-wait callback and then the disconnect-complete notify on 
 TIMED_WAIT; the disconnect-complete notify also when LAST_ACK completes and after a
 reset. These are NetX's "extended notify" services, compiled in by default.
 
-``NX_ENABLE_TCP_QUEUE_DEPTH_UPDATE_NOTIFY`` stands in for the C build option (off by
-default, when the service returns NX_NOT_SUPPORTED as in C); set
-``netxsim.nx.tcp_notify.NX_ENABLE_TCP_QUEUE_DEPTH_UPDATE_NOTIFY = True`` to use it. The
-queue-depth notify is then called when an ACK brings a full transmit queue (at
-``transmit_queue_maximum``) below its maximum.
+The queue-depth notify needs the build option ``NX_ENABLE_TCP_QUEUE_DEPTH_UPDATE_NOTIFY``
+(``NxConfig``; off by default, when the service returns NX_NOT_SUPPORTED as in C). It is
+then called when an ACK brings a full transmit queue (at ``transmit_queue_maximum``)
+below its maximum.
 """
 from __future__ import annotations
 
@@ -21,12 +20,10 @@ from netxsim.boundary import c_service
 
 from typing import Any, Callable
 
-from .config import nx_init_and_threads_caller_error, nx_service, nx_threads_only_caller_error
+from .config import NxConfig, nx_init_and_threads_caller_error, nx_service, nx_threads_only_caller_error
 from .constants import NX_NOT_CONNECTED, NX_NOT_SUPPORTED, NX_PTR_ERROR, NX_SUCCESS
 from .tcp import NX_TCP_ESTABLISHED, NX_TCP_LISTEN_STATE, NXD_ADDRESS
 from .tcp_socket import NX_TCP_SOCKET, _lock, _simple_checks, _unlock, _valid_socket
-
-NX_ENABLE_TCP_QUEUE_DEPTH_UPDATE_NOTIFY = False
 
 Notify = Callable[[NX_TCP_SOCKET], None]
 
@@ -118,14 +115,14 @@ def _nx_tcp_socket_queue_depth_notify_set(socket_ptr: NX_TCP_SOCKET,
     the default); from the checking layer NX_PTR_ERROR (also for a None callback),
     NX_NOT_ENABLED, NX_CALLER_ERROR (not a thread).
     """
-    if not NX_ENABLE_TCP_QUEUE_DEPTH_UPDATE_NOTIFY:
+    if not NxConfig.active.NX_ENABLE_TCP_QUEUE_DEPTH_UPDATE_NOTIFY:
         return NX_NOT_SUPPORTED
     return _set(socket_ptr, "nx_tcp_socket_queue_depth_notify", tcp_socket_queue_depth_notify)
 
 
 def _nxe_tcp_socket_queue_depth_notify_set(socket_ptr: NX_TCP_SOCKET,
                                            tcp_socket_queue_depth_notify: Notify | None) -> int:
-    if not NX_ENABLE_TCP_QUEUE_DEPTH_UPDATE_NOTIFY:
+    if not NxConfig.active.NX_ENABLE_TCP_QUEUE_DEPTH_UPDATE_NOTIFY:
         return NX_NOT_SUPPORTED
     return _callback_checks(socket_ptr, tcp_socket_queue_depth_notify, nx_threads_only_caller_error) \
         or _nx_tcp_socket_queue_depth_notify_set(socket_ptr, tcp_socket_queue_depth_notify)

@@ -15,7 +15,9 @@ waiter — or its wait ends with NX_PORT_UNAVAILABLE.
 Send runs in the caller's thread: route (a ``nx_udp_socket_source_send`` fixes the
 interface first), prepend the 8-byte header, compute the checksum over the pseudo-header
 and the chain (a result of 0 is sent as 0xFFFF; a socket with its checksum disabled
-sends 0), then ``_nx_ip_packet_send`` under the IP mutex. The packet belongs to the
+sends 0, and so does one whose interface offloads it: NX_ENABLE_INTERFACE_CAPABILITY with
+NX_INTERFACE_CAPABILITY_UDP_TX_CHECKSUM; _UDP_RX_ skips the check on receive), then
+``_nx_ip_packet_send`` under the IP mutex. The packet belongs to the
 stack from then on.
 
 Receive runs in the IP thread. A datagram shorter than its header, or than its own
@@ -610,7 +612,9 @@ def _nxd_udp_socket_send(socket_ptr: NX_UDP_SOCKET, packet_ptr: NX_PACKET, ip_ad
     header = packet_ptr.nx_packet_prepend_ptr
     header.write(socket_ptr.nx_udp_socket_port.to_bytes(2, "big") + (port & 0xFFFF).to_bytes(2, "big")
                  + (length & 0xFFFF).to_bytes(2, "big") + b"\0\0")
-    if not socket_ptr.nx_udp_socket_disable_checksum:
+    if not socket_ptr.nx_udp_socket_disable_checksum and not (
+            interface.nx_interface_capability_flag
+            and _ip.tx_checksum_offloaded(interface, _ip.NX_INTERFACE_CAPABILITY_UDP_TX_CHECKSUM, destination)):
         checksum = ~udp_checksum(packet_ptr, length, interface.nx_interface_ip_address, destination) & 0xFFFF
         (header + 6).write((checksum or 0xFFFF).to_bytes(2, "big"))
     _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
@@ -890,7 +894,10 @@ def _nx_udp_socket_receive(socket_ptr: NX_UDP_SOCKET, wait_option: int) -> tuple
         else:
             return NX_NO_PACKET, None
         header = packet.nx_packet_prepend_ptr.read(_UDP_HEADER)
-        if socket_ptr.nx_udp_socket_disable_checksum or header[6:8] == b"\0\0":
+        received_on = packet.nx_packet_interface_ptr
+        if socket_ptr.nx_udp_socket_disable_checksum or header[6:8] == b"\0\0" or (
+                received_on is not None
+                and received_on.nx_interface_capability_flag & _ip.NX_INTERFACE_CAPABILITY_UDP_RX_CHECKSUM):
             break
         ip_header = _ip_header(packet)
         source, destination = int.from_bytes(ip_header[12:16], "big"), int.from_bytes(ip_header[16:20], "big")

@@ -10,6 +10,7 @@ import dpkt
 import pytest
 
 import netxsim.nx.route as route
+from netxsim.nx.config import NxConfig
 from netxsim.nx import (
     NXD_ADDRESS, NX_LINK_GET_STATUS, NX_LINK_USER_COMMAND, nx_icmp_ping, nx_ip_address_change_notify,
     nx_ip_address_set, nx_ip_auxiliary_packet_pool_set, nx_ip_driver_direct_command,
@@ -143,18 +144,21 @@ def test_gateway_get_clear_and_route_through_it() -> None:
     assert dpkt.ethernet.Ethernet(received[0][1]).data.dst == IP_ADDRESS(8, 8, 8, 8).to_bytes(4, "big")
 
 
-def test_static_routes_when_built_in(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Off by default (NX_NOT_SUPPORTED, as NetX's default build); on, the most specific
-    route wins, ahead of the gateway, and deleting it restores the gateway."""
-    net = Net(names=("A",))
+def test_static_routes_when_built_in() -> None:
+    """Off in NetX's default build (NX_NOT_SUPPORTED); built in, the most specific route
+    wins, ahead of the gateway, and deleting it restores the gateway."""
+    default = Net(names=("A",))
+    default.run(lambda n: n.thread("app", lambda: default.event("app", (
+        nx_ip_static_route_add(default.ip["A"], IP_ADDRESS(9, 0, 0, 0), 0xFF000000, RAW_ADDR),
+        nx_ip_static_route_delete(default.ip["A"], IP_ADDRESS(9, 0, 0, 0), 0xFF000000)))))
+    assert [entry[2] for entry in default.log] == [(NX_NOT_SUPPORTED, NX_NOT_SUPPORTED)]
+    net = Net(names=("A",), config=NxConfig(NX_ENABLE_IP_STATIC_ROUTING=True))
     received: list = []
     results: list = []
 
     def app() -> None:
         a = net.ip["A"]
         attach_raw(net, received)
-        results.append(nx_ip_static_route_add(a, IP_ADDRESS(9, 0, 0, 0), 0xFF000000, RAW_ADDR))
-        monkeypatch.setattr(route, "NX_ENABLE_IP_STATIC_ROUTING", True)
         nx_arp_static_entry_create(a, RAW_ADDR, *RAW_MAC)
         nx_arp_static_entry_create(a, GATEWAY, 0x0002, 0x00000001)
         nx_ip_gateway_address_set(a, GATEWAY)
@@ -175,7 +179,7 @@ def test_static_routes_when_built_in(monkeypatch: pytest.MonkeyPatch) -> None:
 
     net.run(lambda n: n.after_start(app))
     assert results == [
-        NX_NOT_SUPPORTED, NX_SUCCESS, NX_SUCCESS, NX_IP_ADDRESS_ERROR,
+        NX_SUCCESS, NX_SUCCESS, NX_IP_ADDRESS_ERROR,
         [(IP_ADDRESS(9, 9, 0, 0), 0xFFFF0000), (IP_ADDRESS(9, 0, 0, 0), 0xFF000000)],
         NX_SUCCESS, NX_NOT_SUCCESSFUL, NX_OVERFLOW, NX_PTR_ERROR,
     ]

@@ -551,3 +551,36 @@ def test_property_queue_keeps_the_newest_datagrams(queue_maximum: int, sends: in
     kept = min(sends, max(1, queue_maximum))
     assert received == list(range(sends - kept, sends)) + [sends - kept]
     net.assert_pools_full()
+
+
+def test_checksum_offload_with_interface_capability() -> None:
+    """Built with NX_ENABLE_INTERFACE_CAPABILITY: an interface flagged for UDP TX checksum
+    leaves the field 0 for the driver (the RAM driver does not fill it in); one flagged
+    for UDP RX checksum accepts a wrong checksum, as the hardware is trusted to check."""
+    from netxsim.nx import NX_INTERFACE_CAPABILITY_UDP_RX_CHECKSUM, NX_INTERFACE_CAPABILITY_UDP_TX_CHECKSUM
+    from netxsim.nx import nx_ip_interface_capability_set
+    from netxsim.nx.config import NxConfig
+    net = udp_net(config=NxConfig(NX_ENABLE_INTERFACE_CAPABILITY=True))
+    received: list = []
+
+    def app() -> None:
+        raw = attach_raw(net, received)
+        a, b = net.ip["A"], net.ip["B"]
+        assert nx_ip_interface_capability_set(a, 0, NX_INTERFACE_CAPABILITY_UDP_TX_CHECKSUM) == NX_SUCCESS
+        assert nx_ip_interface_capability_set(b, 0, NX_INTERFACE_CAPABILITY_UDP_RX_CHECKSUM) == NX_SUCCESS
+        nx_arp_static_entry_create(a, RAW_ADDR, *RAW_MAC)
+        sa, sb = NX_UDP_SOCKET(), NX_UDP_SOCKET()
+        nx_udp_socket_create(a, sa, "a", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 4)
+        nx_udp_socket_create(b, sb, "b", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 4)
+        nx_udp_socket_bind(sa, 10, 0)
+        nx_udp_socket_bind(sb, 11, 0)
+        nx_udp_socket_send(sa, alloc(net, "A", b"offloaded"), RAW_ADDR, 12)
+        raw.transmit(udp_frame(B_MAC, RAW_MAC, RAW_ADDR, B_ADDR, 5, 12, 11, b"trusted", checksum=0x1234))
+        status, packet = nx_udp_socket_receive(sb, 5)
+        net.event("app", (status, packet.chain_bytes()))
+        nx_packet_release(packet)
+
+    net.run(lambda n: n.after_start(app))
+    assert net.log == [(0, "app", (NX_SUCCESS, b"trusted"))]
+    sent = [frame for _, frame in received if frame[12:14] == b"\x08\x00"]
+    assert len(sent) == 1 and dpkt_udp(sent[0]).sum == 0

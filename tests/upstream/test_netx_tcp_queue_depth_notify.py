@@ -12,9 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-import netxsim.nx.tcp_notify as tcp_notify
 from netxsim import *  # noqa: F403
 from netxsim.nx.ram_driver import _nx_ram_network_driver
 
@@ -23,8 +20,7 @@ MSG = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ1234567890"
 NX_RAMDRIVER_OP_BYPASS, NX_RAMDRIVER_OP_DROP = 0, 1
 
 
-def test_netx_tcp_queue_depth_notify(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tcp_notify, "NX_ENABLE_TCP_QUEUE_DEPTH_UPDATE_NOTIFY", True)
+def test_netx_tcp_queue_depth_notify() -> None:
     ntest_0, ntest_1 = TX_THREAD(), TX_THREAD()
     pool_0 = NX_PACKET_POOL()
     ip_0, ip_1 = NX_IP(), NX_IP()
@@ -145,7 +141,7 @@ def test_netx_tcp_queue_depth_notify(monkeypatch: pytest.MonkeyPatch) -> None:
         if tx_semaphore_create(sema_0, "Semaphore 0", 0):
             error()
 
-    tx_kernel_enter(define)
+    tx_kernel_enter(define, config=NxConfig(NX_ENABLE_TCP_QUEUE_DEPTH_UPDATE_NOTIFY=True))
     assert s["result"] == "SUCCESS", s
     assert s["dropped"] == 1 and len(s["notified"]) == 1
     assert s["received"] == MSG[:20] * 3      # the lost segment was retransmitted, in order
