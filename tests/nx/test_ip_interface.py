@@ -282,3 +282,63 @@ def test_attach_detach_and_build_dependent_services() -> None:
         NX_CALLER_ERROR, NX_CALLER_ERROR,
     ]
     _ = (B_ADDR, RAW_ADDR, Any)
+
+
+def test_a_two_interface_router_forwards_between_its_networks() -> None:
+    """Built with NX_MAX_PHYSICAL_INTERFACES 2: router R (1.2.3.1 and, attached, 2.2.3.1)
+    forwards between host A (1.2.3.4) and host C (2.2.3.4), all on the RAM driver. A's
+    ping to C crosses R twice; with forwarding off nothing gets through. Detaching R's
+    second interface drops its routes, ARP entries and any gateway through it."""
+    from netxsim.nx import (NX_IP, NX_PACKET_POOL, nx_arp_enable, nx_icmp_enable, nx_ip_create, nx_packet_pool_create,
+                            nx_packet_release)
+    from netxsim.nx.config import NxConfig
+    from netxsim.tx import TX_AUTO_START, TX_THREAD, tx_kernel_enter, tx_thread_create
+    log: list = []
+    hosts: dict = {}
+
+    def app(_: int) -> None:
+        a, r, c = hosts["A"], hosts["R"], hosts["C"]
+        log.append(nx_ip_interface_attach(r, "second", IP_ADDRESS(2, 2, 3, 1), 0xFFFFFF00, _nx_ram_network_driver))
+        nx_ip_gateway_address_set(a, IP_ADDRESS(1, 2, 3, 1))
+        nx_ip_gateway_address_set(c, IP_ADDRESS(2, 2, 3, 1))
+        log.append(nx_icmp_ping(a, IP_ADDRESS(2, 2, 3, 4), b"via r", 5, 50)[0])
+        log.append(nx_ip_forwarding_enable(r))
+        status, response = nx_icmp_ping(a, IP_ADDRESS(2, 2, 3, 4), b"via r", 5, 50)
+        log.append((status, response.chain_bytes() if response else None))
+        if response:
+            nx_packet_release(response)
+        log.append((r.nx_ip_packets_forwarded, nx_ip_interface_info_get(r, 1)[:3]))
+        log.append(nx_ip_interface_detach(r, 1))
+        log.append(nx_ip_interface_info_get(r, 1)[0])
+        log.append(nx_icmp_ping(a, IP_ADDRESS(2, 2, 3, 4), b"via r", 5, 50)[0])
+
+    def define(memory: Any) -> None:
+        free = [memory]
+
+        def take(size: int) -> Any:
+            pointer = free[0]
+            free[0] = pointer + size
+            return pointer
+        for name, address in (("A", IP_ADDRESS(1, 2, 3, 4)), ("R", IP_ADDRESS(1, 2, 3, 1)),
+                              ("C", IP_ADDRESS(2, 2, 3, 4))):
+            pool, ip = NX_PACKET_POOL(), NX_IP()
+            nx_packet_pool_create(pool, name, 1536, take(16 * 1600), 16 * 1600)
+            assert nx_ip_create(ip, name, address, 0xFFFFFF00, pool, _nx_ram_network_driver, take(2048), 2048,
+                                1) == NX_SUCCESS
+            nx_arp_enable(ip, take(1024), 1024)
+            nx_icmp_enable(ip)
+            hosts[name] = ip
+        thread = TX_THREAD()
+        tx_thread_create(thread, "app", app, 0, take(4096), 4096, 10, 10, 0, TX_AUTO_START)
+
+    tx_kernel_enter(define, config=NxConfig(NX_MAX_PHYSICAL_INTERFACES=2))
+    assert log == [
+        NX_SUCCESS,
+        NX_NO_RESPONSE,                       # R drops what is not for it
+        NX_SUCCESS,
+        (NX_SUCCESS, b"via r"),
+        (2, (NX_SUCCESS, "second", IP_ADDRESS(2, 2, 3, 1))),   # the request and the reply
+        NX_SUCCESS,
+        NX_INVALID_INTERFACE,
+        NX_NO_RESPONSE,                       # R no longer reaches 2.2.3.0/24
+    ]
