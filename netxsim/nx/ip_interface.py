@@ -27,13 +27,12 @@ from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 from . import ip as _ip
 from .config import nx_init_and_threads_caller_error, nx_not_isr_caller_error, nx_service
 from .constants import (
-    NX_CALLER_ERROR, NX_DUPLICATED_ENTRY, NX_INVALID_INTERFACE, NX_IP_ADDRESS_ERROR, NX_IP_VERSION_V4,
-    NX_IP_VERSION_V6, NX_IPv4_PACKET, NX_NO_MORE_ENTRIES, NX_NOT_FOUND, NX_NOT_SUPPORTED, NX_PHYSICAL_HEADER,
-    NX_NO_WAIT, NX_PTR_ERROR, NX_SUCCESS, NX_TRUE, NX_UNDERFLOW,
+    NX_CALLER_ERROR, NX_INVALID_INTERFACE, NX_IP_ADDRESS_ERROR, NX_IP_VERSION_V4, NX_IP_VERSION_V6,
+    NX_IPv4_PACKET, NX_NOT_FOUND, NX_NOT_SUPPORTED, NX_PHYSICAL_HEADER, NX_NO_WAIT, NX_PTR_ERROR, NX_SUCCESS,
+    NX_TRUE, NX_UNDERFLOW,
 )
-from .driver import (NX_IP_DRIVER, NX_LINK_ENABLE, NX_LINK_GET_STATUS, NX_LINK_INITIALIZE,
-                     NX_LINK_INTERFACE_ATTACH, NX_LINK_INTERFACE_DETACH, NX_LINK_SET_PHYSICAL_ADDRESS)
-from .packet import NX_PACKET, _nx_packet_allocate, _nx_packet_release, _valid_pool
+from .driver import NX_LINK_GET_STATUS, NX_LINK_INTERFACE_DETACH, NX_LINK_SET_PHYSICAL_ADDRESS
+from .packet import NX_PACKET, _nx_packet_allocate, _nx_packet_release
 
 NX_PROTOCOL_TCP = 6
 NX_PROTOCOL_UDP = 17

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import dpkt
-import pytest
 
 import netxsim.nx.route as route
 from netxsim.nx.config import NxConfig

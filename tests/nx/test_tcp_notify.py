@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from netxsim.nx.config import NxConfig
 from netxsim.nx import (
     NX_IPv4_TCP_PACKET, NX_TCP_SOCKET, nx_packet_allocate, nx_packet_data_append, nx_tcp_client_socket_bind,
