@@ -6,6 +6,7 @@
 * ``netx_udp_free_port_find_test.c``
 * ``netx_udp_checksum_zero_test.c``
 * ``netx_udp_port_unreachable_test.c``
+* ``netx_udp_basic_processing_test.c`` (its IPv4 part)
 
 Each keeps the C test's set-up (pool of 256-byte packets, 1.2.3.4/20 on the RAM driver
 with a 256-byte MTU) and its checks; ``error_counter`` becomes an assertion at the end.
@@ -283,3 +284,100 @@ def test_netx_udp_port_unreachable() -> None:
 
     w.run((thread_0_entry, 4))
     assert done == [True]
+
+
+def test_netx_udp_basic_processing() -> None:
+    """``netx_udp_basic_processing_test.c`` in an IPv4-only build: 2000 datagrams, the
+    first 1000 with the checksum disabled, each received with the receive notify called;
+    1.2.3.5's UDP receive routine is wrapped, as the C test does, to also send a copy of
+    every datagram with no interface through ``_nx_ip_packet_send`` (counted as an invalid
+    transmit packet and dropped)."""
+    from netxsim.nx.ip import _nx_ip_packet_send
+    from netxsim.nx.udp import _nx_udp_packet_receive
+    w = World(ips=2, arp=True)
+    socket_0, socket_1 = NX_UDP_SOCKET(), NX_UDP_SOCKET()
+    c = {"t0": 0, "t1": 0, "notify": 0, "invalid": 0}
+    total_packets = 2000
+    done: list = []
+
+    def udp_packet_receive(ip_ptr: Any, packet_ptr: Any) -> None:
+        status, invalid_pkt_ptr = nx_packet_copy(packet_ptr, w.pool_0, NX_NO_WAIT)
+        if status:
+            w.error()
+        else:
+            invalid_pkt_ptr.nx_packet_interface_ptr = None
+            c["invalid"] += 1
+            _nx_ip_packet_send(w.ip[0], invalid_pkt_ptr, IP_ADDRESS(1, 2, 3, 5), NX_IP_NORMAL, 0x80, NX_IP_UDP,
+                               NX_FRAGMENT_OKAY, IP_ADDRESS(1, 2, 3, 5))
+        _nx_udp_packet_receive(ip_ptr, packet_ptr)
+
+    def send_until(limit: int) -> None:
+        while c["t0"] < limit and w.error_counter == 0:
+            status, my_packet = nx_packet_allocate(w.pool_0, NX_UDP_PACKET, TX_WAIT_FOREVER)
+            if status != NX_SUCCESS:
+                break
+            my_packet.nx_packet_prepend_ptr.write(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ  ")
+            my_packet.nx_packet_length = 28
+            my_packet.nx_packet_append_ptr = my_packet.nx_packet_prepend_ptr + 28
+            if nx_udp_socket_send(socket_0, my_packet, IP_ADDRESS(1, 2, 3, 5), 0x89):
+                w.error()
+            c["t0"] += 1
+            tx_thread_relinquish()
+
+    def thread_0_entry() -> None:
+        ip_0, ip_1 = w.ip
+        ip_1.nx_ip_udp_packet_receive = udp_packet_receive
+        tx_thread_relinquish()
+        if nx_udp_socket_create(ip_0, socket_0, "Socket 0", NX_IP_NORMAL, NX_FRAGMENT_OKAY, 0x80, 5):
+            w.error()
+        if nx_udp_free_port_find(ip_0, 0x88) != (NX_SUCCESS, 0x88):
+            w.error()
+        if nx_udp_socket_bind(socket_0, 0x88, TX_WAIT_FOREVER):
+            w.error()
+        if nx_udp_socket_port_get(socket_0) != (NX_SUCCESS, 0x88):
+            w.error()
+        if nx_udp_socket_checksum_disable(socket_0):
+            w.error()
+        nx_arp_dynamic_entry_set(ip_0, IP_ADDRESS(1, 2, 3, 5), 0, 0)
+        tx_thread_relinquish()
+        c["t0"] = 0
+        send_until(1000)
+        if nx_udp_socket_checksum_enable(socket_0):
+            w.error()
+        send_until(2000)
+        if nx_udp_socket_checksum_disable(socket_0):
+            w.error()
+        status, packets_sent, bytes_sent, packets_received, bytes_received, packets_queued, \
+            receive_packets_dropped, checksum_errors = nx_udp_socket_info_get(socket_0)
+        if (packets_sent, bytes_sent) != (total_packets, total_packets * 28):
+            w.error()
+        if status or c["t0"] != total_packets or c["t1"] != total_packets or packets_received \
+                or bytes_received or packets_queued or receive_packets_dropped or checksum_errors \
+                or c["notify"] != total_packets:
+            w.error()
+        if c["invalid"] != ip_0.nx_ip_invalid_transmit_packets:
+            w.error()
+        if nx_udp_socket_unbind(socket_0) or nx_udp_socket_delete(socket_0):
+            w.error()
+        done.append((c["t1"], c["notify"], c["invalid"]))
+
+    def thread_1_entry() -> None:
+        if nx_udp_socket_create(w.ip[1], socket_1, "Socket 1", NX_IP_NORMAL, NX_FRAGMENT_OKAY, 0x80, 5):
+            w.error()
+        if nx_udp_socket_receive_notify(socket_1, lambda s: c.__setitem__("notify", c["notify"] + (s is socket_1))):
+            w.error()
+        if nx_udp_socket_bind(socket_1, 0x89, TX_WAIT_FOREVER):
+            w.error()
+        c["t1"] = 0
+        while True:
+            status, my_packet = nx_udp_socket_receive(socket_1, 10 * NX_IP_PERIODIC_RATE)
+            if status != NX_SUCCESS:
+                break
+            if nx_packet_release(my_packet) != NX_SUCCESS:
+                break
+            c["t1"] += 1
+        if nx_udp_socket_unbind(socket_1) or nx_udp_socket_delete(socket_1):
+            w.error()
+
+    w.run((thread_0_entry, 3), (thread_1_entry, 3))
+    assert done == [(2000, 2000, 2000)]
