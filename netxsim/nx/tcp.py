@@ -435,6 +435,8 @@ def _wait_expired(thread: Any) -> None:
         return
     wait.timer = None
     wait.deferred = True
+    from netxsim.tx.perf_counters import count
+    count(thread, "thread", "timeout")   # _tx_thread_timeout counts every wait that times out
     _ip.ip_event_set(wait.socket.nx_tcp_socket_ip_ptr, _ip.NX_IP_TCP_CLEANUP_DEFERRED)
 
 
