@@ -1006,9 +1006,18 @@ def _nx_ip_interface_attach(ip: NX_IP, interface_name: str, ip_address: int, net
     interface.nx_interface_ip_network = ip_address & network_mask
     interface.nx_interface_link_driver_entry = ip_link_driver
     interface.nx_interface_name = interface_name if isinstance(interface_name, str) else bytes(interface_name).decode()
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_IP_INTERFACE_ATTACH, ip, ip_address, physical.index(interface), 0,
+                  _nxt.NX_TRACE_IP_EVENTS)
     if ip.nx_ip_initialize_done:
         interface.nx_interface_capability_flag = 0
         for command in (NX_LINK_INTERFACE_ATTACH, NX_LINK_INITIALIZE, NX_LINK_ENABLE):
+            tb = _trace.active
+            if tb is not None and command != NX_LINK_INTERFACE_ATTACH:
+                tb.insert(_nxt.NX_TRACE_INTERNAL_IO_DRIVER_INITIALIZE if command == NX_LINK_INITIALIZE
+                          else _nxt.NX_TRACE_INTERNAL_IO_DRIVER_LINK_ENABLE, ip, 0, 0, 0,
+                          _nxt.NX_TRACE_INTERNAL_EVENTS)
             ip_driver_request(ip, interface, command)
     _tx_mutex_put(ip.nx_ip_protection)
     return NX_SUCCESS
