@@ -139,6 +139,7 @@ class World:
                                                      NX_PROTOCOL_UDP)
         log["direct"] = nx_ip_driver_interface_direct_command(ip, NX_LINK_GET_STATUS, 0)
         log["nxd icmp"] = nxd_icmp_enable(ip)
+        log["status"] = nx_ip_status_check(ip, NX_IP_LINK_ENABLED, 0)
         # ThreadX: interrupt posture and performance information.
         log["posture"] = (tx_interrupt_control(TX_INT_DISABLE), tx_interrupt_control(TX_INT_ENABLE))
         log["perf"] = (tx_semaphore_performance_info_get(self.semaphore)[0],
@@ -378,3 +379,45 @@ def test_tcp_notify_setters_record_what_the_c_records(tmp_path: Path) -> None:
     assert ids == [323, 412, 420, 446], ids
     assert [e.raw_args[:2] for e in events if e.id in (420, 446)][1] == [sock_address, 0]
     assert len(results) == 7 and all(status in (NX_SUCCESS, NX_NOT_SUPPORTED) for status in results), results
+
+
+def test_driver_calls_of_the_ip_thread_and_the_status_check(traced: tuple[World, list, dict]) -> None:
+    """_nx_ip_thread_entry records the driver's initialise and link enable of each
+    interface it starts; the status check records the driver's get-status request."""
+    world, events, registry = traced
+    app = address_of(registry, b"app", tr.TX_TRACE_OBJECT_TYPE_THREAD)
+    helpers = {p for p, e in registry.items()
+               if e["thread_reg_entry_obj_name"] == b"IP" and e["obj_reg_entry_obj_type **"] == 1}
+    ips = {p for p, e in registry.items() if e["obj_reg_entry_obj_type **"] == 11}
+    starts = [(e.thread_ptr, e.id, e.raw_args[0]) for e in events
+              if e.id in (DRIVER_INITIALIZE, DRIVER_LINK_ENABLE) and e.thread_ptr != app]
+    assert len(starts) == 4 and {t for t, _, _ in starts} == helpers and {i for _, _, i in starts} == ips
+    assert [i for _, i, _ in starts] == [DRIVER_INITIALIZE, DRIVER_LINK_ENABLE] * 2
+    assert world.log["status"] == (NX_SUCCESS, NX_IP_LINK_ENABLED)
+    ids = [e.id for e in events if e.thread_ptr == app]
+    check = ids.index(385)                                      # NX_TRACE_IP_STATUS_CHECK
+    assert ids[check + 1:].count(334) == 1                      # NX_TRACE_INTERNAL_IO_DRIVER_GET_STATUS
+
+
+def test_ip_delete_records_the_driver_disable_and_uninitialise(tmp_path: Path) -> None:
+    ip, pool, thread = NX_IP(), NX_PACKET_POOL(), TX_THREAD()
+    statuses: list[int] = []
+
+    def entry(_: int) -> None:
+        statuses.append(nx_ip_delete(ip))
+
+    def define(memory: Any) -> None:
+        tx_trace_enable(memory, 16384, 16)
+        memory += 16384
+        tx_thread_create(thread, "app", entry, 0, memory, 4096, 5, 5, TX_NO_TIME_SLICE, TX_AUTO_START)
+        memory += 4096
+        nx_system_initialize()
+        nx_packet_pool_create(pool, "pool", 256, memory, 8 * 320)
+        nx_ip_create(ip, "IP", A, MASK, pool, _nx_ram_network_driver, memory + 8 * 320, 2048, 1)
+
+    run = tx_kernel_enter(define, config=tr.TRACE_BUILD)
+    assert run.reason == "completed" and statuses == [NX_SUCCESS]
+    events, registry = parse(tmp_path, run.trace_buffer)
+    app = address_of(registry, b"app", tr.TX_TRACE_OBJECT_TYPE_THREAD)
+    ids = [e.id for e in events if e.thread_ptr == app and e.id in (373, 327, 341)]
+    assert ids == [373, 327, 341]       # NX_TRACE_IP_DELETE, then LINK_DISABLE, UNINITIALIZE
