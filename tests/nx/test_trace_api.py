@@ -215,6 +215,9 @@ def test_udp_receive_side_and_the_enable(traced: tuple[World, list, dict]) -> No
     sock = address_of(registry, b"Trace Socket", NX_TRACE_OBJECT_TYPE_UDP_SOCKET)
     enables = [(e.thread_ptr, e.raw_args[1:]) for e in events if e.id == UDP_ENABLE]
     assert enables == [(0xF0F0F0F0, [0, 0, 0])] * 2                 # from tx_application_define
+    # nx_system_initialize (NX_TRACE_SYSTEM_INITIALIZE, 399) once, before any NetX object.
+    assert [(e.thread_ptr, e.raw_args) for e in events if e.id == 399] == [(0xF0F0F0F0, [0, 0, 0, 0])]
+    assert [e.id for e in events].index(399) < [e.id for e in events].index(391)   # pool create
     # _nx_udp_packet_receive on the IP threads: the socket found and the header's port word.
     received = [e.raw_args for e in events if e.id == INTERNAL_UDP_RECEIVE]
     assert [(r[1], r[3]) for r in received] == [(echo_socket, 5000 << 16 | 7), (sock, 7 << 16 | 5000)]
