@@ -183,7 +183,7 @@ def test_udp_socket_life_in_order_with_the_c_fields(traced: tuple[World, list, d
                UDP_SOURCE_EXTRACT, UDP_INFO_GET, UDP_SOCKET_INFO_GET, UDP_UNBIND, UDP_DELETE}
     rows = [(e.id, e.raw_args) for e in events if e.thread_ptr == app and e.id in udp_ids]
     sent, echo = world.packets["sent"], world.packets["echo"]
-    sent_address = sent.nx_packet_pool_owner and tr.object_address(sent)
+    sent_address = tr.object_address(sent)           # a packet: its header address in RAM
     assert rows == [
         (UDP_CREATE, [ip_a, sock, 0, 3]),                          # type of service, queue maximum
         (UDP_RECEIVE_NOTIFY, [ip_a, sock, 0, 0]),
