@@ -39,6 +39,8 @@ from netxsim.tx.memory import Pointer
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 
 from . import ip as _ip
+from . import trace as _nxt
+from ..tx import trace as _trace
 from .config import nx_init_and_threads_caller_error, nx_service
 from .constants import (NX_CALLER_ERROR, NX_IPv4_PACKET, NX_NO_WAIT, NX_PACKET_ALLOCATED, NX_PTR_ERROR,
                         NX_SUCCESS)
@@ -122,6 +124,10 @@ def _nx_ip_fragment_packet(driver_req_ptr: NX_IP_DRIVER) -> None:
         for name in NX_IP_DRIVER.__slots__:
             setattr(request, name, getattr(driver_req_ptr, name))
         request.nx_ip_driver_packet = fragment
+        tb = _trace.active
+        if tb is not None:
+            tb.insert(_nxt.NX_TRACE_INTERNAL_IO_DRIVER_PACKET_SEND, ip, fragment, fragment.nx_packet_length, 0,
+                      _nxt.NX_TRACE_INTERNAL_EVENTS)
         interface.nx_interface_link_driver_entry(request)
         offset += fragment_size
     ip.nx_ip_successful_fragment_requests += 1
@@ -323,6 +329,9 @@ def _nx_ip_fragment_enable(ip_ptr: Any) -> int:
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_CALLER_ERROR (ISR or
     timer callback).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_IP_FRAGMENT_ENABLE, ip_ptr, 0, 0, 0, _nxt.NX_TRACE_IP_EVENTS)
     ip_ptr.nx_ip_fragment_processing = _nx_ip_fragment_packet
     ip_ptr.nx_ip_fragment_assembly = _nx_ip_fragment_assembly
     ip_ptr.nx_ip_fragment_timeout_check = _nx_ip_fragment_timeout_check
@@ -348,6 +357,9 @@ def _nx_ip_fragment_disable(ip_ptr: Any) -> int:
 
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_IP_FRAGMENT_DISABLE, ip_ptr, 0, 0, 0, _nxt.NX_TRACE_IP_EVENTS)
     _tx_mutex_get(ip_ptr.nx_ip_protection, TX_WAIT_FOREVER)
     ip_ptr.nx_ip_fragment_processing = None
     ip_ptr.nx_ip_fragment_assembly = None

@@ -335,6 +335,10 @@ def _nx_icmp_interface_ping(ip_ptr: Any, ip_address: int, interface: Any, next_h
         return status, None
     request.nx_packet_interface_ptr = interface
     _count(ip_ptr, "nx_ip_pings_sent")
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_INTERNAL_ICMP_SEND, ip_ptr, ip_address, request, NX_ICMP_ECHO_REQUEST_TYPE << 24,
+                  _nxt.NX_TRACE_INTERNAL_EVENTS)
     request.nx_packet_length += NX_ICMP_HEADER_SIZE
     request._prepend -= NX_ICMP_HEADER_SIZE
     sequence = ip_ptr.nx_ip_icmp_sequence & _NX_LOWER_16_MASK

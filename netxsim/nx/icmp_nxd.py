@@ -14,6 +14,8 @@ from netxsim.tx.kernel import kernel
 from netxsim.boundary import c_service
 
 from . import icmp as _icmp, ip as _ip
+from . import trace as _nxt
+from ..tx import trace as _trace
 from .config import nx_init_and_threads_caller_error, nx_service, nx_threads_only_caller_error
 from .constants import (NX_CALLER_ERROR, NX_INVALID_INTERFACE, NX_IP_ADDRESS_ERROR, NX_IP_VERSION_V4,
                         NX_IP_VERSION_V6, NX_NOT_ENABLED, NX_NOT_SUPPORTED, NX_PTR_ERROR, NX_SUCCESS)
@@ -31,6 +33,9 @@ def _nxd_icmp_enable(ip_ptr: Any) -> int:
     """
     from netxsim.tx.constants import TX_WAIT_FOREVER
     from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NXD_TRACE_ICMP_ENABLE, ip_ptr, 0, 0, 0, _nxt.NX_TRACE_ICMP_EVENTS)
     _tx_mutex_get(ip_ptr.nx_ip_protection, TX_WAIT_FOREVER)
     _icmp._nx_icmp_enable(ip_ptr)
     _tx_mutex_put(ip_ptr.nx_ip_protection)

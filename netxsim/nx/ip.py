@@ -495,6 +495,11 @@ def _ip_thread_entry(ip: NX_IP) -> None:
         if interface.nx_interface_valid and interface.nx_interface_link_driver_entry is not None:
             interface.nx_interface_link_up = 1
             for command in (NX_LINK_INTERFACE_ATTACH, NX_LINK_INITIALIZE, NX_LINK_ENABLE):
+                tb = _trace.active
+                if tb is not None and command != NX_LINK_INTERFACE_ATTACH:
+                    tb.insert(_nxt.NX_TRACE_INTERNAL_IO_DRIVER_INITIALIZE if command == NX_LINK_INITIALIZE
+                              else _nxt.NX_TRACE_INTERNAL_IO_DRIVER_LINK_ENABLE, ip, 0, 0, 0,
+                              _nxt.NX_TRACE_INTERNAL_EVENTS)
                 ip_driver_request(ip, interface, command)
     while True:
         _tx_mutex_put(ip.nx_ip_protection)
@@ -894,6 +899,9 @@ def _status_bits(ip: NX_IP, interface: NX_INTERFACE, needed: int) -> int | None:
         # NetX asks the driver, under the IP mutex; a driver that cannot tell is
         # answered by the interface's own flag.
         _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
+        tb = _trace.active
+        if tb is not None:
+            tb.insert(_nxt.NX_TRACE_INTERNAL_IO_DRIVER_GET_STATUS, ip, 0, 0, 0, _nxt.NX_TRACE_INTERNAL_EVENTS)
         request = ip_driver_request(ip, interface, NX_LINK_GET_STATUS)
         _tx_mutex_put(ip.nx_ip_protection)
         if request.nx_ip_driver_status == NX_SUCCESS:
@@ -1006,9 +1014,18 @@ def _nx_ip_interface_attach(ip: NX_IP, interface_name: str, ip_address: int, net
     interface.nx_interface_ip_network = ip_address & network_mask
     interface.nx_interface_link_driver_entry = ip_link_driver
     interface.nx_interface_name = interface_name if isinstance(interface_name, str) else bytes(interface_name).decode()
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_IP_INTERFACE_ATTACH, ip, ip_address, physical.index(interface), 0,
+                  _nxt.NX_TRACE_IP_EVENTS)
     if ip.nx_ip_initialize_done:
         interface.nx_interface_capability_flag = 0
         for command in (NX_LINK_INTERFACE_ATTACH, NX_LINK_INITIALIZE, NX_LINK_ENABLE):
+            tb = _trace.active
+            if tb is not None and command != NX_LINK_INTERFACE_ATTACH:
+                tb.insert(_nxt.NX_TRACE_INTERNAL_IO_DRIVER_INITIALIZE if command == NX_LINK_INITIALIZE
+                          else _nxt.NX_TRACE_INTERNAL_IO_DRIVER_LINK_ENABLE, ip, 0, 0, 0,
+                          _nxt.NX_TRACE_INTERNAL_EVENTS)
             ip_driver_request(ip, interface, command)
     _tx_mutex_put(ip.nx_ip_protection)
     return NX_SUCCESS
@@ -1193,7 +1210,13 @@ def _nx_ip_delete(ip: NX_IP) -> int:
     k.preempt_disable += 1
     for interface in ip.nx_ip_interface[:-1]:
         if interface.nx_interface_valid and interface.nx_interface_link_driver_entry is not None:
+            tb = _trace.active
+            if tb is not None:
+                tb.insert(_nxt.NX_TRACE_INTERNAL_IO_DRIVER_LINK_DISABLE, ip, 0, 0, 0, _nxt.NX_TRACE_INTERNAL_EVENTS)
             ip_driver_request(ip, interface, NX_LINK_DISABLE)
+            tb = _trace.active
+            if tb is not None:
+                tb.insert(_nxt.NX_TRACE_INTERNAL_IO_DRIVER_UNINITIALIZE, ip, 0, 0, 0, _nxt.NX_TRACE_INTERNAL_EVENTS)
             ip_driver_request(ip, interface, NX_LINK_UNINITIALIZE)
     if ip.nx_ip_fragment_processing is not None:
         from .fragment import _nx_ip_fragment_disable

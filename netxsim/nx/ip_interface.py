@@ -25,6 +25,8 @@ from netxsim.boundary import c_service
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 
 from . import ip as _ip
+from . import trace as _nxt
+from ..tx import trace as _trace
 from .config import nx_init_and_threads_caller_error, nx_not_isr_caller_error, nx_service
 from .constants import (
     NX_CALLER_ERROR, NX_INVALID_INTERFACE, NX_IP_ADDRESS_ERROR, NX_IP_VERSION_V4, NX_IP_VERSION_V6,
@@ -88,6 +90,10 @@ def _nx_ip_gateway_address_clear(ip_ptr: Any) -> int:
 
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:   # the C records a clear as NX_TRACE_IP_GATEWAY_ADDRESS_SET of address 0
+        tb.insert(_nxt.NX_TRACE_IP_GATEWAY_ADDRESS_SET, ip_ptr, 0, 0, 0, _nxt.NX_TRACE_IP_EVENTS)
+
     def clear() -> None:
         ip_ptr.nx_ip_gateway_address = 0
         ip_ptr.nx_ip_gateway_interface = None
@@ -113,6 +119,11 @@ def _nx_ip_address_change_notify(ip_ptr: Any, ip_address_change_notify: Callable
 
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_IP_ADDRESS_CHANGE_NOTIFY, ip_ptr, ip_address_change_notify, additional_info, 0,
+                  _nxt.NX_TRACE_IP_EVENTS)
+
     def store() -> None:
         ip_ptr.nx_ip_address_change_notify = ip_address_change_notify
         ip_ptr.nx_ip_address_change_notify_additional_info = additional_info
@@ -183,6 +194,9 @@ def _nx_ip_forwarding_enable(ip_ptr: Any) -> int:
     """``nx_ip_forwarding_enable``: route datagrams not addressed to this instance on
     (module docstring). Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR,
     NX_CALLER_ERROR (from an ISR)."""
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_IP_FORWARDING_ENABLE, ip_ptr, 0, 0, 0, _nxt.NX_TRACE_IP_EVENTS)
     ip_ptr.nx_ip_forward_packet_process = _nx_ip_forward_packet_process
     return NX_SUCCESS
 
@@ -200,6 +214,9 @@ def _nx_ip_forwarding_disable(ip_ptr: Any) -> int:
     """``nx_ip_forwarding_disable``: drop datagrams not addressed to this instance again
     (the default). Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR,
     NX_CALLER_ERROR (from an ISR)."""
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_IP_FORWARDING_DISABLE, ip_ptr, 0, 0, 0, _nxt.NX_TRACE_IP_EVENTS)
     ip_ptr.nx_ip_forward_packet_process = None
     return NX_SUCCESS
 
@@ -307,6 +324,10 @@ def _nx_ip_max_payload_size_find(ip_ptr: Any, dest_address: Any, if_index: int, 
         return NX_INVALID_INTERFACE, None, None
     start_offset = NX_IPv4_PACKET + (20 if protocol == NX_PROTOCOL_TCP else 8 if protocol == NX_PROTOCOL_UDP else 0)
     payload = ip_ptr.nx_ip_interface[if_index].nx_interface_ip_mtu_size + NX_PHYSICAL_HEADER - start_offset
+    tb = _trace.active
+    if tb is not None:   # the C records it in the packet class, addresses as their low words
+        tb.insert(_nxt.NXD_TRACE_IP_MAX_PAYLOAD_SIZE_FIND, ip_ptr.nx_ip_interface[if_index].nx_interface_ip_address,
+                  dest_address.nxd_ip_address.v4, payload, start_offset, _nxt.NX_TRACE_PACKET_EVENTS)
     return NX_SUCCESS, start_offset, payload
 
 
@@ -337,7 +358,12 @@ def _nx_ip_driver_interface_direct_command(ip_ptr: Any, command: int, interface_
     NX_CALLER_ERROR.
     """
     interface = ip_ptr.nx_ip_interface[interface_index]
+    tb = _trace.active
+    token = tb.insert(_nxt.NX_TRACE_IP_DRIVER_DIRECT_COMMAND, ip_ptr, command, 0, 0, _nxt.NX_TRACE_IP_EVENTS) \
+        if tb is not None else 0
     request = _locked(ip_ptr, lambda: _ip.ip_driver_request(ip_ptr, interface, command))
+    if token and tb is not None:   # NX_TRACE_EVENT_UPDATE: the driver's status
+        tb.update(token, 3, request.nx_ip_driver_status)
     return request.nx_ip_driver_status, request.nx_ip_driver_return_ptr[0]
 
 
@@ -379,6 +405,11 @@ def _nx_ip_interface_info_get(ip_ptr: Any, interface_index: int) -> tuple:
     interface = ip_ptr.nx_ip_interface[interface_index]
     if not interface.nx_interface_valid:
         return (NX_INVALID_INTERFACE,) + (None,) * 6
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_IP_INTERFACE_INFO_GET, ip_ptr, interface.nx_interface_ip_address,
+                  interface.nx_interface_physical_address_msw, interface.nx_interface_physical_address_lsw,
+                  _nxt.NX_TRACE_IP_EVENTS)
     return (NX_SUCCESS, interface.nx_interface_name, interface.nx_interface_ip_address,
             interface.nx_interface_ip_network_mask, interface.nx_interface_ip_mtu_size,
             interface.nx_interface_physical_address_msw, interface.nx_interface_physical_address_lsw)
@@ -401,6 +432,10 @@ def _nx_ip_interface_address_get(ip_ptr: Any, interface_index: int) -> tuple[int
     (out of range or not attached), NX_CALLER_ERROR.
     """
     interface = ip_ptr.nx_ip_interface[interface_index]
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_IP_ADDRESS_GET, ip_ptr, interface.nx_interface_ip_address,
+                  interface.nx_interface_ip_network_mask, 0, _nxt.NX_TRACE_IP_EVENTS)
     return _locked(ip_ptr, lambda: (NX_SUCCESS, interface.nx_interface_ip_address,
                                     interface.nx_interface_ip_network_mask))
 
@@ -426,6 +461,9 @@ def _nx_ip_interface_address_set(ip_ptr: Any, interface_index: int, ip_address: 
     class A, B or C; 0 included), NX_INVALID_INTERFACE, NX_CALLER_ERROR.
     """
     interface = ip_ptr.nx_ip_interface[interface_index]
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_IP_ADDRESS_SET, ip_ptr, ip_address, network_mask, 0, _nxt.NX_TRACE_IP_EVENTS)
 
     def change() -> tuple[int, int]:
         previous = (interface.nx_interface_ip_address, interface.nx_interface_ip_network_mask)

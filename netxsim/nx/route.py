@@ -22,6 +22,8 @@ from netxsim.boundary import c_service
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 
 from . import ip as _ip
+from . import trace as _nxt
+from ..tx import trace as _trace
 from .config import NxConfig, nx_init_and_threads_caller_error, nx_service
 from .constants import (NX_CALLER_ERROR, NX_IP_ADDRESS_ERROR, NX_NOT_SUCCESSFUL, NX_NOT_SUPPORTED, NX_OVERFLOW,
                         NX_PTR_ERROR, NX_SUCCESS)
@@ -133,6 +135,10 @@ def _nx_ip_static_route_add(ip_ptr: Any, network_address: int, net_mask: int, ne
     """
     if not NxConfig.active.NX_ENABLE_IP_STATIC_ROUTING:
         return NX_NOT_SUPPORTED
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_IP_STATIC_ROUTE_ADD, ip_ptr, network_address, net_mask, next_hop,
+                  _nxt.NX_TRACE_IP_EVENTS)
     table = routing_table(ip_ptr)
     _tx_mutex_get(ip_ptr.nx_ip_protection, TX_WAIT_FOREVER)
     try:
@@ -182,6 +188,10 @@ def _nx_ip_static_route_delete(ip_ptr: Any, network_address: int, net_mask: int)
     """
     if not NxConfig.active.NX_ENABLE_IP_STATIC_ROUTING:
         return NX_NOT_SUPPORTED
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_IP_STATIC_ROUTE_DELETE, ip_ptr, network_address, net_mask, 0,
+                  _nxt.NX_TRACE_IP_EVENTS)
     table = routing_table(ip_ptr)
     network_address &= net_mask
     _tx_mutex_get(ip_ptr.nx_ip_protection, TX_WAIT_FOREVER)

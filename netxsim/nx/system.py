@@ -49,6 +49,11 @@ def _nx_system_initialize() -> None:
     k = kernel()
     if k in _initialized:
         return
+    from netxsim.tx import trace as _trace
+    tb = _trace.active
+    if tb is not None:   # recorded by the first call only, before the components start
+        from . import trace as _nxt
+        tb.insert(_nxt.NX_TRACE_SYSTEM_INITIALIZE, 0, 0, 0, 0, _nxt.NX_TRACE_INTERNAL_EVENTS)
     for _, initialize in _components:
         initialize(k)
     _initialized.add(k)

@@ -20,8 +20,10 @@ from netxsim.boundary import c_service
 
 from typing import Any, Callable
 
+from . import trace as _nxt
+from ..tx import trace as _trace
 from .config import NxConfig, nx_init_and_threads_caller_error, nx_service, nx_threads_only_caller_error
-from .constants import NX_NOT_CONNECTED, NX_NOT_SUPPORTED, NX_PTR_ERROR, NX_SUCCESS
+from .constants import NX_IP_VERSION_V4, NX_NOT_CONNECTED, NX_NOT_SUPPORTED, NX_PTR_ERROR, NX_SUCCESS
 from .tcp import NX_TCP_ESTABLISHED, NX_TCP_LISTEN_STATE, NXD_ADDRESS
 from .tcp_socket import NX_TCP_SOCKET, _lock, _simple_checks, _unlock, _valid_socket
 
@@ -160,6 +162,11 @@ def _nxd_tcp_socket_peer_info_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, NXD_A
     address = NXD_ADDRESS(peer.nxd_ip_version, peer.nxd_ip_address.v4)
     port = socket_ptr.nx_tcp_socket_connect_port
     _unlock(ip)
+    tb = _trace.active
+    if tb is not None:   # after the mutex is given back, as in the C
+        tb.insert(_nxt.NXD_TRACE_TCP_SOCKET_PEER_INFO_GET, socket_ptr,
+                  address.nxd_ip_address.v4 if address.nxd_ip_version == NX_IP_VERSION_V4 else 0, port, 0,
+                  _nxt.NX_TRACE_TCP_EVENTS)
     return NX_SUCCESS, address, port
 
 

@@ -1863,6 +1863,10 @@ def _nx_tcp_socket_peer_info_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int | 
     result = (NX_SUCCESS, socket_ptr.nx_tcp_socket_connect_ip.nxd_ip_address.v4,
               socket_ptr.nx_tcp_socket_connect_port)
     _unlock(ip)
+    tb = _trace.active
+    if tb is not None:   # the C's nx_ form calls nxd_tcp_socket_peer_info_get, which records this
+        tb.insert(_nxt.NXD_TRACE_TCP_SOCKET_PEER_INFO_GET, socket_ptr, result[1], result[2], 0,
+                  _nxt.NX_TRACE_TCP_EVENTS)
     return result
 
 

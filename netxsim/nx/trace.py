@@ -166,6 +166,14 @@ NX_TRACE_UDP_SOCKET_INTERFACE_CLEAR = 448
 NX_TRACE_IP_INTERFACE_INFO_GET = 449
 NX_TRACE_PACKET_DATA_EXTRACT_OFFSET = 450
 NX_TRACE_ICMP_PING6 = 471
+NXD_TRACE_ICMP_ENABLE = 470
+NXD_TRACE_UDP_SOURCE_EXTRACT = 472
+NXD_TRACE_UDP_SOCKET_SET_INTERFACE = 473
+NXD_TRACE_TCP_SOCKET_SET_INTERFACE = 474
+NXD_TRACE_UDP_SOCKET_SEND = 475
+NXD_TRACE_IP_RAW_PACKET_SEND = 487
+NXD_TRACE_TCP_SOCKET_PEER_INFO_GET = 495
+NXD_TRACE_IP_MAX_PAYLOAD_SIZE_FIND = 496
 
 
 
@@ -188,4 +196,4 @@ def pointer_or_zero(value: object) -> object:
     simulated RAM, else 0 (Python bytes have no target address)."""
     return value if type(value).__name__ == "Pointer" else 0
 
-__all__ = [name for name in dir() if name.startswith("NX_TRACE_")]
+__all__ = [name for name in dir() if name.startswith(("NX_TRACE_", "NXD_TRACE_"))]

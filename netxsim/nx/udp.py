@@ -47,6 +47,8 @@ from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 from netxsim.tx.sizeof import register_size
 
 from . import ip as _ip
+from . import trace as _nxt
+from ..tx import trace as _trace
 from .config import (nx_init_and_threads_caller_error, nx_not_isr_caller_error, nx_service,
                      nx_threads_only_caller_error)
 from .constants import (
@@ -214,6 +216,9 @@ def _nx_udp_enable(ip_ptr: Any) -> int:
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR, NX_ALREADY_ENABLED,
     NX_CALLER_ERROR (from an ISR).
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_UDP_ENABLE, ip_ptr, 0, 0, 0, _nxt.NX_TRACE_UDP_EVENTS)
     _udp_fields(ip_ptr)
     ip_ptr.nx_ip_udp_packet_receive = _nx_udp_packet_receive
     ip_ptr.nx_ip_udp_enabled = 1
@@ -254,6 +259,13 @@ def _nx_udp_socket_create(ip_ptr: Any, socket_ptr: NX_UDP_SOCKET, name: str, typ
     socket_ptr.nx_udp_socket_fragment_enable = fragment & _ip.NX_DONT_FRAGMENT
     socket_ptr.nx_udp_socket_time_to_live = time_to_live
     socket_ptr.nx_udp_socket_queue_maximum = queue_maximum
+    tb = _trace.active
+    if tb is not None:
+        # The C records the create in the IP class (NX_TRACE_IP_EVENTS), not the UDP one.
+        tb.register(_nxt.NX_TRACE_OBJECT_TYPE_UDP_SOCKET, socket_ptr,
+                    name if isinstance(name, str) else bytes(name or b"").decode(), type_of_service, queue_maximum)
+        tb.insert(_nxt.NX_TRACE_UDP_SOCKET_CREATE, ip_ptr, socket_ptr, type_of_service, queue_maximum,
+                  _nxt.NX_TRACE_IP_EVENTS)
     _tx_mutex_get(ip_ptr.nx_ip_protection, TX_WAIT_FOREVER)
     socket_ptr.nx_udp_socket_id = NX_UDP_ID
     socket_ptr._netxsim_run = kernel().serial
@@ -293,6 +305,9 @@ def _nx_udp_socket_delete(socket_ptr: NX_UDP_SOCKET) -> int:
     NX_NOT_ENABLED, NX_CALLER_ERROR (not a thread).
     """
     ip = socket_ptr.nx_udp_socket_ip_ptr
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_UDP_SOCKET_DELETE, ip, socket_ptr, 0, 0, _nxt.NX_TRACE_UDP_EVENTS)
     _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
     if socket_ptr.nx_udp_socket_bound_next is not None:
         _tx_mutex_put(ip.nx_ip_protection)
@@ -300,6 +315,9 @@ def _nx_udp_socket_delete(socket_ptr: NX_UDP_SOCKET) -> int:
     socket_ptr.nx_udp_socket_id = 0
     ip.nx_ip_udp_created_sockets.remove(socket_ptr)
     ip._nx_udp_created_set.discard(socket_ptr)
+    tb = _trace.active
+    if tb is not None:
+        tb.unregister(socket_ptr)
     _tx_mutex_put(ip.nx_ip_protection)
     kernel().preempt_check()
     return NX_SUCCESS
@@ -335,12 +353,17 @@ def _nx_udp_free_port_find(ip_ptr: Any, port: int) -> tuple[int, int | None]:
     NX_NOT_ENABLED, NX_INVALID_PORT (0 or above 0xFFFF), NX_CALLER_ERROR.
     """
     _udp_fields(ip_ptr)
+    tb = _trace.active
+    token = tb.insert(_nxt.NX_TRACE_UDP_FREE_PORT_FIND, ip_ptr, port, 0, 0, _nxt.NX_TRACE_UDP_EVENTS) \
+        if tb is not None else 0
     starting_port = port
     while True:
         _tx_mutex_get(ip_ptr.nx_ip_protection, TX_WAIT_FOREVER)
         bound = _find_bound(ip_ptr, port) is not None
         _tx_mutex_put(ip_ptr.nx_ip_protection)
         if not bound:
+            if token and tb is not None:
+                tb.update(token, 3, port)   # NX_TRACE_EVENT_UPDATE: the port found
             return NX_SUCCESS, port
         port += 1
         if port > NX_MAX_PORT:
@@ -387,6 +410,9 @@ def _nx_udp_socket_bind(socket_ptr: NX_UDP_SOCKET, port: int, wait_option: int) 
     the checking layer NX_PTR_ERROR, NX_NOT_ENABLED, NX_INVALID_PORT, NX_CALLER_ERROR.
     """
     ip = socket_ptr.nx_udp_socket_ip_ptr
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_UDP_SOCKET_BIND, ip, socket_ptr, port, wait_option, _nxt.NX_TRACE_UDP_EVENTS)
     _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
     if socket_ptr.nx_udp_socket_bound_next is not None or socket_ptr.nx_udp_socket_bind_in_progress is not None:
         _tx_mutex_put(ip.nx_ip_protection)
@@ -444,6 +470,10 @@ def _nx_udp_socket_unbind(socket_ptr: NX_UDP_SOCKET) -> int:
     """
     ip = socket_ptr.nx_udp_socket_ip_ptr
     k = kernel()
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_UDP_SOCKET_UNBIND, ip, socket_ptr, socket_ptr.nx_udp_socket_port, 0,
+                  _nxt.NX_TRACE_UDP_EVENTS)
     _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
     if socket_ptr.nx_udp_socket_bound_next is None:
         waiter = socket_ptr.nx_udp_socket_bind_in_progress
@@ -501,6 +531,10 @@ def _nx_udp_socket_port_get(socket_ptr: NX_UDP_SOCKET) -> tuple[int, int | None]
     Statuses: NX_SUCCESS, NX_NOT_BOUND; from the checking layer NX_PTR_ERROR,
     NX_NOT_ENABLED, NX_CALLER_ERROR.
     """
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_UDP_SOCKET_PORT_GET, socket_ptr.nx_udp_socket_ip_ptr, socket_ptr,
+                  socket_ptr.nx_udp_socket_port, 0, _nxt.NX_TRACE_UDP_EVENTS)
     if socket_ptr.nx_udp_socket_bound_next is None:
         return NX_NOT_BOUND, None
     return NX_SUCCESS, socket_ptr.nx_udp_socket_port
@@ -521,6 +555,10 @@ def _nx_udp_socket_checksum_disable(socket_ptr: NX_UDP_SOCKET) -> int:
     """``nx_udp_socket_checksum_disable``: send a zero checksum and skip the check on
     receive. Statuses: NX_SUCCESS, NX_NOT_BOUND; from the checking layer NX_PTR_ERROR,
     NX_NOT_ENABLED, NX_CALLER_ERROR (from an ISR)."""
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_UDP_SOCKET_CHECKSUM_DISABLE, socket_ptr.nx_udp_socket_ip_ptr, socket_ptr, 0, 0,
+                  _nxt.NX_TRACE_UDP_EVENTS)
     if socket_ptr.nx_udp_socket_bound_next is None:
         return NX_NOT_BOUND
     socket_ptr.nx_udp_socket_disable_checksum = NX_TRUE
@@ -540,6 +578,10 @@ def _nx_udp_socket_checksum_enable(socket_ptr: NX_UDP_SOCKET) -> int:
     """``nx_udp_socket_checksum_enable``: compute and verify checksums again (the
     default). Statuses: NX_SUCCESS, NX_NOT_BOUND; from the checking layer NX_PTR_ERROR,
     NX_NOT_ENABLED, NX_CALLER_ERROR (from an ISR)."""
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_UDP_SOCKET_CHECKSUM_ENABLE, socket_ptr.nx_udp_socket_ip_ptr, socket_ptr, 0, 0,
+                  _nxt.NX_TRACE_UDP_EVENTS)
     if socket_ptr.nx_udp_socket_bound_next is None:
         return NX_NOT_BOUND
     socket_ptr.nx_udp_socket_disable_checksum = NX_FALSE
@@ -563,6 +605,10 @@ def _nx_udp_socket_receive_notify(socket_ptr: NX_UDP_SOCKET,
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR.
     """
     socket_ptr.nx_udp_receive_callback = udp_receive_notify
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_UDP_SOCKET_RECEIVE_NOTIFY, socket_ptr.nx_udp_socket_ip_ptr, socket_ptr,
+                  udp_receive_notify, 0, _nxt.NX_TRACE_UDP_EVENTS)
     return NX_SUCCESS
 
 
@@ -593,6 +639,11 @@ def _nxd_udp_socket_send(socket_ptr: NX_UDP_SOCKET, packet_ptr: NX_PACKET, ip_ad
     from .route import route_find
     if socket_ptr.nx_udp_socket_bound_next is None:
         return NX_NOT_BOUND
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_UDP_SOCKET_SEND, socket_ptr, packet_ptr, packet_ptr.nx_packet_length,
+                  ip_address.nxd_ip_address.v4 if ip_address.nxd_ip_version == NX_IP_VERSION_V4 else 0,
+                  _nxt.NX_TRACE_UDP_EVENTS)
     if ip_address.nxd_ip_version != NX_IP_VERSION_V4:
         return NX_NOT_SUPPORTED
     ip = socket_ptr.nx_udp_socket_ip_ptr
@@ -612,6 +663,10 @@ def _nxd_udp_socket_send(socket_ptr: NX_UDP_SOCKET, packet_ptr: NX_PACKET, ip_ad
     header = packet_ptr.nx_packet_prepend_ptr
     header.write(socket_ptr.nx_udp_socket_port.to_bytes(2, "big") + (port & 0xFFFF).to_bytes(2, "big")
                  + (length & 0xFFFF).to_bytes(2, "big") + b"\0\0")
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_INTERNAL_UDP_SEND, ip, socket_ptr, packet_ptr,
+                  socket_ptr.nx_udp_socket_port << 16 | (port & 0xFFFF), _nxt.NX_TRACE_INTERNAL_EVENTS)
     if not socket_ptr.nx_udp_socket_disable_checksum and not (
             interface.nx_interface_capability_flag
             and _ip.tx_checksum_offloaded(interface, _ip.NX_INTERFACE_CAPABILITY_UDP_TX_CHECKSUM, destination)):
@@ -819,6 +874,10 @@ def _nx_udp_packet_receive(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
         socket.nx_udp_socket_packets_received += 1
         ip_ptr.nx_ip_udp_bytes_received += delivered
         socket.nx_udp_socket_bytes_received += delivered
+        tb = _trace.active
+        if tb is not None:
+            tb.insert(_nxt.NX_TRACE_INTERNAL_UDP_RECEIVE, ip_ptr, socket, packet_ptr,
+                      int.from_bytes(header[0:4], "big"), _nxt.NX_TRACE_INTERNAL_EVENTS)
     if locked:
         _tx_mutex_put(ip_ptr.nx_ip_protection)
     if socket is None:
@@ -874,6 +933,9 @@ def _nx_udp_socket_receive(socket_ptr: NX_UDP_SOCKET, wait_option: int) -> tuple
     """
     k = kernel()
     ip = socket_ptr.nx_udp_socket_ip_ptr
+    tb = _trace.active
+    token = tb.insert(_nxt.NX_TRACE_UDP_SOCKET_RECEIVE, ip, socket_ptr, 0, 0, _nxt.NX_TRACE_UDP_EVENTS) \
+        if tb is not None else 0
     while True:
         if socket_ptr.nx_udp_socket_bound_next is None:
             return NX_NOT_BOUND, None
@@ -914,6 +976,9 @@ def _nx_udp_socket_receive(socket_ptr: NX_UDP_SOCKET, wait_option: int) -> tuple
         _nx_packet_release(packet)
     packet.nx_packet_length -= _UDP_HEADER
     packet._prepend += _UDP_HEADER
+    if token and tb is not None:   # NX_TRACE_EVENT_UPDATE: the packet and its data length
+        tb.update(token, 3, packet)
+        tb.update(token, 4, packet.nx_packet_length)
     return NX_SUCCESS, packet
 
 
@@ -964,6 +1029,10 @@ def _nx_udp_info_get(ip_ptr: Any) -> tuple:
     NX_CALLER_ERROR (from an ISR).
     """
     _udp_fields(ip_ptr)
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_UDP_INFO_GET, ip_ptr, ip_ptr.nx_ip_udp_bytes_sent, ip_ptr.nx_ip_udp_bytes_received,
+                  ip_ptr.nx_ip_udp_invalid_packets, _nxt.NX_TRACE_UDP_EVENTS)
     return (NX_SUCCESS, ip_ptr.nx_ip_udp_packets_sent, ip_ptr.nx_ip_udp_bytes_sent,
             ip_ptr.nx_ip_udp_packets_received, ip_ptr.nx_ip_udp_bytes_received, ip_ptr.nx_ip_udp_invalid_packets,
             ip_ptr.nx_ip_udp_receive_packets_dropped, ip_ptr.nx_ip_udp_checksum_errors)
@@ -992,6 +1061,10 @@ def _nx_udp_socket_info_get(socket_ptr: NX_UDP_SOCKET) -> tuple:
     NX_CALLER_ERROR (from an ISR).
     """
     s = socket_ptr
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_UDP_SOCKET_INFO_GET, s.nx_udp_socket_ip_ptr, s, s.nx_udp_socket_bytes_sent,
+                  s.nx_udp_socket_bytes_received, _nxt.NX_TRACE_UDP_EVENTS)
     return (NX_SUCCESS, s.nx_udp_socket_packets_sent, s.nx_udp_socket_bytes_sent,
             s.nx_udp_socket_packets_received, s.nx_udp_socket_bytes_received, s.nx_udp_socket_receive_count,
             s.nx_udp_socket_packets_dropped, s.nx_udp_socket_checksum_errors)
@@ -1020,6 +1093,11 @@ def _nxd_udp_source_extract(packet_ptr: NX_PACKET) -> tuple[int, NXD_ADDRESS | N
     address = NXD_ADDRESS(packet_ptr.nx_packet_ip_version)
     if packet_ptr.nx_packet_ip_version == NX_IP_VERSION_V4:
         address.nxd_ip_address.v4 = int.from_bytes(_ip_header(packet_ptr)[12:16], "big")
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NXD_TRACE_UDP_SOURCE_EXTRACT, packet_ptr, address.nxd_ip_version,
+                  address.nxd_ip_address.v4 if address.nxd_ip_version == NX_IP_VERSION_V4 else 0,
+                  _source_port(packet_ptr), _nxt.NX_TRACE_UDP_EVENTS)
     return NX_SUCCESS, address, _source_port(packet_ptr)
 
 
@@ -1046,7 +1124,11 @@ def _nx_udp_source_extract(packet_ptr: NX_PACKET) -> tuple[int, int | None, int 
     header, not IPv4, or less than 28 bytes before the data). The C front end has no
     caller check.
     """
-    return NX_SUCCESS, int.from_bytes(_ip_header(packet_ptr)[12:16], "big"), _source_port(packet_ptr)
+    address, port = int.from_bytes(_ip_header(packet_ptr)[12:16], "big"), _source_port(packet_ptr)
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(_nxt.NX_TRACE_UDP_SOURCE_EXTRACT, packet_ptr, address, port, 0, _nxt.NX_TRACE_UDP_EVENTS)
+    return NX_SUCCESS, address, port
 
 
 def _nxe_udp_source_extract(packet_ptr: NX_PACKET) -> tuple[int, int | None, int | None]:
@@ -1075,6 +1157,10 @@ def _nxd_udp_packet_info_extract(packet_ptr: NX_PACKET) -> tuple:
         # No IP header (a packet that was never received): C would read address 0.
         return NX_INVALID_PACKET, None, None, None, None
     address = NXD_ADDRESS(NX_IP_VERSION_V4, int.from_bytes(_ip_header(packet_ptr)[12:16], "big"))
+    tb = _trace.active
+    if tb is not None:   # the C records this one in the packet class
+        tb.insert(_nxt.NX_TRACE_UDP_SOURCE_EXTRACT, packet_ptr, address.nxd_ip_address.v4, _source_port(packet_ptr),
+                  0, _nxt.NX_TRACE_PACKET_EVENTS)
     interface = packet_ptr.nx_packet_interface_ptr
     index = 0xFFFFFFFF if interface is None else interface.nx_interface_index
     return NX_SUCCESS, address, _PROTOCOL_UDP, _source_port(packet_ptr), index

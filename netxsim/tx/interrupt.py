@@ -32,6 +32,7 @@ from typing import Any, Callable
 
 from netxsim.boundary import c_service
 
+from . import trace as _trace
 from .config import service
 from .constants import TX_FEATURE_NOT_ENABLED
 from .kernel import Kernel, kernel
@@ -76,6 +77,10 @@ def _tx_interrupt_control(new_posture: int) -> int:
     the old posture. A posture other than the two is taken as TX_INT_ENABLE when it is 0
     and TX_INT_DISABLE otherwise."""
     k = kernel()
+    tb = _trace.active
+    if tb is not None:   # _tx_trace_interrupt_control: recorded first, in every context
+        tb.insert(_trace.TX_TRACE_INTERRUPT_CONTROL, new_posture, tb.stack_marker(), 0, 0,
+                  _trace.TX_TRACE_INTERRUPT_CONTROL_EVENT)
     posture = TX_INT_DISABLE if new_posture else TX_INT_ENABLE
     if k.in_init or k.in_isr:
         return TX_INT_DISABLE

@@ -655,6 +655,7 @@ class Kernel:
         from . import trace as event_trace
         if self.trace_buffer is not None and event_trace.active is self.trace_buffer:
             event_trace.active = None  # the module-level fast check must not keep the run
+        event_trace._states.pop(self, None)  # its object addresses refer back to the run
         _forget(self)
         here = greenlet.getcurrent()
         for body in list(self.greenlets):

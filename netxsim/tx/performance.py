@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import trace as _trace
 from .config import service
 from .constants import TX_FEATURE_NOT_ENABLED, TX_PTR_ERROR, TX_SUCCESS
 
@@ -54,6 +55,12 @@ def _make(kind: str, type_name: str, module: str, c_name: str) -> tuple[Any, Any
     None or an object that is not created."""
     names = _KINDS[kind][1]
     thread = kind == "thread"
+    # The trace ids and filter class of this kind (tx_trace.h spells four system ids with "__").
+    upper = kind.upper()
+    info_id = getattr(_trace, f"TX_TRACE_{upper}_PERFORMANCE_INFO_GET")
+    system_id = getattr(_trace, f"TX_TRACE_{upper}_PERFORMANCE_SYSTEM_INFO_GET", None) \
+        or getattr(_trace, f"TX_TRACE_{upper}__PERFORMANCE_SYSTEM_INFO_GET")
+    event_class = getattr(_trace, f"TX_TRACE_{upper}_EVENTS")
 
     def info_get(obj: Any) -> tuple:
         import importlib
@@ -62,10 +69,16 @@ def _make(kind: str, type_name: str, module: str, c_name: str) -> tuple[Any, Any
         expected = mod.TX_EVENT_FLAGS_ID if kind == "event_flags" else getattr(mod, f"{type_name}_ID")
         if not isinstance(obj, getattr(mod, type_name)) or getattr(obj, id_field, None) != expected:
             return (TX_PTR_ERROR,) + (None,) * (len(names) + thread)
+        tb = _trace.active
+        if tb is not None:   # a valid object only, as the C records it (thread: its state too)
+            tb.insert(info_id, obj, obj.tx_thread_state if thread else 0, 0, 0, event_class)
         last = (getattr(obj, "tx_thread_performance_last_preempting_thread", None),) if thread else ()
         return (TX_SUCCESS,) + _values(obj, kind) + last
 
     def system_info_get() -> tuple:
+        tb = _trace.active
+        if tb is not None:
+            tb.insert(system_id, 0, 0, 0, 0, event_class)
         return (TX_SUCCESS,) + _system_values(kind)
 
     label = kind.replace("_", " ")

@@ -156,6 +156,25 @@ TX_TRACE_TIMER_CREATE = 124
 TX_TRACE_TIMER_DEACTIVATE = 125
 TX_TRACE_TIMER_DELETE = 126
 TX_TRACE_TIMER_INFO_GET = 127
+# Performance information and the stack error notify. The names are tx_trace.h's,
+# including its double underscores in four of the system-wide ids.
+TX_TRACE_BLOCK_POOL_PERFORMANCE_INFO_GET = 14
+TX_TRACE_BLOCK_POOL__PERFORMANCE_SYSTEM_INFO_GET = 15
+TX_TRACE_BYTE_POOL_PERFORMANCE_INFO_GET = 24
+TX_TRACE_BYTE_POOL__PERFORMANCE_SYSTEM_INFO_GET = 25
+TX_TRACE_EVENT_FLAGS_PERFORMANCE_INFO_GET = 34
+TX_TRACE_EVENT_FLAGS__PERFORMANCE_SYSTEM_INFO_GET = 35
+TX_TRACE_MUTEX_PERFORMANCE_INFO_GET = 54
+TX_TRACE_MUTEX_PERFORMANCE_SYSTEM_INFO_GET = 55
+TX_TRACE_QUEUE_PERFORMANCE_INFO_GET = 65
+TX_TRACE_QUEUE_PERFORMANCE_SYSTEM_INFO_GET = 66
+TX_TRACE_SEMAPHORE_PERFORMANCE_INFO_GET = 85
+TX_TRACE_SEMAPHORE__PERFORMANCE_SYSTEM_INFO_GET = 86
+TX_TRACE_THREAD_PERFORMANCE_INFO_GET = 105
+TX_TRACE_THREAD_PERFORMANCE_SYSTEM_INFO_GET = 106
+TX_TRACE_THREAD_STACK_ERROR_NOTIFY = 113
+TX_TRACE_TIMER_PERFORMANCE_INFO_GET = 128
+TX_TRACE_TIMER_PERFORMANCE_SYSTEM_INFO_GET = 129
 
 # ISR numbers the simulation itself reports with TX_TRACE_ISR_ENTER/EXIT.
 TRACE_ISR_TIMER = 0          # the periodic tick interrupt that wakes the timer thread
@@ -396,7 +415,9 @@ class TraceBuffer:
             reserved_1, reserved_2 = 0x80 | ((priority >> 8) & 0x7F), priority & 0xFF
         _REGISTRY_HEAD.pack_into(data, entry, 0, object_type, reserved_1, reserved_2, address,
                                  _word(parameter_1, self.kernel), _word(parameter_2, self.kernel))
-        encoded = (name or "").encode("utf-8", "replace")[:TX_TRACE_OBJECT_REGISTRY_NAME - 1]
+        # A CHAR * name may arrive as bytes (the argument boundary) or as str.
+        encoded = (name if isinstance(name, (bytes, bytearray)) else (name or "").encode("utf-8", "replace")
+                   )[:TX_TRACE_OBJECT_REGISTRY_NAME - 1]
         # The C copies up to the NUL and terminates; bytes after it are left as they were.
         data[entry + 16:entry + 16 + len(encoded) + 1] = encoded + b"\0"
 

@@ -265,3 +265,21 @@ def test_kept_results_do_not_keep_their_runs() -> None:
     assert [(run.reason, run.ticks, run.kernel) for run in kept] == [("deadlock", 0, None)] * 3 + [("until", 50, None)]
     assert kept[0].blocked == [("waiter", "TX_SEMAPHORE_SUSP", "gate")]
     assert "deadlock" in kept[0].report()
+
+
+def test_a_traced_run_is_collected_and_its_trace_kept() -> None:
+    """The trace's per-kernel state (object addresses) must not keep a finished run."""
+    from netxsim import TX_THREAD as Thread, tx_thread_create as create, tx_thread_sleep as sleep
+    from netxsim.tx.trace import TRACE_BUILD, with_trace
+    thread = Thread()
+
+    def define(memory) -> None:
+        create(thread, "sleeper", lambda _: sleep(2), 0, memory, 1024, 3, 3, 0, TX_AUTO_START)
+
+    run = tx_kernel_enter(with_trace(define), config=TRACE_BUILD)
+    buffer = run.trace_buffer
+    assert run.reason == "completed" and buffer[:4] == b"BTXT"
+    ref = weakref.ref(run.kernel)
+    del run, thread
+    assert gone(ref)
+    assert buffer[:4] == b"BTXT"
