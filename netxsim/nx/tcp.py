@@ -30,6 +30,7 @@ from typing import Any, Callable
 from netxsim.boundary import c_service, register_type
 from netxsim.tx.constants import TX_TCP_IP, TX_WAIT_FOREVER
 from netxsim.tx.kernel import kernel
+from netxsim.tx.quiet import register_quiet_timer
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 from netxsim.tx.timer import TX_TIMER, InternalTimer, _tx_timer_activate, _tx_timer_create
 
@@ -253,6 +254,9 @@ def _nx_tcp_enable(ip_ptr: Any) -> int:
                          0, fast, fast, 0)
         timer.tx_timer_internal.keeps_alive = False
         _tx_timer_activate(timer)
+        probe = getattr(ip_ptr, "_quiet_probe", None)
+        if probe is not None:
+            register_quiet_timer(k, timer.tx_timer_internal, probe)
     probes = k.activity_probes
     if not getattr(k, "nx_tcp_probe_installed", False):
         k.nx_tcp_probe_installed = True
@@ -744,6 +748,41 @@ def _nx_tcp_fast_periodic_processing(ip_ptr: Any) -> None:
             tcp_output._nx_tcp_packet_send_fin(socket, (socket.nx_tcp_socket_tx_sequence - 1) & 0xFFFFFFFF)
         elif state == NX_TCP_TIMED_WAIT:
             tcp_socket._nx_tcp_socket_block_cleanup(socket)
+
+
+def _tcp_quiet(ip: Any) -> bool:
+    """Whether the fast TCP timer and the periodic event would change nothing on ``ip``
+    now (netxsim.tx.quiet): no socket with a timeout running or an ACK (or window update)
+    to send, no keepalive counting down, and NetX's own handlers installed."""
+    if ip.nx_ip_tcp_fast_periodic_processing not in (None, _nx_tcp_fast_periodic_processing) \
+            or ip.nx_ip_tcp_periodic_processing not in (None, _nx_tcp_periodic_processing):
+        return False
+    keepalive = ip.nx_config.NX_ENABLE_TCP_KEEPALIVE
+    rate = _rates()[0]
+    for socket in getattr(ip, "nx_ip_tcp_created_sockets", ()):
+        timeout = socket.nx_tcp_socket_timeout
+        if timeout:
+            # Quiet only if the fast timer's expiry branch would take no action (an
+            # established socket with nothing to retransmit keeps a spent timeout).
+            if timeout > rate:
+                return False
+            state = socket.nx_tcp_socket_state
+            if socket.nx_tcp_socket_zero_window_probe_has_data \
+                    or socket.nx_tcp_socket_timeout_retries >= socket.nx_tcp_socket_timeout_max_retries \
+                    or state in _TIMED_STATES or socket._tx_queue \
+                    or (socket.nx_tcp_socket_tx_window_advertised == 0 and state <= NX_TCP_CLOSE_WAIT):
+                return False
+        if socket.nx_tcp_socket_state >= NX_TCP_ESTABLISHED and (
+                socket.nx_tcp_socket_rx_sequence != socket.nx_tcp_socket_rx_sequence_acked
+                or socket.nx_tcp_socket_rx_window_last_sent < socket.nx_tcp_socket_rx_window_current):
+            return False
+        if keepalive and socket.nx_tcp_socket_keepalive_enabled \
+                and socket.nx_tcp_socket_state == NX_TCP_ESTABLISHED and socket.nx_tcp_socket_keepalive_timeout:
+            return False
+    return True
+
+
+_ip.register_quiet_check(_tcp_quiet)
 
 
 def _nx_tcp_periodic_processing(ip_ptr: Any) -> None:

@@ -1,0 +1,143 @@
+"""Quiet time that jumps (netxsim.tx.quiet): the same run with the shortcut on and off
+gives the same end tick, statuses, observed times, frames, thread run counts and timer
+state. The shortcut only changes how fast quiet stretches are simulated."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import netxsim.nx as nx
+from netxsim import (TX_AUTO_ACTIVATE, TX_AUTO_START, TX_THREAD, TX_TIMER, tx_thread_create,
+                     tx_thread_info_get, tx_thread_sleep, tx_time_get, tx_timer_create, tx_timer_info_get)
+from netxsim.nx.constants import NX_NO_WAIT, NX_WAIT_FOREVER
+from netxsim.testing.tcp import make_packet, receive_bytes
+from netxsim.testing.world import two_host_world
+from netxsim.tx import quiet
+from netxsim.tx.kernel import kernel
+
+
+def _scenario(steps: list[int] | None, long_sleep: int, app_timer: bool) -> dict[str, Any]:
+    world = two_host_world()
+    log: list[tuple] = []
+    server, client = TX_THREAD(), TX_THREAD()
+    ss, cs = nx.NX_TCP_SOCKET(), nx.NX_TCP_SOCKET()
+    timer = TX_TIMER()
+    fired: list[int] = []
+
+    def server_entry(_: int) -> None:
+        ip = world.B.ip
+        log.append(("s create", nx.nx_tcp_socket_create(ip, ss, "ss", 0, 0, 0x80, 8192, None, None)))
+        log.append(("listen", nx.nx_tcp_server_socket_listen(ip, 80, ss, 5, None)))
+        log.append(("accept", nx.nx_tcp_server_socket_accept(ss, NX_WAIT_FOREVER), tx_time_get()))
+        for wait in (3000, 700, NX_WAIT_FOREVER, 50):
+            status, data = receive_bytes(ss, wait)
+            log.append(("recv", status, data, tx_time_get()))
+        log.append(("s disconnect", nx.nx_tcp_socket_disconnect(ss, 500), tx_time_get()))
+
+    def client_entry(_: int) -> None:
+        ip = world.A.ip
+        log.append(("c create", nx.nx_tcp_socket_create(ip, cs, "cs", 0, 0, 0x80, 8192, None, None)))
+        log.append(("bind", nx.nx_tcp_client_socket_bind(cs, 5000, NX_WAIT_FOREVER)))
+        tx_thread_sleep(37)
+        log.append(("connect", nx.nx_tcp_client_socket_connect(cs, world.B.address, 80, 300), tx_time_get()))
+        log.append(("send", nx.nx_tcp_socket_send(cs, make_packet(world.A.ip_pool, b"hello"), 100), tx_time_get()))
+        tx_thread_sleep(long_sleep)   # server's 3000-tick receive times out meanwhile
+        log.append(("send", nx.nx_tcp_socket_send(cs, make_packet(world.A.ip_pool, b"world" * 300), 100),
+                    tx_time_get()))
+        tx_thread_sleep(1)
+        tx_thread_sleep(long_sleep // 3)
+        log.append(("send", nx.nx_tcp_socket_send(cs, make_packet(world.A.ip_pool, b"x"), NX_NO_WAIT), tx_time_get()))
+        status, data = receive_bytes(cs, 9000)   # the server closes first
+        log.append(("c recv", status, data, tx_time_get()))
+        log.append(("c disconnect", nx.nx_tcp_socket_disconnect(cs, 300), tx_time_get()))
+
+    def define(memory: Any) -> None:
+        tx_thread_create(server, "server", server_entry, 0, memory, 4096, 5, 5, 0, TX_AUTO_START)
+        tx_thread_create(client, "client", client_entry, 0, memory + 4096, 4096, 6, 6, 0, TX_AUTO_START)
+        if app_timer:
+            tx_timer_create(timer, "app", lambda _: fired.append(tx_time_get()), 0, 45, 777, TX_AUTO_ACTIVATE)
+
+    runs = []
+    if steps is None:
+        runs.append(world.run(define))
+    else:
+        runs.append(world.run(define, until=steps[0]))
+        for step in steps[1:]:
+            if runs[-1].reason != "until":
+                break
+            runs.append(world.advance(step))
+    k = world.kernel
+    threads = {t.tx_thread_name: t.tx_thread_run_count for t in k.created["thread"]}
+    timers = {t.tx_timer_name: tx_timer_info_get(t)[2:4] for t in k.created.get("timer", [])}
+    if runs[-1].reason == "until":
+        runs[-1].close()
+    return {"runs": [(r.reason, r.ticks) for r in runs], "log": log, "threads": threads,
+            "timers": timers, "fired": fired,
+            "ip": [(h.ip.nx_ip_total_packets_sent, h.ip.nx_ip_packet_id) for h in (world.A, world.B)]}
+
+
+def _both(**options: Any) -> tuple[dict, dict]:
+    quiet.enabled = False
+    try:
+        off = _scenario(**options)
+    finally:
+        quiet.enabled = True
+    on = _scenario(**options)
+    return off, on
+
+
+@pytest.mark.parametrize("long_sleep", [4321, 250])
+@pytest.mark.parametrize("app_timer", [False, True])
+def test_a_run_is_the_same_with_and_without_the_shortcut(long_sleep: int, app_timer: bool) -> None:
+    off, on = _both(steps=None, long_sleep=long_sleep, app_timer=app_timer)
+    assert on == off
+    assert off["runs"][-1][0] == "completed"
+    assert any(entry[0] == "recv" and entry[1] == nx.NX_NO_PACKET for entry in off["log"])
+
+
+def test_a_run_paused_at_until_is_the_same_with_and_without_the_shortcut() -> None:
+    steps = [1, 5, 500, 1001, 17, 3333, 64, 2000, 9000, 10000]
+    off, on = _both(steps=steps, long_sleep=4321, app_timer=True)
+    assert on == off
+    assert len(off["runs"]) > 3
+
+
+def test_quiet_time_is_jumped_over_with_the_run_counts_of_the_skipped_wake_ups() -> None:
+    """Two idle IP instances for 100 s: the kernel's event queue sees a handful of
+    interrupts, not thousands, and run counts are those of the skipped wake-ups."""
+    counts: dict[str, Any] = {}
+
+    def run() -> dict[str, int]:
+        world = two_host_world()
+        sleeper = TX_THREAD()
+        interrupts: list[int] = []
+
+        def entry(_: int) -> None:
+            tx_thread_sleep(10_000)
+
+        def define(memory: Any) -> None:
+            tx_thread_create(sleeper, "sleeper", entry, 0, memory, 2048, 3, 3, 0, TX_AUTO_START)
+            k = kernel()
+            process = k._interrupt
+
+            def counted() -> None:   # every event the kernel takes from the simpy queue
+                interrupts.append(1)
+                process()
+            k._interrupt = counted   # type: ignore[method-assign]
+
+        assert world.run(define).ticks == 10_000
+        k = world.kernel
+        counts["events"] = len(interrupts)
+        return {t.tx_thread_name: tx_thread_info_get(t)[3] for t in k.created["thread"]}
+
+    quiet.enabled = False
+    try:
+        off = run()
+        events_off = counts["events"]
+    finally:
+        quiet.enabled = True
+    on = run()
+    assert on == off
+    assert off["A IP"] > 1000 and off["System Timer Thread"] > 1000
+    assert counts["events"] < events_off / 20
