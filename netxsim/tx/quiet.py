@@ -21,6 +21,7 @@ does not take it while tracing (either trace) or a real-time pacer is in use.
 from __future__ import annotations
 
 import heapq
+import math
 from typing import TYPE_CHECKING, Any, Callable
 
 from .constants import TX_SUSPENDED
@@ -46,6 +47,121 @@ def register_quiet_timer(k: "Kernel", timer: "InternalTimer", probe: Callable[[]
 def _is_tick(event: Any, isr: Any) -> bool:
     callbacks = event.callbacks
     return callbacks is not None and len(callbacks) == 1 and callbacks[0] == isr
+
+
+class _Advance:
+    """The timer thread's work for quiet ticks, done in place (see quiet_jump)."""
+
+    def __init__(self, k: "Kernel", wakes: dict[Any, Any], lag: int) -> None:
+        self.k = k
+        self.heap = k.timer_heap
+        self.wakes = wakes
+        self.lag = lag
+        self.sequence = k.timer_sequence
+        self.timer_runs = 0
+        self.runs: dict[Any, int] = {}
+        self.keepalive = 0
+        self.last = -1
+        self.cycle_runs: tuple[int, dict[Any, int]] = (0, {})
+
+    def run(self, bound: float, now: int) -> None:
+        """Process every tick before ``bound`` (the first at or after ``now``)."""
+        heap, wakes, lag = self.heap, self.wakes, self.lag
+        heappop, heappush = heapq.heappop, heapq.heappush
+        sequence = self.sequence
+        runs = self.runs
+        timer_runs = 0
+        before = dict(runs)
+        while heap:
+            position, _, generation, timer = heap[0]
+            if generation != timer.generation or not timer.active:
+                heappop(heap)
+                continue
+            tick = position + lag
+            if tick >= bound or tick < now:
+                break
+            # One tick interrupt: the timer thread takes the due slot off the wheel.
+            timer_runs += 1
+            woken: list[Any] = []
+            while heap and heap[0][0] <= position:
+                _, _, generation, timer = heappop(heap)
+                if generation != timer.generation or not timer.active:
+                    continue
+                left = timer.deadline - position
+                if left > 0:  # a long timer hops again through the wheel
+                    sequence += 1
+                    heappush(heap, (position + min(left, TIMER_WHEEL_ENTRIES), sequence, generation, timer))
+                    continue
+                thread = wakes[timer]  # only quiet timers expire before the stop
+                if thread not in woken:
+                    woken.append(thread)
+                timer.remaining = timer.reschedule
+                if timer.reschedule:  # periodic: re-armed from this tick, as timer_activate does
+                    timer.deadline = position + timer.reschedule
+                    sequence += 1
+                    heappush(heap, (position + min(timer.reschedule, TIMER_WHEEL_ENTRIES), sequence,
+                                    generation, timer))
+                else:
+                    timer.active = False
+                    if timer.keeps_alive:
+                        self.keepalive -= 1
+            for thread in woken:
+                runs[thread] = runs.get(thread, 0) + 1
+            self.last = tick
+        self.sequence = sequence
+        self.timer_runs += timer_runs
+        self.cycle_runs = (timer_runs, {t: n - before.get(t, 0) for t, n in runs.items()})
+
+    def repeat(self, times: int) -> None:
+        """Add the run counts of the last ``run`` ``times`` more times."""
+        timer_runs, runs = self.cycle_runs
+        self.timer_runs += timer_runs * times
+        for thread, count in runs.items():
+            self.runs[thread] += count * times
+
+
+def _cycle(heap: list, wakes: dict[Any, Any]) -> int | None:
+    """The period (ticks) after which the quiet timers and the hopping timers are back
+    in the same wheel state: the lcm of the quiet timers' periods and of the hop length
+    if any other timer is hopping; None when a quiet timer is not periodic."""
+    cycle = 1
+    for position, _, generation, timer in heap:
+        if generation != timer.generation or not timer.active:
+            continue
+        if timer in wakes:
+            if not timer.reschedule:
+                return None
+            cycle = math.lcm(cycle, timer.reschedule)
+        elif timer.deadline - position > TIMER_WHEEL_ENTRIES:
+            cycle = math.lcm(cycle, TIMER_WHEEL_ENTRIES)
+    return cycle
+
+
+def _hop_regime_end(heap: list, wakes: dict[Any, Any], lag: int) -> float:
+    """The first tick at which a hopping (non-quiet) timer may make its last hop."""
+    end: float = _INFINITY
+    for position, _, generation, timer in heap:
+        if generation == timer.generation and timer.active and timer not in wakes \
+                and timer.deadline - position > TIMER_WHEEL_ENTRIES:
+            end = min(end, timer.deadline + lag - TIMER_WHEEL_ENTRIES)
+    return end
+
+
+def _shift(k: "Kernel", heap: list, wakes: dict[Any, Any], ticks: int) -> None:
+    """Move the quiet timers and the hopping timers ``ticks`` (whole cycles) on."""
+    moved = []
+    for entry in heap:
+        position, sequence, generation, timer = entry
+        if generation != timer.generation or not timer.active:
+            continue  # a stale entry: dropped
+        if timer in wakes:
+            timer.deadline += ticks
+            entry = (position + ticks, sequence, generation, timer)
+        elif timer.deadline - position > TIMER_WHEEL_ENTRIES:
+            entry = (position + ticks, sequence, generation, timer)
+        moved.append(entry)
+    heap[:] = moved
+    heapq.heapify(heap)
 
 
 def quiet_jump(k: "Kernel", until: int | None) -> bool:
@@ -103,48 +219,28 @@ def quiet_jump(k: "Kernel", until: int | None) -> bool:
             wakes[timer] = thread
     if stop == _INFINITY:
         return False
-    heappop, heappush = heapq.heappop, heapq.heappush
-    timer_runs = 0
-    runs: dict[Any, int] = {}
-    last = -1
-    sequence = k.timer_sequence
-    keepalive = 0
-    while heap:
-        position, _, generation, timer = heap[0]
-        if generation != timer.generation or not timer.active:
-            heappop(heap)
-            continue
-        tick = position + lag
-        if tick >= stop or tick < now:
-            break
-        # One tick interrupt: the timer thread takes the due slot off the wheel.
-        timer_runs += 1
-        woken: list[Any] = []
-        while heap and heap[0][0] <= position:
-            _, _, generation, timer = heappop(heap)
-            if generation != timer.generation or not timer.active:
-                continue
-            left = timer.deadline - position
-            if left > 0:  # a long timer hops again through the wheel
-                sequence += 1
-                heappush(heap, (position + min(left, TIMER_WHEEL_ENTRIES), sequence, generation, timer))
-                continue
-            thread = wakes[timer]  # only quiet timers expire before ``stop``
-            if thread not in woken:
-                woken.append(thread)
-            timer.remaining = timer.reschedule
-            if timer.reschedule:  # periodic: re-armed from this tick, as timer_activate does
-                timer.deadline = position + timer.reschedule
-                sequence += 1
-                heappush(heap, (position + min(timer.reschedule, TIMER_WHEEL_ENTRIES), sequence,
-                                generation, timer))
-            else:
-                timer.active = False
-                if timer.keeps_alive:
-                    keepalive -= 1
-        for thread in woken:
-            runs[thread] = runs.get(thread, 0) + 1
-        last = tick
+    state = _Advance(k, wakes, lag)
+    cycle = _cycle(heap, wakes)
+    if cycle is not None:
+        # Until ``bound`` every hopping timer keeps hopping by whole wheel turns.
+        bound = min(stop, _hop_regime_end(heap, wakes, lag))
+        # A slot due at this very tick first: from then on every timer was armed at or
+        # before ``now``, so each cycle-long window after it holds the same wheel work.
+        state.run(min(now + 1, stop), now)
+        now += 1
+        window = now + cycle
+        state.run(min(window, stop), now)
+        # One whole cycle is done: every timer taking part was re-armed or hopped in it, so
+        # the wheel's state repeats every cycle (same order of arming) until ``bound``.
+        cycles = (bound - window) // cycle if state.last >= 0 and window < stop else 0
+        if cycles > 0:
+            _shift(k, heap, wakes, cycles * cycle)
+            state.repeat(cycles)
+            state.last += cycles * cycle
+            now = window + cycles * cycle
+    state.run(stop, now)
+    sequence = state.sequence
+    last, timer_runs, runs, keepalive = state.last, state.timer_runs, state.runs, state.keepalive
     k.timer_sequence = sequence
     if last < 0:
         return False

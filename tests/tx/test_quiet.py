@@ -141,3 +141,85 @@ def test_quiet_time_is_jumped_over_with_the_run_counts_of_the_skipped_wake_ups()
     assert on == off
     assert off["A IP"] > 1000 and off["System Timer Thread"] > 1000
     assert counts["events"] < events_off / 20
+
+
+def _random_world(seed: int) -> dict[str, Any]:
+    """IP instances created at random ticks (so their periodic timers have different
+    phases), threads sleeping random long and short times, application timers, and a
+    run continued at random ``until`` ticks."""
+    import random
+
+    from netxsim import NX_IP, NX_PACKET_POOL, TX_NO_TIME_SLICE, tx_thread_relinquish
+    from netxsim.nx import nx_arp_enable, nx_icmp_enable, nx_ip_create, nx_packet_pool_create, nx_tcp_enable
+    from netxsim.nx.ram_driver import _nx_ram_network_driver
+    from netxsim import tx_kernel_enter
+
+    rng = random.Random(seed)
+    ips = [NX_IP() for _ in range(3)]
+    pools = [NX_PACKET_POOL() for _ in range(3)]
+    threads = [TX_THREAD() for _ in range(4)]
+    timers = [TX_TIMER() for _ in range(2)]
+    log: list[tuple] = []
+    sleeps = [[rng.choice([1, 3, 31, 32, 33, 64, 99, 100, 101, rng.randrange(1, 5000), rng.randrange(2000, 9000)])
+               for _ in range(6)] for _ in threads]
+    creates = [rng.randrange(0, 700) for _ in ips]
+    state: dict[str, Any] = {}
+
+    def creator(_: int) -> None:
+        memory = state["memory"]
+        for index, ip in enumerate(ips):
+            tx_thread_sleep(max(1, creates[index]))
+            nx_packet_pool_create(pools[index], f"pool {index}", 256, memory, 4096)
+            memory += 4096
+            nx_ip_create(ip, f"ip {index}", 0x0A000001 + index, 0xFFFFFF00, pools[index], _nx_ram_network_driver,
+                         memory, 2048, 1 + index)
+            memory += 2048
+            nx_arp_enable(ip, memory, 1040)
+            memory += 1040
+            if index != 1:
+                nx_tcp_enable(ip)
+            nx_icmp_enable(ip)
+            log.append(("created", index, tx_time_get()))
+
+    def sleeper(index: int) -> None:
+        for ticks in sleeps[index]:
+            tx_thread_sleep(ticks)
+            log.append(("woke", index, tx_time_get()))
+            tx_thread_relinquish()
+
+    def define(memory: Any) -> None:
+        tx_thread_create(threads[0], "creator", creator, 0, memory, 4096, 2, 2, TX_NO_TIME_SLICE, TX_AUTO_START)
+        state["memory"] = memory + 4 * 4096
+        for index in range(1, 4):
+            tx_thread_create(threads[index], f"sleeper {index}", sleeper, index, memory + index * 4096, 4096,
+                             4 + index % 2, 4 + index % 2, TX_NO_TIME_SLICE, TX_AUTO_START)
+        for index, timer in enumerate(timers):
+            tx_timer_create(timer, f"app {index}", lambda i: log.append(("timer", i, tx_time_get())), index,
+                            rng.randrange(1, 900), rng.choice([0, 0, 7, 50, 333, 2500]), TX_AUTO_ACTIVATE)
+
+    stops = sorted(rng.sample(range(1, 40_000), 5))
+    run = tx_kernel_enter(define, until=stops[0])
+    k = kernel()
+    ends = [(run.reason, run.ticks)]
+    for stop in stops[1:]:
+        if run.reason != "until":
+            break
+        run = k.run(stop)
+        ends.append((run.reason, run.ticks))
+    counts = {t.tx_thread_name: t.tx_thread_run_count for t in k.created["thread"]}
+    timer_state = {t.tx_timer_name: tx_timer_info_get(t)[2:4] for t in k.created.get("timer", [])}
+    if run.reason == "until":
+        run.close()
+    return {"ends": ends, "log": log, "counts": counts, "timers": timer_state}
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_random_phases_sleeps_timers_and_pauses_are_the_same_with_and_without_the_shortcut(seed: int) -> None:
+    quiet.enabled = False
+    try:
+        off = _random_world(seed)
+    finally:
+        quiet.enabled = True
+    on = _random_world(seed)
+    assert on == off
+    assert sum(off["counts"].values()) > 100
