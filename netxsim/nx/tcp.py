@@ -452,7 +452,6 @@ def _wait_cleanup(thread: Any) -> None:
         kernel().timer_deactivate(wait.timer)
         wait.timer = None
     wait.deferred = False
-    from . import tcp_socket
     tcp_socket._wait_socket_cleanup(wait, thread)
 
 
@@ -496,7 +495,6 @@ def _nx_tcp_deferred_cleanup_check(ip_ptr: Any) -> None:
 
 
 def _transmit_timeout_status(socket: Any) -> int:
-    from .constants import NX_NOT_CONNECTED, NX_TX_QUEUE_DEPTH, NX_WINDOW_OVERFLOW
     if socket.nx_tcp_socket_state not in (NX_TCP_ESTABLISHED, NX_TCP_CLOSE_WAIT):
         return NX_NOT_CONNECTED
     if socket.nx_tcp_socket_transmit_sent_count >= socket.nx_tcp_socket_transmit_queue_maximum:
@@ -567,7 +565,6 @@ class _Segment:
 def _nx_tcp_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     """``_nx_tcp_packet_process``: verify, then hand to the socket, a listen request, or
     answer with a RST (nx_tcp_packet_process.c)."""
-    from . import tcp_input, tcp_output
     raw = _segment_view(packet_ptr)
     source_ip, dest_ip = _addresses(packet_ptr)
     length = len(raw)
@@ -637,7 +634,6 @@ def _nx_tcp_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
 
 def _listen_process(ip: Any, listen: NX_TCP_LISTEN, packet: NX_PACKET, segment: _Segment, mss: int) -> None:
     """A SYN (or RST) for a listening port: give it to the listen socket, or queue it."""
-    from . import tcp_output
     if not segment.flags & (SYN | RST):
         ip.nx_ip_tcp_receive_packets_dropped += 1
         _nx_packet_release(packet)
@@ -710,7 +706,6 @@ def _syn_to_listen_socket(ip: Any, socket: Any, packet: NX_PACKET, segment: _Seg
 def _nx_tcp_fast_periodic_processing(ip_ptr: Any) -> None:
     """``_nx_tcp_fast_periodic_processing`` (every fast event): delayed ACKs and the
     per-socket retransmission / state timer (spec §7.6)."""
-    from . import tcp_output, tcp_socket
     rate = _rates()[0]
     for socket in list(ip_ptr.nx_ip_tcp_created_sockets):
         if socket.nx_tcp_socket_state >= NX_TCP_ESTABLISHED and (
@@ -791,7 +786,6 @@ def _nx_tcp_periodic_processing(ip_ptr: Any) -> None:
     build = ip_ptr.nx_config
     if not build.NX_ENABLE_TCP_KEEPALIVE:
         return
-    from . import tcp_output, tcp_socket
     for socket in list(ip_ptr.nx_ip_tcp_created_sockets):
         if not socket.nx_tcp_socket_keepalive_enabled or socket.nx_tcp_socket_state != NX_TCP_ESTABLISHED \
                 or not socket.nx_tcp_socket_keepalive_timeout:
@@ -811,3 +805,8 @@ def _nx_tcp_periodic_processing(ip_ptr: Any) -> None:
 __all__ = [name for name in dir() if name.startswith(("NX_TCP", "nx_tcp_", "_nx_tcp_", "_nxe_tcp_"))] + [
     "NXD_ADDRESS", "NX_RAND",
 ] + list(_LEGACY_OPTIONS)
+
+# The TCP modules import this one: bound here, once, for the functions above (no import
+# statement on the per-segment paths).
+from . import tcp_input, tcp_output, tcp_socket  # noqa: E402
+from .constants import NX_NOT_CONNECTED, NX_TX_QUEUE_DEPTH, NX_WINDOW_OVERFLOW  # noqa: E402
