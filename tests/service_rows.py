@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from netxsim import (
-    NX_IP, NX_PACKET_POOL, NX_SUCCESS, NX_TCP_SOCKET, NXD_ADDRESS, TX_AUTO_START, TX_BLOCK_POOL, TX_BYTE_POOL,
+    NX_UDP_SOCKET, NX_IP, NX_PACKET_POOL, NX_SUCCESS, NX_TCP_SOCKET, NXD_ADDRESS, TX_AUTO_START, TX_BLOCK_POOL, TX_BYTE_POOL,
     TX_EVENT_FLAGS_GROUP, TX_MUTEX, TX_QUEUE, TX_SEMAPHORE, TX_THREAD, TX_TIMER, tx_kernel_enter,
     tx_thread_create, tx_thread_wait_abort, tx_timer_activate, tx_timer_change, tx_timer_create,
     tx_timer_deactivate, tx_time_get,
@@ -23,13 +23,13 @@ TYPE_ERROR = "TypeError"
 WAITED = "waited"        # the call suspended until the row's watchdog aborted the wait
 WATCHDOG = 20            # ticks before a suspended row is aborted
 RUN_TRACKED = (TX_THREAD, TX_TIMER, TX_SEMAPHORE, TX_MUTEX, TX_EVENT_FLAGS_GROUP, TX_QUEUE, TX_BLOCK_POOL,
-               TX_BYTE_POOL, NX_PACKET_POOL, NX_PACKET, NX_IP, NX_TCP_SOCKET, NX_SMTP_CLIENT)
+               TX_BYTE_POOL, NX_PACKET_POOL, NX_PACKET, NX_IP, NX_TCP_SOCKET, NX_SMTP_CLIENT, NX_UDP_SOCKET)
 # A control block of another type, as a porting mistake would pass it.
 OTHER_BLOCK: dict[type, Callable[[], Any]] = {
     NX_PACKET: NX_PACKET_POOL, NX_PACKET_POOL: NX_IP, NX_IP: NX_PACKET_POOL, NX_TCP_SOCKET: NX_IP,
     NXD_ADDRESS: NX_IP, NX_SMTP_CLIENT: NX_TCP_SOCKET, TX_THREAD: TX_TIMER, TX_TIMER: TX_THREAD,
     TX_SEMAPHORE: TX_MUTEX, TX_MUTEX: TX_SEMAPHORE, TX_EVENT_FLAGS_GROUP: TX_QUEUE, TX_QUEUE: TX_SEMAPHORE,
-    TX_BLOCK_POOL: TX_BYTE_POOL, TX_BYTE_POOL: TX_BLOCK_POOL,
+    TX_BLOCK_POOL: TX_BYTE_POOL, TX_BYTE_POOL: TX_BLOCK_POOL, NX_UDP_SOCKET: NX_TCP_SOCKET,
 }
 
 

@@ -15,6 +15,7 @@ from netxsim import (
     TX_SEMAPHORE, TX_THREAD, TX_TIMER, _nx_ram_network_driver as driver,
     nx_arp_enable, nx_icmp_enable, nx_ip_create, nx_ip_delete, nx_packet_allocate, nx_packet_pool_create,
     nx_packet_pool_delete, nx_packet_release, nx_tcp_enable, nx_tcp_socket_create, nx_tcp_socket_delete,
+    NX_UDP_SOCKET, nx_udp_enable, nx_udp_socket_create, nx_udp_socket_delete,
     tx_block_allocate, tx_block_pool_create, tx_block_pool_delete, tx_byte_allocate, tx_byte_pool_create,
     tx_byte_pool_delete, tx_event_flags_create, tx_event_flags_delete, tx_mutex_create, tx_mutex_delete,
     tx_queue_create, tx_queue_delete, tx_semaphore_create, tx_semaphore_delete, tx_thread_create,
@@ -52,6 +53,10 @@ INTEGERS: dict[str, int] = {
     "low_watermark": 2, "receive_queue_maximum": 5, "interface_capability_flag": 0,
     "trace_buffer_size": 4096, "registry_entries": 4, "event_filter_bits": 0, "event_unfilter_bits": 0,
     "event_id": 5000, "info_field_1": 1, "info_field_2": 2, "info_field_3": 3, "info_field_4": 4, "isr_id": 1,
+    "new_posture": 0, "queue_maximum": 4, "address_index": 0, "network_address": IP_ADDRESS(10, 9, 0, 0),
+    "net_mask": 0xFFFF0000, "next_hop": SERVER, "if_index": 0, "src_port": 0x1234, "dest_port": 0x4321,
+    "protocol": 17, "command": 10, "mtu_size": 1000, "update_driver": 0, "mapping_needed": 1, "index": 0,
+    "additional_info": 0,
 }
 SERVICE_INTEGERS: dict[tuple[str, str], int] = {
     ("nx_ip_create", "ip_address"): HOST, ("nx_ip_create", "memory_size"): 1024,
@@ -100,6 +105,7 @@ class World:
             assert nx_arp_enable(ip, self.take(520), 520) == NX_SUCCESS
             assert nx_icmp_enable(ip) == NX_SUCCESS
             assert nx_tcp_enable(ip) == NX_SUCCESS
+            assert nx_udp_enable(ip) == NX_SUCCESS
         return ip
 
     def host_pool(self) -> NX_PACKET_POOL:
@@ -175,6 +181,11 @@ class World:
                                     None) == NX_SUCCESS
         return socket
 
+    def make_NX_UDP_SOCKET(self) -> NX_UDP_SOCKET:
+        socket = NX_UDP_SOCKET()
+        assert nx_udp_socket_create(self.host_ip(), socket, self.name("udp"), 0, 0, 0x80, 4) == NX_SUCCESS
+        return socket
+
     def make_NXD_ADDRESS(self) -> NXD_ADDRESS:
         return NXD_ADDRESS(4, SERVER)
 
@@ -194,6 +205,7 @@ class World:
             TX_BLOCK_POOL: tx_block_pool_delete, TX_BYTE_POOL: tx_byte_pool_delete,
             NX_PACKET_POOL: nx_packet_pool_delete, NX_PACKET: nx_packet_release, NX_IP: nx_ip_delete,
             NX_TCP_SOCKET: nx_tcp_socket_delete, NX_SMTP_CLIENT: nx_smtp_client_delete,
+            NX_UDP_SOCKET: nx_udp_socket_delete,
         }
         assert delete[cls](block) == NX_SUCCESS
         return block
@@ -203,7 +215,7 @@ class World:
         """A valid argument for ``parameter`` of ``service``."""
         name, kind = parameter.name, parameter.kind
         if kind in ("int", "opaque"):
-            if name == "port" and service.startswith("nx_tcp"):
+            if name == "port" and service.startswith(("nx_tcp", "nx_udp_socket_bind")):
                 return 0x1234 + self.index    # a port no earlier row left bound or listening
             return SERVICE_INTEGERS.get((service, name), INTEGERS[name])
         if kind == "text":
@@ -225,7 +237,7 @@ class World:
         cls = parameter.cls
         if name == creates:
             return cls()
-        if service in ("nx_arp_enable", "nx_icmp_enable", "nx_tcp_enable"):
+        if service in ("nx_arp_enable", "nx_icmp_enable", "nx_tcp_enable", "nx_udp_enable"):
             return self.ip(protocols=False)       # the protocol is not enabled yet
         return self.created(cls)
 

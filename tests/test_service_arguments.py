@@ -37,7 +37,9 @@ from netxsim import (
     TX_ACTIVATE_ERROR, TX_DELETE_ERROR, TX_GROUP_ERROR, TX_INHERIT_ERROR, TX_MUTEX_ERROR, TX_NO_EVENTS,
     TX_NO_INSTANCE, TX_NOT_DONE, TX_NOT_OWNED, TX_OPTION_ERROR, TX_POOL_ERROR, TX_PRIORITY_ERROR,
     TX_PTR_ERROR, TX_QUEUE_EMPTY, TX_QUEUE_ERROR, TX_SEMAPHORE_ERROR, TX_SIZE_ERROR, TX_START_ERROR,
-    TX_FEATURE_NOT_ENABLED, TX_SUCCESS, TX_THREAD_ERROR, TX_THRESH_ERROR, TX_TIMER_ERROR, TX_WAIT_ABORT_ERROR,
+    TX_SUCCESS, TX_THREAD_ERROR, TX_THRESH_ERROR, TX_TIMER_ERROR, TX_WAIT_ABORT_ERROR,
+    NX_NOT_FOUND, NX_NOT_SUCCESSFUL, NX_UNHANDLED_COMMAND, TX_FEATURE_NOT_ENABLED, TX_INT_DISABLE,
+    TX_INT_ENABLE,
 )
 from netxsim.boundary import PROTOTYPES
 from netxsim.nx import ram_driver
@@ -83,6 +85,28 @@ EXCEPTIONS: dict[tuple[str, str, str], Any] = {
     ("nx_packet_length_get", "packet_ptr", "deleted"): NX_SUCCESS,
     # nxd connect: a NULL address is an address error in NetX Duo's checks.
     ("nxd_tcp_client_socket_connect", "server_ip", "None"): NX_IP_ADDRESS_ERROR,
+    # The performance-information services have no ID-checking layer: the service itself
+    # answers TX_PTR_ERROR for NULL or an object that is not created.
+    **{(f"tx_{kind}_performance_info_get", parameter, case): TX_PTR_ERROR
+       for kind, parameter in (("semaphore", "semaphore_ptr"), ("mutex", "mutex_ptr"),
+                               ("event_flags", "group_ptr"), ("queue", "queue_ptr"),
+                               ("block_pool", "pool_ptr"), ("byte_pool", "pool_ptr"),
+                               ("timer", "timer_ptr"), ("thread", "thread_ptr"))
+       for case in ("None", "deleted", "previous run")},
+    # The UDP source/info extracts check NULL only: a released packet has no IP header.
+    **{(service, "packet_ptr", "deleted"): NX_INVALID_PACKET
+       for service in ("nx_udp_source_extract", "nxd_udp_source_extract", "nx_udp_packet_info_extract",
+                       "nxd_udp_packet_info_extract")},
+    # nx_ip_link_status_change_notify_set checks NULL only (not the IP's ID), as in C.
+    ("nx_ip_link_status_change_notify_set", "ip_ptr", "deleted"): NX_SUCCESS,
+    ("nx_ip_link_status_change_notify_set", "ip_ptr", "previous run"): NX_SUCCESS,
+    # nxd_icmp_*ping: a NULL address is an address error in NetX Duo's checks.
+    ("nxd_icmp_ping", "ip_address", "None"): NX_IP_ADDRESS_ERROR,
+    ("nxd_icmp_source_ping", "ip_address", "None"): NX_IP_ADDRESS_ERROR,
+    ("nxd_icmp_interface_ping", "ip_address", "None"): NX_IP_ADDRESS_ERROR,
+    # The row before set the posture to TX_INT_DISABLE (0xFFFFFFFF is not 0): the old
+    # posture this row gets back.
+    ("tx_interrupt_control", "new_posture", "2**32 and above"): TX_INT_DISABLE,
 }
 
 BASELINE: dict[str, Any] = {
@@ -216,6 +240,63 @@ BASELINE: dict[str, Any] = {
     "nx_smtp_client_create": NX_SUCCESS,
     "nx_smtp_client_delete": NX_SUCCESS,
     "nx_smtp_mail_send": WAITED,
+    **{f"tx_{kind}_performance_{which}": TX_SUCCESS
+       for kind in ("semaphore", "mutex", "event_flags", "queue", "block_pool", "byte_pool", "timer", "thread")
+       for which in ("info_get", "system_info_get")},
+    "tx_interrupt_control": TX_INT_ENABLE,        # the old posture
+    "tx_thread_stack_error_notify": TX_FEATURE_NOT_ENABLED,
+    "nx_udp_enable": NX_SUCCESS,
+    "nx_udp_socket_create": NX_SUCCESS,
+    "nx_udp_socket_delete": NX_SUCCESS,
+    "nx_udp_free_port_find": NX_SUCCESS,
+    "nx_udp_socket_bind": NX_SUCCESS,
+    "nx_udp_socket_unbind": NX_NOT_BOUND,
+    "nx_udp_socket_port_get": NX_NOT_BOUND,
+    "nx_udp_socket_checksum_disable": NX_NOT_BOUND,
+    "nx_udp_socket_checksum_enable": NX_NOT_BOUND,
+    "nx_udp_socket_receive_notify": NX_SUCCESS,
+    "nxd_udp_socket_send": NX_NOT_BOUND,
+    "nx_udp_socket_send": NX_NOT_BOUND,
+    "nxd_udp_socket_source_send": NX_NOT_BOUND,
+    "nx_udp_socket_source_send": NX_NOT_BOUND,
+    "nxd_udp_socket_interface_send": NX_NOT_BOUND,
+    "nx_udp_socket_interface_send": NX_NOT_BOUND,
+    "nx_udp_socket_receive": NX_NOT_BOUND,
+    "nx_udp_socket_bytes_available": NX_NOT_SUCCESSFUL,
+    "nx_udp_info_get": NX_SUCCESS,
+    "nx_udp_socket_info_get": NX_SUCCESS,
+    # A packet never received has no IP header to read the source from.
+    "nxd_udp_source_extract": NX_INVALID_PACKET,
+    "nx_udp_source_extract": NX_INVALID_PACKET,
+    "nxd_udp_packet_info_extract": NX_INVALID_PACKET,
+    "nx_udp_packet_info_extract": NX_INVALID_PACKET,
+    "nx_ip_fragment_enable": NX_SUCCESS,
+    "nx_ip_fragment_disable": NX_SUCCESS,
+    "nx_tcp_socket_establish_notify": NX_SUCCESS,
+    "nx_tcp_socket_disconnect_complete_notify": NX_SUCCESS,
+    "nx_tcp_socket_timed_wait_callback": NX_SUCCESS,
+    "nxd_tcp_socket_peer_info_get": NX_NOT_CONNECTED,
+    "nx_ip_gateway_address_get": NX_NOT_FOUND,
+    "nx_ip_gateway_address_clear": NX_SUCCESS,
+    "nx_ip_address_change_notify": NX_SUCCESS,
+    "nx_ip_link_status_change_notify_set": NX_SUCCESS,
+    "nx_ip_forwarding_enable": NX_SUCCESS,
+    "nx_ip_forwarding_disable": NX_SUCCESS,
+    "nx_ip_max_payload_size_find": NX_SUCCESS,
+    "nx_ip_driver_direct_command": NX_SUCCESS,            # the RAM driver's link status
+    "nx_ip_driver_interface_direct_command": NX_SUCCESS,
+    "nx_ip_interface_info_get": NX_SUCCESS,
+    "nx_ip_interface_address_get": NX_SUCCESS,
+    "nx_ip_interface_address_set": NX_SUCCESS,
+    "nx_ip_interface_mtu_set": NX_SUCCESS,
+    "nx_ip_interface_physical_address_get": NX_SUCCESS,
+    "nx_ip_interface_physical_address_set": NX_SUCCESS,
+    "nx_ip_interface_address_mapping_configure": NX_SUCCESS,
+    "nx_ip_interface_detach": NX_SUCCESS,
+    "nxd_icmp_enable": NX_SUCCESS,
+    "nxd_icmp_ping": NX_NO_RESPONSE,
+    "nxd_icmp_source_ping": NX_NO_RESPONSE,
+    "nxd_icmp_interface_ping": NX_NO_RESPONSE,
 }
 NEGATIVE: dict[tuple[str, str], Any] = {
     ("nx_ip_interface_attach", "ip_address"): NX_IP_ADDRESS_ERROR,   # 255.255.255.255: no class A/B/C
@@ -328,6 +409,43 @@ NEGATIVE: dict[tuple[str, str], Any] = {
     ("nx_smtp_client_create", "port"): NX_SUCCESS,
     ("nx_smtp_mail_send", "priority"): WAITED,
     ("nx_smtp_mail_send", "mail_body_length"): 'ValueError',
+    ("tx_interrupt_control", "new_posture"): TX_INT_ENABLE,   # the old posture (now disabled)
+    ("nx_udp_socket_create", "type_of_service"): NX_OPTION_ERROR,
+    ("nx_udp_socket_create", "fragment"): NX_OPTION_ERROR,
+    ("nx_udp_socket_create", "time_to_live"): NX_OPTION_ERROR,
+    ("nx_udp_socket_create", "queue_maximum"): NX_SUCCESS,
+    ("nx_udp_free_port_find", "port"): NX_INVALID_PORT,
+    ("nx_udp_socket_bind", "port"): NX_INVALID_PORT,
+    ("nx_udp_socket_bind", "wait_option"): NX_SUCCESS,
+    ("nx_udp_socket_receive", "wait_option"): NX_NOT_BOUND,
+    **{(service, parameter): status
+       for service in ("nx_udp_socket_send", "nx_udp_socket_source_send", "nx_udp_socket_interface_send",
+                       "nxd_udp_socket_send", "nxd_udp_socket_source_send", "nxd_udp_socket_interface_send")
+       for parameter, status in (("ip_address", NX_NOT_BOUND), ("port", NX_INVALID_PORT),
+                                 ("address_index", NX_INVALID_INTERFACE))},
+    ("nx_ip_max_payload_size_find", "if_index"): NX_INVALID_INTERFACE,
+    ("nx_ip_max_payload_size_find", "src_port"): NX_SUCCESS,
+    ("nx_ip_max_payload_size_find", "dest_port"): NX_SUCCESS,
+    ("nx_ip_max_payload_size_find", "protocol"): NX_NOT_SUPPORTED,
+    ("nx_ip_driver_direct_command", "command"): NX_UNHANDLED_COMMAND,
+    ("nx_ip_driver_interface_direct_command", "command"): NX_UNHANDLED_COMMAND,
+    **{(service, "interface_index"): NX_INVALID_INTERFACE
+       for service in ("nx_ip_driver_interface_direct_command", "nx_ip_interface_info_get",
+                       "nx_ip_interface_address_get", "nx_ip_interface_address_set", "nx_ip_interface_mtu_set",
+                       "nx_ip_interface_physical_address_get", "nx_ip_interface_physical_address_set",
+                       "nx_ip_interface_address_mapping_configure")},
+    ("nx_ip_interface_detach", "index"): NX_INVALID_INTERFACE,
+    ("nx_ip_interface_address_set", "ip_address"): NX_IP_ADDRESS_ERROR,   # 255.255.255.255
+    ("nx_ip_interface_address_set", "network_mask"): NX_SUCCESS,
+    ("nx_ip_interface_mtu_set", "mtu_size"): NX_SUCCESS,
+    ("nx_ip_interface_physical_address_set", "physical_msw"): NX_SUCCESS,
+    ("nx_ip_interface_physical_address_set", "physical_lsw"): NX_SUCCESS,
+    ("nx_ip_interface_physical_address_set", "update_driver"): NX_SUCCESS,   # only NX_TRUE tells the driver
+    ("nx_ip_interface_address_mapping_configure", "mapping_needed"): NX_SUCCESS,
+    **{(service, parameter): status
+       for service in ("nxd_icmp_ping", "nxd_icmp_source_ping", "nxd_icmp_interface_ping")
+       for parameter, status in (("data_size", 'ValueError'), ("wait_option", WAITED),
+                                 ("address_index", NX_INVALID_INTERFACE))},
 }
 NULL: dict[tuple[str, str], Any] = {
     ("nx_ip_interface_attach", "interface_name"): NX_PTR_ERROR,
@@ -382,6 +500,17 @@ NULL: dict[tuple[str, str], Any] = {
     ("nx_smtp_mail_send", "recipient_address"): NX_PTR_ERROR,
     ("nx_smtp_mail_send", "subject"): NX_PTR_ERROR,
     ("nx_smtp_mail_send", "mail_body"): NX_PTR_ERROR,
+    ("tx_thread_stack_error_notify", "stack_error_handler"): TX_FEATURE_NOT_ENABLED,
+    ("nx_udp_socket_create", "name"): NX_SUCCESS,
+    ("nx_udp_socket_receive_notify", "udp_receive_notify"): NX_SUCCESS,   # removes the callback
+    ("nx_tcp_socket_establish_notify", "tcp_establish_notify"): NX_PTR_ERROR,
+    ("nx_tcp_socket_disconnect_complete_notify", "tcp_disconnect_complete_notify"): NX_PTR_ERROR,
+    ("nx_tcp_socket_timed_wait_callback", "tcp_timed_wait_callback"): NX_PTR_ERROR,
+    ("nx_ip_address_change_notify", "ip_address_change_notify"): NX_SUCCESS,   # removes it
+    ("nx_ip_link_status_change_notify_set", "link_status_change_notify"): NX_PTR_ERROR,
+    ("nxd_icmp_ping", "data_ptr"): NX_PTR_ERROR,
+    ("nxd_icmp_source_ping", "data_ptr"): NX_PTR_ERROR,
+    ("nxd_icmp_interface_ping", "data_ptr"): NX_PTR_ERROR,
 }
 
 
@@ -405,6 +534,8 @@ NOT_IN_DEFAULT_BUILD = {
     "nx_packet_pool_low_watermark_set", "nx_tcp_socket_receive_queue_max_set",   # NX_ENABLE_LOW_WATERMARK
     "nx_ip_interface_capability_set", "nx_ip_interface_capability_get",          # NX_ENABLE_INTERFACE_CAPABILITY
     "nx_ip_auxiliary_packet_pool_set",                                           # NX_ENABLE_DUAL_PACKET_POOL
+    "nx_ip_static_route_add", "nx_ip_static_route_delete",                       # NX_ENABLE_IP_STATIC_ROUTING
+    "nx_tcp_socket_queue_depth_notify_set",                        # NX_ENABLE_TCP_QUEUE_DEPTH_UPDATE_NOTIFY
 }
 
 
@@ -451,7 +582,7 @@ def outcomes() -> dict[Row, Any]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            previous = previous_run_objects(40)
+            previous = previous_run_objects(100)
             results: dict[Row, Any] = {}
             by_service: dict[str, list[Row]] = {}
             for row in rows():

@@ -490,8 +490,8 @@ def _nx_arp_packet_send(ip_ptr: Any, destination_ip: int, nx_interface: Any) -> 
 def _nx_arp_queue_send(ip_ptr: Any, arp_ptr: NX_ARP) -> None:
     """``_nx_arp_queue_send`` (nx_arp_queue_send.c): send every packet queued on a newly
     resolved entry, oldest first, with NX_LINK_PACKET_SEND to its MAC, in the caller's
-    context (the IP thread for a received ARP). A packet longer than the MTU is dropped
-    (fragmentation is not modelled)."""
+    context (the IP thread for a received ARP). A packet longer than the MTU is
+    fragmented when fragmentation is enabled, else dropped."""
     waiting = arp_ptr.nx_arp_packets_waiting
     arp_ptr.nx_arp_packets_waiting = None
     while waiting is not None:
@@ -501,6 +501,10 @@ def _nx_arp_queue_send(ip_ptr: Any, arp_ptr: NX_ARP) -> None:
         interface = arp_ptr.nx_arp_ip_interface
         packet.nx_packet_interface_ptr = interface
         if packet.nx_packet_length > interface.nx_interface_ip_mtu_size:
+            if ip_ptr.nx_ip_fragment_processing is not None:
+                _ip._fragment_send(ip_ptr, interface, NX_LINK_PACKET_SEND, packet,
+                                   arp_ptr.nx_arp_physical_address_msw, arp_ptr.nx_arp_physical_address_lsw)
+                continue
             _count(ip_ptr, "nx_ip_send_packets_dropped")
             _nx_packet_transmit_release(packet)
             continue

@@ -93,6 +93,12 @@ class NxConfig(StackConfig):
                "interfaces carry capability flags: nx_ip_interface_capability_set/_get work "
                "(off: NX_NOT_SUPPORTED); TX checksum offload flags leave the IPv4/TCP/ICMP "
                "checksums zero for the driver, RX flags skip their verification", _boolean),
+        Option("NX_ENABLE_IP_STATIC_ROUTING", False,
+               "nx_ip_static_route_add/delete work and routes are looked up before the "
+               "directly attached networks (off: both return NX_NOT_SUPPORTED)", _boolean),
+        Option("NX_ENABLE_TCP_QUEUE_DEPTH_UPDATE_NOTIFY", False,
+               "nx_tcp_socket_queue_depth_notify_set works: its callback runs when an ACK "
+               "brings a full transmit queue below its maximum (off: NX_NOT_SUPPORTED)", _boolean),
         Option("NX_ENABLE_DUAL_PACKET_POOL", False,
                "nx_ip_auxiliary_packet_pool_set works (off: NX_NOT_SUPPORTED): TCP control "
                "segments and ARP packets are allocated from the auxiliary pool", _boolean),

@@ -28,8 +28,10 @@ at once; a later reply finds nobody and is dropped as invalid.
 
 Deviations (safe choices where C would misbehave): a core (unchecked) ping with a wait
 from outside a thread does not suspend and returns NX_NO_RESPONSE like NX_NO_WAIT, where
-C would suspend a non-thread. IPv6 (``nxd_icmp_*``) and ICMP error messages are not
-modelled. ``nx_ip_delete`` should end the ping waits with
+C would suspend a non-thread. IPv6 is not modelled (``nxd_icmp_*`` serve IPv4
+addresses: ``icmp_nxd.py``); of the ICMP error messages NetX sends, destination
+unreachable (a UDP port nobody holds) and time exceeded (reassembly given up) are
+(``icmp_error.py``). ``nx_ip_delete`` should end the ping waits with
 :func:`_nx_icmp_ping_suspensions_release` (C calls ``_nx_icmp_cleanup`` on each).
 """
 from __future__ import annotations

@@ -53,6 +53,7 @@ from .constants import (
     NX_NOT_SUCCESSFUL, NX_NOT_SUPPORTED, NX_NO_WAIT,
     NX_UNHANDLED_COMMAND,
     NX_OPTION_ERROR, NX_PTR_ERROR, NX_SIZE_ERROR, NX_SUCCESS, NX_WAIT_FOREVER,
+    NX_SOCKETS_BOUND,
 )
 from .driver import (
     NX_IP_DRIVER, NX_LINK_DISABLE, NX_LINK_ENABLE, NX_LINK_GET_STATUS, NX_LINK_INITIALIZE, NX_LINK_INTERFACE_ATTACH,
@@ -241,6 +242,7 @@ class NX_IP:
         self.nx_ip_tcp_deferred_cleanup_check: Callable[[NX_IP], None] | None = None
         self.nx_ip_tcp_enabled = 0
         self.nx_ip_udp_enabled = 0
+        self.nx_ip_udp_packet_receive: Callable[[NX_IP, NX_PACKET], None] | None = None
         # Counters read by nx_ip_info_get.
         self.nx_ip_total_packets_sent = 0
         self.nx_ip_total_bytes_sent = 0
@@ -256,6 +258,26 @@ class NX_IP:
         self.nx_ip_fragment_failures = 0
         self.nx_ip_total_fragments_received = 0
         self.nx_ip_reassembly_failures = 0
+        # Fragmentation (netxsim.nx.fragment): handlers installed by nx_ip_fragment_enable.
+        self.nx_ip_fragment_processing: Callable[[NX_IP_DRIVER], None] | None = None
+        self.nx_ip_fragment_assembly: Callable[[NX_IP], None] | None = None
+        self.nx_ip_fragment_timeout_check: Callable[[NX_IP], None] | None = None
+        self.nx_ip_received_fragment_head: NX_PACKET | None = None
+        self.nx_ip_received_fragment_tail: NX_PACKET | None = None
+        self.nx_ip_fragment_assembly_head: NX_PACKET | None = None
+        self.nx_ip_fragment_assembly_tail: NX_PACKET | None = None
+        self.nx_ip_total_fragments_sent = 0
+        self.nx_ip_successful_fragment_requests = 0
+        self.nx_ip_packets_reassembled = 0
+        self.nx_ip_total_packets_delivered = 0
+        self.nx_ip_transmit_resource_errors = 0
+        # netxsim.nx.ip_interface: forwarding, notifications, the auxiliary pool.
+        self.nx_ip_forward_packet_process: Callable[[NX_IP, NX_PACKET], None] | None = None
+        self.nx_ip_packets_forwarded = 0
+        self.nx_ip_address_change_notify: Callable[[NX_IP, Any], None] | None = None
+        self.nx_ip_address_change_notify_additional_info: Any = None
+        self.nx_ip_link_status_change_callback: Callable[[NX_IP, int, int], None] | None = None
+        self.nx_ip_auxiliary_packet_pool: NX_PACKET_POOL | None = None
         self.kernel: Any = None
         self.region: Any = None
         # Each protocol's fields (ARP, ICMP, TCP), zeroed here like the rest of the
@@ -286,10 +308,11 @@ def register_quiet_check(check: Callable[["NX_IP"], bool]) -> None:
 
 
 def quiet_ip_thread(ip: "NX_IP") -> Any:
-    """The IP helper thread when a periodic wake-up of ``ip`` provably changes nothing
-    but run counts (netxsim.tx.quiet): the thread waits for events with none pending, the
-    instance's mutex is free, no queue holds a packet, and every protocol's periodic work
-    has nothing to do. None otherwise."""
+    """(IP helper thread, its event flags, its mutex) when a periodic wake-up of ``ip``
+    provably changes nothing but run counts and performance counters (netxsim.tx.quiet):
+    the thread waits for events with none pending, the instance's mutex is free, no
+    queue holds a packet, and every protocol's periodic work has nothing to do. None
+    otherwise."""
     if ip.nx_ip_id != NX_IP_ID:
         return None
     thread = ip.nx_ip_thread
@@ -302,10 +325,12 @@ def quiet_ip_thread(ip: "NX_IP") -> Any:
     if ip.nx_ip_protection.tx_mutex_owner is not None or ip.nx_ip_deferred_received_packets \
             or ip.nx_ip_arp_deferred_queue or ip.nx_ip_icmp_queue or ip.nx_ip_tcp_queue:
         return None
+    if ip.nx_ip_fragment_timeout_check is not None and ip.nx_ip_fragment_assembly_head is not None:
+        return None  # a datagram in reassembly counts down on the periodic event
     for check in _protocol_quiet_checks:
         if not check(ip):
             return None
-    return thread
+    return thread, events, ip.nx_ip_protection
 
 
 def register_protocol_state(reset: Callable[["NX_IP"], None]) -> None:
@@ -314,6 +339,28 @@ def register_protocol_state(reset: Callable[["NX_IP"], None]) -> None:
     ICMP, TCP) registers one when imported."""
     if reset not in _protocol_state_resets:
         _protocol_state_resets.append(reset)
+
+
+def _primary_alias(field: str) -> property:
+    """nx_api.h's compatibility names for interface 0's fields (``#define nx_ip_address
+    nx_ip_interface[0].nx_interface_ip_address`` and the like)."""
+    return property(lambda ip: getattr(ip.nx_ip_interface[0], field),
+                    lambda ip, value: setattr(ip.nx_ip_interface[0], field, value))
+
+
+for _alias, _field in (
+        ("nx_ip_address", "nx_interface_ip_address"),
+        ("nx_ip_driver_mtu", "nx_interface_ip_mtu_size"),
+        ("nx_ip_driver_mapping_needed", "nx_interface_address_mapping_needed"),
+        ("nx_ip_network_mask", "nx_interface_ip_network_mask"),
+        ("nx_ip_network", "nx_interface_ip_network"),
+        ("nx_ip_arp_physical_address_msw", "nx_interface_physical_address_msw"),
+        ("nx_ip_arp_physical_address_lsw", "nx_interface_physical_address_lsw"),
+        ("nx_ip_driver_link_up", "nx_interface_link_up"),
+        ("nx_ip_link_driver_entry", "nx_interface_link_driver_entry"),
+        ("nx_ip_additional_link_info", "nx_interface_additional_link_info"),
+):
+    setattr(NX_IP, _alias, _primary_alias(_field))
 
 
 register_size("NX_IP", SIZEOF_NX_IP)
@@ -434,7 +481,7 @@ def _nx_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
     ip.nx_ip_periodic_timer.tx_timer_internal.keeps_alive = False
     _tx_timer_activate(ip.nx_ip_periodic_timer)
     ip._quiet_probe = partial(quiet_ip_thread, ip)
-    register_quiet_timer(k, ip.nx_ip_periodic_timer.tx_timer_internal, ip._quiet_probe)
+    register_quiet_timer(k, ip.nx_ip_periodic_timer, ip._quiet_probe)
     ip.nx_ip_id = NX_IP_ID
     ip._netxsim_run = k.serial
     _created_ips(k).append(ip)
@@ -511,38 +558,31 @@ def _ip_events_process(ip: NX_IP, events: int) -> None:
     if events & NX_IP_PERIODIC_EVENT:
         if ip.nx_ip_arp_periodic_update is not None:
             ip.nx_ip_arp_periodic_update(ip)
+        if ip.nx_ip_fragment_timeout_check is not None:
+            ip.nx_ip_fragment_timeout_check(ip)
         if ip.nx_ip_tcp_periodic_processing is not None:
             ip.nx_ip_tcp_periodic_processing(ip)
     if events & NX_IP_ARP_REC_EVENT and ip.nx_ip_arp_queue_process is not None:
         ip.nx_ip_arp_queue_process(ip)
+    if events & NX_IP_UNFRAG_EVENT and ip.nx_ip_fragment_assembly is not None:
+        ip.nx_ip_fragment_assembly(ip)
     if events & NX_IP_ICMP_EVENT and ip.nx_ip_icmp_queue_process is not None:
         ip.nx_ip_icmp_queue_process(ip)
     if events & NX_IP_TCP_CLEANUP_DEFERRED and ip.nx_ip_tcp_deferred_cleanup_check is not None:
         ip.nx_ip_tcp_deferred_cleanup_check(ip)
+    if events & NX_IP_LINK_STATUS_EVENT:
+        from .ip_interface import _nx_ip_deferred_link_status_process
+        _nx_ip_deferred_link_status_process(ip)
 
 
 # --------------------------------------------------------------------- transmit path
 def _nx_ip_route_find(ip: NX_IP, destination: int) -> tuple[int, NX_INTERFACE | None, int]:
     """``_nx_ip_route_find``: (status, interface, next hop) for ``destination`` over
-    interfaces whose link is up: broadcast and multicast, our own address, a directly
-    attached network (loopback included), else the gateway."""
-    physical = [i for i in ip.nx_ip_interface[:-1]
-                if i.nx_interface_valid and i.nx_interface_link_up]
-    if destination == NX_IP_LIMITED_BROADCAST or (destination & NX_IP_CLASS_D_MASK) == NX_IP_CLASS_D_TYPE:
-        if physical:
-            return NX_SUCCESS, physical[0], destination
-        return NX_IP_ADDRESS_ERROR, None, 0
-    for interface in physical:
-        if interface.nx_interface_ip_address == destination:
-            return NX_SUCCESS, interface, destination
-    for interface in ip.nx_ip_interface:
-        if interface.nx_interface_valid and interface.nx_interface_link_up and \
-                (destination & interface.nx_interface_ip_network_mask) == interface.nx_interface_ip_network:
-            return NX_SUCCESS, interface, destination
-    gateway_interface = ip.nx_ip_gateway_interface
-    if ip.nx_ip_gateway_address and gateway_interface is not None and gateway_interface.nx_interface_link_up:
-        return NX_SUCCESS, gateway_interface, ip.nx_ip_gateway_address
-    return NX_IP_ADDRESS_ERROR, None, 0
+    interfaces whose link is up: broadcast and multicast, our own address, a static
+    route (when built in), a directly attached network (loopback included), link-local,
+    else the gateway. See :func:`netxsim.nx.route.route_find`."""
+    from .route import route_find
+    return route_find(ip, destination)
 
 
 def _nx_ip_header_add(ip: NX_IP, packet: NX_PACKET, source: int, destination: int,
@@ -608,8 +648,9 @@ def _nx_ip_driver_packet_send(ip: NX_IP, packet: NX_PACKET, destination: int, fr
         mask != 0xFFFFFFFF and (destination & mask) == interface.nx_interface_ip_network
         and destination & host_bits == host_bits)
     unicast = not broadcast and (destination & NX_IP_CLASS_D_MASK) != NX_IP_CLASS_D_TYPE
-    if packet.nx_packet_length > interface.nx_interface_ip_mtu_size:
-        # Fragmentation is not enabled (nx_ip_fragment_enable is not modelled): drop.
+    oversized = packet.nx_packet_length > interface.nx_interface_ip_mtu_size
+    if oversized and (ip.nx_ip_fragment_processing is None or fragment & NX_DONT_FRAGMENT):
+        # Fragmentation not enabled, or not allowed for this datagram: drop.
         ip.nx_ip_send_packets_dropped += 1
         _nx_packet_transmit_release(packet)
         return
@@ -627,12 +668,30 @@ def _nx_ip_driver_packet_send(ip: NX_IP, packet: NX_PACKET, destination: int, fr
         if mac is None:
             return  # ARP owns the packet now (queued for resolution, or dropped)
         msw, lsw = mac
+    if oversized:
+        _fragment_send(ip, interface, command, packet, msw, lsw)
+        return
     _count_sent(ip, packet)
     tb = _trace.active
     if tb is not None:
         tb.insert(_nxt.NX_TRACE_INTERNAL_IO_DRIVER_PACKET_SEND, ip, packet, packet.nx_packet_length, 0,
                   _nxt.NX_TRACE_INTERNAL_EVENTS)
     ip_driver_request(ip, interface, command, packet, msw, lsw)
+
+
+def _fragment_send(ip: NX_IP, interface: NX_INTERFACE, command: int, packet: NX_PACKET, msw: int,
+                   lsw: int) -> None:
+    """Hand a request to ``nx_ip_fragment_processing`` instead of the driver."""
+    request = NX_IP_DRIVER()
+    request.nx_ip_driver_ptr = ip
+    request.nx_ip_driver_command = command
+    request.nx_ip_driver_interface = interface
+    request.nx_ip_driver_packet = packet
+    request.nx_ip_driver_physical_address_msw = msw
+    request.nx_ip_driver_physical_address_lsw = lsw
+    request.nx_ip_driver_return_ptr = [0]
+    assert ip.nx_ip_fragment_processing is not None
+    ip.nx_ip_fragment_processing(request)
 
 
 def _count_sent(ip: NX_IP, packet: NX_PACKET) -> None:
@@ -699,23 +758,33 @@ def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
     destination = int.from_bytes(header[16:20], "big")
     interface = packet.nx_packet_interface_ptr or ip.nx_ip_interface[0]
     if not _accepts(ip, interface, destination):
+        if ip.nx_ip_forward_packet_process is not None:   # nx_ip_forwarding_enable
+            ip.nx_ip_packets_forwarded += 1
+            packet.nx_packet_ip_header = Pointer(packet._mem, packet._prepend)
+            ip.nx_ip_forward_packet_process(ip, packet)
+            return
         ip.nx_ip_receive_packets_dropped += 1
         _nx_packet_release(packet)
         return
     if int.from_bytes(header[6:8], "big") & (NX_MORE_FRAGMENTS | NX_FRAG_OFFSET_MASK):
-        # Fragments are dropped: nx_ip_fragment_enable is not called (spec §5.5).
+        # Reassembled when nx_ip_fragment_enable was called, else dropped.
         ip.nx_ip_total_fragments_received += 1
-        ip.nx_ip_receive_packets_dropped += 1
-        _nx_packet_release(packet)
+        packet.nx_packet_ip_header = Pointer(packet._mem, packet._prepend)
+        packet.nx_packet_interface_ptr = interface
+        packet.nx_packet_ip_version = 4
+        from .fragment import fragment_received
+        fragment_received(ip, packet, total_length)
         return
     packet.nx_packet_ip_header = Pointer(packet._mem, packet._prepend)
     packet.nx_packet_ip_header_length = 0  # NetX leaves it for the transmit path to count
     packet.nx_packet_interface_ptr = interface
+    packet.nx_packet_ip_version = 4
     packet._prepend += header_length
     packet.nx_packet_length -= header_length
     ip.nx_ip_total_bytes_received += packet.nx_packet_length
     protocol = header[9] << 16
-    handler = {NX_IP_ICMP: ip.nx_ip_icmp_packet_receive, NX_IP_TCP: ip.nx_ip_tcp_packet_receive}.get(protocol)
+    handler = {NX_IP_ICMP: ip.nx_ip_icmp_packet_receive, NX_IP_TCP: ip.nx_ip_tcp_packet_receive,
+               NX_IP_UDP: ip.nx_ip_udp_packet_receive}.get(protocol)
     if handler is None:
         ip.nx_ip_total_bytes_received -= packet.nx_packet_length
         ip.nx_ip_receive_packets_dropped += 1
@@ -794,16 +863,14 @@ nx_ip_address_get = c_service(
 def _nx_ip_address_set(ip: NX_IP, ip_address: int, network_mask: int) -> int:
     """``nx_ip_address_set``: change interface 0's address and mask.
 
-    Statuses: NX_SUCCESS, NX_PTR_ERROR, NX_IP_ADDRESS_ERROR, NX_CALLER_ERROR.
+    Statuses: NX_SUCCESS, NX_PTR_ERROR, NX_IP_ADDRESS_ERROR, NX_CALLER_ERROR. As in C this
+    is ``nx_ip_interface_address_set`` on interface 0 (the address change notify runs).
     """
     tb = _trace.active
     if tb is not None:
         tb.insert(_nxt.NX_TRACE_IP_ADDRESS_SET, ip, ip_address, network_mask, 0, _nxt.NX_TRACE_IP_EVENTS)
-    primary = ip.nx_ip_interface[0]
-    primary.nx_interface_ip_address = ip_address
-    primary.nx_interface_ip_network_mask = network_mask
-    primary.nx_interface_ip_network = ip_address & network_mask
-    return NX_SUCCESS
+    from .ip_interface import _nx_ip_interface_address_set
+    return _nx_ip_interface_address_set(ip, 0, ip_address, network_mask)
 
 
 def _nxe_ip_address_set(ip: NX_IP, ip_address: int, network_mask: int) -> int:
@@ -1128,7 +1195,7 @@ def _nx_ip_info_get(ip: NX_IP) -> tuple:
     return (NX_SUCCESS, ip.nx_ip_total_packets_sent, ip.nx_ip_total_bytes_sent,
             ip.nx_ip_total_packets_received, ip.nx_ip_total_bytes_received, ip.nx_ip_invalid_packets,
             ip.nx_ip_receive_packets_dropped, ip.nx_ip_receive_checksum_errors,
-            ip.nx_ip_send_packets_dropped, ip.nx_ip_total_fragment_requests,
+            ip.nx_ip_send_packets_dropped, ip.nx_ip_total_fragments_sent,
             ip.nx_ip_total_fragments_received)
 
 
@@ -1149,7 +1216,8 @@ def _nx_ip_delete(ip: NX_IP) -> int:
     """``nx_ip_delete``: uninitialise the driver, delete the thread, timer, mutex and
     events, and release every packet the instance still holds in its queues.
 
-    Statuses: NX_SUCCESS, NX_PTR_ERROR, NX_CALLER_ERROR (not from a thread).
+    Statuses: NX_SUCCESS, NX_SOCKETS_BOUND (UDP sockets still created on it), NX_PTR_ERROR,
+    NX_CALLER_ERROR (not from a thread).
     """
     tb = _trace.active
     if tb is not None:
@@ -1160,12 +1228,18 @@ def _nx_ip_delete(ip: NX_IP) -> int:
     from netxsim.tx.timer import _tx_timer_delete
     k = ip.kernel
     _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
+    if getattr(ip, "nx_ip_udp_created_sockets", None):
+        _tx_mutex_put(ip.nx_ip_protection)
+        return NX_SOCKETS_BOUND   # UDP sockets must be deleted first (as in C)
     # Nothing else runs until the instance is gone (nx_ip_delete.c disables preemption).
     k.preempt_disable += 1
     for interface in ip.nx_ip_interface[:-1]:
         if interface.nx_interface_valid and interface.nx_interface_link_driver_entry is not None:
             ip_driver_request(ip, interface, NX_LINK_DISABLE)
             ip_driver_request(ip, interface, NX_LINK_UNINITIALIZE)
+    if ip.nx_ip_fragment_processing is not None:
+        from .fragment import _nx_ip_fragment_disable
+        _nx_ip_fragment_disable(ip)
     # ARP entries (and the packets queued on them) are released.
     from . import arp, icmp
     if ip.nx_ip_arp_enabled:

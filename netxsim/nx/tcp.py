@@ -256,7 +256,7 @@ def _nx_tcp_enable(ip_ptr: Any) -> int:
         _tx_timer_activate(timer)
         probe = getattr(ip_ptr, "_quiet_probe", None)
         if probe is not None:
-            register_quiet_timer(k, timer.tx_timer_internal, probe)
+            register_quiet_timer(k, timer, probe)
     probes = k.activity_probes
     if not getattr(k, "nx_tcp_probe_installed", False):
         k.nx_tcp_probe_installed = True
@@ -439,6 +439,8 @@ def _wait_expired(thread: Any) -> None:
         return
     wait.timer = None
     wait.deferred = True
+    from netxsim.tx.perf_counters import count
+    count(thread, "thread", "timeout")   # _tx_thread_timeout counts every wait that times out
     _ip.ip_event_set(wait.socket.nx_tcp_socket_ip_ptr, _ip.NX_IP_TCP_CLEANUP_DEFERRED)
 
 

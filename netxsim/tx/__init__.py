@@ -10,7 +10,7 @@ from .sizeof import sizeof
 from .thread import cpu_work
 
 _MODULES = ("constants", "thread", "timer", "semaphore", "mutex", "event_flags", "queue", "trace",
-            "block_pool", "byte_pool")
+            "block_pool", "byte_pool", "performance", "interrupt")
 
 __all__ = ["tx_kernel_enter", "KernelRun", "Pointer", "sizeof", "cpu_work"]
 __all__ += ["TxConfig", "BuildConfig", "ConfigFrozenError"]  # the build configuration

@@ -34,6 +34,7 @@ from .constants import (
     TX_PTR_ERROR, TX_SIZE_ERROR, TX_SUCCESS, TX_WAIT_ERROR,
 )
 from .kernel import kernel
+from .perf_counters import count as _perf, reset as _perf_reset
 from .memory import ControlBlockAddresses, Pointer, c_string
 from . import trace as _trace
 
@@ -149,6 +150,7 @@ def _tx_block_pool_create(pool: TX_BLOCK_POOL, name: str | bytes, block_size: in
     pool.tx_block_pool_available_list = Pointer(memory, start)
     pool.region = region
     _ADDRESSES.assign(pool, memory)
+    _perf_reset(pool, "block_pool")
     pool.tx_block_pool_id = TX_BLOCK_POOL_ID
     k.register("block_pool", pool)
     tb = _trace.active
@@ -228,6 +230,7 @@ def _tx_block_allocate(pool: TX_BLOCK_POOL, wait_option: int) -> tuple[int, Poin
     if tb is not None:
         tb.insert(_trace.TX_TRACE_BLOCK_ALLOCATE, pool, 0, wait_option, pool.tx_block_pool_available,
                   _trace.TX_TRACE_BLOCK_POOL_EVENTS)
+    _perf(pool, "block_pool", "allocate")
     if pool.tx_block_pool_available:
         pool.tx_block_pool_available -= 1
         head = pool.tx_block_pool_available_list
@@ -246,6 +249,7 @@ def _tx_block_allocate(pool: TX_BLOCK_POOL, wait_option: int) -> tuple[int, Poin
     if not k.in_thread:
         # Only reachable with error checking off; C would suspend a non-thread.
         return TX_WAIT_ERROR, None
+    _perf(pool, "block_pool", "suspension", k)
     status = k.suspend_current(TX_BLOCK_MEMORY, wait_option, pool.suspension_list,
                                TX_NO_MEMORY, pool)
     if status != TX_SUCCESS:
@@ -285,6 +289,7 @@ def _tx_block_release(block_ptr: Pointer) -> int:
     if tb is not None:
         tb.insert(_trace.TX_TRACE_BLOCK_RELEASE, pool, block_ptr, len(pool.suspension_list),
                   tb.stack_marker(), _trace.TX_TRACE_BLOCK_POOL_EVENTS)
+    _perf(pool, "block_pool", "release")
     memory = block_ptr.memory
     block = Pointer(memory, block_ptr.address)
     waiters = pool.suspension_list

@@ -43,6 +43,7 @@ from .constants import (
     TX_POOL_ERROR, TX_PTR_ERROR, TX_SIZE_ERROR, TX_SUCCESS, TX_WAIT_ERROR,
 )
 from .kernel import kernel
+from .perf_counters import count as _perf, reset as _perf_reset
 from .memory import ControlBlockAddresses, Pointer, c_string
 from . import trace as _trace
 
@@ -141,6 +142,7 @@ def _search(pool: TX_BYTE_POOL, memory_size: int) -> int | None:
     available = 0
     first_free_found = False
     while True:
+        _perf(pool, "byte_pool", "search")
         if memory.read_ulong(current + _POINTER) == TX_BYTE_BLOCK_FREE:
             if not first_free_found:
                 search_address = current
@@ -154,6 +156,7 @@ def _search(pool: TX_BYTE_POOL, memory_size: int) -> int | None:
                 # Swallow the free neighbour; its header was already counted as available.
                 memory.write_ulong(current, memory.read_ulong(following))
                 pool.tx_byte_pool_fragments -= 1
+                _perf(pool, "byte_pool", "merge")
                 # Kept as in C; here searches are atomic and no free block lies before
                 # the search pointer, so the swallowed block is never the search start.
                 if search_address == following:
@@ -162,6 +165,7 @@ def _search(pool: TX_BYTE_POOL, memory_size: int) -> int | None:
                 current = memory.read_ulong(following)
                 if examine:
                     examine -= 1
+                    _perf(pool, "byte_pool", "search")
         else:
             current = memory.read_ulong(current)
         if examine:
@@ -179,6 +183,7 @@ def _search(pool: TX_BYTE_POOL, memory_size: int) -> int | None:
         pool.tx_byte_pool_fragments += 1
         memory.write_ulong(current, tail)
         available = memory_size
+        _perf(pool, "byte_pool", "split")
     memory.write_ulong(current + _POINTER, pool.control_block_address)
     pool.tx_byte_pool_available -= available + _HEADER
     if current == search_address:
@@ -240,6 +245,7 @@ def _tx_byte_pool_create(pool: TX_BYTE_POOL, name: str | bytes, pool_start: Poin
     pool.tx_byte_pool_available = pool_size - _HEADER
     pool.tx_byte_pool_fragments = 2
     pool.region = region
+    _perf_reset(pool, "byte_pool")
     pool.tx_byte_pool_id = TX_BYTE_POOL_ID
     k.register("byte_pool", pool)
     tb = _trace.active
@@ -320,6 +326,7 @@ def _tx_byte_allocate(pool: TX_BYTE_POOL, memory_size: int,
     if tb is not None:
         tb.insert(_trace.TX_TRACE_BYTE_ALLOCATE, pool, 0, memory_size, wait_option,
                   _trace.TX_TRACE_BYTE_POOL_EVENTS)
+    _perf(pool, "byte_pool", "allocate")
     memory_size = _round_up(memory_size)
     found = _search(pool, memory_size)
     if found is not None:
@@ -332,6 +339,7 @@ def _tx_byte_allocate(pool: TX_BYTE_POOL, memory_size: int,
     if not k.in_thread:
         # Only reachable with error checking off; C would suspend a non-thread.
         return TX_WAIT_ERROR, None
+    _perf(pool, "byte_pool", "suspension", k)
     status = k.suspend_current(TX_BYTE_MEMORY, wait_option, pool.suspension_list,
                                TX_NO_MEMORY, pool, info=memory_size)
     if status != TX_SUCCESS:
@@ -379,6 +387,7 @@ def _tx_byte_release(memory_ptr: Pointer) -> int:
         tb.insert(_trace.TX_TRACE_BYTE_RELEASE, pool, memory_ptr, len(pool.suspension_list),
                   pool.tx_byte_pool_available, _trace.TX_TRACE_BYTE_POOL_EVENTS)
     k = kernel()
+    _perf(pool, "byte_pool", "release", k)
     memory = memory_ptr.memory
     pool.tx_byte_pool_owner = k.current_ptr
     memory.write_ulong(block + _POINTER, TX_BYTE_BLOCK_FREE)

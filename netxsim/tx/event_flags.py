@@ -32,6 +32,7 @@ from .constants import (
 )
 from .kernel import kernel
 from . import trace as _trace
+from .perf_counters import count as _perf, reset as _perf_reset
 
 TX_EVENT_FLAGS_ID = 0x4456444E
 TX_EVENT_FLAGS_AND_MASK = 0x2
@@ -100,6 +101,7 @@ def _tx_event_flags_create(group: TX_EVENT_FLAGS_GROUP, name: str) -> int:
     group.tx_event_flags_group_current = 0
     group.tx_event_flags_group_suspension_list = []
     group.tx_event_flags_group_set_notify = None
+    _perf_reset(group, "event_flags")
     group.tx_event_flags_group_id = TX_EVENT_FLAGS_ID
     k.register(_KIND, group)
     tb = _trace.active
@@ -182,6 +184,7 @@ def _tx_event_flags_get(group: TX_EVENT_FLAGS_GROUP, requested_flags: int, get_o
         tb.insert(_trace.TX_TRACE_EVENT_FLAGS_GET, group, requested_flags,
                   group.tx_event_flags_group_current, get_option, _trace.TX_TRACE_EVENT_FLAGS_EVENTS)
     k = kernel()
+    _perf(group, "event_flags", "get", k)
     requested = requested_flags & _ULONG
     current = group.tx_event_flags_group_current
     if _satisfied(current, requested, get_option):
@@ -193,6 +196,7 @@ def _tx_event_flags_get(group: TX_EVENT_FLAGS_GROUP, requested_flags: int, get_o
     if wait_option == TX_NO_WAIT or k.preempt_disable or requested == 0 or not k.in_thread:
         return TX_NO_EVENTS, None
     wait = _FlagsWait(requested, get_option)
+    _perf(group, "event_flags", "suspension", k)
     status = k.suspend_current(TX_EVENT_FLAG, wait_option, group.tx_event_flags_group_suspension_list,
                                TX_NO_EVENTS, group, wait)
     if status != TX_SUCCESS:
@@ -230,6 +234,7 @@ def _tx_event_flags_set(group: TX_EVENT_FLAGS_GROUP, flags_to_set: int, set_opti
         tb.insert(_trace.TX_TRACE_EVENT_FLAGS_SET, group, flags_to_set, set_option,
                   len(group.tx_event_flags_group_suspension_list), _trace.TX_TRACE_EVENT_FLAGS_EVENTS)
     k = kernel()
+    _perf(group, "event_flags", "set", k)
     flags = flags_to_set & _ULONG
     if set_option & TX_EVENT_FLAGS_AND_MASK:
         group.tx_event_flags_group_current &= flags

@@ -36,6 +36,7 @@ from .constants import (
 )
 from .config import BuildConfig, begin_run, end_run
 from .memory import DEFAULT_RAM_SIZE, Pointer, SimMemory
+from .perf_counters import count as _perf, count_system as _perf_system, wait_timed_out as _wait_timed_out
 from .quiet import quiet_jump
 
 if TYPE_CHECKING:
@@ -265,6 +266,7 @@ class Kernel:
         thread.tx_thread_state = TX_READY
         if self.trace is not None:
             self.log(thread.tx_thread_name, "ready")
+        _perf(thread, "thread", "resume", self)
         self._make_ready(thread)
         if tb is not None:
             tb.update(entry, 4, self.execute_ptr)  # TX_TRACE_THREAD_RESUME: the next thread
@@ -284,6 +286,7 @@ class Kernel:
         if execute is None:
             self.execute_ptr = thread
         elif priority < execute.tx_thread_preempt_threshold:
+            _count_preemption(self, execute, thread)
             if execute.tx_thread_preempt_threshold != execute.tx_thread_priority:
                 # Remember a thread preempted past its threshold: it resumes first later.
                 self.preempted_map |= 1 << execute.tx_thread_priority
@@ -307,9 +310,12 @@ class Kernel:
         tb = self.trace_buffer
         if tb is not None:
             entry = tb.insert(2, thread, thread.tx_thread_state, tb.stack_marker(), self.execute_ptr)
+        _perf(thread, "thread", "suspend", self)
         self._remove_ready(thread)
         if tb is not None:
             tb.update(entry, 4, self.execute_ptr)  # TX_TRACE_THREAD_SUSPEND: the next thread
+        if thread is self.current_ptr:
+            _perf_system("thread", "idle_return" if self.execute_ptr is None else "non_idle_return", self)
         if switch:
             self.preempt_check()
 
@@ -464,6 +470,7 @@ class Kernel:
             thread.tx_thread_suspend_status = TX_SUCCESS
             self.system_resume(thread)
         elif thread.tx_thread_state > TX_SLEEP:
+            _wait_timed_out(self, thread)
             self.end_wait(thread, thread.timeout_status)
 
     # ------------------------------------------------------------- interrupts
@@ -475,6 +482,9 @@ class Kernel:
 
         def isr(_event: simpy.Event) -> None:
             self.pending_interrupts -= 1
+            from .interrupt import interrupt_gate   # held while interrupts are disabled
+            if interrupt_gate(self, handler):
+                return
             tb = self.trace_buffer
             if tb is not None:
                 tb.isr(3, 1)  # TX_TRACE_ISR_ENTER, TRACE_ISR_DEVICE
@@ -768,8 +778,10 @@ class Kernel:
         thread.slice_remaining = thread.tx_thread_new_time_slice
         if thread.tx_thread_state == TX_READY \
                 and thread.tx_thread_preempt_threshold == thread.tx_thread_priority \
-                and self.rotate(thread) and self.highest_priority < thread.tx_thread_priority:
-            self.execute_ptr = self.ready[self.highest_priority][0]
+                and self.rotate(thread):
+            _perf(thread, "thread", "time_slice", self)
+            if self.highest_priority < thread.tx_thread_priority:
+                self.execute_ptr = self.ready[self.highest_priority][0]
         tb = self.trace_buffer
         if tb is not None:
             tb.time_slice(thread)
@@ -874,6 +886,16 @@ def last_kernel() -> "Kernel | None":
     if _current is not None:
         return _current
     return _finished() if _finished is not None else None
+
+
+def _count_preemption(k: Kernel, preempted: TX_THREAD, by: TX_THREAD) -> None:
+    """Thread performance info: ``preempted`` loses the CPU to ``by``, made ready by a
+    thread (solicited) or an ISR (interrupt preemption)."""
+    if k.system_state == 0:
+        _perf(preempted, "thread", "solicited_preemption", k)
+    elif k.system_state < TX_INITIALIZE_IN_PROGRESS:
+        _perf(preempted, "thread", "interrupt_preemption", k)
+    preempted.tx_thread_performance_last_preempting_thread = by
 
 
 def kernel() -> Kernel:

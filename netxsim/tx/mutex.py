@@ -36,6 +36,7 @@ from .constants import (
     TX_NOT_OWNED, TX_READY, TX_SUCCESS, TX_WAIT_ERROR,
 )
 from .kernel import Kernel, kernel
+from .perf_counters import count as _perf, reset as _perf_reset
 from .semaphore import prioritize_list
 from . import trace as _trace
 
@@ -137,6 +138,7 @@ def _tx_mutex_create(mutex: TX_MUTEX, name: str | bytes, inherit: int) -> int:
     mutex.tx_mutex_original_priority = 0
     mutex.tx_mutex_highest_priority_waiting = kernel().max_priorities
     mutex.suspension_list = []
+    _perf_reset(mutex, "mutex")
     mutex.tx_mutex_id = TX_MUTEX_ID
     k.register("mutex", mutex)
     tb = _trace.active
@@ -243,6 +245,7 @@ def _tx_mutex_get(mutex: TX_MUTEX, wait_option: int) -> int:
                   mutex.tx_mutex_ownership_count, _trace.TX_TRACE_MUTEX_EVENTS)
     k = kernel()
     thread = k.current_ptr
+    _perf(mutex, "mutex", "get", k)
     if mutex.tx_mutex_ownership_count == 0:
         mutex.tx_mutex_ownership_count = 1
         mutex.tx_mutex_owner = thread
@@ -261,6 +264,10 @@ def _tx_mutex_get(mutex: TX_MUTEX, wait_option: int) -> int:
         # Only reachable with error checking off; C would suspend a non-thread.
         return TX_WAIT_ERROR
     owner = mutex.tx_mutex_owner
+    _perf(mutex, "mutex", "suspension", k)
+    if owner is not None and thread.tx_thread_priority < owner.tx_thread_priority:
+        _perf(mutex, "mutex", "priority_inversion", k)
+        _perf(thread, "thread", "priority_inversion", k)
     # An owner of None (taken during init) has nobody to raise; C would dereference NULL.
     if mutex.tx_mutex_inherit == TX_INHERIT and owner is not None:
         priority = thread.tx_thread_priority
@@ -269,6 +276,7 @@ def _tx_mutex_get(mutex: TX_MUTEX, wait_option: int) -> int:
         if priority < owner.tx_thread_inherit_priority:
             owner.tx_thread_inherit_priority = priority
         if owner.tx_thread_priority > priority:
+            _perf(mutex, "mutex", "priority_inheritance", k)
             k.preempt_disable += 1
             _priority_change(k, owner, priority)
             k.preempt_disable -= 1
@@ -306,6 +314,7 @@ def _tx_mutex_put(mutex: TX_MUTEX) -> int:
         tb.insert(_trace.TX_TRACE_MUTEX_PUT, mutex, mutex.tx_mutex_owner, mutex.tx_mutex_ownership_count,
                   tb.stack_marker(), _trace.TX_TRACE_MUTEX_EVENTS)
     k = kernel()
+    _perf(mutex, "mutex", "put", k)
     if mutex.tx_mutex_ownership_count == 0:
         return TX_NOT_OWNED
     owner = mutex.tx_mutex_owner

@@ -32,6 +32,7 @@ from .constants import (
     TX_QUEUE_FULL, TX_QUEUE_SUSP, TX_SIZE_ERROR, TX_SUCCESS, TX_WAIT_ERROR, TX_1_ULONG, TX_16_ULONG,
 )
 from .kernel import kernel
+from .perf_counters import count as _perf, reset as _perf_reset
 from .memory import Pointer
 from . import trace as _trace
 
@@ -169,6 +170,7 @@ def _tx_queue_create(queue: TX_QUEUE, name: str, message_size: int, queue_start:
     queue.tx_queue_suspension_list = []
     queue.tx_queue_send_notify = None
     queue.region = region
+    _perf_reset(queue, "queue")
     queue.tx_queue_id = TX_QUEUE_ID
     k.register(_KIND, queue)
     tb = _trace.active
@@ -242,6 +244,7 @@ tx_queue_delete = c_service(
 # ----------------------------------------------------------------------------- send
 def _send(queue: TX_QUEUE, source: Sequence[int], wait_option: int, front: bool) -> int:
     k = kernel()
+    _perf(queue, "queue", "messages_sent", k)
     message = _message(queue, source)
     waiters = queue.tx_queue_suspension_list
     notify = queue.tx_queue_send_notify
@@ -269,8 +272,10 @@ def _send(queue: TX_QUEUE, source: Sequence[int], wait_option: int, front: bool)
     # Full. Suspension is refused while preemption is disabled and (error checking off)
     # outside a thread, where C would suspend the wrong thread.
     if wait_option == TX_NO_WAIT or k.preempt_disable or not k.in_thread:
+        _perf(queue, "queue", "full_error", k)
         return TX_QUEUE_FULL
     wait = _QueueWait(message, front)
+    _perf(queue, "queue", "full_suspension", k)
     # A waiting front-sender goes to the head of the list (tx_queue_front_send.c).
     status = k.suspend_current(TX_QUEUE_SUSP, wait_option, waiters, TX_QUEUE_FULL, queue, wait,
                                at_head=front)
@@ -363,6 +368,7 @@ def _tx_queue_receive(queue: TX_QUEUE, wait_option: int) -> tuple[int, tuple[int
         tb.insert(_trace.TX_TRACE_QUEUE_RECEIVE, queue, 0, wait_option, queue.tx_queue_enqueued,
                   _trace.TX_TRACE_QUEUE_EVENTS)
     k = kernel()
+    _perf(queue, "queue", "messages_received", k)
     waiters = queue.tx_queue_suspension_list
     if queue.tx_queue_enqueued:
         if not waiters:
@@ -385,6 +391,7 @@ def _tx_queue_receive(queue: TX_QUEUE, wait_option: int) -> tuple[int, tuple[int
     if wait_option == TX_NO_WAIT or k.preempt_disable or not k.in_thread:
         return TX_QUEUE_EMPTY, None
     wait = _QueueWait(None, False)
+    _perf(queue, "queue", "empty_suspension", k)
     status = k.suspend_current(TX_QUEUE_SUSP, wait_option, waiters, TX_QUEUE_EMPTY, queue, wait)
     if status != TX_SUCCESS:
         return status, None

@@ -25,6 +25,11 @@ import math
 from typing import TYPE_CHECKING, Any, Callable
 
 from .constants import TX_SUSPENDED
+from .perf_counters import _KINDS
+
+
+def _perf_prefix(kind: str) -> str:
+    return _KINDS[kind][0]
 
 if TYPE_CHECKING:
     from .kernel import Kernel
@@ -37,11 +42,15 @@ _UNKNOWN = object()
 enabled = True
 
 
-def register_quiet_timer(k: "Kernel", timer: "InternalTimer", probe: Callable[[], Any]) -> None:
-    """Declare ``timer`` (periodic) skippable while ``probe()`` returns the thread its
-    expiry wakes (the owner is quiescent); ``probe()`` returns None otherwise. Share one
+def register_quiet_timer(k: "Kernel", timer: Any, probe: Callable[[], Any]) -> None:
+    """Declare the application timer ``timer`` (a periodic ``TX_TIMER`` whose callback sets
+    event flags) skippable while ``probe()`` returns ``(thread, event_flags, mutex)``: the
+    helper thread its expiry wakes, which waits on ``event_flags`` (get, OR-clear, wait
+    forever) in a loop that takes and gives back ``mutex`` around each batch of events
+    and provably finds nothing to do; ``probe()`` returns None otherwise. The skipped
+    wake-ups' run counts and performance counters follow that loop's shape. Share one
     probe object between the timers of one owner: it is called once per jump."""
-    k.quiet_timers[timer] = probe
+    k.quiet_timers[timer.tx_timer_internal] = (timer, probe)
 
 
 def _is_tick(event: Any, isr: Any) -> bool:
@@ -63,6 +72,42 @@ class _Advance:
         self.keepalive = 0
         self.last = -1
         self.cycle_runs: tuple[int, dict[Any, int]] = (0, {})
+        # Performance counters the skipped work would have bumped: (id, kind, name) -> [object, n].
+        self.counts: dict[tuple[int, str, str], list] = {}
+        self.cycle_counts: dict[tuple[int, str, str], int] = {}
+        self.timer_thread = None if k.timers_in_isr else k.timer_thread
+
+    def _count(self, obj: Any, kind: str, name: str, n: int = 1) -> None:
+        key = (id(obj), kind, name)
+        entry = self.counts.get(key)
+        if entry is None:
+            self.counts[key] = [obj, n]
+        else:
+            entry[1] += n
+
+    def _count_tick(self, woken: dict[Any, int]) -> None:
+        """The counters of one tick's wake-ups (``woken``: (thread, flags, mutex) -> the
+        expirations that set its flags), as the timer thread and each woken thread's
+        loop bump them."""
+        count = self._count
+        timer_thread = self.timer_thread
+        if timer_thread is not None:
+            count(timer_thread, "thread", "resume")   # the tick interrupt wakes it
+            count(timer_thread, "thread", "suspend")
+            count(None, "thread", "non_idle_return" if woken else "idle_return")
+        left = len(woken)
+        for (thread, flags, mutex), sets in woken.items():
+            count(flags, "event_flags", "set", sets)
+            count(thread, "thread", "resume")
+            # Each set was one batch of events: mutex get, work, mutex put, next get; the
+            # last get suspends the thread again.
+            count(mutex, "mutex", "get", sets)
+            count(mutex, "mutex", "put", sets)
+            count(flags, "event_flags", "get", sets)
+            count(flags, "event_flags", "suspension")
+            count(thread, "thread", "suspend")
+            left -= 1
+            count(None, "thread", "non_idle_return" if left else "idle_return")
 
     def run(self, bound: float, now: int) -> None:
         """Process every tick before ``bound`` (the first at or after ``now``)."""
@@ -72,6 +117,8 @@ class _Advance:
         runs = self.runs
         timer_runs = 0
         before = dict(runs)
+        counts_before = {key: entry[1] for key, entry in self.counts.items()}
+        count = self._count
         while heap:
             position, _, generation, timer = heap[0]
             if generation != timer.generation or not timer.active:
@@ -82,7 +129,7 @@ class _Advance:
                 break
             # One tick interrupt: the timer thread takes the due slot off the wheel.
             timer_runs += 1
-            woken: list[Any] = []
+            woken: dict[Any, int] = {}
             while heap and heap[0][0] <= position:
                 _, _, generation, timer = heappop(heap)
                 if generation != timer.generation or not timer.active:
@@ -92,9 +139,11 @@ class _Advance:
                     sequence += 1
                     heappush(heap, (position + min(left, TIMER_WHEEL_ENTRIES), sequence, generation, timer))
                     continue
-                thread = wakes[timer]  # only quiet timers expire before the stop
-                if thread not in woken:
-                    woken.append(thread)
+                tx_timer, wake = wakes[timer]  # only quiet timers expire before the stop
+                woken[wake] = woken.get(wake, 0) + 1
+                count(tx_timer, "timer", "expiration")
+                if timer.reschedule:
+                    count(tx_timer, "timer", "reactivate")
                 timer.remaining = timer.reschedule
                 if timer.reschedule:  # periodic: re-armed from this tick, as timer_activate does
                     timer.deadline = position + timer.reschedule
@@ -105,12 +154,14 @@ class _Advance:
                     timer.active = False
                     if timer.keeps_alive:
                         self.keepalive -= 1
-            for thread in woken:
-                runs[thread] = runs.get(thread, 0) + 1
+            for wake in woken:
+                runs[wake[0]] = runs.get(wake[0], 0) + 1
+            self._count_tick(woken)
             self.last = tick
         self.sequence = sequence
         self.timer_runs += timer_runs
         self.cycle_runs = (timer_runs, {t: n - before.get(t, 0) for t, n in runs.items()})
+        self.cycle_counts = {key: entry[1] - counts_before.get(key, 0) for key, entry in self.counts.items()}
 
     def repeat(self, times: int) -> None:
         """Add the run counts of the last ``run`` ``times`` more times."""
@@ -118,6 +169,18 @@ class _Advance:
         self.timer_runs += timer_runs * times
         for thread, count in runs.items():
             self.runs[thread] += count * times
+        for key, count in self.cycle_counts.items():
+            self.counts[key][1] += count * times
+
+    def apply_counts(self) -> None:
+        """Add the counted performance information to the objects and the system."""
+        system = self.k.__dict__.setdefault("tx_performance", {})
+        for (_, kind, name), (obj, n) in self.counts.items():
+            if obj is not None:
+                field = f"{_perf_prefix(kind)}{name}_count"
+                setattr(obj, field, getattr(obj, field, 0) + n)
+            key = f"{kind}.{name}"
+            system[key] = system.get(key, 0) + n
 
 
 def _cycle(heap: list, wakes: dict[Any, Any]) -> int | None:
@@ -184,14 +247,15 @@ def quiet_jump(k: "Kernel", until: int | None) -> bool:
     probed: dict[int, Any] = {}
 
     def waker(timer: "InternalTimer") -> Any:
-        probe = sources.get(timer)
-        if probe is None:
+        source = sources.get(timer)
+        if source is None:
             return None
+        probe = source[1]
         key = id(probe)
-        thread = probed.get(key, _UNKNOWN)
-        if thread is _UNKNOWN:
-            thread = probed[key] = probe()
-        return thread
+        wake = probed.get(key, _UNKNOWN)
+        if wake is _UNKNOWN:
+            wake = probed[key] = probe()
+        return None if wake is None else (source[0], wake)
 
     lag = k.wheel_lag
     now = k.now
@@ -249,6 +313,7 @@ def quiet_jump(k: "Kernel", until: int | None) -> bool:
         timer_thread.tx_thread_run_count += timer_runs  # type: ignore[union-attr]
     for thread, count in runs.items():
         thread.tx_thread_run_count += count
+    state.apply_counts()
     # The tick interrupts of the processed ticks are gone; the clock stands at the last.
     tick_events = k.tick_events
     kept = []

@@ -19,6 +19,7 @@ from .constants import (
     TX_NO_WAIT, TX_SEMAPHORE_ERROR, TX_SEMAPHORE_SUSP, TX_SUCCESS, TX_WAIT_ERROR,
 )
 from .kernel import kernel
+from .perf_counters import count as _perf, reset as _perf_reset
 from .memory import c_string
 from . import trace as _trace
 
@@ -86,6 +87,7 @@ def _tx_semaphore_create(semaphore: TX_SEMAPHORE, name: str | bytes, initial_cou
     semaphore.tx_semaphore_count = initial_count & _ULONG_MASK
     semaphore.tx_semaphore_put_notify = None
     semaphore.suspension_list = []
+    _perf_reset(semaphore, "semaphore")
     semaphore.tx_semaphore_id = TX_SEMAPHORE_ID
     k.register("semaphore", semaphore)
     tb = _trace.active
@@ -158,6 +160,7 @@ def _tx_semaphore_get(semaphore: TX_SEMAPHORE, wait_option: int) -> int:
     if tb is not None:
         tb.insert(_trace.TX_TRACE_SEMAPHORE_GET, semaphore, wait_option, semaphore.tx_semaphore_count,
                   tb.stack_marker(), _trace.TX_TRACE_SEMAPHORE_EVENTS)
+    _perf(semaphore, "semaphore", "get")
     if semaphore.tx_semaphore_count:
         semaphore.tx_semaphore_count -= 1
         return TX_SUCCESS
@@ -169,6 +172,7 @@ def _tx_semaphore_get(semaphore: TX_SEMAPHORE, wait_option: int) -> int:
     if not k.in_thread:
         # Only reachable with error checking off; C would suspend a non-thread.
         return TX_WAIT_ERROR
+    _perf(semaphore, "semaphore", "suspension", k)
     return k.suspend_current(TX_SEMAPHORE_SUSP, wait_option, semaphore.suspension_list,
                              TX_NO_INSTANCE, semaphore)
 
@@ -190,6 +194,7 @@ tx_semaphore_get = c_service(
 # ------------------------------------------------------------------------------ put
 def _give(semaphore: TX_SEMAPHORE) -> None:
     """Hand an instance to the head waiter, or add it to the count; then notify."""
+    _perf(semaphore, "semaphore", "put")
     notify = semaphore.tx_semaphore_put_notify
     waiters = semaphore.suspension_list
     if waiters:
@@ -239,6 +244,7 @@ def _tx_semaphore_ceiling_put(semaphore: TX_SEMAPHORE, ceiling: int) -> int:
         tb.insert(_trace.TX_TRACE_SEMAPHORE_CEILING_PUT, semaphore, semaphore.tx_semaphore_count,
                   len(semaphore.suspension_list), ceiling, _trace.TX_TRACE_SEMAPHORE_EVENTS)
     if not semaphore.suspension_list and semaphore.tx_semaphore_count >= ceiling:
+        _perf(semaphore, "semaphore", "put")   # counted before the ceiling check, as in C
         return TX_CEILING_EXCEEDED
     _give(semaphore)
     return TX_SUCCESS

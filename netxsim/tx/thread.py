@@ -21,6 +21,7 @@ from .constants import (
     TX_THRESH_ERROR, TX_WAIT_ABORT_ERROR, TX_WAIT_ABORTED, TX_NO_WAIT,
 )
 from .kernel import Kernel, kernel
+from .perf_counters import count as _perf, count_system as _perf_system, reset as _perf_reset
 from .memory import Pointer
 from .timer import InternalTimer
 from . import trace as _trace
@@ -182,6 +183,7 @@ def _tx_thread_create(thread: TX_THREAD, name: str, entry_function: Callable[[in
     if preempt_threshold != priority and k.config.tx.TX_DISABLE_PREEMPTION_THRESHOLD:
         preempt_threshold = 0  # no specific threshold: disable all preemption
     memset_control_block(thread)  # ThreadX zeroes the control block
+    _perf_reset(thread, "thread")
     _setup(k, thread, name, entry_function, entry_input, priority, preempt_threshold, time_slice)
     thread.tx_thread_stack_start = stack_start
     thread.tx_thread_stack_size = stack_size
@@ -455,6 +457,8 @@ def _tx_thread_relinquish() -> None:
     if k.highest_priority < priority:
         k.execute_ptr = k.ready[k.highest_priority][0]
     if k.execute_ptr is not thread:
+        _perf(thread, "thread", "relinquish", k)
+        _perf_system("thread", "non_idle_return", k)
         k.main_greenlet.switch()  # type: ignore[union-attr]
 
 
@@ -677,11 +681,13 @@ def _tx_thread_wait_abort(thread: TX_THREAD) -> int:
     if thread.tx_thread_state == TX_SLEEP:
         thread.tx_thread_state = TX_SUSPENDED
         thread.tx_thread_suspend_status = TX_WAIT_ABORTED
+        _perf(thread, "thread", "wait_abort", k)
         k.system_resume(thread)
         return TX_SUCCESS
     if thread.wait_list is None and thread.suspend_cleanup is None:
         return TX_WAIT_ABORT_ERROR
     thread.tx_thread_state = TX_SUSPENDED
+    _perf(thread, "thread", "wait_abort", k)
     k.end_wait(thread, TX_WAIT_ABORTED)
     return TX_SUCCESS
 

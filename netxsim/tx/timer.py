@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
+from .perf_counters import count as _perf, reset as _perf_reset
 from .constants import (
     TX_ACTIVATE_ERROR, TX_AUTO_ACTIVATE, TX_CALLER_ERROR, TX_INITIALIZE_IN_PROGRESS, TX_NO_ACTIVATE,
     TX_SUCCESS, TX_TICK_ERROR, TX_TIMER_ERROR,
@@ -112,13 +113,18 @@ def _tx_timer_create(timer: TX_TIMER, name: str, expiration_function: Callable[[
         tb.register(_trace.TX_TRACE_OBJECT_TYPE_TIMER, timer, timer.name, initial_ticks, reschedule_ticks)
         tb.insert(_trace.TX_TRACE_TIMER_CREATE, timer, initial_ticks, reschedule_ticks, auto_activate,
                   _trace.TX_TRACE_TIMER_EVENTS)
+    _perf_reset(timer, "timer")
     if auto_activate == TX_AUTO_ACTIVATE:
+        _perf(timer, "timer", "activate", k)
         _activate(timer)
     return TX_SUCCESS
 
 
 def _expire(timer: TX_TIMER) -> None:
+    _perf(timer, "timer", "expiration", timer.kernel)
     timer.expiration_function(timer.expiration_input)
+    if timer.tx_timer_internal.pending_reactivate:
+        _perf(timer, "timer", "reactivate", timer.kernel)
 
 
 def _txe_timer_create(timer: TX_TIMER, name: str, expiration_function: Callable[[Any], None],
@@ -154,6 +160,7 @@ def _tx_timer_activate(timer: TX_TIMER) -> int:
     internal = timer.tx_timer_internal
     if internal.active or internal.pending_reactivate or internal.remaining == 0:
         return TX_ACTIVATE_ERROR
+    _perf(timer, "timer", "activate", timer.kernel)
     _activate(timer)
     return TX_SUCCESS
 
@@ -179,6 +186,7 @@ def _tx_timer_deactivate(timer: TX_TIMER) -> int:
         tb.insert(_trace.TX_TRACE_TIMER_DEACTIVATE, timer, tb.stack_marker(), 0, 0,
                   _trace.TX_TRACE_TIMER_EVENTS)
     internal = timer.tx_timer_internal
+    _perf(timer, "timer", "deactivate", timer.kernel)
     if internal.active:
         left = timer.kernel.timer_deactivate(internal)
         # Due later in this very tick: ThreadX treats it as expired and keeps the period.

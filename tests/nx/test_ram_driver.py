@@ -11,7 +11,7 @@ import pytest
 
 from netxsim import *  # noqa: F401,F403
 from netxsim.nx import ip as ip_module, ram_driver
-from netxsim.nx.ram_driver import _nx_ram_network_driver
+from netxsim.nx.ram_driver import RamDriverLimitWarning, _nx_ram_network_driver
 from netxsim.nx.wire import BROADCAST_MAC, IP_PROTO_ICMP, IcmpEcho, Ipv4Header, \
     mac_from_msw_lsw, mac_to_msw_lsw
 
@@ -64,7 +64,8 @@ def test_mac_per_slot_in_first_run_order_and_a_fifth_instance_is_refused() -> No
             lab.add(name, priority=priority)
         lab.thread("app", app, priority=10)
 
-    lab.run(setup)
+    with pytest.warns(RamDriverLimitWarning, match="NX_MAX_RAM_INTERFACES = 4"):
+        lab.run(setup)
     assert {name: value for name, value in seen.items() if len(name) == 1} == {
         "C": (slot_mac(0), 1500, 1, 1), "B": (slot_mac(1), 1500, 1, 1), "A": (slot_mac(2), 1500, 1, 1),
         "D": (slot_mac(3), 1500, 1, 1), "E": (bytes(6), 0, 0, 1)}

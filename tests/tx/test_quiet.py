@@ -17,6 +17,18 @@ from netxsim.tx import quiet
 from netxsim.tx.kernel import kernel
 
 
+def _performance(k: Any) -> dict[str, Any]:
+    """Every performance counter of every created object, and the system's."""
+    state: dict[str, Any] = {"system": dict(k.__dict__.get("tx_performance", {}))}
+    for kind, objects in k.created.items():
+        for index, obj in enumerate(objects):
+            fields = {name: value for name, value in vars(obj).items() if "_performance_" in name
+                      and name.endswith("_count")}
+            if fields:
+                state[f"{kind} {index}"] = fields
+    return state
+
+
 def _scenario(steps: list[int] | None, long_sleep: int, app_timer: bool) -> dict[str, Any]:
     world = two_host_world()
     log: list[tuple] = []
@@ -72,7 +84,9 @@ def _scenario(steps: list[int] | None, long_sleep: int, app_timer: bool) -> dict
     timers = {t.tx_timer_name: tx_timer_info_get(t)[2:4] for t in k.created.get("timer", [])}
     if runs[-1].reason == "until":
         runs[-1].close()
+    performance = _performance(k)
     return {"runs": [(r.reason, r.ticks) for r in runs], "log": log, "threads": threads,
+            "performance": performance,
             "timers": timers, "fired": fired,
             "ip": [(h.ip.nx_ip_total_packets_sent, h.ip.nx_ip_packet_id) for h in (world.A, world.B)]}
 
@@ -129,7 +143,8 @@ def test_quiet_time_is_jumped_over_with_the_run_counts_of_the_skipped_wake_ups()
         assert world.run(define).ticks == 10_000
         k = world.kernel
         counts["events"] = len(interrupts)
-        return {t.tx_thread_name: tx_thread_info_get(t)[3] for t in k.created["thread"]}
+        return {"runs": {t.tx_thread_name: tx_thread_info_get(t)[3] for t in k.created["thread"]},
+                "performance": _performance(k)}
 
     quiet.enabled = False
     try:
@@ -139,7 +154,8 @@ def test_quiet_time_is_jumped_over_with_the_run_counts_of_the_skipped_wake_ups()
         quiet.enabled = True
     on = run()
     assert on == off
-    assert off["A IP"] > 1000 and off["System Timer Thread"] > 1000
+    assert off["runs"]["A IP"] > 1000 and off["runs"]["System Timer Thread"] > 1000
+    assert off["performance"]["system"]["event_flags.set"] > 2000
     assert counts["events"] < events_off / 20
 
 
@@ -210,7 +226,7 @@ def _random_world(seed: int) -> dict[str, Any]:
     timer_state = {t.tx_timer_name: tx_timer_info_get(t)[2:4] for t in k.created.get("timer", [])}
     if run.reason == "until":
         run.close()
-    return {"ends": ends, "log": log, "counts": counts, "timers": timer_state}
+    return {"ends": ends, "log": log, "counts": counts, "timers": timer_state, "performance": _performance(k)}
 
 
 @pytest.mark.parametrize("seed", range(10))
