@@ -74,7 +74,11 @@ class _Advance:
         self.cycle_runs: tuple[int, dict[Any, int]] = (0, {})
         # Performance counters the skipped work would have bumped: (id, kind, name) -> [object, n].
         self.counts: dict[tuple[int, str, str], list] = {}
-        self.cycle_counts: dict[tuple[int, str, str], int] = {}
+        # Counted cheaply while processing, expanded into ``counts`` at the end: how many
+        # ticks woke each combination of threads, and each quiet timer's expirations.
+        self.ticks_woken: dict[tuple, int] = {}
+        self.expiries: dict[Any, int] = {}
+        self.cycle_counts: tuple[dict[tuple, int], dict[Any, int]] = ({}, {})
         self.timer_thread = None if k.timers_in_isr else k.timer_thread
 
     def _count(self, obj: Any, kind: str, name: str, n: int = 1) -> None:
@@ -85,29 +89,29 @@ class _Advance:
         else:
             entry[1] += n
 
-    def _count_tick(self, woken: dict[Any, int]) -> None:
-        """The counters of one tick's wake-ups (``woken``: (thread, flags, mutex) -> the
-        expirations that set its flags), as the timer thread and each woken thread's
-        loop bump them."""
+    def _count_ticks(self, woken: tuple, times: int) -> None:
+        """The counters of ``times`` ticks whose wake-ups were ``woken`` (((thread, flags,
+        mutex), the expirations that set its flags), ...), as the timer thread and each
+        woken thread's loop bump them."""
         count = self._count
         timer_thread = self.timer_thread
         if timer_thread is not None:
-            count(timer_thread, "thread", "resume")   # the tick interrupt wakes it
-            count(timer_thread, "thread", "suspend")
-            count(None, "thread", "non_idle_return" if woken else "idle_return")
+            count(timer_thread, "thread", "resume", times)   # the tick interrupt wakes it
+            count(timer_thread, "thread", "suspend", times)
+            count(None, "thread", "non_idle_return" if woken else "idle_return", times)
         left = len(woken)
-        for (thread, flags, mutex), sets in woken.items():
-            count(flags, "event_flags", "set", sets)
-            count(thread, "thread", "resume")
+        for (thread, flags, mutex), sets in woken:
+            count(flags, "event_flags", "set", sets * times)
+            count(thread, "thread", "resume", times)
             # Each set was one batch of events: mutex get, work, mutex put, next get; the
             # last get suspends the thread again.
-            count(mutex, "mutex", "get", sets)
-            count(mutex, "mutex", "put", sets)
-            count(flags, "event_flags", "get", sets)
-            count(flags, "event_flags", "suspension")
-            count(thread, "thread", "suspend")
+            count(mutex, "mutex", "get", sets * times)
+            count(mutex, "mutex", "put", sets * times)
+            count(flags, "event_flags", "get", sets * times)
+            count(flags, "event_flags", "suspension", times)
+            count(thread, "thread", "suspend", times)
             left -= 1
-            count(None, "thread", "non_idle_return" if left else "idle_return")
+            count(None, "thread", "non_idle_return" if left else "idle_return", times)
 
     def run(self, bound: float, now: int) -> None:
         """Process every tick before ``bound`` (the first at or after ``now``)."""
@@ -117,8 +121,8 @@ class _Advance:
         runs = self.runs
         timer_runs = 0
         before = dict(runs)
-        counts_before = {key: entry[1] for key, entry in self.counts.items()}
-        count = self._count
+        ticks_woken, expiries = self.ticks_woken, self.expiries
+        woken_before, expiries_before = dict(ticks_woken), dict(expiries)
         while heap:
             position, _, generation, timer = heap[0]
             if generation != timer.generation or not timer.active:
@@ -139,11 +143,9 @@ class _Advance:
                     sequence += 1
                     heappush(heap, (position + min(left, TIMER_WHEEL_ENTRIES), sequence, generation, timer))
                     continue
-                tx_timer, wake = wakes[timer]  # only quiet timers expire before the stop
+                wake = wakes[timer][1]  # only quiet timers expire before the stop
                 woken[wake] = woken.get(wake, 0) + 1
-                count(tx_timer, "timer", "expiration")
-                if timer.reschedule:
-                    count(tx_timer, "timer", "reactivate")
+                expiries[timer] = expiries.get(timer, 0) + 1
                 timer.remaining = timer.reschedule
                 if timer.reschedule:  # periodic: re-armed from this tick, as timer_activate does
                     timer.deadline = position + timer.reschedule
@@ -156,12 +158,14 @@ class _Advance:
                         self.keepalive -= 1
             for wake in woken:
                 runs[wake[0]] = runs.get(wake[0], 0) + 1
-            self._count_tick(woken)
+            signature = tuple(woken.items())
+            ticks_woken[signature] = ticks_woken.get(signature, 0) + 1
             self.last = tick
         self.sequence = sequence
         self.timer_runs += timer_runs
         self.cycle_runs = (timer_runs, {t: n - before.get(t, 0) for t, n in runs.items()})
-        self.cycle_counts = {key: entry[1] - counts_before.get(key, 0) for key, entry in self.counts.items()}
+        self.cycle_counts = ({key: n - woken_before.get(key, 0) for key, n in ticks_woken.items()},
+                             {key: n - expiries_before.get(key, 0) for key, n in expiries.items()})
 
     def repeat(self, times: int) -> None:
         """Add the run counts of the last ``run`` ``times`` more times."""
@@ -169,11 +173,21 @@ class _Advance:
         self.timer_runs += timer_runs * times
         for thread, count in runs.items():
             self.runs[thread] += count * times
-        for key, count in self.cycle_counts.items():
-            self.counts[key][1] += count * times
+        woken, expiries = self.cycle_counts
+        for key, count in woken.items():
+            self.ticks_woken[key] += count * times
+        for key, count in expiries.items():
+            self.expiries[key] += count * times
 
     def apply_counts(self) -> None:
         """Add the counted performance information to the objects and the system."""
+        for woken, times in self.ticks_woken.items():
+            self._count_ticks(woken, times)
+        for timer, times in self.expiries.items():
+            tx_timer = self.wakes[timer][0]
+            self._count(tx_timer, "timer", "expiration", times)
+            if timer.reschedule:
+                self._count(tx_timer, "timer", "reactivate", times)
         system = self.k.__dict__.setdefault("tx_performance", {})
         for (_, kind, name), (obj, n) in self.counts.items():
             if obj is not None:
