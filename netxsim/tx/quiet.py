@@ -71,7 +71,7 @@ class _Advance:
         self.runs: dict[Any, int] = {}
         self.keepalive = 0
         self.last = -1
-        self.cycle_runs: tuple[int, dict[Any, int]] = (0, {})
+        self.cycle_runs = 0   # timer-thread runs of the last ``run``
         # Performance counters the skipped work would have bumped: (id, kind, name) -> [object, n].
         self.counts: dict[tuple[int, str, str], list] = {}
         # Counted cheaply while processing, expanded into ``counts`` at the end: how many
@@ -118,9 +118,8 @@ class _Advance:
         heap, wakes, lag = self.heap, self.wakes, self.lag
         heappop, heappush = heapq.heappop, heapq.heappush
         sequence = self.sequence
-        runs = self.runs
         timer_runs = 0
-        before = dict(runs)
+        last = self.last
         ticks_woken, expiries = self.ticks_woken, self.expiries
         woken_before, expiries_before = dict(ticks_woken), dict(expiries)
         while heap:
@@ -156,23 +155,19 @@ class _Advance:
                     timer.active = False
                     if timer.keeps_alive:
                         self.keepalive -= 1
-            for wake in woken:
-                runs[wake[0]] = runs.get(wake[0], 0) + 1
             signature = tuple(woken.items())
             ticks_woken[signature] = ticks_woken.get(signature, 0) + 1
-            self.last = tick
+            last = tick
+        self.last = last
         self.sequence = sequence
         self.timer_runs += timer_runs
-        self.cycle_runs = (timer_runs, {t: n - before.get(t, 0) for t, n in runs.items()})
+        self.cycle_runs = timer_runs
         self.cycle_counts = ({key: n - woken_before.get(key, 0) for key, n in ticks_woken.items()},
                              {key: n - expiries_before.get(key, 0) for key, n in expiries.items()})
 
     def repeat(self, times: int) -> None:
         """Add the run counts of the last ``run`` ``times`` more times."""
-        timer_runs, runs = self.cycle_runs
-        self.timer_runs += timer_runs * times
-        for thread, count in runs.items():
-            self.runs[thread] += count * times
+        self.timer_runs += self.cycle_runs * times
         woken, expiries = self.cycle_counts
         for key, count in woken.items():
             self.ticks_woken[key] += count * times
@@ -181,8 +176,11 @@ class _Advance:
 
     def apply_counts(self) -> None:
         """Add the counted performance information to the objects and the system."""
+        runs = self.runs
         for woken, times in self.ticks_woken.items():
             self._count_ticks(woken, times)
+            for (thread, _, _), _ in woken:   # each woken helper thread ran once per tick
+                runs[thread] = runs.get(thread, 0) + times
         for timer, times in self.expiries.items():
             tx_timer = self.wakes[timer][0]
             self._count(tx_timer, "timer", "expiration", times)
@@ -318,16 +316,16 @@ def quiet_jump(k: "Kernel", until: int | None) -> bool:
             now = window + cycles * cycle
     state.run(stop, now)
     sequence = state.sequence
-    last, timer_runs, runs, keepalive = state.last, state.timer_runs, state.runs, state.keepalive
+    last, timer_runs, keepalive = state.last, state.timer_runs, state.keepalive
     k.timer_sequence = sequence
     if last < 0:
         return False
     k.keepalive_timers += keepalive
+    state.apply_counts()
     if not in_isr:
         timer_thread.tx_thread_run_count += timer_runs  # type: ignore[union-attr]
-    for thread, count in runs.items():
+    for thread, count in state.runs.items():
         thread.tx_thread_run_count += count
-    state.apply_counts()
     # The tick interrupts of the processed ticks are gone; the clock stands at the last.
     tick_events = k.tick_events
     kept = []
