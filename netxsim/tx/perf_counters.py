@@ -63,7 +63,9 @@ def count(obj: Any, kind: str, name: str, k: "Kernel | None" = None) -> None:
     names = _NAMES.get((kind, name))
     field, key = names if names is not None else _names(kind, name)
     setattr(obj, field, getattr(obj, field, 0) + 1)
-    system = _system(k or kernel())
+    system = (k or kernel()).__dict__.get("tx_performance")
+    if system is None:
+        system = _system(k or kernel())
     system[key] = system.get(key, 0) + 1
 
 
