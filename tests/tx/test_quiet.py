@@ -239,3 +239,35 @@ def test_random_phases_sleeps_timers_and_pauses_are_the_same_with_and_without_th
     on = _random_world(seed)
     assert on == off
     assert sum(off["counts"].values()) > 100
+
+
+def test_a_pacer_sees_every_tick_interrupt_and_tracing_keeps_every_wake_up() -> None:
+    """With a real-time pacer set (netxsim.tap.pacing) or a scheduling trace, the
+    shortcut stays off: the pacer is asked before every event and the trace records
+    every wake-up, exactly as with the shortcut disabled."""
+
+    def run(trace: bool) -> tuple[int, list]:
+        world = two_host_world(trace=[] if trace else None)
+        sleeper = TX_THREAD()
+        paced: list[int] = []
+
+        def define(memory: Any) -> None:
+            tx_thread_create(sleeper, "sleeper", lambda _: tx_thread_sleep(1000), 0, memory, 2048, 3, 3, 0,
+                             TX_AUTO_START)
+            if not trace:
+                kernel().pacer = lambda: paced.append(kernel().now)
+
+        result = world.run(define)
+        assert result.ticks == 1000
+        return len(paced), list(world.kernel.trace or [])
+
+    quiet.enabled = False
+    try:
+        paced_off, _ = run(trace=False)
+        _, trace_off = run(trace=True)
+    finally:
+        quiet.enabled = True
+    paced_on, _ = run(trace=False)
+    _, trace_on = run(trace=True)
+    assert paced_on == paced_off > 100
+    assert trace_on == trace_off and len(trace_off) > 400
