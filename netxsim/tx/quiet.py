@@ -4,19 +4,22 @@ When no thread is ready, the kernel's next interrupt is often a tick whose only 
 periodic housekeeping timer (NetX's fast TCP timer, the IP periodic timer) waking a helper
 thread that then finds nothing to do, or a long timer hopping through the timer wheel.
 Each such tick costs a timer-thread run, a helper-thread run and the event-flag and
-mutex traffic between them, and changes nothing but those run counts.
+mutex traffic between them, and changes nothing but run counts and performance counters.
 
 A stack component registers each such timer with :func:`register_quiet_timer`, together
-with a probe that returns the thread the expiry wakes when the owner is quiescent (the
-wake-up would provably find nothing to do) and None otherwise. :func:`quiet_jump` then
+with a probe that names the thread the expiry wakes (and its event flags and mutex) when
+the owner is quiescent (the wake-up would provably find nothing to do) and returns None
+otherwise. :func:`quiet_jump` then
 processes, without the event queue or any thread switch, every tick before the next one
 where anything else can happen (an expiry of any other timer, any other simulated event,
 ``until``): it re-arms the periodic timers and moves hopping timers exactly as the timer
 thread would (same wheel positions, same order of arming), and adds the run counts the
 skipped wake-ups would have produced (one timer-thread run per tick processed, one run of
-each helper thread woken in it). Everything observable (tick counts, run counts, timer
-remaining ticks, the order of later expirations) is as without the shortcut. The kernel
-does not take it while tracing (either trace) or a real-time pacer is in use.
+each helper thread woken in it) and the performance counters they would have bumped. A
+long stretch is done a wheel cycle at a time (see quiet_jump). Everything observable
+(tick counts, run counts, performance counters, timer remaining ticks, the order of later
+expirations) is as without the shortcut. The kernel does not take it while tracing
+(either trace) or a real-time pacer is in use.
 """
 from __future__ import annotations
 
@@ -26,10 +29,6 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from .constants import TX_SUSPENDED
 from .perf_counters import _KINDS
-
-
-def _perf_prefix(kind: str) -> str:
-    return _KINDS[kind][0]
 
 if TYPE_CHECKING:
     from .kernel import Kernel
@@ -51,6 +50,10 @@ def register_quiet_timer(k: "Kernel", timer: Any, probe: Callable[[], Any]) -> N
     wake-ups' run counts and performance counters follow that loop's shape. Share one
     probe object between the timers of one owner: it is called once per jump."""
     k.quiet_timers[timer.tx_timer_internal] = (timer, probe)
+
+
+def _perf_prefix(kind: str) -> str:
+    return _KINDS[kind][0]
 
 
 def _is_tick(event: Any, isr: Any) -> bool:
