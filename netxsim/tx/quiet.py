@@ -298,6 +298,10 @@ def quiet_jump(k: "Kernel", until: int | None) -> bool:
             wakes[timer] = thread
     if stop == _INFINITY:
         return False
+    if in_isr and len({wake[1][0] for wake in wakes.values()}) > 1:
+        # TX_TIMER_PROCESS_IN_ISR: helper threads readied in one tick interrupt preempt
+        # one another by priority (interrupt preemptions counted); not modelled here.
+        return False
     state = _Advance(k, wakes, lag)
     cycle = _cycle(heap, wakes)
     if cycle is not None:

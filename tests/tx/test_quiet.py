@@ -159,7 +159,7 @@ def test_quiet_time_is_jumped_over_with_the_run_counts_of_the_skipped_wake_ups()
     assert counts["events"] < events_off / 20
 
 
-def _random_world(seed: int) -> dict[str, Any]:
+def _random_world(seed: int, config: Any = None) -> dict[str, Any]:
     """IP instances created at random ticks (so their periodic timers have different
     phases), threads sleeping random long and short times, application timers, and a
     run continued at random ``until`` ticks."""
@@ -214,7 +214,7 @@ def _random_world(seed: int) -> dict[str, Any]:
                             rng.randrange(1, 900), rng.choice([0, 0, 7, 50, 333, 2500]), TX_AUTO_ACTIVATE)
 
     stops = sorted(rng.sample(range(1, 40_000), 5))
-    run = tx_kernel_enter(define, until=stops[0])
+    run = tx_kernel_enter(define, until=stops[0], config=config)
     k = kernel()
     ends = [(run.reason, run.ticks)]
     for stop in stops[1:]:
@@ -237,6 +237,20 @@ def test_random_phases_sleeps_timers_and_pauses_are_the_same_with_and_without_th
     finally:
         quiet.enabled = True
     on = _random_world(seed)
+    assert on == off
+    assert sum(off["counts"].values()) > 100
+
+
+@pytest.mark.parametrize("config", [{"TX_TIMER_PROCESS_IN_ISR": True}, {"TX_TIMER_TICKS_PER_SECOND": 1000},
+                                    {"NX_TCP_FAST_TIMER_RATE": 20}])
+@pytest.mark.parametrize("seed", [22, 51, 3])
+def test_other_builds_are_the_same_with_and_without_the_shortcut(seed: int, config: dict) -> None:
+    quiet.enabled = False
+    try:
+        off = _random_world(seed, config)
+    finally:
+        quiet.enabled = True
+    on = _random_world(seed, config)
     assert on == off
     assert sum(off["counts"].values()) > 100
 
