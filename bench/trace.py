@@ -34,7 +34,8 @@ def tracing(module: Any) -> Iterator[list[bytes]]:
     buffers: list[bytes] = []
 
     def traced_enter(define: Callable[[Any], None], *args: Any, **kwargs: Any) -> Any:
-        kwargs.setdefault("config", TRACE_BUILD)
+        if kwargs.get("config") is None:
+            kwargs["config"] = TRACE_BUILD
         run = original(with_trace(define, TRACE_SIZE, REGISTRY_ENTRIES), *args, **kwargs)
         buffers.append(run.trace_buffer)
         return run
@@ -52,7 +53,7 @@ def main(argv: Any = None) -> None:
     parser.add_argument("--mails", type=int, default=200, help="simulated mails per round")
     args = parser.parse_args(argv)
     import demos.demo_netx_smtp_client as smtp_demo
-    import tests.nx.tcp_harness as harness
+    import netxsim.testing.tcp as harness   # where bench_tcp's bulk_transfer enters the kernel
     from bench.smtp import bench_simulated
     from bench.tcp import bench_tcp
     from demos.demo_netx_smtp_client import GUIDE_IP_POOL_PAYLOAD

@@ -377,6 +377,13 @@ def c_service(declaration: str, public: Callable, *, creates: str | None = None)
                 lines.append(f"    if {n} is not None and {n}.nx_packet_pool_owner._netxsim_run != _serial:")
                 lines.append(f"        {n} = None")
     call = f"_public({', '.join(names)})"
+    switch = getattr(public, "switch", None)
+    if switch is not None:
+        # A switchable service (netxsim.tx.config.switchable_service): the error-checking
+        # front end, or the core while the build in force disables checking, called
+        # directly from here.
+        env["_checked"], env["_core"], env["_checking_disabled"] = switch
+        call = f"(_core if _checking_disabled() else _checked)({', '.join(names)})"
     if creates is not None:
         lines.append(f"    _status = {call}")
         lines.append(f"    if (_status if type(_status) is int else _status[0]) == 0 and {creates} is not None:")

@@ -626,6 +626,28 @@ def _nx_arp_periodic_update(ip_ptr: Any) -> None:
             interface.nx_interface_arp_defend_timeout -= 1
 
 
+def _arp_quiet(ip: Any) -> bool:
+    """Whether the ARP periodic update would change nothing on ``ip`` now
+    (netxsim.tx.quiet): no active dynamic entry counting down, no defend timeout."""
+    update = ip.nx_ip_arp_periodic_update
+    if update is None:
+        return True
+    if update is not _nx_arp_periodic_update:
+        return False
+    entry = ip.nx_ip_arp_dynamic_list
+    for _ in range(ip.nx_ip_arp_dynamic_active_count):
+        if entry.nx_arp_entry_next_update:
+            return False
+        entry = entry.nx_arp_pool_next
+    for interface in _interfaces(ip):
+        if getattr(interface, "nx_interface_valid", True) and getattr(interface, "nx_interface_arp_defend_timeout", 0):
+            return False
+    return True
+
+
+_ip.register_quiet_check(_arp_quiet)
+
+
 # =========================================================================== receive
 def _nx_arp_packet_deferred_receive(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     """``_nx_arp_packet_deferred_receive`` (driver entry point): queue a received ARP

@@ -23,16 +23,19 @@ checking) and its internal timers and thread do not keep a run alive.
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Callable
 
 from netxsim.tx.memory import c_string
 from netxsim.boundary import c_service, control_block, memset_control_block
 from netxsim.tx.constants import (
-    TX_AUTO_START, TX_NO_ACTIVATE, TX_NO_INHERIT, TX_OR, TX_OR_CLEAR, TX_SUCCESS, TX_WAIT_FOREVER,
+    TX_AUTO_START, TX_EVENT_FLAG, TX_NO_ACTIVATE, TX_NO_INHERIT, TX_OR, TX_OR_CLEAR, TX_SUCCESS,
+    TX_WAIT_FOREVER,
 )
 from netxsim.tx.event_flags import (TX_EVENT_FLAGS_GROUP, _tx_event_flags_create, _tx_event_flags_get,
                                     _tx_event_flags_set)
 from netxsim.tx.kernel import kernel
+from netxsim.tx.quiet import register_quiet_timer
 from netxsim.tx.memory import Pointer
 from netxsim.tx.mutex import TX_MUTEX, _tx_mutex_create, _tx_mutex_get, _tx_mutex_put
 from netxsim.tx.sizeof import register_size
@@ -291,6 +294,43 @@ class NX_IP:
 
 
 _protocol_state_resets: list[Callable[["NX_IP"], None]] = []
+# Each protocol's "its periodic work would do nothing now" check (see quiet_ip_thread).
+_protocol_quiet_checks: list[Callable[["NX_IP"], bool]] = []
+
+
+def register_quiet_check(check: Callable[["NX_IP"], bool]) -> None:
+    """Have the quiet-time shortcut ask ``check(ip)`` whether a protocol's periodic
+    processing (fast TCP timer, IP periodic event) would change nothing on ``ip`` now.
+    Every protocol with periodic work registers one when imported; a protocol that does
+    not would have its periodic work skipped, so a new one must."""
+    if check not in _protocol_quiet_checks:
+        _protocol_quiet_checks.append(check)
+
+
+def quiet_ip_thread(ip: "NX_IP") -> Any:
+    """(IP helper thread, its event flags, its mutex) when a periodic wake-up of ``ip``
+    provably changes nothing but run counts and performance counters (netxsim.tx.quiet):
+    the thread waits for events with none pending, the instance's mutex is free, no
+    queue holds a packet, and every protocol's periodic work has nothing to do. None
+    otherwise."""
+    if ip.nx_ip_id != NX_IP_ID:
+        return None
+    thread = ip.nx_ip_thread
+    events = ip.nx_ip_events
+    if thread.tx_thread_state != TX_EVENT_FLAG or thread.tx_thread_suspend_control_block is not events \
+            or thread.delayed_suspend or events.tx_event_flags_group_current \
+            or events.tx_event_flags_group_set_notify is not None \
+            or len(events.tx_event_flags_group_suspension_list) != 1:
+        return None
+    if ip.nx_ip_protection.tx_mutex_owner is not None or ip.nx_ip_deferred_received_packets \
+            or ip.nx_ip_arp_deferred_queue or ip.nx_ip_icmp_queue or ip.nx_ip_tcp_queue:
+        return None
+    if ip.nx_ip_fragment_timeout_check is not None and ip.nx_ip_fragment_assembly_head is not None:
+        return None  # a datagram in reassembly counts down on the periodic event
+    for check in _protocol_quiet_checks:
+        if not check(ip):
+            return None
+    return thread, events, ip.nx_ip_protection
 
 
 def register_protocol_state(reset: Callable[["NX_IP"], None]) -> None:
@@ -440,6 +480,8 @@ def _nx_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
                      0, nx_ip_periodic_rate(), nx_ip_periodic_rate(), TX_NO_ACTIVATE)
     ip.nx_ip_periodic_timer.tx_timer_internal.keeps_alive = False
     _tx_timer_activate(ip.nx_ip_periodic_timer)
+    ip._quiet_probe = partial(quiet_ip_thread, ip)
+    register_quiet_timer(k, ip.nx_ip_periodic_timer, ip._quiet_probe)
     ip.nx_ip_id = NX_IP_ID
     ip._netxsim_run = k.serial
     _created_ips(k).append(ip)

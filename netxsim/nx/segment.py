@@ -136,6 +136,34 @@ class SegmentCounters:
     unclaimed: int = 0  # of those, accepted by no port
 
 
+class _WatchedSet(set):
+    """A port's multicast set: any change refreshes its segment's MAC table."""
+
+    def __init__(self, segment: "EthernetSegment", items: Any = ()) -> None:
+        super().__init__(items)
+        self._segment = segment
+
+    def __reduce__(self) -> Any:
+        return (set, (list(self),))
+
+
+def _watch(name: str) -> Any:
+    method = getattr(set, name)
+
+    def changed(self: _WatchedSet, *args: Any) -> Any:
+        result = method(self, *args)
+        self._segment._forget_takers()
+        return result
+    changed.__name__ = name
+    return changed
+
+
+for _name in ("add", "discard", "remove", "pop", "clear", "update", "difference_update",
+              "intersection_update", "symmetric_difference_update", "__ior__", "__iand__", "__isub__",
+              "__ixor__"):
+    setattr(_WatchedSet, _name, _watch(_name))
+
+
 class Port:
     """One station on a segment: its MAC, link flag, counters and ``transmit``."""
 
@@ -144,13 +172,13 @@ class Port:
         self.segment = segment
         self.index = index  # attach order = delivery order (the C driver's slot)
         self.receive = receive
-        self.mac = mac
+        self._mac = mac
         self.name = name
         self.owner = owner  # whatever the driver attached it for (e.g. the NX_IP)
         self.up = True
         self.attached = True
-        self.promiscuous = False
-        self.multicast: set[bytes] = set()  # extra destination MACs it accepts
+        self._promiscuous = False
+        self._multicast = _WatchedSet(segment)  # extra destination MACs it accepts
         self.faults: LinkFaults | None = None  # applied to frames it sends, before the segment's
         # Counters.
         self.tx_frames = 0  # transmit calls
@@ -171,6 +199,34 @@ class Port:
     def set_link(self, up: bool) -> None:
         self.up = bool(up)
 
+    # What a port accepts feeds the segment's MAC table: changing it refreshes the table.
+    @property
+    def mac(self) -> bytes:
+        return self._mac
+
+    @mac.setter
+    def mac(self, mac: bytes) -> None:
+        self._mac = mac
+        self.segment._forget_takers()
+
+    @property
+    def promiscuous(self) -> bool:
+        return self._promiscuous
+
+    @promiscuous.setter
+    def promiscuous(self, on: bool) -> None:
+        self._promiscuous = on
+        self.segment._forget_takers()
+
+    @property
+    def multicast(self) -> set[bytes]:
+        return self._multicast
+
+    @multicast.setter
+    def multicast(self, macs: Any) -> None:
+        self._multicast = _WatchedSet(self.segment, macs)
+        self.segment._forget_takers()
+
     def accepts(self, destination: bytes) -> bool:
         """Does this port take a frame sent to ``destination`` (``_nx_ram_network_driver_output``)."""
         return (self.promiscuous or destination == BROADCAST_MAC or destination == self.mac
@@ -182,6 +238,7 @@ class Port:
         if self.attached:
             self.attached = False
             self.segment.ports.remove(self)
+            self.segment._forget_takers()
 
     def __repr__(self) -> str:
         return f"<Port {self.name!r} {self.mac.hex(':')} on {self.segment.name!r}>"
@@ -228,6 +285,12 @@ class EthernetSegment:
         self.faults = faults
         self.link_up = True
         self.ports: list[Port] = []
+        # The MAC table: destination MAC -> the ports that take it, in delivery order
+        # (built on first use, forgotten when a port is attached or detached or changes
+        # what it accepts), so a unicast frame reaches its port without a scan.
+        self._takers: dict[bytes, list[Port]] = {}
+        self._by_mac: dict[bytes, list[Port]] | None = None
+        self._open_ports: list[Port] = []  # promiscuous, or with multicast MACs
         self.counters = SegmentCounters()
         self.frame_log: list[FrameRecord] | None = [] if frame_log else None
         self.busy_until = Fraction(0)  # end of the last frame on the shared transmitter (half duplex)
@@ -260,7 +323,34 @@ class EthernetSegment:
         self._next_port += 1
         self.ports.append(port)
         self.ports.sort(key=lambda attached: attached.order)
+        self._forget_takers()
         return port
+
+    def _forget_takers(self) -> None:
+        self._takers.clear()
+        self._by_mac = None
+
+    def _takers_of(self, destination: bytes) -> list[Port]:
+        """Every port that accepts ``destination``, in delivery order (Port.accepts)."""
+        takers = self._takers.get(destination)
+        if takers is not None:
+            return takers
+        if destination == BROADCAST_MAC or destination[:2] == b"\x33\x33" or destination == ZERO_MAC:
+            takers = list(self.ports)
+        else:
+            by_mac = self._by_mac
+            if by_mac is None:
+                by_mac = self._by_mac = {}
+                for port in self.ports:
+                    by_mac.setdefault(port.mac, []).append(port)
+                self._open_ports = [p for p in self.ports if p.promiscuous or p.multicast]
+            takers = list(by_mac.get(destination, ()))
+            extra = [p for p in self._open_ports if p not in takers and p.accepts(destination)]
+            if extra:
+                chosen = set(takers + extra)
+                takers = [p for p in self.ports if p in chosen]
+        self._takers[destination] = takers
+        return takers
 
     def set_link(self, up: bool) -> None:
         """Connect (True) or cut (False) the whole wire."""
@@ -437,7 +527,7 @@ class EthernetSegment:
             self._log(now, port, data, LOST)
             return
         destination = data[:6]
-        takers = [p for p in self.ports if p is not port and p.accepts(destination)]
+        takers = [p for p in self._takers_of(destination) if p is not port]
         claimed = any(p.up for p in takers)
         self.counters.on_wire += 1
         if not claimed:

@@ -30,6 +30,7 @@ from typing import Any, Callable
 from netxsim.boundary import c_service, register_type
 from netxsim.tx.constants import TX_TCP_IP, TX_WAIT_FOREVER
 from netxsim.tx.kernel import kernel
+from netxsim.tx.quiet import register_quiet_timer
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 from netxsim.tx.timer import TX_TIMER, InternalTimer, _tx_timer_activate, _tx_timer_create
 
@@ -253,6 +254,9 @@ def _nx_tcp_enable(ip_ptr: Any) -> int:
                          0, fast, fast, 0)
         timer.tx_timer_internal.keeps_alive = False
         _tx_timer_activate(timer)
+        probe = getattr(ip_ptr, "_quiet_probe", None)
+        if probe is not None:
+            register_quiet_timer(k, timer, probe)
     probes = k.activity_probes
     if not getattr(k, "nx_tcp_probe_installed", False):
         k.nx_tcp_probe_installed = True
@@ -450,7 +454,6 @@ def _wait_cleanup(thread: Any) -> None:
         kernel().timer_deactivate(wait.timer)
         wait.timer = None
     wait.deferred = False
-    from . import tcp_socket
     tcp_socket._wait_socket_cleanup(wait, thread)
 
 
@@ -494,7 +497,6 @@ def _nx_tcp_deferred_cleanup_check(ip_ptr: Any) -> None:
 
 
 def _transmit_timeout_status(socket: Any) -> int:
-    from .constants import NX_NOT_CONNECTED, NX_TX_QUEUE_DEPTH, NX_WINDOW_OVERFLOW
     if socket.nx_tcp_socket_state not in (NX_TCP_ESTABLISHED, NX_TCP_CLOSE_WAIT):
         return NX_NOT_CONNECTED
     if socket.nx_tcp_socket_transmit_sent_count >= socket.nx_tcp_socket_transmit_queue_maximum:
@@ -565,7 +567,6 @@ class _Segment:
 def _nx_tcp_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     """``_nx_tcp_packet_process``: verify, then hand to the socket, a listen request, or
     answer with a RST (nx_tcp_packet_process.c)."""
-    from . import tcp_input, tcp_output
     raw = _segment_view(packet_ptr)
     source_ip, dest_ip = _addresses(packet_ptr)
     length = len(raw)
@@ -635,7 +636,6 @@ def _nx_tcp_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
 
 def _listen_process(ip: Any, listen: NX_TCP_LISTEN, packet: NX_PACKET, segment: _Segment, mss: int) -> None:
     """A SYN (or RST) for a listening port: give it to the listen socket, or queue it."""
-    from . import tcp_output
     if not segment.flags & (SYN | RST):
         ip.nx_ip_tcp_receive_packets_dropped += 1
         _nx_packet_release(packet)
@@ -708,7 +708,6 @@ def _syn_to_listen_socket(ip: Any, socket: Any, packet: NX_PACKET, segment: _Seg
 def _nx_tcp_fast_periodic_processing(ip_ptr: Any) -> None:
     """``_nx_tcp_fast_periodic_processing`` (every fast event): delayed ACKs and the
     per-socket retransmission / state timer (spec §7.6)."""
-    from . import tcp_output, tcp_socket
     rate = _rates()[0]
     for socket in list(ip_ptr.nx_ip_tcp_created_sockets):
         if socket.nx_tcp_socket_state >= NX_TCP_ESTABLISHED and (
@@ -748,13 +747,47 @@ def _nx_tcp_fast_periodic_processing(ip_ptr: Any) -> None:
             tcp_socket._nx_tcp_socket_block_cleanup(socket)
 
 
+def _tcp_quiet(ip: Any) -> bool:
+    """Whether the fast TCP timer and the periodic event would change nothing on ``ip``
+    now (netxsim.tx.quiet): no socket with a timeout running or an ACK (or window update)
+    to send, no keepalive counting down, and NetX's own handlers installed."""
+    if ip.nx_ip_tcp_fast_periodic_processing not in (None, _nx_tcp_fast_periodic_processing) \
+            or ip.nx_ip_tcp_periodic_processing not in (None, _nx_tcp_periodic_processing):
+        return False
+    keepalive = ip.nx_config.NX_ENABLE_TCP_KEEPALIVE
+    rate = _rates()[0]
+    for socket in getattr(ip, "nx_ip_tcp_created_sockets", ()):
+        timeout = socket.nx_tcp_socket_timeout
+        if timeout:
+            # Quiet only if the fast timer's expiry branch would take no action (an
+            # established socket with nothing to retransmit keeps a spent timeout).
+            if timeout > rate:
+                return False
+            state = socket.nx_tcp_socket_state
+            if socket.nx_tcp_socket_zero_window_probe_has_data \
+                    or socket.nx_tcp_socket_timeout_retries >= socket.nx_tcp_socket_timeout_max_retries \
+                    or state in _TIMED_STATES or socket._tx_queue \
+                    or (socket.nx_tcp_socket_tx_window_advertised == 0 and state <= NX_TCP_CLOSE_WAIT):
+                return False
+        if socket.nx_tcp_socket_state >= NX_TCP_ESTABLISHED and (
+                socket.nx_tcp_socket_rx_sequence != socket.nx_tcp_socket_rx_sequence_acked
+                or socket.nx_tcp_socket_rx_window_last_sent < socket.nx_tcp_socket_rx_window_current):
+            return False
+        if keepalive and socket.nx_tcp_socket_keepalive_enabled \
+                and socket.nx_tcp_socket_state == NX_TCP_ESTABLISHED and socket.nx_tcp_socket_keepalive_timeout:
+            return False
+    return True
+
+
+_ip.register_quiet_check(_tcp_quiet)
+
+
 def _nx_tcp_periodic_processing(ip_ptr: Any) -> None:
     """``_nx_tcp_periodic_processing`` (every second): keepalive, only when
     NX_ENABLE_TCP_KEEPALIVE is set (off in the default build)."""
     build = ip_ptr.nx_config
     if not build.NX_ENABLE_TCP_KEEPALIVE:
         return
-    from . import tcp_output, tcp_socket
     for socket in list(ip_ptr.nx_ip_tcp_created_sockets):
         if not socket.nx_tcp_socket_keepalive_enabled or socket.nx_tcp_socket_state != NX_TCP_ESTABLISHED \
                 or not socket.nx_tcp_socket_keepalive_timeout:
@@ -774,3 +807,8 @@ def _nx_tcp_periodic_processing(ip_ptr: Any) -> None:
 __all__ = [name for name in dir() if name.startswith(("NX_TCP", "nx_tcp_", "_nx_tcp_", "_nxe_tcp_"))] + [
     "NXD_ADDRESS", "NX_RAND",
 ] + list(_LEGACY_OPTIONS)
+
+# The TCP modules import this one: bound here, once, for the functions above (no import
+# statement on the per-segment paths).
+from . import tcp_input, tcp_output, tcp_socket  # noqa: E402
+from .constants import NX_NOT_CONNECTED, NX_TX_QUEUE_DEPTH, NX_WINDOW_OVERFLOW  # noqa: E402

@@ -60,7 +60,7 @@ def _initial_cwnd(socket: Any) -> None:
 def _nx_tcp_socket_packet_process(socket: Any, packet: NX_PACKET, segment: Any) -> None:
     """``_nx_tcp_socket_packet_process``: window check, RST/SYN handling, ACK check, then
     the state's processing; the segment is released unless it was queued."""
-    from .tcp_socket import _nx_tcp_socket_connection_reset
+    _nx_tcp_socket_connection_reset = _tcp_socket._nx_tcp_socket_connection_reset
     ip = socket.nx_tcp_socket_ip_ptr
     flags = segment.flags
     if socket.nx_tcp_socket_state >= NX_TCP_SYN_RECEIVED:
@@ -150,7 +150,7 @@ def _nx_tcp_socket_packet_process(socket: Any, packet: NX_PACKET, segment: Any) 
 def _nx_tcp_socket_state_syn_sent(socket: Any, segment: Any) -> None:
     """``_nx_tcp_socket_state_syn_sent``: SYN+ACK → ESTABLISHED (ACK sent, connector
     resumed); bare SYN → simultaneous open; a wrong ACK → RST; RST with our ACK → reset."""
-    from .tcp_socket import _nx_tcp_socket_connection_reset
+    _nx_tcp_socket_connection_reset = _tcp_socket._nx_tcp_socket_connection_reset
     flags = segment.flags
     if flags & RST:
         if flags & ACK and segment.ack == socket.nx_tcp_socket_tx_sequence:
@@ -585,7 +585,7 @@ def _nx_tcp_socket_state_established(socket: Any) -> None:
         ip.nx_ip_tcp_disconnections += 1
         socket.nx_tcp_socket_state = NX_TCP_CLOSE_WAIT
         socket.nx_tcp_socket_rx_sequence = (socket.nx_tcp_socket_rx_sequence + 1) & _M32
-        from .tcp import _tcp_wake_list
+        _tcp_wake_list = _tcp._tcp_wake_list
         _tcp_wake_list(socket.nx_tcp_socket_receive_suspension_list, NX_NOT_CONNECTED)
         _nx_tcp_packet_send_ack(socket, socket.nx_tcp_socket_tx_sequence)
         if socket.nx_tcp_disconnect_callback is not None:
@@ -640,7 +640,7 @@ def _nx_tcp_socket_state_last_ack(socket: Any, segment: Any) -> None:
     resumed."""
     if segment.flags & ACK and segment.ack == socket.nx_tcp_socket_tx_sequence and \
             segment.seq == socket.nx_tcp_socket_rx_sequence:
-        from .tcp_socket import _nx_tcp_socket_block_cleanup
+        _nx_tcp_socket_block_cleanup = _tcp_socket._nx_tcp_socket_block_cleanup
         _nx_tcp_socket_block_cleanup(socket)
         _resume_one(socket.nx_tcp_socket_disconnect_suspension_list, NX_SUCCESS)
         if socket.nx_tcp_disconnect_complete_notify is not None:
@@ -673,3 +673,6 @@ def _nx_tcp_socket_state_transmit_check(socket: Any) -> None:
 
 
 __all__ = [name for name in dir() if name.startswith("_nx_tcp_")]
+
+# tcp_socket imports this module: bound once here (module objects, read at call time).
+from . import tcp as _tcp, tcp_socket as _tcp_socket  # noqa: E402

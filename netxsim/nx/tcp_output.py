@@ -96,7 +96,7 @@ def _own_mss(socket: Any) -> int:
 def _nx_tcp_packet_send_syn(socket: Any, tx_sequence: int) -> None:
     """``_nx_tcp_packet_send_syn``: SYN (SYN_SENT) or SYN+ACK, with NetX's 8 option bytes;
     fixes the connection MSS as NetX does."""
-    from .tcp import NX_TCP_SYN_RECEIVED, NX_TCP_SYN_SENT
+    NX_TCP_SYN_RECEIVED, NX_TCP_SYN_SENT = _tcp.NX_TCP_SYN_RECEIVED, _tcp.NX_TCP_SYN_SENT
     mss = _own_mss(socket)
     if socket.nx_tcp_socket_state == NX_TCP_SYN_RECEIVED:
         socket.nx_tcp_socket_connect_mss = mss if mss < socket.nx_tcp_socket_peer_mss else \
@@ -115,7 +115,7 @@ def _nx_tcp_packet_send_syn(socket: Any, tx_sequence: int) -> None:
 
 def _nx_tcp_packet_send_ack(socket: Any, tx_sequence: int) -> None:
     """``_nx_tcp_packet_send_ack``: a bare ACK; restarts the delayed-ACK countdown."""
-    from .tcp import _rates
+    _rates = _tcp._rates
     _nx_tcp_packet_send_control(socket, ACK, tx_sequence, socket.nx_tcp_socket_rx_sequence)
     socket.nx_tcp_socket_delayed_ack_timeout = _rates()[1]
 
@@ -144,7 +144,7 @@ class _FakeSocket:
     """The zeroed socket ``_nx_tcp_no_connection_reset`` builds on its stack."""
 
     def __init__(self, ip: Any) -> None:
-        from .tcp import NXD_ADDRESS
+        NXD_ADDRESS = _tcp.NXD_ADDRESS
         self.nx_tcp_socket_ip_ptr = ip
         self.nx_tcp_socket_connect_ip = NXD_ADDRESS(4)
         self.nx_tcp_socket_connect_interface = None
@@ -288,3 +288,6 @@ def _nx_tcp_socket_retransmit(ip: Any, socket: Any, need_fast_retransmit: bool) 
 
 
 __all__ = [name for name in dir() if name.startswith("_nx_tcp_")] + ["tcp_segment_checksum"]
+
+# tcp imports this module: bound once here (a module object, read at call time).
+from . import tcp as _tcp  # noqa: E402

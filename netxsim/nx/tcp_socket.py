@@ -297,7 +297,6 @@ def _nx_tcp_socket_block_cleanup(socket: NX_TCP_SOCKET) -> None:
 def _nx_tcp_socket_transmit_queue_flush(socket: NX_TCP_SOCKET) -> None:
     """``_nx_tcp_socket_transmit_queue_flush``: give back every queued segment (those still
     in the driver are freed by its transmit release)."""
-    from .constants import NX_DRIVER_TX_DONE
     queue = socket._tx_queue
     socket._tx_queue = []
     for packet in queue:
@@ -1884,3 +1883,5 @@ _ = (NX_DUPLICATE_LISTEN, NX_TCP_CLOSING, NX_TCP_LAST_ACK, NX_TCP_LISTEN, _tcp_w
 
 __all__ = [name for name in dir() if name.startswith(("nx_tcp_", "_nx_tcp_", "_nxe_tcp_", "nxd_tcp_",
                                                       "_nxd_tcp_"))] + ["NX_TCP_SOCKET"]
+
+from .constants import NX_DRIVER_TX_DONE  # noqa: E402  (bound once, for the flush)

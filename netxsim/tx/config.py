@@ -374,6 +374,9 @@ def switchable_service(checked: Callable, core: Callable, checking_disabled: Cal
             return core(*args, **kwargs)
         return checked(*args, **kwargs)
     public.__name__ = public.__qualname__ = name or core.__name__.lstrip("_")
+    # The argument boundary (netxsim.boundary.c_service) makes the same choice inline,
+    # saving this wrapper's call on every service call.
+    public.switch = (checked, core, checking_disabled)  # type: ignore[attr-defined]
     return public
 
 

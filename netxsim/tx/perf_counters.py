@@ -50,13 +50,22 @@ def reset(obj: Any, kind: str) -> None:
         obj.tx_thread_performance_last_preempting_thread = None
 
 
+_NAMES: dict[tuple[str, str], tuple[str, str]] = {}   # (kind, name) -> (field, system key)
+
+
+def _names(kind: str, name: str) -> tuple[str, str]:
+    names = _NAMES[kind, name] = (f"{_KINDS[kind][0]}{name}_count", f"{kind}.{name}")
+    return names
+
+
 def count(obj: Any, kind: str, name: str, k: "Kernel | None" = None) -> None:
     """One more ``name`` for ``obj`` and for the system."""
-    prefix = _KINDS[kind][0]
-    field = f"{prefix}{name}_count"
+    names = _NAMES.get((kind, name))
+    field, key = names if names is not None else _names(kind, name)
     setattr(obj, field, getattr(obj, field, 0) + 1)
-    system = _system(k or kernel())
-    key = f"{kind}.{name}"
+    system = (k or kernel()).__dict__.get("tx_performance")
+    if system is None:
+        system = _system(k or kernel())
     system[key] = system.get(key, 0) + 1
 
 

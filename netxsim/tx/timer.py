@@ -18,6 +18,7 @@ from .constants import (
     TX_SUCCESS, TX_TICK_ERROR, TX_TIMER_ERROR,
 )
 from . import trace as _trace
+from .kernel import kernel
 
 TX_TIMER_ID = 0x4154494D
 
@@ -65,7 +66,6 @@ class TX_TIMER:
 
 
 def _kernel():
-    from .kernel import kernel
     return kernel()
 
 

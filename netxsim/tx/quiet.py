@@ -1,0 +1,354 @@
+"""Quiet time that jumps: skip periodic wake-ups that provably change nothing.
+
+When no thread is ready, the kernel's next interrupt is often a tick whose only work is a
+periodic housekeeping timer (NetX's fast TCP timer, the IP periodic timer) waking a helper
+thread that then finds nothing to do, or a long timer hopping through the timer wheel.
+Each such tick costs a timer-thread run, a helper-thread run and the event-flag and
+mutex traffic between them, and changes nothing but run counts and performance counters.
+
+A stack component registers each such timer with :func:`register_quiet_timer`, together
+with a probe that names the thread the expiry wakes (and its event flags and mutex) when
+the owner is quiescent (the wake-up would provably find nothing to do) and returns None
+otherwise. :func:`quiet_jump` then
+processes, without the event queue or any thread switch, every tick before the next one
+where anything else can happen (an expiry of any other timer, any other simulated event,
+``until``): it re-arms the periodic timers and moves hopping timers exactly as the timer
+thread would (same wheel positions, same order of arming), and adds the run counts the
+skipped wake-ups would have produced (one timer-thread run per tick processed, one run of
+each helper thread woken in it) and the performance counters they would have bumped. A
+long stretch is done a wheel cycle at a time (see quiet_jump). Everything observable
+(tick counts, run counts, performance counters, timer remaining ticks, the order of later
+expirations) is as without the shortcut. The kernel does not take it while tracing
+(either trace) or a real-time pacer is in use.
+"""
+from __future__ import annotations
+
+import heapq
+import math
+from typing import TYPE_CHECKING, Any, Callable
+
+from .constants import TX_SUSPENDED
+from .perf_counters import _KINDS
+
+if TYPE_CHECKING:
+    from .kernel import Kernel
+    from .timer import InternalTimer
+
+TIMER_WHEEL_ENTRIES = 32  # as kernel.TIMER_WHEEL_ENTRIES (a long timer hops this far)
+_INFINITY = float("inf")
+_UNKNOWN = object()
+# Set False to take every wake-up through the event queue (to compare, or to debug).
+enabled = True
+
+
+def register_quiet_timer(k: "Kernel", timer: Any, probe: Callable[[], Any]) -> None:
+    """Declare the application timer ``timer`` (a periodic ``TX_TIMER`` whose callback sets
+    event flags) skippable while ``probe()`` returns ``(thread, event_flags, mutex)``: the
+    helper thread its expiry wakes, which waits on ``event_flags`` (get, OR-clear, wait
+    forever) in a loop that takes and gives back ``mutex`` around each batch of events
+    and provably finds nothing to do; ``probe()`` returns None otherwise. The skipped
+    wake-ups' run counts and performance counters follow that loop's shape. Share one
+    probe object between the timers of one owner: it is called once per jump."""
+    k.quiet_timers[timer.tx_timer_internal] = (timer, probe)
+
+
+def _perf_prefix(kind: str) -> str:
+    return _KINDS[kind][0]
+
+
+def _is_tick(event: Any, isr: Any) -> bool:
+    callbacks = event.callbacks
+    return callbacks is not None and len(callbacks) == 1 and callbacks[0] == isr
+
+
+class _Advance:
+    """The timer thread's work for quiet ticks, done in place (see quiet_jump)."""
+
+    def __init__(self, k: "Kernel", wakes: dict[Any, Any], lag: int) -> None:
+        self.k = k
+        self.heap = k.timer_heap
+        self.wakes = wakes
+        self.lag = lag
+        self.sequence = k.timer_sequence
+        self.timer_runs = 0
+        self.runs: dict[Any, int] = {}
+        self.keepalive = 0
+        self.last = -1
+        self.cycle_runs = 0   # timer-thread runs of the last ``run``
+        # Performance counters the skipped work would have bumped: (id, kind, name) -> [object, n].
+        self.counts: dict[tuple[int, str, str], list] = {}
+        # Counted cheaply while processing, expanded into ``counts`` at the end: how many
+        # ticks woke each combination of threads, and each quiet timer's expirations.
+        self.ticks_woken: dict[tuple, int] = {}
+        self.expiries: dict[Any, int] = {}
+        self.cycle_counts: tuple[dict[tuple, int], dict[Any, int]] = ({}, {})
+        self.timer_thread = None if k.timers_in_isr else k.timer_thread
+
+    def _count(self, obj: Any, kind: str, name: str, n: int = 1) -> None:
+        key = (id(obj), kind, name)
+        entry = self.counts.get(key)
+        if entry is None:
+            self.counts[key] = [obj, n]
+        else:
+            entry[1] += n
+
+    def _count_ticks(self, woken: tuple, times: int) -> None:
+        """The counters of ``times`` ticks whose wake-ups were ``woken`` (((thread, flags,
+        mutex), the expirations that set its flags), ...), as the timer thread and each
+        woken thread's loop bump them."""
+        count = self._count
+        timer_thread = self.timer_thread
+        if timer_thread is not None:
+            count(timer_thread, "thread", "resume", times)   # the tick interrupt wakes it
+            count(timer_thread, "thread", "suspend", times)
+            count(None, "thread", "non_idle_return" if woken else "idle_return", times)
+        left = len(woken)
+        for (thread, flags, mutex), sets in woken:
+            count(flags, "event_flags", "set", sets * times)
+            count(thread, "thread", "resume", times)
+            # Each set was one batch of events: mutex get, work, mutex put, next get; the
+            # last get suspends the thread again.
+            count(mutex, "mutex", "get", sets * times)
+            count(mutex, "mutex", "put", sets * times)
+            count(flags, "event_flags", "get", sets * times)
+            count(flags, "event_flags", "suspension", times)
+            count(thread, "thread", "suspend", times)
+            left -= 1
+            count(None, "thread", "non_idle_return" if left else "idle_return", times)
+
+    def run(self, bound: float, now: int) -> None:
+        """Process every tick before ``bound`` (the first at or after ``now``)."""
+        heap, wakes, lag = self.heap, self.wakes, self.lag
+        heappop, heappush = heapq.heappop, heapq.heappush
+        sequence = self.sequence
+        timer_runs = 0
+        last = self.last
+        ticks_woken, expiries = self.ticks_woken, self.expiries
+        woken_before, expiries_before = dict(ticks_woken), dict(expiries)
+        while heap:
+            position, _, generation, timer = heap[0]
+            if generation != timer.generation or not timer.active:
+                heappop(heap)
+                continue
+            tick = position + lag
+            if tick >= bound or tick < now:
+                break
+            # One tick interrupt: the timer thread takes the due slot off the wheel.
+            timer_runs += 1
+            woken: dict[Any, int] = {}
+            while heap and heap[0][0] <= position:
+                _, _, generation, timer = heappop(heap)
+                if generation != timer.generation or not timer.active:
+                    continue
+                left = timer.deadline - position
+                if left > 0:  # a long timer hops again through the wheel
+                    sequence += 1
+                    heappush(heap, (position + min(left, TIMER_WHEEL_ENTRIES), sequence, generation, timer))
+                    continue
+                wake = wakes[timer][1]  # only quiet timers expire before the stop
+                woken[wake] = woken.get(wake, 0) + 1
+                expiries[timer] = expiries.get(timer, 0) + 1
+                timer.remaining = timer.reschedule
+                if timer.reschedule:  # periodic: re-armed from this tick, as timer_activate does
+                    timer.deadline = position + timer.reschedule
+                    sequence += 1
+                    heappush(heap, (position + min(timer.reschedule, TIMER_WHEEL_ENTRIES), sequence,
+                                    generation, timer))
+                else:
+                    timer.active = False
+                    if timer.keeps_alive:
+                        self.keepalive -= 1
+            signature = tuple(woken.items())
+            ticks_woken[signature] = ticks_woken.get(signature, 0) + 1
+            last = tick
+        self.last = last
+        self.sequence = sequence
+        self.timer_runs += timer_runs
+        self.cycle_runs = timer_runs
+        self.cycle_counts = ({key: n - woken_before.get(key, 0) for key, n in ticks_woken.items()},
+                             {key: n - expiries_before.get(key, 0) for key, n in expiries.items()})
+
+    def repeat(self, times: int) -> None:
+        """Add the run counts of the last ``run`` ``times`` more times."""
+        self.timer_runs += self.cycle_runs * times
+        woken, expiries = self.cycle_counts
+        for key, count in woken.items():
+            self.ticks_woken[key] += count * times
+        for key, count in expiries.items():
+            self.expiries[key] += count * times
+
+    def apply_counts(self) -> None:
+        """Add the counted performance information to the objects and the system."""
+        runs = self.runs
+        for woken, times in self.ticks_woken.items():
+            self._count_ticks(woken, times)
+            for (thread, _, _), _ in woken:   # each woken helper thread ran once per tick
+                runs[thread] = runs.get(thread, 0) + times
+        for timer, times in self.expiries.items():
+            tx_timer = self.wakes[timer][0]
+            self._count(tx_timer, "timer", "expiration", times)
+            if timer.reschedule:
+                self._count(tx_timer, "timer", "reactivate", times)
+        system = self.k.__dict__.setdefault("tx_performance", {})
+        for (_, kind, name), (obj, n) in self.counts.items():
+            if obj is not None:
+                field = f"{_perf_prefix(kind)}{name}_count"
+                setattr(obj, field, getattr(obj, field, 0) + n)
+            key = f"{kind}.{name}"
+            system[key] = system.get(key, 0) + n
+
+
+def _cycle(heap: list, wakes: dict[Any, Any]) -> int | None:
+    """The period (ticks) after which the quiet timers and the hopping timers are back
+    in the same wheel state: the lcm of the quiet timers' periods and of the hop length
+    if any other timer is hopping; None when a quiet timer is not periodic."""
+    cycle = 1
+    for position, _, generation, timer in heap:
+        if generation != timer.generation or not timer.active:
+            continue
+        if timer in wakes:
+            if not timer.reschedule:
+                return None
+            cycle = math.lcm(cycle, timer.reschedule)
+        elif timer.deadline - position > TIMER_WHEEL_ENTRIES:
+            cycle = math.lcm(cycle, TIMER_WHEEL_ENTRIES)
+    return cycle
+
+
+def _hop_regime_end(heap: list, wakes: dict[Any, Any], lag: int) -> float:
+    """The first tick at which a hopping (non-quiet) timer may make its last hop."""
+    end: float = _INFINITY
+    for position, _, generation, timer in heap:
+        if generation == timer.generation and timer.active and timer not in wakes \
+                and timer.deadline - position > TIMER_WHEEL_ENTRIES:
+            end = min(end, timer.deadline + lag - TIMER_WHEEL_ENTRIES)
+    return end
+
+
+def _shift(k: "Kernel", heap: list, wakes: dict[Any, Any], ticks: int) -> None:
+    """Move the quiet timers and the hopping timers ``ticks`` (whole cycles) on."""
+    moved = []
+    for entry in heap:
+        position, sequence, generation, timer = entry
+        if generation != timer.generation or not timer.active:
+            continue  # a stale entry: dropped
+        if timer in wakes:
+            timer.deadline += ticks
+            entry = (position + ticks, sequence, generation, timer)
+        elif timer.deadline - position > TIMER_WHEEL_ENTRIES:
+            entry = (position + ticks, sequence, generation, timer)
+        moved.append(entry)
+    heap[:] = moved
+    heapq.heapify(heap)
+
+
+def quiet_jump(k: "Kernel", until: int | None) -> bool:
+    """Process the quiet ticks before the next tick where anything else can happen;
+    return whether time advanced (see the module docstring)."""
+    env = k.env
+    queue = env._queue
+    if not queue or not enabled:
+        return False
+    isr = k._tick_isr
+    if not _is_tick(queue[0][3], isr):
+        return False
+    in_isr = k.timers_in_isr
+    timer_thread = k.timer_thread
+    if not in_isr and (timer_thread is None or timer_thread.tx_thread_state != TX_SUSPENDED
+                       or timer_thread.delayed_suspend):
+        return False
+    heap = k.timer_heap
+    sources = k.quiet_timers
+    probed: dict[int, Any] = {}
+
+    def waker(timer: "InternalTimer") -> Any:
+        source = sources.get(timer)
+        if source is None:
+            return None
+        probe = source[1]
+        key = id(probe)
+        wake = probed.get(key, _UNKNOWN)
+        if wake is _UNKNOWN:
+            wake = probed[key] = probe()
+        return None if wake is None else (source[0], wake)
+
+    lag = k.wheel_lag
+    now = k.now
+    # Cheap refusal first: the next due entry must be a hop or a quiet expiry.
+    top = k._timer_heap_top()
+    if top is None:
+        return False
+    _, _, _, first = heap[0]
+    if first.deadline <= top and waker(first) is None:
+        return False
+    stop: float = _INFINITY if until is None else until + 1
+    for time, _, _, event in queue:
+        if time < stop and not _is_tick(event, isr):
+            stop = time
+    wakes: dict[Any, Any] = {}
+    for _, _, generation, timer in heap:
+        if generation != timer.generation or not timer.active:
+            continue
+        thread = waker(timer)
+        if thread is None:
+            expiry = timer.deadline + lag  # its hops are quiet, its expiry is not
+            if expiry < stop:
+                stop = expiry
+        else:
+            wakes[timer] = thread
+    if stop == _INFINITY:
+        return False
+    if in_isr and len({wake[1][0] for wake in wakes.values()}) > 1:
+        # TX_TIMER_PROCESS_IN_ISR: helper threads readied in one tick interrupt preempt
+        # one another by priority (interrupt preemptions counted); not modelled here.
+        return False
+    state = _Advance(k, wakes, lag)
+    cycle = _cycle(heap, wakes)
+    if cycle is not None:
+        # Until ``bound`` every hopping timer keeps hopping by whole wheel turns.
+        bound = min(stop, _hop_regime_end(heap, wakes, lag))
+        # A slot due at this very tick first: from then on every timer was armed at or
+        # before ``now``, so each cycle-long window after it holds the same wheel work.
+        state.run(min(now + 1, stop), now)
+        now += 1
+        window = now + cycle
+        state.run(min(window, stop), now)
+        # One whole cycle is done: every timer taking part was re-armed or hopped in it, so
+        # the wheel's state repeats every cycle (same order of arming) until ``bound``.
+        cycles = (bound - window) // cycle if state.last >= 0 and window < stop else 0
+        if cycles > 0:
+            _shift(k, heap, wakes, cycles * cycle)
+            state.repeat(cycles)
+            state.last += cycles * cycle
+            now = window + cycles * cycle
+    state.run(stop, now)
+    sequence = state.sequence
+    last, timer_runs, keepalive = state.last, state.timer_runs, state.keepalive
+    k.timer_sequence = sequence
+    if last < 0:
+        return False
+    k.keepalive_timers += keepalive
+    state.apply_counts()
+    if not in_isr:
+        timer_thread.tx_thread_run_count += timer_runs  # type: ignore[union-attr]
+    for thread, count in state.runs.items():
+        thread.tx_thread_run_count += count
+    # The tick interrupts of the processed ticks are gone; the clock stands at the last.
+    tick_events = k.tick_events
+    kept = []
+    for entry in queue:
+        if entry[0] <= last and _is_tick(entry[3], isr):
+            tick_events.discard(entry[0])
+        else:
+            kept.append(entry)
+    queue[:] = kept
+    heapq.heapify(queue)
+    env._now = last
+    # Each entry armed during the jump asks for its tick interrupt, as _timer_insert does.
+    for position, _, generation, timer in sorted(heap):
+        if generation == timer.generation and timer.active:
+            k._tick_event_for(position)
+    return True
+
+
+__all__ = ["register_quiet_timer", "quiet_jump"]
