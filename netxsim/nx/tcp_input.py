@@ -93,6 +93,10 @@ def _nx_tcp_socket_packet_process(socket: Any, packet: NX_PACKET, segment: Any) 
             return
         if flags & RST:
             ip.nx_ip_tcp_resets_received += 1
+            tb = _trace.active
+            if tb is not None:
+                tb.insert(_nxt.NX_TRACE_INTERNAL_TCP_RESET_RECEIVE, ip, socket, packet, seq,
+                          _nxt.NX_TRACE_INTERNAL_EVENTS)
             _nx_tcp_socket_connection_reset(socket)
             _nx_packet_release(packet)
             return
@@ -117,7 +121,7 @@ def _nx_tcp_socket_packet_process(socket: Any, packet: NX_PACKET, segment: Any) 
     queued = False
     state = socket.nx_tcp_socket_state
     if state == NX_TCP_SYN_SENT:
-        _nx_tcp_socket_state_syn_sent(socket, segment)
+        _nx_tcp_socket_state_syn_sent(socket, segment, packet)
         if socket.nx_tcp_socket_state == NX_TCP_ESTABLISHED:
             queued = _nx_tcp_socket_state_data_check(socket, packet, segment)
     elif state == NX_TCP_SYN_RECEIVED:
@@ -147,7 +151,7 @@ def _nx_tcp_socket_packet_process(socket: Any, packet: NX_PACKET, segment: Any) 
 
 
 # ======================================================================= handshakes
-def _nx_tcp_socket_state_syn_sent(socket: Any, segment: Any) -> None:
+def _nx_tcp_socket_state_syn_sent(socket: Any, segment: Any, packet: Any = None) -> None:
     """``_nx_tcp_socket_state_syn_sent``: SYN+ACK → ESTABLISHED (ACK sent, connector
     resumed); bare SYN → simultaneous open; a wrong ACK → RST; RST with our ACK → reset."""
     _nx_tcp_socket_connection_reset = _tcp_socket._nx_tcp_socket_connection_reset
@@ -155,6 +159,10 @@ def _nx_tcp_socket_state_syn_sent(socket: Any, segment: Any) -> None:
     if flags & RST:
         if flags & ACK and segment.ack == socket.nx_tcp_socket_tx_sequence:
             socket.nx_tcp_socket_ip_ptr.nx_ip_tcp_resets_received += 1
+            tb = _trace.active
+            if tb is not None:
+                tb.insert(_nxt.NX_TRACE_INTERNAL_TCP_RESET_RECEIVE, socket.nx_tcp_socket_ip_ptr, socket, packet,
+                          segment.seq, _nxt.NX_TRACE_INTERNAL_EVENTS)
             _nx_tcp_socket_connection_reset(socket)
         return
     if flags & SYN and flags & ACK and segment.ack == socket.nx_tcp_socket_tx_sequence:

@@ -424,3 +424,43 @@ def test_ip_delete_records_the_driver_disable_and_uninitialise(tmp_path: Path) -
     app = address_of(registry, b"app", tr.TX_TRACE_OBJECT_TYPE_THREAD)
     ids = [e.id for e in events if e.thread_ptr == app and e.id in (373, 327, 341)]
     assert ids == [373, 327, 341]       # NX_TRACE_IP_DELETE, then LINK_DISABLE, UNINITIALIZE
+
+
+def test_a_reset_received_is_recorded_with_its_sequence(tmp_path: Path) -> None:
+    """NX_TRACE_INTERNAL_TCP_RESET_RECEIVE (314; ip, socket, packet, sequence) where NetX Duo
+    records it: a SYN to a port nobody listens on is answered with RST+ACK, which the
+    connecting socket in SYN_SENT accepts (nx_tcp_socket_state_syn_sent.c)."""
+    results: list[int] = []
+    ip_a, ip_b, pool, sock, thread = NX_IP(), NX_IP(), NX_PACKET_POOL(), NX_TCP_SOCKET(), TX_THREAD()
+
+    def entry(_: int) -> None:
+        nx_tcp_socket_create(ip_a, sock, "Client", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 512,
+                             None, None)
+        nx_tcp_client_socket_bind(sock, 12, NX_WAIT_FOREVER)
+        results.append(nx_tcp_client_socket_connect(sock, B, 80, 500))
+
+    def define(memory: Any) -> None:
+        tx_trace_enable(memory, 32768, 16)
+        memory += 32768
+        tx_thread_create(thread, "app", entry, 0, memory, 4096, 5, 5, TX_NO_TIME_SLICE, TX_AUTO_START)
+        memory += 4096
+        nx_system_initialize()
+        nx_packet_pool_create(pool, "pool", 256, memory, 16 * 320)
+        memory += 16 * 320
+        for ip, address, name in ((ip_a, A, "A"), (ip_b, B, "B")):
+            nx_ip_create(ip, name, address, MASK, pool, _nx_ram_network_driver, memory, 2048, 1)
+            memory += 2048
+            nx_arp_enable(ip, memory, 1024)
+            memory += 1024
+            nx_tcp_enable(ip)
+
+    run = tx_kernel_enter(define, config=tr.TRACE_BUILD)
+    assert results == [NX_NOT_CONNECTED]
+    events, registry = parse(tmp_path, run.trace_buffer)
+    resets = [e for e in events if e.id == 314]
+    assert len(resets) == 1
+    ip_address, sock_address = address_of(registry, b"A", 11), address_of(registry, b"Client", 13)
+    assert resets[0].raw_args[:2] == [ip_address, sock_address]
+    # The reset follows the RST segment's arrival and comes before the socket goes CLOSED.
+    after = [e.id for e in events if e.timestamp > resets[0].timestamp]
+    assert 323 in after    # NX_TRACE_INTERNAL_TCP_STATE_CHANGE to CLOSED comes after it
