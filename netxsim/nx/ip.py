@@ -1233,7 +1233,7 @@ def _nx_ip_delete(ip: NX_IP) -> int:
     """``nx_ip_delete``: uninitialise the driver, delete the thread, timer, mutex and
     events, and release every packet the instance still holds in its queues.
 
-    Statuses: NX_SUCCESS, NX_SOCKETS_BOUND (UDP sockets still created on it), NX_PTR_ERROR,
+    Statuses: NX_SUCCESS, NX_SOCKETS_BOUND (UDP or TCP sockets still created on it), NX_PTR_ERROR,
     NX_CALLER_ERROR (not from a thread).
     """
     tb = _trace.active
@@ -1245,9 +1245,9 @@ def _nx_ip_delete(ip: NX_IP) -> int:
     from netxsim.tx.timer import _tx_timer_delete
     k = ip.kernel
     _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
-    if getattr(ip, "nx_ip_udp_created_sockets", None):
+    if getattr(ip, "nx_ip_udp_created_sockets", None) or getattr(ip, "nx_ip_tcp_created_sockets", None):
         _tx_mutex_put(ip.nx_ip_protection)
-        return NX_SOCKETS_BOUND   # UDP sockets must be deleted first (as in C)
+        return NX_SOCKETS_BOUND   # UDP and TCP sockets must be deleted first (as in C)
     # Nothing else runs until the instance is gone (nx_ip_delete.c disables preemption).
     k.preempt_disable += 1
     for interface in ip.nx_ip_interface[:-1]:

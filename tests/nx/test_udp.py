@@ -521,6 +521,26 @@ def test_ip_delete_refused_while_udp_sockets_exist() -> None:
     assert results == [NX_SOCKETS_BOUND, NX_SUCCESS, NX_SUCCESS]
 
 
+def test_ip_delete_refused_while_tcp_sockets_exist() -> None:
+    """nx_ip_delete.c counts TCP sockets too: a created TCP socket also gives NX_SOCKETS_BOUND."""
+    from netxsim.nx import NX_TCP_SOCKET, nx_ip_delete, nx_tcp_enable, nx_tcp_socket_create, nx_tcp_socket_delete
+    from netxsim.nx.constants import NX_SOCKETS_BOUND
+    net = udp_net(names=("A",))
+    results: list = []
+
+    def app() -> None:
+        s = NX_TCP_SOCKET()
+        results.append(nx_tcp_enable(net.ip["A"]))
+        results.append(nx_tcp_socket_create(net.ip["A"], s, "t", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 512,
+                                             None, None))
+        results.append(nx_ip_delete(net.ip["A"]))
+        results.append(nx_tcp_socket_delete(s))
+        results.append(nx_ip_delete(net.ip["A"]))
+
+    net.run(lambda n: n.thread("app", app))
+    assert results == [NX_SUCCESS, NX_SUCCESS, NX_SOCKETS_BOUND, NX_SUCCESS, NX_SUCCESS]
+
+
 @given(queue_maximum=st.integers(min_value=0, max_value=6), sends=st.integers(min_value=1, max_value=12))
 def test_property_queue_keeps_the_newest_datagrams(queue_maximum: int, sends: int) -> None:
     """NetX's rule: the first datagram is always queued; past queue_maximum each new one
