@@ -12,7 +12,7 @@ base64 helpers), ``commands`` (bytes sent), ``reply`` (parsing one reply packet)
 loop and its NetX I/O), ``client`` (control block and services), ``netx`` (lazy access
 to the NetX cores).
 
-C behaviour kept by default (spec/smtp_client.md §9)
+C behaviour kept by default
 -----------------------------------------------------
 1. ``MAIL FROM:<a> \\r\\n`` and ``RCPT TO:<a> \\r\\n`` carry a space before CRLF.
 2. AUTH PLAIN has no initial response; the credential follows the 334, with

@@ -1,5 +1,5 @@
 """NetX ARP: the ``NX_ARP`` cache entry and the ``nx_arp_*`` services
-(netxduo ``common/src/nx_arp_*.c``; checks in ``nxe_arp_*.c``; spec §5.5, §5.7, §5.8, §8.4).
+(netxduo ``common/src/nx_arp_*.c``; checks in ``nxe_arp_*.c``).
 
 Theory of operation
 -------------------

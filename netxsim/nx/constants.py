@@ -3,7 +3,7 @@
 The configuration is the default one the demo gets: IPv4 and IPv6 compiled in
 (``FEATURE_NX_IPV6``), no IPsec, packet chaining on. The packet "types" (prepend
 offsets) therefore take their IPv6 values: ``NX_IP_PACKET`` is 56 and
-``NX_TCP_PACKET`` 76 (spec §4.3); the explicit ``NX_IPv4_*`` offsets are what an
+``NX_TCP_PACKET`` 76; the explicit ``NX_IPv4_*`` offsets are what an
 IPv4-only user (the SMTP client) asks for.
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Seeded, deterministic fault injection for the simulated Ethernet segment.
 
 The simulation's version of the NetX Duo test driver's packet-processing hooks
-(netxduo ``test/regression/test/nx_ram_network_driver_test_1500.c``, spec §6.2):
+(netxduo ``test/regression/test/nx_ram_network_driver_test_1500.c``):
 where a C regression test installs ``advanced_packet_process_callback`` to drop,
 delay or duplicate a packet, a Python test gives the segment a :class:`LinkFaults`.
 Like smoltcp's ``phy/FaultInjector`` it wraps the device: this module only decides

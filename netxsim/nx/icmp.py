@@ -1,6 +1,6 @@
 """NetX ICMP (IPv4): ``nx_icmp_enable``, ``nx_icmp_ping``, ``nx_icmp_info_get`` and the
 receive processing of echo requests and replies (netxduo ``common/src/nx_icmp_*.c``,
-``nx_icmpv4_*.c``; checks in ``nxe_icmp_*.c``; spec §5.3, §5.5).
+``nx_icmpv4_*.c``; checks in ``nxe_icmp_*.c``).
 
 Theory of operation
 -------------------

@@ -551,7 +551,7 @@ def _ip_thread_entry(ip: NX_IP) -> None:
 
 
 def _ip_events_process(ip: NX_IP, events: int) -> None:
-    """The handlers of one wake-up, in NetX's order (spec §5.3)."""
+    """The handlers of one wake-up, in NetX's order."""
     if events & NX_IP_RECEIVE_EVENT:
         queue = ip.nx_ip_deferred_received_packets
         while queue:

@@ -4,7 +4,7 @@
 
 Theory of operation
 -------------------
-A pool owns a region of simulated RAM, cut as on a 32-bit target (spec §4.2): the
+A pool owns a region of simulated RAM, cut as on a 32-bit target: the
 area is aligned to ``NX_PACKET_ALIGNMENT`` (4), each buffer is ``sizeof(NX_PACKET)``
 (60) bytes of header followed by the payload, the stride is rounded up to 4, and
 ``total = aligned_size // stride``. ``nx_packet_data_start`` is the buffer address
@@ -381,7 +381,7 @@ def _nx_packet_pool_create(pool_ptr: NX_PACKET_POOL, name: str | bytes, payload_
                            pool_start: Pointer, pool_size: int) -> int:
     """``nx_packet_pool_create`` (nx_packet_pool_create.c): cut ``pool_size`` bytes at
     ``pool_start`` into buffers of ``sizeof(NX_PACKET)`` + ``payload_size`` bytes, stride
-    rounded up to 4, after aligning the area to 4 (spec §4.2); put the pool on the
+    rounded up to 4, after aligning the area to 4; put the pool on the
     created list.
 
     Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR (None pool or memory,

@@ -4,14 +4,14 @@ Theory of operation
 -------------------
 A segment joins ports. A network driver attaches one port per interface
 (``attach(receive, mac)``) and calls ``port.transmit(frame)`` with complete
-Ethernet frames (spec §8.1); the segment calls ``receive(frame)`` of every other
+Ethernet frames; the segment calls ``receive(frame)`` of every other
 attached port the destination selects. Fault injection and capture are wrappers
 around this, as in smoltcp's ``phy/``::
 
     transmit -> link up? -> faults (port's, then segment's) -> link model
              -> [simulated time passes, if any] -> tap (frame log, pcap) -> receivers
 
-Delivery rule (``_nx_ram_network_driver_output``, spec §6.1): ports in attach
+Delivery rule (``_nx_ram_network_driver_output``): ports in attach
 order, never the sender, and only if the destination is broadcast, the port's MAC,
 starts with 33:33 (IPv6 multicast), is all-zero, or is in ``port.multicast``. A
 ``promiscuous`` port takes everything. Like the C driver, other IPv4 multicast is
@@ -56,7 +56,7 @@ Link state. ``segment.set_link(False)`` cuts the wire: frames sent meanwhile are
 transmitted (fate "link-down") and frames in flight are lost on arrival ("lost").
 ``port.up = False`` stops one port: it neither sends ("link-down") nor receives
 (counted in its ``rx_dropped``). The C demo driver transmits with its link down
-(spec §6.1): a driver that keeps that behaviour simply leaves ``port.up`` alone.
+: a driver that keeps that behaviour simply leaves ``port.up`` alone.
 
 Capture files: ``capture_to(path_or_file)`` / ``stop_capture()``, or the
 environment variable ``NETXSIM_PCAP=<path>``, read when a segment is created: the

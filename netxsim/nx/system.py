@@ -43,7 +43,7 @@ def _nx_system_initialize() -> None:
     anything; later calls return at once, as the C checks the build-option words.
 
     There is no error-checking layer and no caller check: C maps the public name
-    straight to the core. Quirk kept (spec §4.2): pools created *before* the first
+    straight to the core. Quirk kept: pools created *before* the first
     call drop off the created-pool list but keep working.
     """
     k = kernel()

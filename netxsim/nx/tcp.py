@@ -707,7 +707,7 @@ def _syn_to_listen_socket(ip: Any, socket: Any, packet: NX_PACKET, segment: _Seg
 # ========================================================================== periodic
 def _nx_tcp_fast_periodic_processing(ip_ptr: Any) -> None:
     """``_nx_tcp_fast_periodic_processing`` (every fast event): delayed ACKs and the
-    per-socket retransmission / state timer (spec §7.6)."""
+    per-socket retransmission / state timer."""
     rate = _rates()[0]
     for socket in list(ip_ptr.nx_ip_tcp_created_sockets):
         if socket.nx_tcp_socket_state >= NX_TCP_ESTABLISHED and (

@@ -1,4 +1,4 @@
-"""NetX TCP output: every segment a socket sends, as real bytes (spec §8.3), and the
+"""NetX TCP output: every segment a socket sends, as real bytes, and the
 retransmission of queued data (netxduo ``nx_tcp_packet_send_control.c``,
 ``nx_tcp_packet_send_syn.c`` / ``_ack.c`` / ``_fin.c`` / ``_rst.c`` / ``_probe.c``,
 ``nx_tcp_no_connection_reset.c``, ``nx_tcp_socket_retransmit.c``).
@@ -227,7 +227,7 @@ def _write_sequence_and_checksum(socket: Any, packet: NX_PACKET, sequence: int) 
 def _nx_tcp_socket_retransmit(ip: Any, socket: Any, need_fast_retransmit: bool) -> None:
     """``_nx_tcp_socket_retransmit``: resend queued segments the driver is done with
     (TX_DONE), as many as the congestion window allows (1 MSS after a time-out), or a
-    zero-window probe when the peer's window is closed (spec §7.7)."""
+    zero-window probe when the peer's window is closed."""
     queue = socket._tx_queue
     if socket.nx_tcp_socket_tx_window_advertised == 0:
         if queue:

@@ -1,7 +1,7 @@
 """Frame formats of the simulated Ethernet segment, as real bytes (sans-IO).
 
 Frames on the simulated wire are exactly what NetX would hand a real MAC
-(spec §6.1, §8): Ethernet II without padding or FCS, ARP, IPv4, ICMP echo and
+: Ethernet II without padding or FCS, ARP, IPv4, ICMP echo and
 TCP with correct checksums, so a pcap of a run opens cleanly in Wireshark.
 This module only turns headers into bytes and back; which values NetX puts in
 each field is decided by the NetX model that calls it.
@@ -252,7 +252,7 @@ class ArpPacket:
 
     @classmethod
     def request(cls, sender_mac: BytesLike, sender_ip: int, target_ip: int) -> ArpPacket:
-        """Who-has ``target_ip``: target MAC all zero (spec §8.4)."""
+        """Who-has ``target_ip``: target MAC all zero."""
         return cls(ARP_OP_REQUEST, bytes(sender_mac), sender_ip, ZERO_MAC, target_ip)
 
     def reply(self, replier_mac: BytesLike, replier_ip: int) -> ArpPacket:
@@ -612,7 +612,7 @@ def parse_tcp_segment(segment: BytesLike) -> tuple[TcpHeader, bytes]:
 
 
 def netx_syn_options(mss: int) -> bytes:
-    """NetX's 8 option bytes on SYN and SYN+ACK: MSS, three NOPs, EOL (spec §8.3)."""
+    """NetX's 8 option bytes on SYN and SYN+ACK: MSS, three NOPs, EOL."""
     _check_uint("mss", mss, 16)
     return struct.pack("!BBHBBBB", TCP_OPT_MSS, 4, mss, TCP_OPT_NOP, TCP_OPT_NOP, TCP_OPT_NOP, TCP_OPT_EOL)
 

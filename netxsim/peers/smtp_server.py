@@ -94,7 +94,7 @@ problem.
 
 **Scripted** (``script=[...]``): the test gives the server's side of the dialogue,
 one step per reply, and the server records what it received at each step (the model
-of NetX Duo's SMTP regression tests, spec §7.0). A step is a :class:`Step`, or just
+of NetX Duo's SMTP regression tests). A step is a :class:`Step`, or just
 an action (then the step reads as ``read="auto"`` says):
 
 - ``b"250 Ok\\r\\n"`` or ``Send(b"250-a\\r\\n", 30, b"250 b\\r\\n")``: bytes, one

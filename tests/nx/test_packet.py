@@ -1,6 +1,6 @@
 """Packets: allocate/release with every wait outcome, chaining, data copy-in/out,
 copy, transmit release, the nxe checks and caller classes (netxduo nx_packet_*.c,
-nxe_packet_*.c; spec §4.1, §4.3, §4.4)."""
+nxe_packet_*.c)."""
 from __future__ import annotations
 
 from typing import Any

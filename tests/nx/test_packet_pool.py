@@ -1,5 +1,5 @@
 """Packet pools: sizing, created list, create/delete/info_get and their checks
-(netxduo nx_packet_pool_*.c, nxe_packet_pool_*.c; spec §4.2, §3.3)."""
+(netxduo nx_packet_pool_*.c, nxe_packet_pool_*.c)."""
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -430,7 +430,7 @@ def test_counters_count_as_netx_does():
 
 # ------------------------------------------------------------ nx_system_initialize
 def test_system_initialize_drops_earlier_pools_from_the_created_list():
-    """The demo creates its pools before nx_system_initialize (spec §4.2 quirk)."""
+    """The demo creates its pools before nx_system_initialize (NetX's quirk)."""
     a, b, late, clash = (NX_PACKET_POOL() for _ in range(4))
     out: dict[str, Any] = {}
 

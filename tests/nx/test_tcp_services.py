@@ -1,7 +1,7 @@
 """NetX TCP services: every _nxe_ argument and caller error, and the behaviour of each
 service (netxduo common/src/nxe_tcp_*.c and nx_tcp_*.c).
 
-Statuses are compared as exact event logs. Caller classes (spec §3.3): create/info/mss/
+Statuses are compared as exact event logs. Caller classes: create/info/mss/
 notify/transmit_configure are INIT_AND_THREADS; bind/connect/listen/accept/relisten/
 unaccept/unlisten/send/receive/disconnect/delete/unbind/free_port_find/state_wait/
 bytes_available are THREADS_ONLY; nx_tcp_enable is NOT_ISR.
@@ -639,7 +639,7 @@ def test_transmit_configure_errors_and_rto() -> None:
 
 # ============================================================================ caller classes, table
 def _calls(ip: Any, s: Any) -> list[tuple[str, str, Any]]:
-    """(name, class, thunk) for each service with valid arguments (spec §3.3 classes, from
+    """(name, class, thunk) for each service with valid arguments (the caller classes, from
     the NX_*_CALLER_CHECKING macro each nxe_tcp_*.c uses)."""
     return [
         ("bind", "threads", lambda: nx.nx_tcp_client_socket_bind(s, 80, NX_NO_WAIT)),

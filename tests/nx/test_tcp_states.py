@@ -772,7 +772,7 @@ def test_established_malformed_option_resets_with_rst() -> None:
 # ============================================================================ TIME_WAIT: reconnect
 def test_time_wait_connect_again_uses_next_isn() -> None:
     """connect is allowed from TIME_WAIT; the second ISN is the first + 0x10000 + rand #3
-    (after bind's none and the first connect's #1, #2) — spec §7.4."""
+    (after bind's none and the first connect's #1, #2)."""
     def body(c: Case) -> None:
         from netxsim.testing.tcp import rand_values
         c.time_wait()
@@ -787,7 +787,7 @@ def test_time_wait_connect_again_uses_next_isn() -> None:
 def test_established_send_and_connect_from_ip_thread_never_suspend() -> None:
     """From receive_notify (IP thread): send(wait 100) with the peer's window closed →
     NX_WINDOW_OVERFLOW at once; connect(wait 100) of another socket → NX_IN_PROGRESS with
-    its SYN sent (spec §3.3)."""
+    its SYN sent."""
     def body(c: Case) -> None:
         from netxsim.nx.packet import nx_packet_release
         from netxsim.testing.tcp import make_packet, rand_values, first_isn

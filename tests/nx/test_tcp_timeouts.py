@@ -1,6 +1,6 @@
 """Every NetX TCP timeout path, at the exact tick NetX gives.
 
-Timer rules used for the derivations (spec §5.4, §7.6, §7.9; netxduo
+Timer rules used for the derivations (netxduo
 nx_tcp_fast_periodic_processing.c, nx_tcp_*_cleanup.c):
 
 * ``nx_tcp_enable`` runs in tx_application_define (tick 0) and creates the fast periodic
@@ -526,7 +526,7 @@ def test_run_stays_alive_while_a_retransmission_is_pending() -> None:
     assert c.net.log == [(1100, "receive", (NX_NOT_CONNECTED, None))]
 
 
-# ============================================================================ spec Appendix C
+# ============================================================================ the listed timeout scenarios
 def test_worked_interleaving_one_command_and_reply() -> None:
     """Spec Appendix C: client thread C (priority 16) on A, server thread S (priority 3)
     on B blocked in receive, both IP threads priority 1. At tick 55 C sends "HELO": the
@@ -599,7 +599,7 @@ def test_worked_interleaving_one_command_and_reply() -> None:
 def test_rto_set_before_the_ip_thread_saw_that_ticks_fast_event_expires_after_90() -> None:
     """A priority-0 thread (more urgent than the IP thread) connects at tick 10, before A's
     IP thread handles the fast event of tick 10: that event already takes the fresh 100
-    down to 90, so the SYN is resent at 100 — 90 ticks later (spec §7.6)."""
+    down to 90, so the SYN is resent at 100 — 90 ticks later."""
     from netxsim.testing.tcp import TcpNet
 
     net = TcpNet()
@@ -662,9 +662,9 @@ def test_retransmission_with_new_ack_gets_a_new_ip_id() -> None:
                         (100, 5, ACK | PSH, ISN + 1, P + 4, b"data")]
 
 
-# ============================================================================ spec Appendix A
+# ============================================================================ the demo without a server
 def test_demo_connect_with_no_server_fills_the_ip_pool_with_queued_syns() -> None:
-    """The SMTP demo without a server (spec Appendix A), on a 3 x 512 IP default pool:
+    """The SMTP demo without a server, on a 3 x 512 IP default pool:
     at 100 bind(NX_ANY_PORT) gives 50535; connect(1000) makes an ARP entry, queues the SYN
     on it and sends the ARP request (its buffer returns after the driver). Each RTO
     expiry (200, 300) queues another SYN copy until the pool is empty; later SYNs and

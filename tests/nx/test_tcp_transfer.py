@@ -25,7 +25,7 @@ FAULT_SIZE = 200 * 1024
 FAULT_EXAMPLES = max(4, settings.default.max_examples // 4)   # quick: 10, deep: 500
 
 # Outcomes NetX documents for a blocking call that does not succeed on a bad link
-# (spec §7.4-7.9): reset after retries → NX_NOT_CONNECTED; wait expired → NX_NO_PACKET,
+# reset after retries → NX_NOT_CONNECTED; wait expired → NX_NO_PACKET,
 # NX_WINDOW_OVERFLOW, NX_TX_QUEUE_DEPTH, NX_DISCONNECT_FAILED, NX_NOT_CONNECTED.
 DOCUMENTED = {0x01, 0x38, 0x39, 0x41, 0x49}
 

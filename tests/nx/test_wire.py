@@ -176,7 +176,7 @@ def test_linux_tcp_syn_checksums() -> None:
     )
 
 
-# --- frames shaped as NetX sends them (spec section 8) -----------------------------------------
+# --- frames shaped as NetX sends them -------------------------------------------------------
 
 
 def netx_syn_frame() -> bytes:

@@ -217,7 +217,7 @@ def test_functional_auth_login_challenges() -> None:
     run.assert_pools_full()
 
 
-# The NetX C client's exact bytes (spec §3.5/§7.0.1): AUTH PLAIN without an initial
+# The NetX C client's exact bytes : AUTH PLAIN without an initial
 # response, a space before CRLF after the MAIL and RCPT paths, no dot-stuffing.
 C_HEADER = (b"To: recipient@domain.com\r\nFrom: recipient@domain.com\r\nSubject: NetX Duo SMTP Client Demo\r\n"
             b"MIME-Version: 1.0\r\nContent-Type: text/plain;\r\n  charset=\"utf-8\"\r\n"
@@ -674,7 +674,7 @@ def test_memory_is_carved_from_the_given_pointer() -> None:
 
 
 # ============================================================================ scripted mode
-# NetX Duo's canned server replies (spec §7.0.1).
+# NetX Duo's canned server replies.
 R220 = (b"220-expresslogic.com ESMTP MDaemon 13.0.3; Sat, 23 Mar 2013 22:58:15 -0700\r\n"
         b"220-All transactions and IP addresses are logged.\r\n220-*\r\n"
         b"220 Unauthorized relaying is strictly prohibited.\r\n")

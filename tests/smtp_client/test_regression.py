@@ -1,8 +1,8 @@
-"""NetX Duo's SMTP regression tests (``test/regression/smtp_test``, spec §7), end to end.
+"""NetX Duo's SMTP regression tests (``test/regression/smtp_test``), end to end.
 
 Each test runs the SMTP client port over the real simulated stack (client IP + RAM
 driver with the tests' 1024-byte MTU + NetX TCP) against the scripted SMTP server host,
-with the C test's canned replies (spec §7.0.1), and asserts what the C test asserts:
+with the C test's canned replies, and asserts what the C test asserts:
 the mail_send status, what the server received at each step (one packet per step, the
 message step until ``\\r\\n.\\r\\n``), the teardown, the delete status, and that every
 packet pool is back to full with no invalid release.
@@ -46,7 +46,7 @@ def assert_clean_success(result, received: list[bytes]) -> None:
 
 
 def test_basic_function() -> None:
-    """7.1: PLAIN, one-packet EHLO reply, empty 334; the §3.5 transcript byte for byte.
+    """7.1: PLAIN, one-packet EHLO reply, empty 334; the C client's transcript byte for byte.
     The 1344-byte body goes out as one send that TCP cuts to the 984-byte MSS."""
     result = run(PLAIN_SCRIPT, server_options={"read_timeout": 100 * SECOND})
     assert_clean_success(result, PLAIN_RECEIVED)

@@ -86,7 +86,7 @@ def test_mute_rules():
 
 
 @pytest.mark.parametrize("reply, before, after", [
-    # (EHLO packet, type before, type after) : spec §4.4 decision table
+    # (EHLO packet, type before, type after) : the EHLO decision table
     (EHLO, LOGIN, LOGIN), (EHLO, PLAIN, PLAIN), (EHLO, NONE, NONE),
     (b"250-AUTH PLAIN\r\n250 x\r\n", LOGIN, PLAIN), (b"250-AUTH LOGIN\r\n250 x\r\n", PLAIN, LOGIN),
     (b"250-AUTH MOGIN CRAM-MD5 QLAIN\r\n250 SIZE\r\n", LOGIN, PLAIN),

@@ -1,6 +1,6 @@
 """Whole sessions (_nx_smtp_client_process) against scripted server replies, with the TCP
 cores faked (harness.Rig): the client side of NetX Duo's SMTP regression scenarios
-(spec §7), every status path of spec §3.3, exact timeout ticks, packet accounting,
+every status path, exact timeout ticks, packet accounting,
 chaining, and replies split at every byte offset."""
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def teardown(rig: Rig) -> list:
 GRACEFUL, RESET = [("disconnect", 500), ("unbind",)], [("disconnect", 0), ("unbind",)]
 
 
-# ============================================================ regression scenarios (spec §7)
+# ============================================================ regression scenarios
 def test_basic_function(monkeypatch):
     rig = session(monkeypatch, PLAIN_SCRIPT)
     assert rig.result["status"] == 0
@@ -365,7 +365,7 @@ def test_any_replies_end_cleanly(replies):
 def test_mute_set_outside_ehlo_skips_the_next_command(monkeypatch):
     # A "250-" greeting without a final "250 " mutes the client: the greeting is
     # rejected (0xA7) and QUIT is named, but nothing is sent; the next packet is read
-    # as the QUIT reply (spec §4.3, "Mute in other states").
+    # as the QUIT reply ("Mute in other states").
     rig = session(monkeypatch, [b"250-hello\r\n", BYE])
     assert rig.result["status"] == NX_SMTP_GREET_REPLY_ERROR
     assert rig.sent == [] and teardown(rig) == GRACEFUL

@@ -1,5 +1,5 @@
 """The command/response table walked state by state and reply class by reply class
-(spec §3.2 and the AUTH table), checked against expectations written out here."""
+(the state table and the AUTH table), checked against expectations written out here."""
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -27,7 +27,7 @@ def fresh(state: int, auth=NX_SMTP_CLIENT_AUTH_PLAIN, mute=0, auth_state=NX_SMTP
 
 
 def expected(state: int, code: int, auth: int) -> tuple:
-    """(next rsp_state, mail_status or UNSET) — spec §3.2, written independently."""
+    """(next rsp_state, mail_status or UNSET) — written independently of the port."""
     simple = {G: (220, E, NX_SMTP_GREET_REPLY_ERROR), M: (250, R, NX_SMTP_MAIL_REPLY_ERROR),
               R: (250, D, NX_SMTP_RCPT_REPLY_ERROR), D: (354, MSG, NX_SMTP_DATA_REPLY_ERROR),
               H: (250, M, NX_SMTP_HELLO_REPLY_ERROR)}
@@ -143,7 +143,7 @@ def test_unparseable_ehlo_is_not_scanned():
 
 
 def test_garbled_reply_outcomes_after_the_read_step():
-    # The read step stores 0xAE and names QUIT; each handler then judges code 0 (spec §4.6).
+    # The read step stores 0xAE and names QUIT; each handler then judges code 0.
     finals = {G: NX_SMTP_GREET_REPLY_ERROR, A: NX_SMTP_AUTH_REPLY_ERROR, M: NX_SMTP_MAIL_REPLY_ERROR,
               R: NX_SMTP_RCPT_REPLY_ERROR, D: NX_SMTP_DATA_REPLY_ERROR, MSG: NX_SMTP_MESSAGE_REPLY_ERROR,
               Q: NX_SMTP_SERVER_ERROR_REPLY, H: NX_SMTP_SERVER_ERROR_REPLY}

@@ -1,4 +1,4 @@
-"""Every status path of the SMTP client (spec §3.3), end to end through the simulated
+"""Every status path of the SMTP client, end to end through the simulated
 stack (client IP + RAM driver + NetX TCP + the scripted or functional SMTP server host).
 
 Layout and ticks as in test_regression.py: mail_send starts at tick 20 (``START``); the
@@ -44,14 +44,14 @@ SCRIPT = [R220, R250_EHLO, R334, R235, R250_SENDER, R250_RECIPIENT, R354, R250_S
 COMMANDS = [b"", C_EHLO, C_AUTH_PLAIN, C_PLAIN_CREDENTIAL, C_MAIL, C_RCPT, C_DATA, message(), C_QUIT]
 STEP = {name: index for index, name in enumerate(
     ("greeting", "ehlo", "auth", "credential", "mail", "rcpt", "data", "message", "quit"))}
-# mail_status each step's reply handler stores for a rejection (spec §3.2).
+# mail_status each step's reply handler stores for a rejection.
 REJECTED = {"greeting": NX_SMTP_GREET_REPLY_ERROR, "ehlo": NX_SMTP_HELLO_REPLY_ERROR,
             "auth": NX_SMTP_AUTH_REPLY_ERROR, "credential": NX_SMTP_AUTH_REPLY_ERROR,
             "mail": NX_SMTP_MAIL_REPLY_ERROR, "rcpt": NX_SMTP_RCPT_REPLY_ERROR,
             "data": NX_SMTP_DATA_REPLY_ERROR, "message": NX_SMTP_MESSAGE_REPLY_ERROR}
 WAIT = {"greeting": GREETING_TIMEOUT, "message": MESSAGE_TIMEOUT}
 
-# Every status mail_send can return on the paths of spec §3.3 (and §2.2's sources):
+# Every status mail_send can return on its paths:
 # success; the SMTP mail_status family after QUIT; a reply wait's NX_NO_PACKET or
 # NX_NOT_CONNECTED; a command handler's allocation/append/send/length failure; bind and
 # connect failures.
@@ -129,7 +129,7 @@ def test_rejection_reply_at_each_step(step: str, reply: bytes) -> None:
 
 def test_auth_other_2xx_resends_the_same_command() -> None:
     """A 2xx other than 235/252/221 to AUTH is ignored: the client sends ``AUTH PLAIN``
-    again (spec §9.8), and the dialogue then goes on."""
+    again, and the dialogue then goes on."""
     result = run([R220, R250_EHLO, b"250 sure\r\n"] + SCRIPT[2:])
     check_common(result)
     assert (result.status, result.end) == (NX_SUCCESS, START)
@@ -153,7 +153,7 @@ def test_login_unknown_or_empty_prompt(challenge: bytes) -> None:
 
 def test_mechanism_choice_persists_across_mail_sends() -> None:
     """A PLAIN client that sees only LOGIN offered switches to LOGIN, and stays LOGIN in
-    the next mail_send although that server offers both (spec §4.4, §5.5)."""
+    the next mail_send although that server offers both."""
     login_only = b"250-x\r\n250-AUTH LOGIN\r\n250 SIZE\r\n"
     tail = [R334_USERNAME, R334_PASSWORD, R235] + SCRIPT[4:]
     scripts = {0: [R220, login_only] + tail, 1: [R220, R250_EHLO] + tail}
@@ -178,7 +178,7 @@ def test_quit_reply_code_is_not_checked() -> None:
 def test_recipient_length_checked_when_rcpt_is_built(recipient: str, status: int | None) -> None:
     """RCPT TO: a recipient over 499 bytes does not fit the 512-byte command buffer
     (NX_SMTP_INTERNAL_ERROR), over 512 fails the string check (NX_SIZE_ERROR); a command
-    handler failure resets the connection without QUIT (spec §3.2, §3.3)."""
+    handler failure resets the connection without QUIT."""
     result = run(SCRIPT, recipient=recipient)
     check_common(result)
     if status is None:
@@ -210,7 +210,7 @@ def test_configured_timeout_applies(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_reply_timeout_at_its_exact_tick(step: str) -> None:
     """No reply: the step's wait (greeting 10 s, envelope 10 s, message 30 s, QUIT 10 s)
     expires → NX_NO_PACKET at START + wait, RST, no QUIT (after the QUIT step: the
-    transport error although the mail was accepted, spec §9.9)."""
+    transport error although the mail was accepted)."""
     result = run(upto(step) + [Silence()])
     wait = WAIT.get(step, ENVELOPE_TIMEOUT)
     assert_reset_without_quit(result, NX_NO_PACKET, START + wait, sent_upto(step))
@@ -277,7 +277,7 @@ MALFORMED = [
     ("greeting", b"220\r\n", NX_SMTP_GREET_REPLY_ERROR),          # no separator: CR clears → code 0
     ("greeting", b"2200", NX_SMTP_GREET_REPLY_ERROR),             # 4 digits: invalid (0xAE, then 0xA7)
     ("greeting", b"OK\r\n", NX_SMTP_GREET_REPLY_ERROR),
-    ("ehlo", b"2500 ok\r\n", NX_SMTP_HELLO_REPLY_ERROR),          # invalid; C reads NULL here (§4.6 fix)
+    ("ehlo", b"2500 ok\r\n", NX_SMTP_HELLO_REPLY_ERROR),          # invalid; C reads NULL here (the safe fix)
     ("ehlo", b"250\r\n", NX_SMTP_HELLO_REPLY_ERROR),
     ("auth", b"33 \r\n", NX_SMTP_AUTH_REPLY_ERROR),
     ("auth", b"334 ", NX_SMTP_SERVER_ERROR_REPLY),                # 334 with no CRLF
@@ -285,7 +285,7 @@ MALFORMED = [
     ("rcpt", b"1234 x\r\n", NX_SMTP_RCPT_REPLY_ERROR),
     ("data", b"354\r\n", NX_SMTP_DATA_REPLY_ERROR),
     ("message", b"250\r\n", NX_SMTP_MESSAGE_REPLY_ERROR),
-    ("quit", b"2210 bye\r\n", NX_SMTP_SERVER_ERROR_REPLY),        # accepted mail turned into 0xAE (§9.9)
+    ("quit", b"2210 bye\r\n", NX_SMTP_SERVER_ERROR_REPLY),        # accepted mail turned into 0xAE (a C quirk kept)
 ]
 
 
@@ -307,7 +307,7 @@ def test_leading_junk_before_the_code_is_skipped(reply: bytes) -> None:
 
 def test_unfinished_250_reply_outside_ehlo_mutes_the_next_command() -> None:
     """``250-ok`` (no final line) to MAIL sets mute: the RCPT handler runs but RCPT is
-    not sent, and its reply wait expires (spec §4.3, "mute in other states")."""
+    not sent, and its reply wait expires ("mute in other states")."""
     result = run(upto("mail") + [b"250-ok\r\n"])
     assert_reset_without_quit(result, NX_NO_PACKET, START + ENVELOPE_TIMEOUT, sent_upto("mail"))
 
@@ -330,7 +330,7 @@ CHAINED = [("greeting", NX_SMTP_GREET_REPLY_ERROR, b"220 "), ("ehlo", NX_SMTP_HE
 def test_oversize_reply_arrives_chained(step: str, status: int, code: bytes) -> None:
     """With a 256-byte client IP pool a 600-byte reply is copied into a chain of
     buffers; the client refuses any chained reply (0xAE, QUIT) and the step's handler
-    then judges code 0 (spec §4.6). The port releases the chain once (the C releases
+    then judges code 0. The port releases the chain once (the C releases
     its stale previous packet again)."""
     reply = code + b"y" * 594 + b"\r\n"
     result = run(upto(step) + [reply, QUIT_221], ip_pool_payload=256, smtp_pool_packets=10)
@@ -342,7 +342,7 @@ def test_oversize_reply_arrives_chained(step: str, status: int, code: bytes) -> 
 
 # ================================================================ split replies
 def c_reply_code(data: bytes) -> tuple[bool, int, int]:
-    """Spec §4.2, written from the spec: (valid, code, end)."""
+    """The reply-code rule, written from the C: (valid, code, end)."""
     digits = b""
     for index, byte in enumerate(data):
         if digits and byte in b" -":
@@ -357,7 +357,7 @@ def c_reply_code(data: bytes) -> tuple[bool, int, int]:
 
 
 def c_mute(data: bytes, end: int, mute: bool) -> bool:
-    """Spec §4.3: the 4 bytes ending at the separator decide; out of range: no match."""
+    """The 4 bytes ending at the separator decide; out of range: no match."""
     window = data[end - 3:end + 1] if 3 <= end < len(data) else b""
     if window == b"250-":
         return b"250 " not in data[end:]
@@ -367,7 +367,7 @@ def c_mute(data: bytes, end: int, mute: bool) -> bool:
 
 
 def c_mechanism(data: bytes, kind: int) -> int:
-    """Spec §4.4 for one EHLO packet."""
+    """The EHLO decision table for one EHLO packet."""
     upper = data.upper()
     auth = upper.find(b"AUTH", 0, len(data) - 1)
     if len(data) <= 4 or auth < 0 or kind == NX_SMTP_CLIENT_AUTH_NONE:
@@ -406,7 +406,7 @@ def test_greeting_split_at_every_offset(offset: int) -> None:
 @pytest.mark.parametrize("offset", range(1, len(R250_EHLO)))
 def test_ehlo_reply_split_at_every_offset(offset: int) -> None:
     """The 5-line EHLO reply as two segments GAP ticks apart; the server then answers
-    anything with 503 and finally 221. Per spec §4.2-4.4:
+    anything with 503 and finally 221. Per the reply rules:
 
     * segment 1 judged alone (not muted): code 250 → AUTH, whose reply is segment 2
       (a 2xx there re-sends AUTH; anything else, and then the 503, give 0xAD); any other
@@ -545,8 +545,8 @@ def sessions(draw) -> tuple[int, list]:
 
 @given(sessions())
 def test_property_any_server_behaviour_gives_a_c_status_and_no_leak(session: tuple[int, list]) -> None:
-    """Whatever the server does: mail_send returns a status the C can return (spec
-    §3.3), the run completes (``until`` is only a safety net), the client can be
+    """Whatever the server does: mail_send returns a status the C can return on
+    its status paths, the run completes (``until`` is only a safety net), the client can be
     deleted, and no packet stays out of any pool."""
     kind, script = session
     result = run(script, authentication_type=kind, until=200_000)

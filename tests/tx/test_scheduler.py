@@ -1,4 +1,4 @@
-"""Scheduling rules (spec §1.5; ``tx_thread_system_resume.c``, ``tx_thread_system_suspend.c``,
+"""Scheduling rules (``tx_thread_system_resume.c``, ``tx_thread_system_suspend.c``,
 ``tx_thread_time_slice.c``): exact event logs, then two hypothesis properties — the
 dispatch order of generated programs against a small reference model of the ThreadX
 rules, and determinism of repeated runs.
@@ -386,7 +386,7 @@ class _Model:
 
 
 def reference_log(specs: list[Spec]) -> list[tuple[int, str, str]]:
-    """The ThreadX dispatch order of a generated program, from the rules of spec §1.5.
+    """The ThreadX dispatch order of a generated program, from ThreadX's scheduling rules.
 
     One CPU, ticks of simulated time; code runs in zero time except ``cpu_work``.
     Sleep expirations run in the timer thread (priority 0), which preempts any thread

@@ -1342,7 +1342,7 @@ def test_run_count_of_a_thread_preempted_during_cpu_work():
 
 # ----------------------------------------------------------------- calling contexts
 def test_services_from_an_isr():
-    """§3.2, ISR column (system state 1..n): creates, deletes, terminate, priority,
+    """Caller rules, ISR column (system state 1..n): creates, deletes, terminate, priority,
     threshold and slice changes, reset and sleep are caller errors; resume, suspend and
     wait_abort are allowed; relinquish does nothing."""
     p = Program()
@@ -1418,7 +1418,7 @@ def test_an_isr_readying_a_more_urgent_thread_preempts_at_its_return():
 
 
 def test_thread_services_allowed_in_a_timer_callback():
-    """§3.2, timer-callback column: thread delete, terminate and priority/threshold/slice
+    """Caller rules, timer-callback column: thread delete, terminate and priority/threshold/slice
     changes only check for a non-zero system state, so a callback may call them."""
     p = Program()
     got = {}
