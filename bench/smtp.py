@@ -36,11 +36,13 @@ import argparse
 import logging
 import smtplib
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 
+from bench import variants
 from demos.demo_netx_smtp_client import (CLIENT_AUTHENTICATION_TYPE, FROM_ADDRESS, GUIDE_IP_POOL_PAYLOAD,
                                          LOCAL_DOMAIN, MAIL_BODY, PASSWORD, RECIPIENT_ADDRESS, SERVER_PORT,
                                          SERVER_IP_ADDRESS, SUBJECT_LINE, USERNAME, Demo)
@@ -181,7 +183,7 @@ def bench_real(server: RealServer, mails: int, message: bytes) -> float:
 
 
 # ====================================================================== main
-def main(argv: Any = None) -> None:
+def measure(argv: Any = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description="simulated demo mail vs smtplib to aiosmtpd on loopback")
     parser.add_argument("--mails", type=int, default=200, help="mails per side per round (default 200)")
     parser.add_argument("--ip-pool-payload", type=int, default=GUIDE_IP_POOL_PAYLOAD,
@@ -212,21 +214,36 @@ def main(argv: Any = None) -> None:
     finally:
         if real is not None:
             real.close()
+    return {"n": n, "payload": args.ip_pool_payload, "run": best_run, "loop": best_loop, "ticks": ticks,
+            "real": None if real is None else best_real, "why_no_real": why_no_real,
+            "label": variants.label()}
 
-    print(f"{n} mails per side, one connection each, best of three; demo mail ({len(MAIL_BODY)}-byte body), "
-          f"client IP pool payload {args.ip_pool_payload}")
+
+def _print(figures: dict[str, Any]) -> None:
+    n, best_loop, best_run, best_real = figures["n"], figures["loop"], figures["run"], figures["real"]
+    print(f"[{figures['label']}] {n} mails per side, one connection each, best of three; demo mail "
+          f"({len(MAIL_BODY)}-byte body), client IP pool payload {figures['payload']}")
     print(f"simulated, send loop (NetX SMTP client -> SmtpServer, RAM driver): {best_loop * 1e3:7.3f} ms/mail"
-          f"  ({1 / best_loop:7,.0f} mails/s)  {ticks:.2f} simulated ticks/mail")
+          f"  ({1 / best_loop:7,.0f} mails/s)  {figures['ticks']:.2f} simulated ticks/mail")
     print(f"simulated, whole run (hosts built, kernel entered and left):        {best_run * 1e3:7.3f} ms/mail"
           f"  ({1 / best_run:7,.0f} mails/s)")
-    if real is None:
-        print(f"real loopback: not measured: {why_no_real}")
+    if best_real is None:
+        print(f"real loopback: not measured: {figures['why_no_real']}")
         print("ratio: not available (no real server to compare with)")
         return
     print(f"real, send loop      (smtplib -> aiosmtpd on {LOOPBACK}, AUTH PLAIN): {best_real * 1e3:7.3f} ms/mail"
           f"  ({1 / best_real:7,.0f} mails/s)")
-    print(f"ratio simulated/real wall time per mail: {best_loop / best_real:.2f}x send loop, "
-          f"{best_run / best_real:.2f}x whole run   (target: <= 0.50x)")
+    ratio = best_loop / best_real
+    print(f"ratio simulated/real wall time per mail: {ratio:.2f}x send loop, "
+          f"{best_run / best_real:.2f}x whole run   (target: <= 0.50x: {'met' if ratio <= 0.5 else 'not met'})")
+
+
+def main(argv: Any = None) -> None:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if variants.compiled_present():
+        _print(variants.pure_figures("bench.smtp", argv))
+    _print(measure(argv))
+
 
 if __name__ == "__main__":
     main()

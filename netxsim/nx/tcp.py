@@ -124,6 +124,9 @@ class NXD_ADDRESS:
 
 
 # ============================================================================ NX_RAND
+_SEEDED: dict[int, list[int]] = {}   # seed -> generator state right after srand(seed)
+
+
 class _GlibcRandom:
     """glibc ``rand()`` (TYPE_3 additive feedback, r[i] = r[i-3] + r[i-31]); seed 1 by
     default, so the first values are 1804289383, 846930886, 1681692777."""
@@ -133,6 +136,10 @@ class _GlibcRandom:
 
     def srand(self, seed: int) -> None:
         seed = seed or 1
+        seeded = _SEEDED.get(seed)
+        if seeded is not None:   # the state after seeding depends on the seed only
+            self.r = list(seeded)
+            return
         r = [0] * 34
         r[0] = seed & 0xFFFFFFFF
         for i in range(1, 31):
@@ -148,6 +155,8 @@ class _GlibcRandom:
         self.r = r
         for _ in range(310):
             self._next()
+        if len(_SEEDED) < 64:
+            _SEEDED[seed] = list(self.r)
 
     def _next(self) -> int:
         r = self.r

@@ -29,8 +29,15 @@ _KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
 _SYSTEM_EXTRA = {"thread": ("non_idle_return", "idle_return")}
 
 
+_current_kernel: Any = None
+
+
 def kernel() -> "Kernel":
-    from .kernel import kernel as current   # imported late: the kernel imports this module
+    global _current_kernel
+    current = _current_kernel
+    if current is None:
+        from .kernel import kernel as current   # imported late: the kernel imports this module
+        _current_kernel = current
     return current()
 
 
@@ -63,9 +70,11 @@ def count(obj: Any, kind: str, name: str, k: "Kernel | None" = None) -> None:
     names = _NAMES.get((kind, name))
     field, key = names if names is not None else _names(kind, name)
     setattr(obj, field, getattr(obj, field, 0) + 1)
-    system = (k or kernel()).__dict__.get("tx_performance")
+    if k is None:
+        k = kernel()
+    system = k.__dict__.get("tx_performance")
     if system is None:
-        system = _system(k or kernel())
+        system = _system(k)
     system[key] = system.get(key, 0) + 1
 
 

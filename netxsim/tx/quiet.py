@@ -125,6 +125,7 @@ class _Advance:
         last = self.last
         ticks_woken, expiries = self.ticks_woken, self.expiries
         woken_before, expiries_before = dict(ticks_woken), dict(expiries)
+        hop = TIMER_WHEEL_ENTRIES
         while heap:
             position, _, generation, timer = heap[0]
             if generation != timer.generation or not timer.active:
@@ -143,7 +144,7 @@ class _Advance:
                 left = timer.deadline - position
                 if left > 0:  # a long timer hops again through the wheel
                     sequence += 1
-                    heappush(heap, (position + min(left, TIMER_WHEEL_ENTRIES), sequence, generation, timer))
+                    heappush(heap, (position + (left if left < hop else hop), sequence, generation, timer))
                     continue
                 wake = wakes[timer][1]  # only quiet timers expire before the stop
                 woken[wake] = woken.get(wake, 0) + 1
@@ -152,7 +153,8 @@ class _Advance:
                 if timer.reschedule:  # periodic: re-armed from this tick, as timer_activate does
                     timer.deadline = position + timer.reschedule
                     sequence += 1
-                    heappush(heap, (position + min(timer.reschedule, TIMER_WHEEL_ENTRIES), sequence,
+                    reschedule = timer.reschedule
+                    heappush(heap, (position + (reschedule if reschedule < hop else hop), sequence,
                                     generation, timer))
                 else:
                     timer.active = False

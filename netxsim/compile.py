@@ -1,0 +1,121 @@
+"""The optional compiled build: the hot modules compiled with Cython, sources unchanged.
+
+``python -m netxsim.compile`` compiles each module of :data:`HOT_MODULES` into an
+extension module next to its ``.py`` file (``tcp.cpython-311-x86_64-linux-gnu.so``
+beside ``tcp.py``); Python imports an extension module before a source file of the same
+name, so the next import of netxsim runs the compiled code. The ``.py`` files are not
+touched, and the intermediate C files go to ``build/cython``.
+``python -m netxsim.compile --clean`` removes the extension modules again: the package
+is pure Python once more. Pure Python is the default; this needs Cython and a C
+compiler (``pip install -e '.[fast]'`` installs Cython). A module that does not compile
+is left pure and named in the output. :func:`compiled_modules` says which are loaded.
+
+The compiled code keeps Python semantics (type annotations are not turned into C
+types, so an ``int`` stays an unbounded Python int and a wrong type is not rejected
+any earlier), so a run's results are the same either way; only the speed differs.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.machinery
+import sys
+from pathlib import Path
+
+# Where a segment's and a service call's time goes (see docs/performance.md).
+HOT_MODULES = (
+    "netxsim.tx.kernel", "netxsim.tx.quiet", "netxsim.tx.perf_counters", "netxsim.tx.mutex",
+    "netxsim.tx.event_flags", "netxsim.tx.memory", "netxsim.tx.timer",
+    "netxsim.nx.packet", "netxsim.nx.ip", "netxsim.nx.tcp", "netxsim.nx.tcp_input",
+    "netxsim.nx.tcp_output", "netxsim.nx.tcp_socket", "netxsim.nx.segment", "netxsim.nx.arp",
+    "netxsim.nx.ram_driver", "netxsim.nx.wire",
+)
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _source(module: str) -> Path:
+    return _ROOT.joinpath(*module.split(".")).with_suffix(".py")
+
+
+def _extensions(module: str) -> list[Path]:
+    source = _source(module)
+    return [source.with_name(source.stem + suffix) for suffix in importlib.machinery.EXTENSION_SUFFIXES
+            if source.with_name(source.stem + suffix).exists()]
+
+
+def compiled_modules() -> list[str]:
+    """The hot modules loaded from an extension module in this process."""
+    loaded = []
+    for name in HOT_MODULES:
+        module = sys.modules.get(name)
+        origin = getattr(getattr(module, "__spec__", None), "origin", None) or ""
+        if origin.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)):
+            loaded.append(name)
+    return loaded
+
+
+def clean() -> list[Path]:
+    """Remove every compiled hot module; return the files removed."""
+    removed = []
+    for module in HOT_MODULES:
+        for path in _extensions(module):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def build(modules: tuple[str, ...] = HOT_MODULES) -> tuple[list[str], dict[str, str]]:
+    """Compile ``modules`` in place; return (compiled, {module: why not})."""
+    try:
+        from Cython.Build import cythonize
+        from setuptools import Distribution, Extension
+        from setuptools.command.build_ext import build_ext
+    except ImportError as error:  # pragma: no cover - depends on the machine
+        raise SystemExit(f"the compiled build needs Cython and setuptools "
+                         f"(pip install -e '.[fast]'): {error}") from None
+    compiled: list[str] = []
+    failed: dict[str, str] = {}
+    build_dir = _ROOT / "build" / "cython"
+    for module in modules:
+        source = _source(module)
+        try:
+            extensions = cythonize(
+                [Extension(module, [str(source.relative_to(_ROOT))], extra_compile_args=["-w"])],
+                build_dir=str(build_dir.relative_to(_ROOT)), quiet=True, language_level=3, force=True,
+                compiler_directives={"binding": True, "annotation_typing": False})
+            distribution = Distribution({"name": "netxsim-compiled", "ext_modules": extensions})
+            command = build_ext(distribution)
+            command.inplace = True
+            command.build_temp = str(build_dir / "temp")
+            command.ensure_finalized()
+            command.run()
+        except BaseException as error:  # a module Cython cannot take stays pure
+            if isinstance(error, KeyboardInterrupt):
+                raise
+            failed[module] = f"{type(error).__name__}: {error}".splitlines()[0]
+            for path in _extensions(module):
+                path.unlink()
+            continue
+        compiled.append(module)
+    return compiled, failed
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m netxsim.compile",
+                                     description="compile the hot modules with Cython (sources unchanged)")
+    parser.add_argument("--clean", action="store_true", help="remove the compiled modules (pure Python again)")
+    args = parser.parse_args(argv)
+    import os
+    os.chdir(_ROOT)
+    if args.clean:
+        removed = clean()
+        print(f"removed {len(removed)} compiled module(s): the package is pure Python")
+        return
+    compiled, failed = build()
+    print(f"compiled {len(compiled)} module(s): {', '.join(compiled)}")
+    for module, why in failed.items():
+        print(f"left pure: {module} ({why})")
+
+
+if __name__ == "__main__":
+    main()
