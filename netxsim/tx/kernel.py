@@ -110,6 +110,9 @@ class KernelRun:
     # The bytes of the tx_trace_enable region at the end of the run (a .trx file's
     # content); None when tracing was never enabled.
     trace_buffer: bytes | None = None
+    # Real-time pacing (netxsim.tap): how far the run fell behind the wall clock, taken
+    # when the run ended; None when the run was not paced.
+    pacing: Any = None
 
     @property
     def config(self) -> BuildConfig | None:
@@ -144,6 +147,8 @@ class KernelRun:
                  + (f" (status 0x{self.status:X})" if self.status is not None else "")]
         for name, state, on in self.blocked:
             lines.append(f"  thread {name!r} is {state}" + (f" on {on}" if on else ""))
+        if self.pacing is not None:
+            lines.append(f"  {self.pacing}")
         return "\n".join(lines)
 
     __str__ = report
@@ -813,6 +818,9 @@ class Kernel:
                         self.config)
         if self.trace_region is not None:
             run.trace_buffer = self.memory.read(*self.trace_region)
+        report = getattr(self.pacer, "report", None)
+        if report is not None:
+            run.pacing = report()
         if reason != "until":
             self.end_run(reason)
         if reason == "deadlock":

@@ -54,7 +54,9 @@ def test_pacing_keeps_simulated_time_and_follows_the_wall_clock():
     assert plain == paced == [("woke", 10), ("woke", 20), ("woke", 30)]
     assert unpaced_run.ticks == paced_run.ticks == 30
     assert clock.now == pytest.approx(0.30)  # tick 30 happened at start + 30/100 s
-    report = paced_run.kernel.pacer.report()
+    report = paced_run.pacing       # taken when the run ended
+    assert unpaced_run.pacing is None
+    assert str(report) in paced_run.report()
     assert report.ticks == 30 and report.max_lateness == 0 and report.ticks_late == 0
     assert report.wall_seconds == pytest.approx(0.30)
 
@@ -64,7 +66,7 @@ def test_pacing_measures_lateness_when_the_simulation_falls_behind():
     trace: list = []
     run = tx_kernel_enter(sleeper_program(trace, burn={10: 0.25}, clock=clock))
     assert trace == [("woke", 10), ("woke", 20), ("woke", 30)]  # simulated time unchanged
-    report = run.kernel.pacer.report()
+    report = run.pacing
     # At tick 10 the thread took 0.25 s of wall time: tick 20 (due at 0.20 s) ran at 0.35 s.
     # Tick 30 (due at 0.30 s) then ran at once, 0.05 s late: two ticks late of three.
     assert report.max_lateness == pytest.approx(0.15)
