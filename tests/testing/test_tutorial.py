@@ -39,8 +39,9 @@ def test_tutorial_blocks_run_as_tests(tmp_path: Path) -> None:
 
 def test_fixtures_listed_with_docs(tmp_path: Path) -> None:
     result = pytest_in(tmp_path, "--fixtures")
-    assert result.returncode in (0, 5), result.stderr
-    for fixture in ("smtp_world", "smtp_server_world", "two_host_world", "call_records", "pool_control"):
+    assert result.returncode == 0, result.stderr
+    for fixture in ("smtp_world", "smtp_server_world", "two_host_world", "call_records", "pool_control",
+                    "linux_peer"):
         match = re.search(rf"^{fixture} -- .*\n\s+(\S.*)$", result.stdout, re.M)
         assert match, f"{fixture} not listed:\n{result.stdout}"
         assert len(match.group(1)) > 20    # a one-line description

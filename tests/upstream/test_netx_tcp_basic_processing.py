@@ -4,8 +4,7 @@ pool of 256-byte packets, over the RAM driver with a 256-byte MTU, with the rece
 establish, disconnect-complete, timed-wait and window-update notifies installed; the
 final TCP counters are checked as the C test checks them.
 
-The NetX suite's ``_nx_ram_network_driver_256`` is written inline here (the RAM driver
-with its MTU set to 256 at initialisation), the minimum the test needs. The C test is
+The NetX suite's ``_nx_ram_network_driver_256`` comes from ``netxsim.testing``. The C test is
 built without NX_ENABLE_DUAL_PACKET_POOL, so ``nx_ip_auxiliary_packet_pool_set`` must
 answer NX_NOT_SUPPORTED.
 """
@@ -14,16 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from netxsim import *  # noqa: F403  (the C test includes tx_api.h and nx_api.h)
-from netxsim.nx.driver import NX_LINK_INITIALIZE
-from netxsim.nx.ram_driver import _nx_ram_network_driver
+from netxsim.testing.ram_test_driver import _nx_ram_network_driver_256
 
 CYCLES = 1000
-
-
-def _nx_ram_network_driver_256(driver_req: Any) -> None:
-    _nx_ram_network_driver(driver_req)
-    if driver_req.nx_ip_driver_command == NX_LINK_INITIALIZE:
-        driver_req.nx_ip_driver_interface.nx_interface_ip_mtu_size = 256
 
 
 def test_netx_tcp_basic_processing() -> None:

@@ -18,16 +18,9 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from netxsim import *  # noqa: F403  (the C tests include tx_api.h and nx_api.h)
-from netxsim.nx.driver import NX_LINK_INITIALIZE
-from netxsim.nx.ram_driver import _nx_ram_network_driver
+from netxsim.testing.ram_test_driver import _nx_ram_network_driver_256
 
 DEMO_STACK_SIZE = 2048
-
-
-def _nx_ram_network_driver_256(driver_req: Any) -> None:
-    _nx_ram_network_driver(driver_req)
-    if driver_req.nx_ip_driver_command == NX_LINK_INITIALIZE:
-        driver_req.nx_ip_driver_interface.nx_interface_ip_mtu_size = 256
 
 
 class World:
