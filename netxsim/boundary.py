@@ -325,7 +325,7 @@ def c_service(declaration: str, public: Callable, *, creates: str | None = None)
     signature = ", ".join(p.name if p.default is None else f"{p.name}={p.default}" for p in prototype.parameters)
     # Inspection services read state and change nothing: like a debugger on a halted
     # target, they still answer after the run has ended.
-    ended = "" if is_inspection(prototype.name) else " or _k.ended"
+    ended = "" if is_inspection(prototype.name) else " or _k.closed"
     lines = [f"def {prototype.name}({signature}):",
              "    _k = _current._current",
              "    if _k is None:",

@@ -77,6 +77,11 @@ def _nx_ip_fragment_packet(driver_req_ptr: NX_IP_DRIVER) -> None:
     pool = ip.nx_ip_default_packet_pool
     offset = 0
     flags = int.from_bytes(header[6:8], "big")
+    # One copy of the caller's request, as the C copies it once; each fragment only
+    # changes the packet (no driver keeps the request).
+    request = NX_IP_DRIVER()
+    for name in NX_IP_DRIVER.__slots__:
+        setattr(request, name, getattr(driver_req_ptr, name))
     while remaining:
         status, fragment = _nx_packet_allocate(pool, NX_IPv4_PACKET, NX_NO_WAIT)
         if status:
@@ -120,9 +125,6 @@ def _nx_ip_fragment_packet(driver_req_ptr: NX_IP_DRIVER) -> None:
         ip.nx_ip_total_fragments_sent += 1
         ip.nx_ip_total_packets_sent += 1
         ip.nx_ip_total_bytes_sent += fragment.nx_packet_length - _HEADER
-        request = NX_IP_DRIVER()
-        for name in NX_IP_DRIVER.__slots__:
-            setattr(request, name, getattr(driver_req_ptr, name))
         request.nx_ip_driver_packet = fragment
         tb = _trace.active
         if tb is not None:

@@ -22,7 +22,6 @@ from .constants import (NX_CALLER_ERROR, NX_INVALID_INTERFACE, NX_IP_ADDRESS_ERR
 from .packet import NX_PACKET
 from . import udp as _udp
 from .udp import NX_UDP_SOCKET  # noqa: F401  (named by the prototypes)
-from .packet import NX_PACKET as _NX_PACKET  # noqa: F401
 
 
 def _nxd_icmp_enable(ip_ptr: Any) -> int:

@@ -586,7 +586,6 @@ def _nx_ip_route_find(ip: NX_IP, destination: int) -> tuple[int, NX_INTERFACE | 
     interfaces whose link is up: broadcast and multicast, our own address, a static
     route (when built in), a directly attached network (loopback included), link-local,
     else the gateway. See :func:`netxsim.nx.route.route_find`."""
-    from .route import route_find
     return route_find(ip, destination)
 
 
@@ -777,7 +776,6 @@ def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
         packet.nx_packet_ip_header = Pointer(packet._mem, packet._prepend)
         packet.nx_packet_interface_ptr = interface
         packet.nx_packet_ip_version = 4
-        from .fragment import fragment_received
         fragment_received(ip, packet, total_length)
         return
     packet.nx_packet_ip_header = Pointer(packet._mem, packet._prepend)
@@ -1309,3 +1307,7 @@ __all__ = [name for name in dir() if name.startswith(("NX_IP", "nx_ip_", "_nx_ip
     "NX_LOOPBACK_INTERFACE", "NX_MAX_PHYSICAL_INTERFACES", "ip_event_set", "ip_thread_is_current",
     "ip_driver_request",
 ]
+
+# Bound once here, not imported per packet: these modules import this one at their top.
+from .route import route_find  # noqa: E402
+from .fragment import fragment_received  # noqa: E402

@@ -303,8 +303,9 @@ def _nx_tcp_socket_state_ack_check(socket: Any, segment: Any) -> bool:
         socket.nx_tcp_socket_zero_window_probe_failure = 0
     if not release_count:
         return True
-    from .tcp_notify import queue_depth_check
-    queue_depth_check(socket, len(queue), release_count)
+    if getattr(socket, "nx_tcp_socket_queue_depth_notify", None) is not None:
+        from .tcp_notify import queue_depth_check   # only sockets with the notify set pay
+        queue_depth_check(socket, len(queue), release_count)
     released = queue[:release_count]
     del queue[:release_count]
     if queue:

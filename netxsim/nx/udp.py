@@ -59,6 +59,7 @@ from .constants import (
     NX_SEARCH_PORT_START, NX_SOCKET_UNBOUND, NX_STILL_BOUND, NX_SUCCESS, NX_TRUE, NX_UNDERFLOW,
 )
 from .packet import NX_PACKET, _nx_packet_release
+from .route import route_find
 from .tcp import NX_RAND, NXD_ADDRESS
 from .wire import internet_checksum, ipv4_pseudo_header_sum
 
@@ -551,18 +552,22 @@ nx_udp_socket_port_get = c_service(
 
 
 # ====================================================================== checksum/notify
+def _checksum_set(socket_ptr: NX_UDP_SOCKET, event: int, disable: int) -> int:
+    """The body both checksum services share: trace, bound check, the flag."""
+    tb = _trace.active
+    if tb is not None:
+        tb.insert(event, socket_ptr.nx_udp_socket_ip_ptr, socket_ptr, 0, 0, _nxt.NX_TRACE_UDP_EVENTS)
+    if socket_ptr.nx_udp_socket_bound_next is None:
+        return NX_NOT_BOUND
+    socket_ptr.nx_udp_socket_disable_checksum = disable
+    return NX_SUCCESS
+
+
 def _nx_udp_socket_checksum_disable(socket_ptr: NX_UDP_SOCKET) -> int:
     """``nx_udp_socket_checksum_disable``: send a zero checksum and skip the check on
     receive. Statuses: NX_SUCCESS, NX_NOT_BOUND; from the checking layer NX_PTR_ERROR,
     NX_NOT_ENABLED, NX_CALLER_ERROR (from an ISR)."""
-    tb = _trace.active
-    if tb is not None:
-        tb.insert(_nxt.NX_TRACE_UDP_SOCKET_CHECKSUM_DISABLE, socket_ptr.nx_udp_socket_ip_ptr, socket_ptr, 0, 0,
-                  _nxt.NX_TRACE_UDP_EVENTS)
-    if socket_ptr.nx_udp_socket_bound_next is None:
-        return NX_NOT_BOUND
-    socket_ptr.nx_udp_socket_disable_checksum = NX_TRUE
-    return NX_SUCCESS
+    return _checksum_set(socket_ptr, _nxt.NX_TRACE_UDP_SOCKET_CHECKSUM_DISABLE, NX_TRUE)
 
 
 def _nxe_udp_socket_checksum_disable(socket_ptr: NX_UDP_SOCKET) -> int:
@@ -578,14 +583,7 @@ def _nx_udp_socket_checksum_enable(socket_ptr: NX_UDP_SOCKET) -> int:
     """``nx_udp_socket_checksum_enable``: compute and verify checksums again (the
     default). Statuses: NX_SUCCESS, NX_NOT_BOUND; from the checking layer NX_PTR_ERROR,
     NX_NOT_ENABLED, NX_CALLER_ERROR (from an ISR)."""
-    tb = _trace.active
-    if tb is not None:
-        tb.insert(_nxt.NX_TRACE_UDP_SOCKET_CHECKSUM_ENABLE, socket_ptr.nx_udp_socket_ip_ptr, socket_ptr, 0, 0,
-                  _nxt.NX_TRACE_UDP_EVENTS)
-    if socket_ptr.nx_udp_socket_bound_next is None:
-        return NX_NOT_BOUND
-    socket_ptr.nx_udp_socket_disable_checksum = NX_FALSE
-    return NX_SUCCESS
+    return _checksum_set(socket_ptr, _nxt.NX_TRACE_UDP_SOCKET_CHECKSUM_ENABLE, NX_FALSE)
 
 
 def _nxe_udp_socket_checksum_enable(socket_ptr: NX_UDP_SOCKET) -> int:
@@ -636,7 +634,6 @@ def _nxd_udp_socket_send(socket_ptr: NX_UDP_SOCKET, packet_ptr: NX_PACKET, ip_ad
     NX_NOT_SUPPORTED (IPv6, not modelled), NX_INVALID_PORT, NX_UNDERFLOW (less than 28
     bytes of headroom), NX_OVERFLOW, NX_CALLER_ERROR. The last two count an invalid packet.
     """
-    from .route import route_find
     if socket_ptr.nx_udp_socket_bound_next is None:
         return NX_NOT_BOUND
     tb = _trace.active

@@ -106,18 +106,13 @@ class KernelRun:
     kernel: "Kernel | None" = _RunKernel()  # type: ignore[assignment]
     status: int | None = None  # the status given to Kernel.stop (reason "stopped")
     # The build the run used (frozen); kept here because a finished run's kernel goes.
-    build: "BuildConfig | None" = None
+    config: "BuildConfig | None" = None
     # The bytes of the tx_trace_enable region at the end of the run (a .trx file's
     # content); None when tracing was never enabled.
     trace_buffer: bytes | None = None
     # Real-time pacing (netxsim.tap): how far the run fell behind the wall clock, taken
     # when the run ended; None when the run was not paced.
     pacing: Any = None
-
-    @property
-    def config(self) -> BuildConfig | None:
-        """The build the run used (frozen)."""
-        return self.build
 
     @property
     def deadlock(self) -> bool:
@@ -195,13 +190,13 @@ class Kernel:
         self.pacer: Callable[[], None] | None = None
         self.stop_status: int | None = None  # set by stop(): the run ends "stopped"
         # Run identity: control blocks created in this run carry this serial; services
-        # refuse to run once the run has ended (terminal reason, or closed).
+        # refuse to run once the run is closed (a terminal reason, or KernelRun.close).
         self.serial = next(_run_serials)
-        self.ended = False
-        self.end_reason = ""
+        self.closed = False
+        self.end_reason = ""  # why it was closed
+        self.tx_performance: dict[str, int] = {}  # system-wide performance counters
         self.greenlets: "weakref.WeakSet[greenlet.greenlet]" = weakref.WeakSet()  # every thread body
         self.results: "list[weakref.ref[KernelRun]]" = []  # what run() returned
-        self.closed = False
         # Event trace (trace.py): the enabled TraceBuffer, None when off (the one check
         # every insertion site makes), and the last enabled region, dumped at run end.
         self.trace_buffer: Any = None
@@ -643,10 +638,10 @@ class Kernel:
                               "it completed, deadlocked or went idle); start a new tx_kernel_enter")
         result = self._run_loop(until)
         if result.finished:
-            self.close()
+            self.close(result.reason)
         return result
 
-    def close(self) -> None:
+    def close(self, reason: str = "closed") -> None:
         """End this run for good (simulation extension; C never returns from
         ``tx_kernel_enter``): every simulated thread still suspended (the timer thread,
         IP helper threads, peers, application threads blocked for ever) is unwound with
@@ -658,8 +653,7 @@ class Kernel:
         if self.running:
             raise KernelError("a kernel cannot be torn down from inside its own run")
         self.closed = True
-        if not self.ended:
-            self.end_run("closed")
+        self.end_reason = reason
         from . import trace as event_trace
         if self.trace_buffer is not None and event_trace.active is self.trace_buffer:
             event_trace.active = None  # the module-level fast check must not keep the run
@@ -714,12 +708,6 @@ class Kernel:
             self.running = False
             self.current_ptr = None
             end_run(self.config)
-
-    def end_run(self, reason: str) -> None:
-        """Mark the run ended for good (a terminal reason, or closed): services called
-        from now on raise KernelError. A run paused at ``until=`` is not ended."""
-        self.ended = True
-        self.end_reason = reason
 
     def _count_run(self, thread: TX_THREAD) -> None:
         if thread is not self.last_run:
@@ -821,8 +809,6 @@ class Kernel:
         report = getattr(self.pacer, "report", None)
         if report is not None:
             run.pacing = report()
-        if reason != "until":
-            self.end_run(reason)
         if reason == "deadlock":
             logger.warning("%s", run.report())
         return run

@@ -42,10 +42,8 @@ def kernel() -> "Kernel":
 
 
 def _system(k: "Kernel") -> dict[str, int]:
-    counters = k.__dict__.get("tx_performance")
-    if counters is None:
-        counters = k.__dict__["tx_performance"] = {}
-    return counters
+    """The system-wide counters (``Kernel.tx_performance``), by ``kind.name``."""
+    return k.tx_performance
 
 
 def reset(obj: Any, kind: str) -> None:
@@ -65,23 +63,18 @@ def _names(kind: str, name: str) -> tuple[str, str]:
     return names
 
 
-def count(obj: Any, kind: str, name: str, k: "Kernel | None" = None) -> None:
-    """One more ``name`` for ``obj`` and for the system."""
+def count(obj: Any, kind: str, name: str, k: "Kernel | None" = None, n: int = 1) -> None:
+    """``n`` more ``name`` for ``obj`` (None: the system only) and for the system."""
     names = _NAMES.get((kind, name))
     field, key = names if names is not None else _names(kind, name)
-    setattr(obj, field, getattr(obj, field, 0) + 1)
-    if k is None:
-        k = kernel()
-    system = k.__dict__.get("tx_performance")
-    if system is None:
-        system = _system(k)
-    system[key] = system.get(key, 0) + 1
+    if obj is not None:
+        setattr(obj, field, getattr(obj, field, 0) + n)
+    system = (k if k is not None else kernel()).tx_performance
+    system[key] = system.get(key, 0) + n
 
 
 def count_system(kind: str, name: str, k: "Kernel | None" = None) -> None:
-    system = _system(k or kernel())
-    key = f"{kind}.{name}"
-    system[key] = system.get(key, 0) + 1
+    count(None, kind, name, k)
 
 
 # The object kinds whose cleanup routine counts a wait timeout, by control-block class name.

@@ -28,7 +28,7 @@ import math
 from typing import TYPE_CHECKING, Any, Callable
 
 from .constants import TX_SUSPENDED
-from .perf_counters import _KINDS
+from .perf_counters import count as _perf_count
 
 if TYPE_CHECKING:
     from .kernel import Kernel
@@ -50,10 +50,6 @@ def register_quiet_timer(k: "Kernel", timer: Any, probe: Callable[[], Any]) -> N
     wake-ups' run counts and performance counters follow that loop's shape. Share one
     probe object between the timers of one owner: it is called once per jump."""
     k.quiet_timers[timer.tx_timer_internal] = (timer, probe)
-
-
-def _perf_prefix(kind: str) -> str:
-    return _KINDS[kind][0]
 
 
 def _is_tick(event: Any, isr: Any) -> bool:
@@ -191,13 +187,8 @@ class _Advance:
             self._count(tx_timer, "timer", "expiration", times)
             if timer.reschedule:
                 self._count(tx_timer, "timer", "reactivate", times)
-        system = self.k.__dict__.setdefault("tx_performance", {})
         for (_, kind, name), (obj, n) in self.counts.items():
-            if obj is not None:
-                field = f"{_perf_prefix(kind)}{name}_count"
-                setattr(obj, field, getattr(obj, field, 0) + n)
-            key = f"{kind}.{name}"
-            system[key] = system.get(key, 0) + n
+            _perf_count(obj, kind, name, self.k, n)
 
 
 def _cycle(heap: list, wakes: dict[Any, Any]) -> int | None:
