@@ -3,9 +3,9 @@
 module globals. It creates its own pools, IP instance and client thread, and expects an
 SMTP server at SERVER_IP_ADDRESS (the test world provides one).
 
-One change from the guide, found by the tutorial's first test: the guide's IP default
-pool has 128-byte buffers, so every server reply longer than 74 bytes arrives chained
-and the client ends the session; this port uses NetX Duo's sample value, 512.
+One change from the guide: its IP default pool has 128-byte buffers, so against a server
+whose replies are longer than 74 bytes every reply arrives chained and the client ends the
+session; this port uses NetX Duo's sample value, 512.
 """
 from netxsim import *  # noqa: F403
 from smtp_client import *  # noqa: F403
