@@ -29,13 +29,13 @@ objects' ``_cleanup`` routines do; NetX's own waits count only the thread timeou
 """
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from . import trace as _trace
 from .config import service
-from .constants import TX_FEATURE_NOT_ENABLED, TX_PTR_ERROR, TX_SUCCESS
-
-from .perf_counters import _KINDS, _SYSTEM_EXTRA, _system, kernel  # noqa: F401
+from .constants import TX_PTR_ERROR, TX_SUCCESS
+from .perf_counters import _KINDS, _SYSTEM_EXTRA, _system, kernel
 
 
 def _values(obj: Any, kind: str) -> tuple[int, ...]:
@@ -49,7 +49,7 @@ def _system_values(kind: str) -> tuple[int, ...]:
     return tuple(system.get(f"{kind}.{name}", 0) for name in names)
 
 
-def _make(kind: str, type_name: str, module: str, c_name: str) -> tuple[Any, Any]:
+def _make(kind: str, type_name: str) -> tuple[Any, Any]:
     """The object and system info services of one kind (they differ only in data). As in
     C there is no separate checking layer: the service itself answers TX_PTR_ERROR for
     None or an object that is not created."""
@@ -62,12 +62,16 @@ def _make(kind: str, type_name: str, module: str, c_name: str) -> tuple[Any, Any
         or getattr(_trace, f"TX_TRACE_{upper}__PERFORMANCE_SYSTEM_INFO_GET")
     event_class = getattr(_trace, f"TX_TRACE_{upper}_EVENTS")
 
+    id_field = "tx_event_flags_group_id" if kind == "event_flags" else f"tx_{kind}_id"
+    identity: list[tuple[type, int]] = []   # (control-block class, ID), found on first use
+
     def info_get(obj: Any) -> tuple:
-        import importlib
-        mod = importlib.import_module(f"netxsim.tx.{module}")
-        id_field = "tx_event_flags_group_id" if kind == "event_flags" else f"tx_{kind}_id"
-        expected = mod.TX_EVENT_FLAGS_ID if kind == "event_flags" else getattr(mod, f"{type_name}_ID")
-        if not isinstance(obj, getattr(mod, type_name)) or getattr(obj, id_field, None) != expected:
+        if not identity:   # the object modules import this package: look them up late, once
+            mod = importlib.import_module(f"netxsim.tx.{kind}")
+            identity.append((getattr(mod, type_name), mod.TX_EVENT_FLAGS_ID if kind == "event_flags"
+                             else getattr(mod, f"{type_name}_ID")))
+        cls, expected = identity[0]
+        if not isinstance(obj, cls) or getattr(obj, id_field, None) != expected:
             return (TX_PTR_ERROR,) + (None,) * (len(names) + thread)
         tb = _trace.active
         if tb is not None:   # a valid object only, as the C records it (thread: its state too)
@@ -83,39 +87,38 @@ def _make(kind: str, type_name: str, module: str, c_name: str) -> tuple[Any, Any
 
     label = kind.replace("_", " ")
     fields = ", ".join(names + (("last_preempted_by",) if thread else ()))
-    info_get.__name__ = f"_tx_{c_name}_performance_info_get"
-    info_get.__doc__ = (f"``tx_{c_name}_performance_info_get``: (status, {fields}) of one {label}.\n\n"
+    info_get.__name__ = f"_tx_{kind}_performance_info_get"
+    info_get.__doc__ = (f"``tx_{kind}_performance_info_get``: (status, {fields}) of one {label}.\n\n"
                         f"    Statuses: TX_SUCCESS, TX_PTR_ERROR (None, or not a created {label}). The\n"
                         f"    counters are always kept (module docstring).\n    ")
     system_fields = ", ".join(names + _SYSTEM_EXTRA.get(kind, ()))
-    system_info_get.__name__ = f"_tx_{c_name}_performance_system_info_get"
-    system_info_get.__doc__ = (f"``tx_{c_name}_performance_system_info_get``: (status, {system_fields}),\n"
+    system_info_get.__name__ = f"_tx_{kind}_performance_system_info_get"
+    system_info_get.__doc__ = (f"``tx_{kind}_performance_system_info_get``: (status, {system_fields}),\n"
                                f"    totals over every {label} of the run.\n\n    Statuses: TX_SUCCESS.\n    ")
     from netxsim.boundary import c_service
     parameter = {"semaphore": "semaphore_ptr", "mutex": "mutex_ptr", "event_flags": "group_ptr",
                  "queue": "queue_ptr", "block_pool": "pool_ptr", "byte_pool": "pool_ptr",
                  "timer": "timer_ptr", "thread": "thread_ptr"}[kind]
-    return (c_service(f"UINT tx_{c_name}_performance_info_get({type_name} *{parameter})",
-                      service(info_get, info_get, f"tx_{c_name}_performance_info_get")),
-            c_service(f"UINT tx_{c_name}_performance_system_info_get(VOID)",
-                      service(system_info_get, system_info_get, f"tx_{c_name}_performance_system_info_get")))
+    return (c_service(f"UINT tx_{kind}_performance_info_get({type_name} *{parameter})",
+                      service(info_get, info_get, f"tx_{kind}_performance_info_get")),
+            c_service(f"UINT tx_{kind}_performance_system_info_get(VOID)",
+                      service(system_info_get, system_info_get, f"tx_{kind}_performance_system_info_get")))
 
 
 tx_semaphore_performance_info_get, tx_semaphore_performance_system_info_get = \
-    _make("semaphore", "TX_SEMAPHORE", "semaphore", "semaphore")
+    _make("semaphore", "TX_SEMAPHORE")
 tx_mutex_performance_info_get, tx_mutex_performance_system_info_get = \
-    _make("mutex", "TX_MUTEX", "mutex", "mutex")
+    _make("mutex", "TX_MUTEX")
 tx_event_flags_performance_info_get, tx_event_flags_performance_system_info_get = \
-    _make("event_flags", "TX_EVENT_FLAGS_GROUP", "event_flags", "event_flags")
+    _make("event_flags", "TX_EVENT_FLAGS_GROUP")
 tx_queue_performance_info_get, tx_queue_performance_system_info_get = \
-    _make("queue", "TX_QUEUE", "queue", "queue")
+    _make("queue", "TX_QUEUE")
 tx_block_pool_performance_info_get, tx_block_pool_performance_system_info_get = \
-    _make("block_pool", "TX_BLOCK_POOL", "block_pool", "block_pool")
+    _make("block_pool", "TX_BLOCK_POOL")
 tx_byte_pool_performance_info_get, tx_byte_pool_performance_system_info_get = \
-    _make("byte_pool", "TX_BYTE_POOL", "byte_pool", "byte_pool")
+    _make("byte_pool", "TX_BYTE_POOL")
 tx_timer_performance_info_get, tx_timer_performance_system_info_get = \
-    _make("timer", "TX_TIMER", "timer", "timer")
+    _make("timer", "TX_TIMER")
 tx_thread_performance_info_get, tx_thread_performance_system_info_get = \
-    _make("thread", "TX_THREAD", "thread", "thread")
+    _make("thread", "TX_THREAD")
 
-_ = TX_FEATURE_NOT_ENABLED  # what C returns without the option; never here
