@@ -47,6 +47,7 @@ from .tcp_output import (
 )
 from ..tx import trace as _trace
 from . import trace as _nxt
+from . import tcp_fast
 
 SIZEOF_NX_TCP_SOCKET = 332  # placeholder for C ports' memory arithmetic (32-bit build)
 register_size("NX_TCP_SOCKET", SIZEOF_NX_TCP_SOCKET)
@@ -1095,7 +1096,6 @@ def _nx_tcp_socket_send(socket_ptr: NX_TCP_SOCKET, packet_ptr: NX_PACKET, wait_o
     NX_NOT_ENABLED, NX_NOT_CONNECTED, NX_UNDERFLOW, NX_OVERFLOW, NX_CALLER_ERROR.
     """
     ip = socket_ptr.nx_tcp_socket_ip_ptr
-    k = kernel()
     if packet_ptr.nx_packet_length == 0:
         return NX_INVALID_PACKET
     if not socket_ptr.nx_tcp_socket_bound:
@@ -1111,6 +1111,18 @@ def _nx_tcp_socket_send(socket_ptr: NX_TCP_SOCKET, packet_ptr: NX_PACKET, wait_o
         tb.insert(_nxt.NX_TRACE_TCP_SOCKET_SEND, socket_ptr, packet_ptr, packet_ptr.nx_packet_length,
                   socket_ptr.nx_tcp_socket_tx_sequence, _nxt.NX_TRACE_TCP_EVENTS)
     packet_ptr.nx_packet_interface_ptr = socket_ptr.nx_tcp_socket_connect_interface
+    if tb is None and tcp_fast.enabled:
+        # Header prediction: one segment that fits the window, sent as is (tcp_fast).
+        status = tcp_fast.send_segment(ip, socket_ptr, packet_ptr)
+        if status is not None:
+            return status
+    return _send_segments(ip, socket_ptr, packet_ptr, wait_option)
+
+
+def _send_segments(ip: Any, socket_ptr: NX_TCP_SOCKET, packet_ptr: NX_PACKET, wait_option: int) -> int:
+    """The general send loop of ``_nx_tcp_socket_send``, entered holding the IP mutex with
+    the socket connected."""
+    k = kernel()
     data_offset = NX_IPv4_TCP_PACKET   # physical + IPv4 + TCP headers
     pool = packet_ptr.nx_packet_pool_owner
     thread = k.current_ptr
