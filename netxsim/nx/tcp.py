@@ -469,12 +469,13 @@ def _wait_cleanup(thread: Any) -> None:
 def _tcp_wake(thread: Any, status: int) -> None:
     """Resume a TCP waiter that got what it waited for (already off its list)."""
     wait = thread.suspend_info
+    k = kernel()
     if isinstance(wait, _TcpWait):
         if wait.timer is not None:
-            kernel().timer_deactivate(wait.timer)
+            k.timer_deactivate(wait.timer)
             wait.timer = None
         wait.deferred = False
-    kernel().wake(thread, status)
+    k.wake(thread, status)
 
 
 def _tcp_wake_list(wait_list: list, status: int) -> None:
@@ -523,7 +524,8 @@ def _nx_tcp_packet_receive(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
         _nx_packet_release(packet_ptr)
         return
     k = kernel()
-    if k.system_state != 0 or not _ip.ip_thread_is_current(ip_ptr):
+    owner = ip_ptr.kernel   # _ip.ip_thread_is_current, inline (every segment passes here)
+    if k.system_state != 0 or owner is None or owner.current_ptr is not ip_ptr.nx_ip_thread:
         ip_ptr.nx_ip_tcp_queue.append(packet_ptr)
         _ip.ip_event_set(ip_ptr, _ip.NX_IP_TCP_EVENT)
         return

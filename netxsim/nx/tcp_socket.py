@@ -1102,9 +1102,9 @@ def _nx_tcp_socket_send(socket_ptr: NX_TCP_SOCKET, packet_ptr: NX_PACKET, wait_o
         return NX_NOT_BOUND
     if socket_ptr.nx_tcp_socket_state in (NX_TCP_SYN_SENT, NX_TCP_SYN_RECEIVED):
         _nx_tcp_socket_state_wait(socket_ptr, NX_TCP_ESTABLISHED, wait_option)
-    _lock(ip)
+    _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
     if socket_ptr.nx_tcp_socket_state not in (NX_TCP_ESTABLISHED, NX_TCP_CLOSE_WAIT):
-        _unlock(ip)
+        _tx_mutex_put(ip.nx_ip_protection)
         return NX_NOT_CONNECTED
     tb = _trace.active
     if tb is not None:   # the C records the send once it holds the mutex and is connected
@@ -1302,11 +1302,13 @@ def _probe_from(socket: NX_TCP_SOCKET, packet: NX_PACKET) -> None:
 
 
 def _nxe_tcp_socket_send(socket_ptr: NX_TCP_SOCKET, packet_ptr: NX_PACKET, wait_option: int) -> int:
-    if not _valid_socket(socket_ptr):
+    # _valid_socket and _tcp_enabled, inline (every send passes here)
+    if socket_ptr is None or socket_ptr.nx_tcp_socket_id != NX_TCP_ID:
         return NX_PTR_ERROR
     if packet_ptr is None or packet_ptr.nx_packet_tcp_queue_next != NX_PACKET_ALLOCATED:
         return NX_INVALID_PACKET
-    if not _tcp_enabled(socket_ptr):
+    ip = socket_ptr.nx_tcp_socket_ip_ptr
+    if ip is None or not ip.nx_ip_tcp_enabled:
         return NX_NOT_ENABLED
     if not socket_ptr.nx_tcp_socket_connect_ip.nxd_ip_version:
         return NX_NOT_CONNECTED
@@ -1352,7 +1354,7 @@ def _nx_tcp_socket_receive(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> tuple
 
 def _socket_receive(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> tuple[int, NX_PACKET | None]:
     ip = socket_ptr.nx_tcp_socket_ip_ptr
-    _lock(ip)
+    _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
     if not socket_ptr.nx_tcp_socket_bound:
         _unlock(ip)
         return NX_NOT_BOUND, None
@@ -1375,10 +1377,12 @@ def _socket_receive(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> tuple[int, N
                 socket_ptr.nx_tcp_socket_rx_window_current - socket_ptr.nx_tcp_socket_rx_window_last_sent \
                 >= socket_ptr.nx_tcp_socket_rx_window_default // 2:
             _nx_tcp_packet_send_ack(socket_ptr, socket_ptr.nx_tcp_socket_tx_sequence)
-        _unlock(ip)
+        _tx_mutex_put(ip.nx_ip_protection)
         return NX_SUCCESS, packet
-    if _may_suspend(ip, wait_option):
-        thread = kernel().current_ptr
+    k = kernel()
+    # _may_suspend, inline: a thread other than this instance's IP thread, with a wait
+    if wait_option and k.in_thread and not (ip.kernel is not None and ip.kernel.current_ptr is ip.nx_ip_thread):
+        thread = k.current_ptr
         status = _tcp._nx_tcp_socket_thread_suspend(socket_ptr, socket_ptr.nx_tcp_socket_receive_suspension_list,
                                                     "receive", wait_option, NX_NO_PACKET)
         if status == NX_SUCCESS:
@@ -1389,9 +1393,11 @@ def _socket_receive(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> tuple[int, N
 
 
 def _nxe_tcp_socket_receive(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> tuple[int, NX_PACKET | None]:
-    if not _valid_socket(socket_ptr):
+    # _valid_socket and _tcp_enabled, inline (every receive passes here)
+    if socket_ptr is None or socket_ptr.nx_tcp_socket_id != NX_TCP_ID:
         return NX_PTR_ERROR, None
-    if not _tcp_enabled(socket_ptr):
+    ip = socket_ptr.nx_tcp_socket_ip_ptr
+    if ip is None or not ip.nx_ip_tcp_enabled:
         return NX_NOT_ENABLED, None
     if nx_threads_only_caller_error(kernel()):
         return NX_CALLER_ERROR, None
