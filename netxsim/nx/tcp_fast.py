@@ -17,7 +17,7 @@ reference: the fast path does exactly what it would do for such a segment — th
 counters, the same packet queued or released at the same point, the same waiter woken,
 the same ACK sent — in the same order; it only skips the branches that the conditions
 above make impossible. The send side of header prediction is in
-``tcp_socket._nx_tcp_socket_send``.
+``tcp_transfer._nx_tcp_socket_send`` (:func:`send_segment`).
 
 ``enabled`` (module level) switches both off, to compare or to debug; the tests run the
 same transfers both ways and compare every observable.

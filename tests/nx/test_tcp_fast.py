@@ -5,10 +5,12 @@ and the fast path really is the one taken on the common segments."""
 from __future__ import annotations
 
 import collections
+import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from hypothesis import given, strategies as st
 
 import netxsim.nx as nx
 from netxsim.nx import tcp as nx_tcp, tcp_fast
@@ -281,3 +283,16 @@ def test_the_untraced_tcp_demo_takes_the_fast_path() -> None:
     off, on, taken = _both(run)
     assert on == off
     assert taken["data", True] > 0 and taken["send", True] > 0
+
+
+@given(seed=st.integers(0, 10_000), drop=st.sampled_from([0.0, 0.03, 0.1, 0.2]),
+       duplicate=st.sampled_from([0.0, 0.05]), reorder=st.sampled_from([0.0, 0.05, 0.15]),
+       size=st.integers(1, 24_000), window=st.sampled_from([1024, 2920, 8192, 16384]),
+       chunk=st.sampled_from([1, 100, 536, 1460, 2000]))
+def test_any_lossy_transfer_is_the_same_with_and_without_header_prediction(
+        seed: int, drop: float, duplicate: float, reorder: float, size: int, window: int, chunk: int) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        off, on, _ = _both(lambda name: _transfer(
+            Path(directory), name, size=size, window=window, chunk=chunk, wait=6000,
+            faults=LinkFaults(seed=seed, drop=drop, duplicate=duplicate, reorder=reorder)))
+    assert on == off
