@@ -28,6 +28,7 @@ HOT_MODULES = (
     "netxsim.nx.packet", "netxsim.nx.ip", "netxsim.nx.tcp", "netxsim.nx.tcp_input",
     "netxsim.nx.tcp_output", "netxsim.nx.tcp_socket", "netxsim.nx.segment", "netxsim.nx.arp",
     "netxsim.nx.ram_driver", "netxsim.nx.wire",
+    "netxsim.nx.tcp_fast", "netxsim.nx.tcp_transfer",
 )
 
 _ROOT = Path(__file__).resolve().parent.parent

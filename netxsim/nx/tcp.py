@@ -469,12 +469,13 @@ def _wait_cleanup(thread: Any) -> None:
 def _tcp_wake(thread: Any, status: int) -> None:
     """Resume a TCP waiter that got what it waited for (already off its list)."""
     wait = thread.suspend_info
+    k = kernel()
     if isinstance(wait, _TcpWait):
         if wait.timer is not None:
-            kernel().timer_deactivate(wait.timer)
+            k.timer_deactivate(wait.timer)
             wait.timer = None
         wait.deferred = False
-    kernel().wake(thread, status)
+    k.wake(thread, status)
 
 
 def _tcp_wake_list(wait_list: list, status: int) -> None:
@@ -523,7 +524,8 @@ def _nx_tcp_packet_receive(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
         _nx_packet_release(packet_ptr)
         return
     k = kernel()
-    if k.system_state != 0 or not _ip.ip_thread_is_current(ip_ptr):
+    owner = ip_ptr.kernel   # _ip.ip_thread_is_current, inline (every segment passes here)
+    if k.system_state != 0 or owner is None or owner.current_ptr is not ip_ptr.nx_ip_thread:
         ip_ptr.nx_ip_tcp_queue.append(packet_ptr)
         _ip.ip_event_set(ip_ptr, _ip.NX_IP_TCP_EVENT)
         return
@@ -537,23 +539,8 @@ def _nx_tcp_queue_process(ip_ptr: Any) -> None:
         _nx_tcp_packet_process(ip_ptr, queue.pop(0))
 
 
-def _segment_view(packet: NX_PACKET) -> bytes:
-    """The TCP segment bytes (header + data) from the prepend pointer (chain joined)."""
-    if packet.nx_packet_next is None:
-        return packet._mem.read(packet._prepend, packet.nx_packet_length)
-    return packet.chain_bytes()[:packet.nx_packet_length]
-
-
 _TCP_FIXED = struct.Struct("!HHIIBBH")
 _IP_ADDRESSES = struct.Struct("!II")
-
-
-def _addresses(packet: NX_PACKET) -> tuple[int, int]:
-    """(source, destination) from the IPv4 header the receive path left in place."""
-    header = packet.nx_packet_ip_header
-    if header is None:
-        return 0, 0
-    return _IP_ADDRESSES.unpack(header.read(20)[12:20])
 
 
 class _Segment:
@@ -575,9 +562,18 @@ class _Segment:
 
 def _nx_tcp_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     """``_nx_tcp_packet_process``: verify, then hand to the socket, a listen request, or
-    answer with a RST (nx_tcp_packet_process.c)."""
-    raw = _segment_view(packet_ptr)
-    source_ip, dest_ip = _addresses(packet_ptr)
+    answer with a RST (nx_tcp_packet_process.c). An ACK or ACK|PSH segment with a bare
+    header for an established socket first tries header prediction (tcp_fast)."""
+    length = packet_ptr.nx_packet_length
+    if packet_ptr.nx_packet_next is None:
+        raw = packet_ptr._mem.read(packet_ptr._prepend, length)
+    else:
+        raw = packet_ptr.chain_bytes()[:length]
+    header = packet_ptr.nx_packet_ip_header
+    if header is None:
+        source_ip = dest_ip = 0
+    else:
+        source_ip, dest_ip = _IP_ADDRESSES.unpack_from(header.read(20), 12)
     length = len(raw)
     interface = packet_ptr.nx_packet_interface_ptr
     if not (interface is not None
@@ -591,6 +587,19 @@ def _nx_tcp_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
         ip_ptr.nx_ip_tcp_invalid_packets += 1
         _nx_packet_release(packet_ptr)
         return
+    source_port, port, seq, ack, offset, flags, window = _TCP_FIXED.unpack_from(raw)
+    socket = None
+    for candidate in ip_ptr.nx_ip_tcp_port_table.get(port, ()):
+        peer = candidate.nx_tcp_socket_connect_ip
+        if candidate.nx_tcp_socket_connect_port == source_port and peer.nxd_ip_address.v4 == source_ip \
+                and peer.nxd_ip_version == 4:
+            socket = candidate
+            break
+    # Header prediction: no options, flags ACK or ACK|PSH, the whole segment in hand.
+    if socket is not None and offset >> 4 == 5 and flags & 0x37 == ACK and tcp_fast.enabled \
+            and length == packet_ptr.nx_packet_length and _trace.active is None \
+            and tcp_fast.established_segment(ip_ptr, socket, packet_ptr, seq, ack, window, length - 20):
+        return
     segment = _Segment(raw, source_ip, dest_ip)
     if segment.header_length < NX_TCP_HEADER_BYTES or segment.header_length > length:
         ip_ptr.nx_ip_tcp_invalid_packets += 1
@@ -602,19 +611,16 @@ def _nx_tcp_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
         valid_options, found = netx_mss_option_get(segment.options)
         if valid_options and found:
             mss = found
-    for socket in ip_ptr.nx_ip_tcp_port_table.get(segment.port, ()):
-        if socket.nx_tcp_socket_connect_port == segment.source_port and \
-                socket.nx_tcp_socket_connect_ip.nxd_ip_address.v4 == source_ip and \
-                socket.nx_tcp_socket_connect_ip.nxd_ip_version == 4:
-            if segment.flags & SYN:
-                socket.nx_tcp_socket_peer_mss = mss
-                if socket.nx_tcp_socket_mss and mss > socket.nx_tcp_socket_mss:
-                    socket.nx_tcp_socket_connect_mss = socket.nx_tcp_socket_mss
-                elif socket.nx_tcp_socket_state != NX_TCP_SYN_SENT or socket.nx_tcp_socket_connect_mss > mss:
-                    socket.nx_tcp_socket_connect_mss = mss
-                socket.nx_tcp_socket_connect_mss2 = socket.nx_tcp_socket_connect_mss ** 2
-            tcp_input._nx_tcp_socket_packet_process(socket, packet_ptr, segment)
-            return
+    if socket is not None:
+        if segment.flags & SYN:
+            socket.nx_tcp_socket_peer_mss = mss
+            if socket.nx_tcp_socket_mss and mss > socket.nx_tcp_socket_mss:
+                socket.nx_tcp_socket_connect_mss = socket.nx_tcp_socket_mss
+            elif socket.nx_tcp_socket_state != NX_TCP_SYN_SENT or socket.nx_tcp_socket_connect_mss > mss:
+                socket.nx_tcp_socket_connect_mss = mss
+            socket.nx_tcp_socket_connect_mss2 = socket.nx_tcp_socket_connect_mss ** 2
+        tcp_input._nx_tcp_socket_packet_process(socket, packet_ptr, segment)
+        return
     if not valid_options:
         tcp_output._nx_tcp_no_connection_reset(ip_ptr, packet_ptr, segment)
         ip_ptr.nx_ip_tcp_invalid_packets += 1
@@ -819,5 +825,5 @@ __all__ = [name for name in dir() if name.startswith(("NX_TCP", "nx_tcp_", "_nx_
 
 # The TCP modules import this one: bound here, once, for the functions above (no import
 # statement on the per-segment paths).
-from . import tcp_input, tcp_output, tcp_socket  # noqa: E402
+from . import tcp_fast, tcp_input, tcp_output, tcp_socket  # noqa: E402
 from .constants import NX_NOT_CONNECTED, NX_TX_QUEUE_DEPTH, NX_WINDOW_OVERFLOW  # noqa: E402
