@@ -23,6 +23,7 @@ checking) and its internal timers and thread do not keep a run alive.
 """
 from __future__ import annotations
 
+import struct
 from functools import partial
 from typing import Any, Callable
 
@@ -167,6 +168,9 @@ NX_IP_MULTICAST_MASK = 0x007FFFFF
 
 _IPV4_HEADER = 20
 _KIND = "ip"
+# The IPv4 header as (version/IHL, TOS, total length, ID, flags/offset, TTL, protocol,
+# checksum, source, destination): one pack on send, one unpack on receive.
+_IPV4 = struct.Struct("!BBHHHBBHII")
 
 
 def IP_ADDRESS(a: int, b: int, c: int, d: int) -> int:
@@ -593,24 +597,30 @@ def _nx_ip_header_add(ip: NX_IP, packet: NX_PACKET, source: int, destination: in
                       type_of_service: int, time_to_live: int, protocol: int, fragment: int) -> None:
     """``_nx_ip_header_add``: prepend the 20-byte IPv4 header (ID post-incremented, header
     checksum); an identical TCP retransmission keeps the header already there."""
-    packet._prepend -= _IPV4_HEADER
-    packet.nx_packet_length += _IPV4_HEADER
-    packet.nx_packet_ip_header = Pointer(packet._mem, packet._prepend)
+    prepend = packet._prepend = packet._prepend - _IPV4_HEADER
+    length = packet.nx_packet_length = packet.nx_packet_length + _IPV4_HEADER
+    memory = packet._mem
+    packet.nx_packet_ip_header = Pointer(memory, prepend)
     packet.nx_packet_ip_header_length += _IPV4_HEADER
     if packet.nx_packet_identical_copy:
         return
-    word0 = NX_IP_VERSION | (type_of_service & NX_IP_TOS_MASK) | (packet.nx_packet_length & 0xFFFF)
-    word1 = ((ip.nx_ip_packet_id & 0xFFFF) << 16) | (fragment & 0xFFFF)
-    ip.nx_ip_packet_id = (ip.nx_ip_packet_id + 1) & 0xFFFFFFFF
+    packet_id = ip.nx_ip_packet_id
+    ip.nx_ip_packet_id = (packet_id + 1) & 0xFFFFFFFF
+    word0 = NX_IP_VERSION | (type_of_service & NX_IP_TOS_MASK) | (length & 0xFFFF)
+    word1 = ((packet_id & 0xFFFF) << 16) | (fragment & 0xFFFF)
     word2 = ((time_to_live & 0xFF) << NX_IP_TIME_TO_LIVE_SHIFT) | (protocol & NX_IP_PROTOCOL_MASK)
-    header = bytearray(word0.to_bytes(4, "big") + word1.to_bytes(4, "big") + word2.to_bytes(4, "big")
-                       + source.to_bytes(4, "big") + destination.to_bytes(4, "big"))
+    if not (0 <= source <= 0xFFFFFFFF and 0 <= destination <= 0xFFFFFFFF):
+        source.to_bytes(4, "big") + destination.to_bytes(4, "big")  # raises OverflowError, as always
+    checksum = 0
     interface = packet.nx_packet_interface_ptr
     if interface is None or not (interface.nx_interface_capability_flag and tx_checksum_offloaded(
             interface, NX_INTERFACE_CAPABILITY_IPV4_TX_CHECKSUM, destination)):
-        checksum = internet_checksum(header)
-        header[10:12] = checksum.to_bytes(2, "big")
-    packet._mem.write(packet._prepend, bytes(header))
+        # RFC 1071 over the header's 16-bit words, taken from its 32-bit words: 2**16 = 1
+        # (mod 0xFFFF), so both sums agree mod 0xFFFF (never 0: word0 holds the version).
+        checksum = ~((word0 + word1 + word2 + source + destination - 1) % 0xFFFF + 1) & 0xFFFF
+    memory.write(prepend, _IPV4.pack(word0 >> 24, (word0 >> 16) & 0xFF, word0 & 0xFFFF, word1 >> 16,
+                                     word1 & 0xFFFF, word2 >> 24, (word2 >> 16) & 0xFF, checksum,
+                                     source, destination))
 
 
 def _nx_ip_packet_send(ip: NX_IP, packet: NX_PACKET, destination_ip: int, type_of_service: int,
@@ -636,6 +646,9 @@ def _nx_ip_packet_send(ip: NX_IP, packet: NX_PACKET, destination_ip: int, type_o
         _nx_packet_transmit_release(packet)
         return
     _nx_ip_driver_packet_send(ip, packet, destination_ip, fragment, next_hop_address)
+
+
+_new_request = NX_IP_DRIVER.__new__
 
 
 def _nx_ip_driver_packet_send(ip: NX_IP, packet: NX_PACKET, destination: int, fragment: int,
@@ -675,12 +688,25 @@ def _nx_ip_driver_packet_send(ip: NX_IP, packet: NX_PACKET, destination: int, fr
     if oversized:
         _fragment_send(ip, interface, command, packet, msw, lsw)
         return
-    _count_sent(ip, packet)
+    ip.nx_ip_total_packets_sent += 1    # _count_sent, inlined
+    ip.nx_ip_total_bytes_sent += packet.nx_packet_length - _IPV4_HEADER
     tb = _trace.active
     if tb is not None:
         tb.insert(_nxt.NX_TRACE_INTERNAL_IO_DRIVER_PACKET_SEND, ip, packet, packet.nx_packet_length, 0,
                   _nxt.NX_TRACE_INTERNAL_EVENTS)
-    ip_driver_request(ip, interface, command, packet, msw, lsw)
+    # ip_driver_request, inlined: every field of the request set once.
+    request = _new_request(NX_IP_DRIVER)
+    request.nx_ip_driver_ptr = ip
+    request.nx_ip_driver_command = command
+    request.nx_ip_driver_status = 0
+    request.nx_ip_driver_interface = interface
+    request.nx_ip_driver_packet = packet
+    request.nx_ip_driver_physical_address_msw = msw
+    request.nx_ip_driver_physical_address_lsw = lsw
+    request.nx_ip_driver_return_ptr = [0]
+    driver = interface.nx_interface_link_driver_entry
+    assert driver is not None
+    driver(request)
 
 
 def _fragment_send(ip: NX_IP, interface: NX_INTERFACE, command: int, packet: NX_PACKET, msw: int,
@@ -724,7 +750,7 @@ def _nx_ip_packet_deferred_receive(ip: NX_IP, packet: NX_PACKET) -> None:
     queue = ip.nx_ip_deferred_received_packets
     queue.append(packet)
     if len(queue) == 1:
-        ip_event_set(ip, NX_IP_RECEIVE_EVENT)
+        _tx_event_flags_set(ip.nx_ip_events, NX_IP_RECEIVE_EVENT, TX_OR)  # ip_event_set
 
 
 def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
@@ -734,15 +760,16 @@ def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
         _drop_invalid(ip, packet)
         return
     header = packet._mem.read(packet._prepend, _IPV4_HEADER)
+    version_ihl, _, total_length, _, fragment_word, _, protocol, _, source, destination = \
+        _IPV4.unpack(header)
     tb = _trace.active
     if tb is not None:
-        tb.insert(_nxt.NX_TRACE_INTERNAL_IP_RECEIVE, ip, int.from_bytes(header[12:16], "big"), packet,
+        tb.insert(_nxt.NX_TRACE_INTERNAL_IP_RECEIVE, ip, source, packet,
                   packet.nx_packet_length, _nxt.NX_TRACE_INTERNAL_EVENTS)
-    if header[0] >> 4 != 4:
+    if version_ihl >> 4 != 4:
         _drop_invalid(ip, packet)
         return
-    header_length = (header[0] & 0x0F) * 4
-    total_length = int.from_bytes(header[2:4], "big")
+    header_length = (version_ihl & 0x0F) * 4
     if header_length < _IPV4_HEADER or total_length < header_length or total_length > packet.nx_packet_length:
         _drop_invalid(ip, packet)
         return
@@ -759,7 +786,6 @@ def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
         ip.nx_ip_receive_checksum_errors += 1
         _drop_invalid(ip, packet)
         return
-    destination = int.from_bytes(header[16:20], "big")
     interface = packet.nx_packet_interface_ptr or ip.nx_ip_interface[0]
     if not _accepts(ip, interface, destination):
         if ip.nx_ip_forward_packet_process is not None:   # nx_ip_forwarding_enable
@@ -770,7 +796,7 @@ def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
         ip.nx_ip_receive_packets_dropped += 1
         _nx_packet_release(packet)
         return
-    if int.from_bytes(header[6:8], "big") & (NX_MORE_FRAGMENTS | NX_FRAG_OFFSET_MASK):
+    if fragment_word & (NX_MORE_FRAGMENTS | NX_FRAG_OFFSET_MASK):
         # Reassembled when nx_ip_fragment_enable was called, else dropped.
         ip.nx_ip_total_fragments_received += 1
         packet.nx_packet_ip_header = Pointer(packet._mem, packet._prepend)
@@ -785,9 +811,10 @@ def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
     packet._prepend += header_length
     packet.nx_packet_length -= header_length
     ip.nx_ip_total_bytes_received += packet.nx_packet_length
-    protocol = header[9] << 16
-    handler = {NX_IP_ICMP: ip.nx_ip_icmp_packet_receive, NX_IP_TCP: ip.nx_ip_tcp_packet_receive,
-               NX_IP_UDP: ip.nx_ip_udp_packet_receive}.get(protocol)
+    protocol <<= 16
+    handler = ip.nx_ip_tcp_packet_receive if protocol == NX_IP_TCP else \
+        ip.nx_ip_udp_packet_receive if protocol == NX_IP_UDP else \
+        ip.nx_ip_icmp_packet_receive if protocol == NX_IP_ICMP else None
     if handler is None:
         ip.nx_ip_total_bytes_received -= packet.nx_packet_length
         ip.nx_ip_receive_packets_dropped += 1

@@ -195,6 +195,9 @@ class NX_PACKET:
 
     def chain_bytes(self) -> bytes:
         """The bytes of every buffer of the chain starting here, concatenated."""
+        if self.nx_packet_next is None:  # one buffer (the common case): buffer_bytes inlined
+            base = self._mem.base
+            return bytes(self._mem.data[self._prepend - base:max(self._append, self._prepend) - base])
         parts = []
         packet: NX_PACKET | None = self
         while packet is not None:
@@ -297,6 +300,11 @@ def _bounds_error(packet: NX_PACKET) -> int:
 def _source(data: Any, size: int) -> bytes | memoryview:
     """``size`` bytes of a C ``VOID *`` source: a bytes-like object, a ``str`` (UTF-8),
     or a Pointer into simulated RAM."""
+    if type(data) is bytes:  # the common case: used as it is (slices of it copy what they take)
+        if len(data) < size:
+            raise ValueError(f"data_size {size} exceeds the {len(data)} bytes supplied "
+                             "(C would read past the caller's buffer)")
+        return data
     if isinstance(data, Pointer):
         return data.memory.read(data.address, size)
     if isinstance(data, str):

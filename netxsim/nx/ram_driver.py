@@ -27,6 +27,7 @@ remaining receivers. Set ``RESTORE_THRESHOLD_ON_COPY_FAILURE = True`` for the fi
 """
 from __future__ import annotations
 
+import struct
 import warnings
 from typing import Any
 
@@ -69,6 +70,8 @@ _ZERO_RESULT_COMMANDS = (NX_LINK_GET_SPEED, NX_LINK_GET_DUPLEX_TYPE, NX_LINK_GET
                          NX_LINK_GET_RX_COUNT, NX_LINK_GET_TX_COUNT, NX_LINK_GET_ALLOC_ERRORS,
                          NX_LINK_GET_INTERFACE_TYPE)
 NX_MAX_MULTICAST = 3  # multicast MACs one instance keeps
+# The Ethernet header from NetX's (msw, lsw) pairs: destination, source, ethertype.
+_ETHERNET = struct.Struct("!HIHIH")
 
 
 class WireFrame(bytes):
@@ -161,7 +164,9 @@ def _nx_ram_network_driver(driver_req: NX_IP_DRIVER) -> None:
     if instance is None or instance.interface is not interface:
         driver_req.nx_ip_driver_status = NX_INVALID_INTERFACE
         return
-    if command == NX_LINK_INITIALIZE:
+    if command == NX_LINK_PACKET_SEND:  # the common case first (the commands are distinct)
+        _send(instance, driver_req, None)
+    elif command == NX_LINK_INITIALIZE:
         interface.nx_interface_ip_mtu_size = NX_LINK_MTU - NX_ETHERNET_SIZE
         interface.nx_interface_physical_address_msw = instance.msw
         interface.nx_interface_physical_address_lsw = instance.lsw
@@ -215,14 +220,17 @@ def _send(instance: _Instance, driver_req: NX_IP_DRIVER, ethertype: int | None) 
     packet: NX_PACKET = driver_req.nx_ip_driver_packet
     if ethertype is None:
         ethertype = NX_ETHERNET_IP if packet.nx_packet_ip_version == 4 else NX_ETHERNET_IPV6
-    destination = mac_from_msw_lsw(driver_req.nx_ip_driver_physical_address_msw,
-                                   driver_req.nx_ip_driver_physical_address_lsw)
+    msw = driver_req.nx_ip_driver_physical_address_msw
+    lsw = driver_req.nx_ip_driver_physical_address_lsw
     interface = driver_req.nx_ip_driver_interface
-    source = mac_from_msw_lsw(interface.nx_interface_physical_address_msw,
-                              interface.nx_interface_physical_address_lsw)
+    source_msw = interface.nx_interface_physical_address_msw
+    source_lsw = interface.nx_interface_physical_address_lsw
+    if not (0 <= msw <= 0xFFFF and 0 <= lsw <= 0xFFFFFFFF and 0 <= source_msw <= 0xFFFF
+            and 0 <= source_lsw <= 0xFFFFFFFF):
+        mac_from_msw_lsw(msw, lsw) + mac_from_msw_lsw(source_msw, source_lsw)  # raises, naming the field
     packet._prepend -= NX_ETHERNET_SIZE
     packet.nx_packet_length += NX_ETHERNET_SIZE
-    packet._mem.write(packet._prepend, destination + source + ethertype.to_bytes(2, "big"))
+    packet._mem.write(packet._prepend, _ETHERNET.pack(msw, lsw, source_msw, source_lsw, ethertype))
     _output(instance, packet)
 
 
@@ -236,7 +244,13 @@ def _output(instance: _Instance, packet: NX_PACKET) -> None:
     old_threshold = None
     if thread is not None:
         _, old_threshold = _tx_thread_preemption_change(thread, 0)
-    frame = WireFrame(packet.chain_bytes())
+    if packet.nx_packet_next is None:  # one buffer: its bytes, as chain_bytes gives them
+        memory = packet._mem
+        prepend = packet._prepend - memory.base
+        append = packet._append - memory.base
+        frame = WireFrame(memory.data[prepend:append if append > prepend else prepend])
+    else:
+        frame = WireFrame(packet.chain_bytes())
     # A packet built with too little room has its header below data_start (C would
     # overwrite the buffer's own header); the copy then simply has no headroom.
     frame.headroom = max(packet._prepend - packet._start, 0) if instance.copy_headroom is None \
@@ -277,16 +291,29 @@ def _receive(instance: _Instance, frame: bytes) -> bool:
     status, packet = _nx_packet_allocate(pool, 0, NX_NO_WAIT)
     if status != NX_SUCCESS or packet is None:
         return _copy_failed(instance)
-    data = bytes(headroom) + frame
-    if _nx_packet_data_append(packet, data, len(data), pool, NX_NO_WAIT) != NX_SUCCESS:
-        _nx_packet_release(packet)
-        return _copy_failed(instance)
+    size = headroom + len(frame)
+    if tb is None and size <= packet._end - packet._append:
+        # The copy fits the fresh buffer: what nx_packet_data_append does in that case
+        # (untraced), written in place.
+        memory = packet._mem
+        offset = packet._append - memory.base
+        if headroom:
+            memory.data[offset:offset + size] = bytes(headroom) + frame
+        else:
+            memory.data[offset:offset + size] = frame
+        packet._append += size
+        packet.nx_packet_length = size
+    else:
+        data = bytes(headroom) + frame
+        if _nx_packet_data_append(packet, data, len(data), pool, NX_NO_WAIT) != NX_SUCCESS:
+            _nx_packet_release(packet)
+            return _copy_failed(instance)
     if tb is not None:
         tb.update(token, 2, packet)
     packet._prepend += headroom + NX_ETHERNET_SIZE
     packet.nx_packet_length -= headroom + NX_ETHERNET_SIZE
     packet.nx_packet_interface_ptr = instance.interface
-    ethertype = int.from_bytes(frame[12:14], "big")
+    ethertype = frame[12] << 8 | frame[13]
     if ethertype == NX_ETHERNET_IP:
         packet.nx_packet_ip_version = 4
         _ip._nx_ip_packet_deferred_receive(ip, packet)

@@ -118,13 +118,21 @@ class SimMemory:
                 f"[0x{self.base:08X}, 0x{self.base + self.size:08X})")
         return offset
 
+    # read and write are on every packet's path: the bounds check of _offset is inlined
+    # (same condition, same error through _offset when it fails).
     def read(self, address: int, size: int) -> bytes:
-        offset = self._offset(address, size)
-        return bytes(self.data[offset:offset + size])
+        offset = address - self.base
+        end = offset + size
+        if offset < 0 or size < 0 or end > self.size:
+            self._offset(address, size)
+        return bytes(self.data[offset:end])
 
     def write(self, address: int, data: bytes) -> None:
-        offset = self._offset(address, len(data))
-        self.data[offset:offset + len(data)] = data
+        offset = address - self.base
+        end = offset + len(data)
+        if offset < 0 or end > self.size:
+            self._offset(address, len(data))
+        self.data[offset:end] = data
 
     def read_ulong(self, address: int) -> int:
         """The little-endian ULONG at ``address`` (the target is little-endian)."""
