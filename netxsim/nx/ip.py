@@ -618,9 +618,11 @@ def _nx_ip_header_add(ip: NX_IP, packet: NX_PACKET, source: int, destination: in
         # RFC 1071 over the header's 16-bit words, taken from its 32-bit words: 2**16 = 1
         # (mod 0xFFFF), so both sums agree mod 0xFFFF (never 0: word0 holds the version).
         checksum = ~((word0 + word1 + word2 + source + destination - 1) % 0xFFFF + 1) & 0xFFFF
-    memory.write(prepend, _IPV4.pack(word0 >> 24, (word0 >> 16) & 0xFF, word0 & 0xFFFF, word1 >> 16,
-                                     word1 & 0xFFFF, word2 >> 24, (word2 >> 16) & 0xFF, checksum,
-                                     source, destination))
+    offset = prepend - memory.base
+    if offset < 0 or offset + _IPV4_HEADER > memory.size:
+        memory.write(prepend, bytes(_IPV4_HEADER))  # outside RAM: raises, naming the access
+    _IPV4.pack_into(memory.data, offset, word0 >> 24, (word0 >> 16) & 0xFF, word0 & 0xFFFF, word1 >> 16,
+                    word1 & 0xFFFF, word2 >> 24, (word2 >> 16) & 0xFF, checksum, source, destination)
 
 
 def _nx_ip_packet_send(ip: NX_IP, packet: NX_PACKET, destination_ip: int, type_of_service: int,
@@ -759,9 +761,12 @@ def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
     if packet.nx_packet_length < _IPV4_HEADER or packet._append - packet._prepend < _IPV4_HEADER:
         _drop_invalid(ip, packet)
         return
-    header = packet._mem.read(packet._prepend, _IPV4_HEADER)
-    version_ihl, _, total_length, _, fragment_word, _, protocol, _, source, destination = \
-        _IPV4.unpack(header)
+    memory = packet._mem
+    offset = packet._prepend - memory.base
+    if offset < 0 or offset + _IPV4_HEADER > memory.size:
+        memory.read(packet._prepend, _IPV4_HEADER)  # outside RAM: raises, naming the access
+    version_ihl, type_of_service, total_length, identification, fragment_word, time_to_live, protocol, \
+        checksum, source, destination = _IPV4.unpack_from(memory.data, offset)
     tb = _trace.active
     if tb is not None:
         tb.insert(_nxt.NX_TRACE_INTERNAL_IP_RECEIVE, ip, source, packet,
@@ -778,11 +783,12 @@ def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
     if packet.nx_packet_length <= header_length:
         _drop_invalid(ip, packet)  # a header and nothing else
         return
-    full_header = packet._mem.read(packet._prepend, header_length) if header_length > _IPV4_HEADER else header
     received_on = packet.nx_packet_interface_ptr
     if not (received_on is not None
             and received_on.nx_interface_capability_flag & NX_INTERFACE_CAPABILITY_IPV4_RX_CHECKSUM) \
-            and internet_checksum(full_header) != 0:
+            and not _ipv4_header_checksum_ok(packet, header_length, version_ihl, type_of_service, total_length,
+                                             identification, fragment_word, time_to_live, protocol, checksum,
+                                             source, destination):
         ip.nx_ip_receive_checksum_errors += 1
         _drop_invalid(ip, packet)
         return
@@ -821,6 +827,18 @@ def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
         _nx_packet_release(packet)
         return
     handler(ip, packet)
+
+
+def _ipv4_header_checksum_ok(packet: NX_PACKET, header_length: int, version_ihl: int, type_of_service: int,
+                             total_length: int, identification: int, fragment_word: int, time_to_live: int,
+                             protocol: int, checksum: int, source: int, destination: int) -> bool:
+    """The RFC 1071 check of a received header (its checksum over it is 0). A 20-byte
+    header is summed from its parsed fields: 2**16 = 1 (mod 0xFFFF), so the 32-bit
+    addresses count as their two 16-bit words, and the sum is never 0 (version 4)."""
+    if header_length > _IPV4_HEADER:
+        return internet_checksum(packet._mem.read(packet._prepend, header_length)) == 0
+    return ((version_ihl << 8) + type_of_service + total_length + identification + fragment_word
+            + (time_to_live << 8) + protocol + checksum + source + destination) % 0xFFFF == 0
 
 
 def _accepts(ip: NX_IP, interface: NX_INTERFACE, destination: int) -> bool:

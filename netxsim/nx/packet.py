@@ -633,7 +633,18 @@ def _nx_packet_allocate(pool_ptr: NX_PACKET_POOL, packet_type: int,
         pool_ptr.nx_packet_pool_available -= 1
         packet = pool_ptr.nx_packet_pool_available_list
         pool_ptr.nx_packet_pool_available_list = packet.nx_packet_queue_next
-        _init_allocated(packet, packet_type, NX_IP_VERSION_V4)
+        # _init_allocated(packet, packet_type, NX_IP_VERSION_V4), inlined for the hot path.
+        packet.nx_packet_queue_next = None
+        packet.nx_packet_next = None
+        packet.nx_packet_last = None
+        packet.nx_packet_length = 0
+        packet._prepend = packet._append = packet._start + packet_type
+        packet.nx_packet_interface_ptr = None
+        packet.nx_packet_tcp_queue_next = NX_PACKET_ALLOCATED
+        packet.nx_packet_option_state = 0
+        packet.nx_packet_ip_version = NX_IP_VERSION_V4
+        packet.nx_packet_identical_copy = NX_FALSE
+        packet.nx_packet_ip_header_length = 0
         if tb is not None:
             tb.update(token, 2, packet)
         return NX_SUCCESS, packet

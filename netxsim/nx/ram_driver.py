@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import struct
 import warnings
+from functools import partial
 from typing import Any
 
 from netxsim.tx.kernel import kernel
@@ -138,7 +139,9 @@ def _nx_ram_network_driver(driver_req: NX_IP_DRIVER) -> None:
     instance on ATTACH, or an interface that never attached), NX_UNHANDLED_COMMAND.
     """
     k = kernel()
-    table = _table(k)
+    table = getattr(k, "nx_ram_driver_table", None)
+    if table is None:
+        table = _table(k)
     command = driver_req.nx_ip_driver_command
     interface = driver_req.nx_ip_driver_interface
     driver_req.nx_ip_driver_status = NX_SUCCESS
@@ -149,7 +152,7 @@ def _nx_ram_network_driver(driver_req: NX_IP_DRIVER) -> None:
             table.by_interface[id(interface)] = instance
             mac = mac_from_msw_lsw(instance.msw, instance.lsw)
             wire = segment_for(k, _nx_ram_network_driver)
-            instance.port = wire.attach(lambda frame, i=instance: _receive(i, frame), mac,
+            instance.port = wire.attach(partial(_receive, instance), mac,
                                         name=f"{driver_req.nx_ip_driver_ptr.nx_ip_name}", owner=instance.ip,
                                         order=slot)
             return
@@ -228,9 +231,13 @@ def _send(instance: _Instance, driver_req: NX_IP_DRIVER, ethertype: int | None) 
     if not (0 <= msw <= 0xFFFF and 0 <= lsw <= 0xFFFFFFFF and 0 <= source_msw <= 0xFFFF
             and 0 <= source_lsw <= 0xFFFFFFFF):
         mac_from_msw_lsw(msw, lsw) + mac_from_msw_lsw(source_msw, source_lsw)  # raises, naming the field
-    packet._prepend -= NX_ETHERNET_SIZE
+    prepend = packet._prepend = packet._prepend - NX_ETHERNET_SIZE
     packet.nx_packet_length += NX_ETHERNET_SIZE
-    packet._mem.write(packet._prepend, _ETHERNET.pack(msw, lsw, source_msw, source_lsw, ethertype))
+    memory = packet._mem
+    offset = prepend - memory.base
+    if offset < 0 or offset + NX_ETHERNET_SIZE > memory.size:
+        memory.write(prepend, bytes(NX_ETHERNET_SIZE))  # outside RAM: raises, naming the access
+    _ETHERNET.pack_into(memory.data, offset, msw, lsw, source_msw, source_lsw, ethertype)
     _output(instance, packet)
 
 
@@ -258,10 +265,11 @@ def _output(instance: _Instance, packet: NX_PACKET) -> None:
     if tb is not None:
         frame.source_packet = packet  # for the receiver's NX_TRACE_PACKET_COPY
     instance.copy_failed = False
-    assert instance.port is not None
+    port = instance.port
+    assert port is not None
     previous, k.nx_ram_sender = getattr(k, "nx_ram_sender", None), instance
     try:
-        instance.port.transmit(frame)
+        port.segment._transmit(port, frame)  # Port.transmit for a bytes frame, one call less
     finally:
         k.nx_ram_sender = previous
     packet._prepend += NX_ETHERNET_SIZE
