@@ -783,17 +783,22 @@ def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
     if packet.nx_packet_length <= header_length:
         _drop_invalid(ip, packet)  # a header and nothing else
         return
+    # RFC 1071: the sum over a correct header is 0xFFFF (the checksum of it is 0). A
+    # 20-byte header is summed from its parsed fields: 2**16 = 1 (mod 0xFFFF), so
+    # the 32-bit addresses count as their two 16-bit words; the sum is never 0
+    # (version 4), so "= 0 (mod 0xFFFF)" is "folds to 0xFFFF".
     received_on = packet.nx_packet_interface_ptr
     if not (received_on is not None
             and received_on.nx_interface_capability_flag & NX_INTERFACE_CAPABILITY_IPV4_RX_CHECKSUM) \
-            and not _ipv4_header_checksum_ok(packet, header_length, version_ihl, type_of_service, total_length,
-                                             identification, fragment_word, time_to_live, protocol, checksum,
-                                             source, destination):
+            and not (((version_ihl << 8) + type_of_service + total_length + identification + fragment_word
+                      + (time_to_live << 8) + protocol + checksum + source + destination) % 0xFFFF == 0
+                     if header_length == _IPV4_HEADER else
+                     internet_checksum(memory.read(packet._prepend, header_length)) == 0):
         ip.nx_ip_receive_checksum_errors += 1
         _drop_invalid(ip, packet)
         return
     interface = packet.nx_packet_interface_ptr or ip.nx_ip_interface[0]
-    if not _accepts(ip, interface, destination):
+    if destination != interface.nx_interface_ip_address and not _accepts(ip, interface, destination):
         if ip.nx_ip_forward_packet_process is not None:   # nx_ip_forwarding_enable
             ip.nx_ip_packets_forwarded += 1
             packet.nx_packet_ip_header = Pointer(packet._mem, packet._prepend)
@@ -827,18 +832,6 @@ def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
         _nx_packet_release(packet)
         return
     handler(ip, packet)
-
-
-def _ipv4_header_checksum_ok(packet: NX_PACKET, header_length: int, version_ihl: int, type_of_service: int,
-                             total_length: int, identification: int, fragment_word: int, time_to_live: int,
-                             protocol: int, checksum: int, source: int, destination: int) -> bool:
-    """The RFC 1071 check of a received header (its checksum over it is 0). A 20-byte
-    header is summed from its parsed fields: 2**16 = 1 (mod 0xFFFF), so the 32-bit
-    addresses count as their two 16-bit words, and the sum is never 0 (version 4)."""
-    if header_length > _IPV4_HEADER:
-        return internet_checksum(packet._mem.read(packet._prepend, header_length)) == 0
-    return ((version_ihl << 8) + type_of_service + total_length + identification + fragment_word
-            + (time_to_live << 8) + protocol + checksum + source + destination) % 0xFFFF == 0
 
 
 def _accepts(ip: NX_IP, interface: NX_INTERFACE, destination: int) -> bool:
