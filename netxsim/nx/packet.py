@@ -667,11 +667,16 @@ def _nx_packet_allocate(pool_ptr: NX_PACKET_POOL, packet_type: int,
 
 def _nxe_packet_allocate(pool_ptr: NX_PACKET_POOL, packet_type: int,
                          wait_option: int) -> tuple[int, NX_PACKET | None]:
-    if not _valid_pool(pool_ptr):
+    # The checks of _valid_pool and nx_thread_wait_caller_error, inlined with one kernel
+    # look-up (the packet services run on every segment).
+    if pool_ptr is None or pool_ptr.nx_packet_pool_id != NX_PACKET_POOL_ID:
+        return NX_PTR_ERROR, None
+    k = kernel()
+    if pool_ptr.kernel is not k:
         return NX_PTR_ERROR, None
     if packet_type % 4:
         return NX_OPTION_ERROR, None
-    if nx_thread_wait_caller_error(kernel(), wait_option):
+    if wait_option and not k.in_thread:
         return NX_CALLER_ERROR, None
     return _nx_packet_allocate(pool_ptr, packet_type, wait_option)
 
@@ -732,11 +737,16 @@ def _nx_packet_release(packet_ptr: NX_PACKET) -> int:
 
 
 def _nxe_packet_release(packet_ptr: NX_PACKET) -> int:
-    if not _valid_packet(packet_ptr):
+    # _valid_packet and _bounds_error, inlined.
+    if packet_ptr is None:
         return NX_PTR_ERROR
-    status = _bounds_error(packet_ptr)
-    if status:
-        return status
+    pool = packet_ptr.nx_packet_pool_owner
+    if pool is None or pool.nx_packet_pool_id != NX_PACKET_POOL_ID or pool.kernel is not kernel():
+        return NX_PTR_ERROR
+    if packet_ptr._prepend < packet_ptr._start:
+        return NX_UNDERFLOW
+    if packet_ptr._append > packet_ptr._end:
+        return NX_OVERFLOW
     return _nx_packet_release(packet_ptr)
 
 
@@ -868,14 +878,19 @@ def _nx_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: in
 
 def _nxe_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: int,
                             pool_ptr: NX_PACKET_POOL, wait_option: int) -> int:
-    if not _valid_pool(pool_ptr) or packet_ptr is None or data_start is None:
+    # _valid_pool, _bounds_error and nx_thread_wait_caller_error, inlined with one kernel look-up.
+    if pool_ptr is None or pool_ptr.nx_packet_pool_id != NX_PACKET_POOL_ID:
+        return NX_PTR_ERROR
+    k = kernel()
+    if pool_ptr.kernel is not k or packet_ptr is None or data_start is None:
         return NX_PTR_ERROR
     if not data_size:
         return NX_SIZE_ERROR
-    status = _bounds_error(packet_ptr)
-    if status:
-        return status
-    if nx_thread_wait_caller_error(kernel(), wait_option):
+    if packet_ptr._prepend < packet_ptr._start:
+        return NX_UNDERFLOW
+    if packet_ptr._append > packet_ptr._end:
+        return NX_OVERFLOW
+    if wait_option and not k.in_thread:
         return NX_CALLER_ERROR
     return _nx_packet_data_append(packet_ptr, data_start, data_size, pool_ptr, wait_option)
 

@@ -260,8 +260,11 @@ def _output(instance: _Instance, packet: NX_PACKET) -> None:
         frame = WireFrame(packet.chain_bytes())
     # A packet built with too little room has its header below data_start (C would
     # overwrite the buffer's own header); the copy then simply has no headroom.
-    frame.headroom = max(packet._prepend - packet._start, 0) if instance.copy_headroom is None \
-        else instance.copy_headroom
+    if instance.copy_headroom is None:
+        headroom = packet._prepend - packet._start
+        frame.headroom = headroom if headroom > 0 else 0
+    else:
+        frame.headroom = instance.copy_headroom
     if tb is not None:
         frame.source_packet = packet  # for the receiver's NX_TRACE_PACKET_COPY
     instance.copy_failed = False

@@ -418,7 +418,6 @@ class EthernetSegment:
         length = len(data)
         if length < ETHERNET_HEADER_SIZE or length > self.mtu + ETHERNET_HEADER_SIZE:
             self._check(data)
-        now = self.kernel.now
         counters = self.counters
         index = counters.frames
         counters.frames += 1
@@ -428,7 +427,7 @@ class EthernetSegment:
         if not (self.link_up and port.up):
             counters.link_down += 1
             port.tx_dropped += 1
-            self._log(now, port, data, LINK_DOWN)
+            self._log(self.kernel.now, port, data, LINK_DOWN)
             return
         if self.faults is None and port.faults is None and port.held is None:
             # No fault chain: the common case goes straight to the link; with no link
@@ -439,6 +438,7 @@ class EthernetSegment:
             else:
                 self._schedule(self._arrival_tick(port, length), port, [data])
             return
+        now = self.kernel.now
         decision = self._decide(port, Frame(index, now, port, data, port.tx_frames - 1))
         if decision.dropped:
             counters.dropped += 1
@@ -532,10 +532,9 @@ class EthernetSegment:
 
     def _deliver(self, port: Port, data: bytes) -> None:
         """The tap and the receivers: capture, log, then hand ``data`` to every taker."""
-        now = self.kernel.now
         if not self.link_up:
             self.counters.lost += 1
-            self._log(now, port, data, LOST)
+            self._log(self.kernel.now, port, data, LOST)
             return
         destination = data[:6]
         key = (destination, port)
@@ -552,10 +551,11 @@ class EthernetSegment:
         if not claimed:
             counters.unclaimed += 1
         if self.frame_log is not None:
-            self._log(now, port, data, DELIVERED if claimed else UNCLAIMED)
+            self._log(self.kernel.now, port, data, DELIVERED if claimed else UNCLAIMED)
         if self._pcap is not None:
-            self._pcap.write_frame(now, data)
+            self._pcap.write_frame(self.kernel.now, data)
             self._pcap.flush()
+        length = len(data)
         for taker in takers:
             if not taker.attached:
                 continue  # detached by an earlier receiver of this frame
@@ -563,7 +563,7 @@ class EthernetSegment:
                 taker.rx_dropped += 1
                 continue
             taker.rx_frames += 1
-            taker.rx_bytes += len(data)
+            taker.rx_bytes += length
             if taker.receive(data) is False:
                 break  # the C driver returns early when its copy fails
 
