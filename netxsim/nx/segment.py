@@ -550,8 +550,9 @@ class EthernetSegment:
         counters.on_wire += 1
         if not claimed:
             counters.unclaimed += 1
-        if self.frame_log is not None:
-            self._log(self.kernel.now, port, data, DELIVERED if claimed else UNCLAIMED)
+        frame_log = self.frame_log
+        if frame_log is not None:  # _log, inlined
+            frame_log.append(FrameRecord(self.kernel.now, port.name, data, DELIVERED if claimed else UNCLAIMED))
         if self._pcap is not None:
             self._pcap.write_frame(self.kernel.now, data)
             self._pcap.flush()
