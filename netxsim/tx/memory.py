@@ -68,12 +68,22 @@ class Pointer:
         return f"Pointer(0x{self.address:08X})"
 
     def read(self, size: int) -> bytes:
-        """Read ``size`` bytes at this address."""
-        return self.memory.read(self.address, size)
+        """Read ``size`` bytes at this address (SimMemory.read, inlined)."""
+        memory = self.memory
+        offset = self.address - memory.base
+        end = offset + size
+        if offset < 0 or size < 0 or end > memory.size:
+            memory._offset(self.address, size)  # raises, naming the access
+        return bytes(memory.data[offset:end])
 
     def write(self, data: bytes) -> None:
-        """Write ``data`` at this address."""
-        self.memory.write(self.address, data)
+        """Write ``data`` at this address (SimMemory.write, inlined)."""
+        memory = self.memory
+        offset = self.address - memory.base
+        end = offset + len(data)
+        if offset < 0 or end > memory.size:
+            memory._offset(self.address, len(data))  # raises, naming the access
+        memory.data[offset:end] = data
 
     def read_ulong(self) -> int:
         return int.from_bytes(self.memory.read(self.address, 4), "little")
