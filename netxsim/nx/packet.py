@@ -581,10 +581,21 @@ def _nx_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: in
         tb.insert(_nxt.NX_TRACE_PACKET_DATA_APPEND, packet_ptr, _nxt.pointer_or_zero(data_start), data_size,
                   pool_ptr, _nxt.NX_TRACE_PACKET_EVENTS)
         tb.charge(data_size)
+    last = packet_ptr.nx_packet_last
+    if last is None and type(data_start) is bytes and 0 < data_size <= len(data_start) \
+            and data_size <= packet_ptr._end - packet_ptr._append:
+        # The common case: bytes that fit the single buffer's free room (what the loop
+        # below does then, without the source view).
+        memory = packet_ptr._mem
+        offset = packet_ptr._append - memory.base
+        memory.data[offset:offset + data_size] = data_start if data_size == len(data_start) \
+            else data_start[:data_size]
+        packet_ptr._append += data_size
+        packet_ptr.nx_packet_length += data_size
+        return NX_SUCCESS
     # Checked before anything is allocated; a Pointer source is read here (the C reads
     # it after any wait for buffers: only a source changed during that wait differs).
     source = _source(data_start, data_size)
-    last = packet_ptr.nx_packet_last
     last_packet: NX_PACKET | None = None
     if last is not None:
         available = 0
