@@ -309,9 +309,8 @@ def _receive(instance: _Instance, frame: bytes) -> bool:
         memory = packet._mem
         offset = packet._append - memory.base
         if headroom:
-            memory.data[offset:offset + size] = bytes(headroom) + frame
-        else:
-            memory.data[offset:offset + size] = frame
+            memory.data[offset:offset + headroom] = bytes(headroom)
+        memory.data[offset + headroom:offset + size] = frame
         packet._append += size
         packet.nx_packet_length = size
     else:
