@@ -527,8 +527,13 @@ def _nx_arp_resolve(ip_ptr: Any, interface: Any, next_hop: int,
     transmit-released; no entry → an entry is allocated (failing that, the packet is
     dropped), the packet queued on it and a request sent at once in the caller's context.
     """
-    index = _hash(next_hop)
     table = ip_ptr.nx_ip_arp_table
+    index = ((next_hop + (next_hop >> 8)) & _ULONG) & NX_ARP_TABLE_MASK  # _hash, inlined
+    head = table[index]
+    if head is not None and head.nx_arp_ip_address == next_hop and (
+            head.nx_arp_physical_address_msw | head.nx_arp_physical_address_lsw):
+        # Resolved at the head of its bucket already (the usual case): nothing moves.
+        return head.nx_arp_physical_address_msw, head.nx_arp_physical_address_lsw
     arp_ptr = _find_active(ip_ptr, index, next_hop)
     if arp_ptr is not None and (arp_ptr.nx_arp_physical_address_msw
                                 | arp_ptr.nx_arp_physical_address_lsw):

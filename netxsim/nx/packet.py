@@ -33,6 +33,10 @@ without ever corrupting the free list. Waiting allocators queue FIFO on the pool
 
 Where the C would corrupt memory or crash, the model does the safe thing and says
 so in the service's docstring.
+
+This module holds the buffers, allocation, release and appending; the pool services
+live in :mod:`netxsim.nx.packet_pool` and reading data out and copying in
+:mod:`netxsim.nx.packet_data`. Every name is importable from here as well.
 """
 from __future__ import annotations
 
@@ -195,6 +199,9 @@ class NX_PACKET:
 
     def chain_bytes(self) -> bytes:
         """The bytes of every buffer of the chain starting here, concatenated."""
+        if self.nx_packet_next is None:  # one buffer (the common case): buffer_bytes inlined
+            base = self._mem.base
+            return bytes(self._mem.data[self._prepend - base:max(self._append, self._prepend) - base])
         parts = []
         packet: NX_PACKET | None = self
         while packet is not None:
@@ -297,6 +304,11 @@ def _bounds_error(packet: NX_PACKET) -> int:
 def _source(data: Any, size: int) -> bytes | memoryview:
     """``size`` bytes of a C ``VOID *`` source: a bytes-like object, a ``str`` (UTF-8),
     or a Pointer into simulated RAM."""
+    if type(data) is bytes:  # the common case: used as it is (slices of it copy what they take)
+        if len(data) < size:
+            raise ValueError(f"data_size {size} exceeds the {len(data)} bytes supplied "
+                             "(C would read past the caller's buffer)")
+        return data
     if isinstance(data, Pointer):
         return data.memory.read(data.address, size)
     if isinstance(data, str):
@@ -308,40 +320,6 @@ def _source(data: Any, size: int) -> bytes | memoryview:
         raise ValueError(f"data_size {size} exceeds the {len(view)} bytes supplied "
                          "(C would read past the caller's buffer)")
     return view[:size]
-
-
-class _Destination:
-    """A C ``VOID *`` destination: a writable bytes-like object or a Pointer into RAM."""
-
-    __slots__ = ("view", "pointer", "capacity")
-
-    def __init__(self, buffer: Any) -> None:
-        if isinstance(buffer, Pointer):
-            self.view = None
-            self.pointer = buffer
-            self.capacity = buffer.memory.base + buffer.memory.size - buffer.address
-        else:
-            view = memoryview(buffer)
-            if view.readonly:
-                raise TypeError("the destination buffer must be writable (use a bytearray)")
-            if view.ndim != 1 or view.itemsize != 1:
-                view = view.cast("B")
-            self.view = view
-            self.pointer = None
-            self.capacity = len(view)
-
-    def check(self, size: int) -> None:
-        if size > self.capacity:
-            raise ValueError(f"destination buffer of {self.capacity} bytes is too small for "
-                             f"{size} bytes (C would overflow the caller's buffer)")
-
-    def write(self, position: int, memory: SimMemory, address: int, size: int) -> None:
-        offset = address - memory.base
-        chunk = memoryview(memory.data)[offset:offset + size]
-        if self.view is not None:
-            self.view[position:position + size] = chunk
-        else:
-            self.pointer.memory.write(self.pointer.address + position, chunk)  # type: ignore[union-attr]
 
 
 def _init_allocated(packet: NX_PACKET, packet_type: int, ip_version: int) -> None:
@@ -359,218 +337,12 @@ def _init_allocated(packet: NX_PACKET, packet_type: int, ip_version: int) -> Non
     packet.nx_packet_ip_header_length = 0
 
 
-def _pool_geometry(address: int, pool_size: int, payload_size: int) -> tuple[int, int, int, int]:
-    """(aligned start, aligned size, header size, stride) as nx_packet_pool_create computes."""
-    start = (address + _ALIGN - 1) // _ALIGN * _ALIGN
-    size = (pool_size - (start - address)) // _ALIGN * _ALIGN
-    header = (start + sizeof_nx_packet() + _ALIGN - 1) // _ALIGN * _ALIGN - start
-    stride = (header + payload_size + _ALIGN - 1) // _ALIGN * _ALIGN
-    return start, size, header, stride
-
-
 def _reset_created_pools(k: Kernel) -> None:
     """``_nx_packet_pool_initialize``: empty the created-pool list."""
     k.created[_CREATED_KIND] = []
 
 
 register_system_component(PACKET_POOL_COMPONENT, _reset_created_pools)
-
-
-# ===================================================================== pool create
-def _nx_packet_pool_create(pool_ptr: NX_PACKET_POOL, name: str | bytes, payload_size: int,
-                           pool_start: Pointer, pool_size: int) -> int:
-    """``nx_packet_pool_create`` (nx_packet_pool_create.c): cut ``pool_size`` bytes at
-    ``pool_start`` into buffers of ``sizeof(NX_PACKET)`` + ``payload_size`` bytes, stride
-    rounded up to 4, after aligning the area to 4; put the pool on the
-    created list.
-
-    Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR (None pool or memory,
-    pool already on the created list, memory overlapping a listed pool as nxe detects
-    it), NX_SIZE_ERROR (memory_size <= 4, payload 0, not one buffer fits),
-    NX_CALLER_ERROR (ISR or timer callback). The core alone returns NX_SIZE_ERROR when
-    not one buffer fits, where C would write before the pool. The whole given area is
-    claimed in simulated RAM: any overlap not caught as above raises MemoryRegionError.
-    Re-creating a pool object that C no longer lists (after ``nx_system_initialize``)
-    re-initialises it as C does and gives its previous area back.
-    """
-    k = kernel()
-    memory = pool_start.memory
-    start, size, header, stride = _pool_geometry(pool_start.address, pool_size, payload_size)
-    total = size // stride if size > 0 else 0
-    if total == 0:
-        return NX_SIZE_ERROR
-    name = c_string(name)
-    # A control block re-created in the same kernel gives its previous area back (one
-    # left over from an earlier run belongs to another kernel's RAM).
-    old_region = pool_ptr.region if pool_ptr.kernel is k else None
-    if old_region is not None:
-        k.memory.release(old_region)
-    try:
-        region = k.memory.claim(pool_start, pool_size, f"packet pool {name!r}", _MEMORY_KIND,
-                                pool_ptr)
-    except Exception:
-        if old_region is not None:
-            pool_ptr.region = k.memory.claim(Pointer(k.memory, old_region.start),
-                                             old_region.end - old_region.start,
-                                             old_region.owner, old_region.kind, pool_ptr)
-        raise
-    if pool_ptr in k.created.get(_CREATED_KIND, []):
-        k.unregister(_CREATED_KIND, pool_ptr)
-    memset_control_block(pool_ptr)  # the C clears the whole control block
-    pool_ptr.region = region
-    pool_ptr.kernel = k
-    pool_ptr.nx_packet_pool_name = name
-    pool_ptr.nx_packet_pool_start = Pointer(memory, start)
-    pool_ptr.nx_packet_pool_size = size
-    pool_ptr.nx_packet_pool_payload_size = payload_size
-    packets = [NX_PACKET(pool_ptr, memory, address, address + header, address + header + payload_size)
-               for address in range(start, start + total * stride, stride)]
-    for packet, following in zip(packets, packets[1:]):
-        packet.nx_packet_queue_next = following
-    pool_ptr.packets = packets
-    pool_ptr.nx_packet_pool_available = pool_ptr.nx_packet_pool_total = total
-    pool_ptr.nx_packet_pool_available_list = packets[0]
-    pool_ptr.nx_packet_pool_id = NX_PACKET_POOL_ID
-    k.register(_CREATED_KIND, pool_ptr)
-    tb = _trace.active
-    if tb is not None:
-        tb.register(_nxt.NX_TRACE_OBJECT_TYPE_PACKET_POOL, pool_ptr, name, payload_size, total)
-        tb.insert(_nxt.NX_TRACE_PACKET_POOL_CREATE, pool_ptr, payload_size, pool_start, pool_size,
-                  _nxt.NX_TRACE_PACKET_EVENTS)
-    return NX_SUCCESS
-
-
-def _nxe_packet_pool_create(pool_ptr: NX_PACKET_POOL, name: str | bytes, payload_size: int,
-                            pool_start: Pointer, pool_size: int) -> int:
-    k = kernel()
-    if pool_ptr is None or not isinstance(pool_start, Pointer):
-        return NX_PTR_ERROR
-    start, size, header, stride = _pool_geometry(pool_start.address, pool_size, payload_size)
-    if pool_size <= _ALIGN or not payload_size or stride > size:
-        return NX_SIZE_ERROR
-    # The C compares against every listed pool's aligned area, with its last byte
-    # excluded, and only tests whether the new area's first or last byte falls inside:
-    # a new area enclosing an old one passes (and raises when claimed).
-    end_memory = pool_start.address + pool_size - 1
-    for created in k.created.get(_CREATED_KIND, []):
-        created_start = created.nx_packet_pool_start.address
-        created_end = created_start + created.nx_packet_pool_size - 1
-        if created is pool_ptr or created_start <= pool_start.address < created_end \
-                or created_start <= end_memory < created_end:
-            return NX_PTR_ERROR
-    if nx_init_and_threads_caller_error(k):
-        return NX_CALLER_ERROR
-    return _nx_packet_pool_create(pool_ptr, name, payload_size, pool_start, pool_size)
-
-
-nx_packet_pool_create = c_service(
-    "UINT nx_packet_pool_create(NX_PACKET_POOL *pool_ptr, CHAR *name, ULONG payload_size, VOID *memory_ptr, ULONG memory_size)",
-    nx_service(_nxe_packet_pool_create, _nx_packet_pool_create))
-
-
-# ===================================================================== pool delete
-def _nx_packet_pool_delete(pool_ptr: NX_PACKET_POOL) -> int:
-    """``nx_packet_pool_delete`` (nx_packet_pool_delete.c): take the pool off the created
-    list and invalidate it; every waiting thread resumes with NX_POOL_DELETED (all are
-    readied first, then the most urgent runs). Packets still in use are not checked.
-    The pool's RAM is given back to the simulation.
-
-    Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR (None or not created)
-    and NX_CALLER_ERROR (not from a thread: init, ISR, timer callback).
-    """
-    tb = _trace.active
-    if tb is not None:
-        tb.insert(_nxt.NX_TRACE_PACKET_POOL_DELETE, pool_ptr, 0, 0, 0, _nxt.NX_TRACE_PACKET_EVENTS)
-        tb.unregister(pool_ptr)
-    k = kernel()
-    if pool_ptr in k.created.get(_CREATED_KIND, []):
-        k.unregister(_CREATED_KIND, pool_ptr)
-    pool_ptr.nx_packet_pool_id = 0
-    if pool_ptr.kernel is k:
-        k.memory.release(pool_ptr.region)
-    pool_ptr.region = None
-    waiters = list(pool_ptr.suspension_list)
-    pool_ptr.suspension_list.clear()
-    k.preempt_disable += 1
-    for thread in waiters:
-        k.wake(thread, NX_POOL_DELETED)
-    k.preempt_disable -= 1
-    k.preempt_check()
-    return NX_SUCCESS
-
-
-def _nxe_packet_pool_delete(pool_ptr: NX_PACKET_POOL) -> int:
-    if not _valid_pool(pool_ptr):
-        return NX_PTR_ERROR
-    if nx_threads_only_caller_error(kernel()):
-        return NX_CALLER_ERROR
-    return _nx_packet_pool_delete(pool_ptr)
-
-
-nx_packet_pool_delete = c_service(
-    "UINT nx_packet_pool_delete(NX_PACKET_POOL *pool_ptr)",
-    nx_service(_nxe_packet_pool_delete, _nx_packet_pool_delete))
-
-
-# =================================================================== pool info get
-def _nx_packet_pool_info_get(pool_ptr: NX_PACKET_POOL) -> tuple[int, int, int, int, int, int]:
-    """``nx_packet_pool_info_get``: returns (status, total_packets, free_packets,
-    empty_pool_requests, empty_pool_suspensions, invalid_packet_releases).
-
-    ``empty_pool_requests`` counts every allocation that found the pool empty,
-    NX_NO_WAIT ones included; ``empty_pool_suspensions`` those that then waited.
-    Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR (None or not created)
-    and NX_CALLER_ERROR (from an ISR).
-    """
-    tb = _trace.active
-    if tb is not None:
-        tb.insert(_nxt.NX_TRACE_PACKET_POOL_INFO_GET, pool_ptr, pool_ptr.nx_packet_pool_total,
-                  pool_ptr.nx_packet_pool_available, pool_ptr.nx_packet_pool_empty_requests,
-                  _nxt.NX_TRACE_PACKET_EVENTS)
-    return (NX_SUCCESS, pool_ptr.nx_packet_pool_total, pool_ptr.nx_packet_pool_available,
-            pool_ptr.nx_packet_pool_empty_requests, pool_ptr.nx_packet_pool_empty_suspensions,
-            pool_ptr.nx_packet_pool_invalid_releases)
-
-
-def _nxe_packet_pool_info_get(pool_ptr: NX_PACKET_POOL) -> tuple:
-    if not _valid_pool(pool_ptr):
-        return (NX_PTR_ERROR,) + (None,) * 5
-    if nx_not_isr_caller_error(kernel()):
-        return (NX_CALLER_ERROR,) + (None,) * 5
-    return _nx_packet_pool_info_get(pool_ptr)
-
-
-nx_packet_pool_info_get = c_service(
-    "UINT nx_packet_pool_info_get(NX_PACKET_POOL *pool_ptr)",
-    nx_service(_nxe_packet_pool_info_get, _nx_packet_pool_info_get))
-
-
-# ============================================================= pool low watermark
-def _nx_packet_pool_low_watermark_set(pool_ptr: NX_PACKET_POOL, low_watermark: int) -> int:
-    """``nx_packet_pool_low_watermark_set`` (nx_packet_pool_low_watermark_set.c): while
-    fewer than ``low_watermark`` packets are free in the pool, TCP drops received data
-    held in its packets instead of queueing it (and closes the receive window to 0).
-
-    Statuses: NX_SUCCESS; NX_NOT_SUPPORTED in a build without NX_ENABLE_LOW_WATERMARK
-    (the default); from the checking layer NX_PTR_ERROR (None or not created),
-    NX_CALLER_ERROR (not from a thread).
-    """
-    from .config import NxConfig
-    if not NxConfig.active.NX_ENABLE_LOW_WATERMARK:
-        return NX_NOT_SUPPORTED
-    pool_ptr.nx_packet_pool_low_watermark = low_watermark & _ULONG
-    return NX_SUCCESS
-
-
-def _nxe_packet_pool_low_watermark_set(pool_ptr: NX_PACKET_POOL, low_watermark: int) -> int:
-    from .config import NxConfig
-    if not NxConfig.active.NX_ENABLE_LOW_WATERMARK:
-        return NX_NOT_SUPPORTED
-    if not _valid_pool(pool_ptr):
-        return NX_PTR_ERROR
-    if nx_threads_only_caller_error(kernel()):
-        return NX_CALLER_ERROR
-    return _nx_packet_pool_low_watermark_set(pool_ptr, low_watermark)
 
 
 def allocate_auxiliary_first(ip: Any, packet_type: int) -> tuple[int, "NX_PACKET | None"]:
@@ -584,11 +356,6 @@ def allocate_auxiliary_first(ip: Any, packet_type: int) -> tuple[int, "NX_PACKET
         if status == NX_SUCCESS or auxiliary is ip.nx_ip_default_packet_pool:
             return status, packet
     return _nx_packet_allocate(ip.nx_ip_default_packet_pool, packet_type, NX_NO_WAIT)
-
-
-nx_packet_pool_low_watermark_set = c_service(
-    "UINT nx_packet_pool_low_watermark_set(NX_PACKET_POOL *pool_ptr, ULONG low_watermark)",
-    nx_service(_nxe_packet_pool_low_watermark_set, _nx_packet_pool_low_watermark_set))
 
 
 # ======================================================================== allocate
@@ -625,7 +392,18 @@ def _nx_packet_allocate(pool_ptr: NX_PACKET_POOL, packet_type: int,
         pool_ptr.nx_packet_pool_available -= 1
         packet = pool_ptr.nx_packet_pool_available_list
         pool_ptr.nx_packet_pool_available_list = packet.nx_packet_queue_next
-        _init_allocated(packet, packet_type, NX_IP_VERSION_V4)
+        # _init_allocated(packet, packet_type, NX_IP_VERSION_V4), inlined for the hot path.
+        packet.nx_packet_queue_next = None
+        packet.nx_packet_next = None
+        packet.nx_packet_last = None
+        packet.nx_packet_length = 0
+        packet._prepend = packet._append = packet._start + packet_type
+        packet.nx_packet_interface_ptr = None
+        packet.nx_packet_tcp_queue_next = NX_PACKET_ALLOCATED
+        packet.nx_packet_option_state = 0
+        packet.nx_packet_ip_version = NX_IP_VERSION_V4
+        packet.nx_packet_identical_copy = NX_FALSE
+        packet.nx_packet_ip_header_length = 0
         if tb is not None:
             tb.update(token, 2, packet)
         return NX_SUCCESS, packet
@@ -648,11 +426,16 @@ def _nx_packet_allocate(pool_ptr: NX_PACKET_POOL, packet_type: int,
 
 def _nxe_packet_allocate(pool_ptr: NX_PACKET_POOL, packet_type: int,
                          wait_option: int) -> tuple[int, NX_PACKET | None]:
-    if not _valid_pool(pool_ptr):
+    # The checks of _valid_pool and nx_thread_wait_caller_error, inlined with one kernel
+    # look-up (the packet services run on every segment).
+    if pool_ptr is None or pool_ptr.nx_packet_pool_id != NX_PACKET_POOL_ID:
+        return NX_PTR_ERROR, None
+    k = kernel()
+    if pool_ptr.kernel is not k:
         return NX_PTR_ERROR, None
     if packet_type % 4:
         return NX_OPTION_ERROR, None
-    if nx_thread_wait_caller_error(kernel(), wait_option):
+    if wait_option and not k.in_thread:
         return NX_CALLER_ERROR, None
     return _nx_packet_allocate(pool_ptr, packet_type, wait_option)
 
@@ -713,11 +496,16 @@ def _nx_packet_release(packet_ptr: NX_PACKET) -> int:
 
 
 def _nxe_packet_release(packet_ptr: NX_PACKET) -> int:
-    if not _valid_packet(packet_ptr):
+    # _valid_packet and _bounds_error, inlined.
+    if packet_ptr is None:
         return NX_PTR_ERROR
-    status = _bounds_error(packet_ptr)
-    if status:
-        return status
+    pool = packet_ptr.nx_packet_pool_owner
+    if pool is None or pool.nx_packet_pool_id != NX_PACKET_POOL_ID or pool.kernel is not kernel():
+        return NX_PTR_ERROR
+    if packet_ptr._prepend < packet_ptr._start:
+        return NX_UNDERFLOW
+    if packet_ptr._append > packet_ptr._end:
+        return NX_OVERFLOW
     return _nx_packet_release(packet_ptr)
 
 
@@ -793,10 +581,21 @@ def _nx_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: in
         tb.insert(_nxt.NX_TRACE_PACKET_DATA_APPEND, packet_ptr, _nxt.pointer_or_zero(data_start), data_size,
                   pool_ptr, _nxt.NX_TRACE_PACKET_EVENTS)
         tb.charge(data_size)
+    last = packet_ptr.nx_packet_last
+    if last is None and type(data_start) is bytes and 0 < data_size <= len(data_start) \
+            and data_size <= packet_ptr._end - packet_ptr._append:
+        # The common case: bytes that fit the single buffer's free room (what the loop
+        # below does then, without the source view).
+        memory = packet_ptr._mem
+        offset = packet_ptr._append - memory.base
+        memory.data[offset:offset + data_size] = data_start if data_size == len(data_start) \
+            else data_start[:data_size]
+        packet_ptr._append += data_size
+        packet_ptr.nx_packet_length += data_size
+        return NX_SUCCESS
     # Checked before anything is allocated; a Pointer source is read here (the C reads
     # it after any wait for buffers: only a source changed during that wait differs).
     source = _source(data_start, data_size)
-    last = packet_ptr.nx_packet_last
     last_packet: NX_PACKET | None = None
     if last is not None:
         available = 0
@@ -849,14 +648,19 @@ def _nx_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: in
 
 def _nxe_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: int,
                             pool_ptr: NX_PACKET_POOL, wait_option: int) -> int:
-    if not _valid_pool(pool_ptr) or packet_ptr is None or data_start is None:
+    # _valid_pool, _bounds_error and nx_thread_wait_caller_error, inlined with one kernel look-up.
+    if pool_ptr is None or pool_ptr.nx_packet_pool_id != NX_PACKET_POOL_ID:
+        return NX_PTR_ERROR
+    k = kernel()
+    if pool_ptr.kernel is not k or packet_ptr is None or data_start is None:
         return NX_PTR_ERROR
     if not data_size:
         return NX_SIZE_ERROR
-    status = _bounds_error(packet_ptr)
-    if status:
-        return status
-    if nx_thread_wait_caller_error(kernel(), wait_option):
+    if packet_ptr._prepend < packet_ptr._start:
+        return NX_UNDERFLOW
+    if packet_ptr._append > packet_ptr._end:
+        return NX_OVERFLOW
+    if wait_option and not k.in_thread:
         return NX_CALLER_ERROR
     return _nx_packet_data_append(packet_ptr, data_start, data_size, pool_ptr, wait_option)
 
@@ -866,218 +670,21 @@ nx_packet_data_append = c_service(
     nx_service(_nxe_packet_data_append, _nx_packet_data_append))
 
 
-# =================================================================== data retrieve
-def _nx_packet_data_retrieve(packet_ptr: NX_PACKET, buffer_start: Any) -> tuple[int, int]:
-    """``nx_packet_data_retrieve`` (nx_packet_data_retrieve.c): copy the bytes of every
-    buffer of the chain into ``buffer_start`` (a bytearray, writable memoryview or a
-    Pointer); returns (status, bytes_copied).
+# Reading data out and copying live in packet_data (which imports the names above).
+from .packet_data import (  # noqa: E402
+    _nx_packet_copy, _nx_packet_data_extract_offset, _nx_packet_data_retrieve, _nx_packet_length_get,
+    _nxe_packet_copy, _nxe_packet_data_extract_offset, _nxe_packet_data_retrieve, _nxe_packet_length_get,
+    nx_packet_copy, nx_packet_data_extract_offset, nx_packet_data_retrieve, nx_packet_length_get,
+    _Destination,
+)
 
-    ``bytes_copied`` is the head's ``nx_packet_length``; when the chain holds a
-    different number of bytes the status is NX_INVALID_PACKET and, as in C,
-    ``bytes_copied`` is the number of bytes actually copied (not None). A buffer whose
-    append pointer lies before its prepend pointer counts as empty (C would copy a
-    huge size). A destination smaller than the bytes to copy raises ValueError
-    (C would overflow it). Statuses: NX_SUCCESS, NX_INVALID_PACKET; from the checking
-    layer NX_PTR_ERROR (None packet or buffer).
-    """
-    tb = _trace.active
-    if tb is not None:
-        tb.insert(_nxt.NX_TRACE_PACKET_DATA_RETRIEVE, packet_ptr, _nxt.pointer_or_zero(buffer_start),
-                  packet_ptr.nx_packet_length, 0, _nxt.NX_TRACE_PACKET_EVENTS)
-        tb.charge(packet_ptr.nx_packet_length)
-    destination = _Destination(buffer_start)
-    total = 0
-    packet: NX_PACKET | None = packet_ptr
-    while packet is not None:
-        size = packet._append - packet._prepend
-        if size > 0:
-            total += size
-        packet = packet.nx_packet_next
-    destination.check(total)
-    position = 0
-    packet = packet_ptr
-    while packet is not None:
-        size = packet._append - packet._prepend
-        if size > 0:
-            destination.write(position, packet._mem, packet._prepend, size)
-            position += size
-        packet = packet.nx_packet_next
-    if total != packet_ptr.nx_packet_length:
-        return NX_INVALID_PACKET, total
-    return NX_SUCCESS, total
-
-
-def _nxe_packet_data_retrieve(packet_ptr: NX_PACKET, buffer_start: Any) -> tuple[int, int | None]:
-    if packet_ptr is None or buffer_start is None:
-        return NX_PTR_ERROR, None
-    return _nx_packet_data_retrieve(packet_ptr, buffer_start)
-
-
-nx_packet_data_retrieve = c_service(
-    "UINT nx_packet_data_retrieve(NX_PACKET *packet_ptr, VOID *buffer_start)",
-    nx_service(_nxe_packet_data_retrieve, _nx_packet_data_retrieve))
-
-
-# ============================================================= data extract offset
-def _nx_packet_data_extract_offset(packet_ptr: NX_PACKET, offset: int, buffer_start: Any,
-                                   buffer_length: int | None = None) -> tuple[int, int | None]:
-    """``nx_packet_data_extract_offset`` (nx_packet_data_extract_offset.c): copy up to
-    ``buffer_length`` bytes (default: the buffer's size) starting ``offset`` bytes into
-    the packet data; returns (status, bytes_copied).
-
-    ``bytes_copied`` = min(length - offset, buffer_length), as computed by the C even
-    if the chain holds fewer bytes. An offset at or past the length is
-    NX_PACKET_OFFSET_ERROR, except offset 0 of an empty packet (NX_SUCCESS, 0 bytes);
-    an offset past the bytes the chain really holds is NX_PACKET_OFFSET_ERROR too.
-    Statuses: NX_SUCCESS, NX_PACKET_OFFSET_ERROR; from the checking layer
-    NX_PTR_ERROR (None packet or buffer). A ``buffer_length`` larger than the buffer
-    raises ValueError when more bytes than it holds would be written.
-    """
-    tb = _trace.active
-    if tb is not None:
-        tb.insert(_nxt.NX_TRACE_PACKET_DATA_EXTRACT_OFFSET, packet_ptr, buffer_length or 0, 0, 0,
-                  _nxt.NX_TRACE_PACKET_EVENTS)
-    destination = _Destination(buffer_start)
-    if buffer_length is None:
-        buffer_length = destination.capacity
-    length = packet_ptr.nx_packet_length
-    if offset >= length:
-        if offset == 0:
-            return NX_SUCCESS, 0
-        return NX_PACKET_OFFSET_ERROR, None
-    work: NX_PACKET | None = packet_ptr
-    source = 0
-    remaining_offset = offset
-    while work is not None:
-        fragment = max(work._append - work._prepend, 0)
-        if fragment > remaining_offset:
-            source = work._prepend + remaining_offset
-            break
-        remaining_offset -= fragment
-        work = work.nx_packet_next
-    if work is None:
-        return NX_PACKET_OFFSET_ERROR, None
-    copied = min(length - offset, buffer_length)
-    remaining = copied
-    position = 0
-    while work is not None and remaining:
-        size = min(max(work._append - source, 0), remaining)
-        destination.check(position + size)
-        destination.write(position, work._mem, source, size)
-        position += size
-        remaining -= size
-        work = work.nx_packet_next
-        if work is not None:
-            source = work._prepend
-    return NX_SUCCESS, copied
-
-
-def _nxe_packet_data_extract_offset(packet_ptr: NX_PACKET, offset: int, buffer_start: Any,
-                                    buffer_length: int | None = None) -> tuple[int, int | None]:
-    if packet_ptr is None or buffer_start is None:
-        return NX_PTR_ERROR, None
-    return _nx_packet_data_extract_offset(packet_ptr, offset, buffer_start, buffer_length)
-
-
-nx_packet_data_extract_offset = c_service(
-    "UINT nx_packet_data_extract_offset(NX_PACKET *packet_ptr, ULONG offset, VOID *buffer_start, ULONG buffer_length = None)",
-    nx_service(_nxe_packet_data_extract_offset, _nx_packet_data_extract_offset))
-
-
-# ====================================================================== length get
-def _nx_packet_length_get(packet_ptr: NX_PACKET) -> tuple[int, int]:
-    """``nx_packet_length_get``: returns (status, length), the head's total length.
-
-    Statuses: NX_SUCCESS; from the checking layer NX_PTR_ERROR (None packet, or its
-    pool is not created).
-    """
-    tb = _trace.active
-    if tb is not None:
-        tb.insert(_nxt.NX_TRACE_PACKET_LENGTH_GET, packet_ptr, packet_ptr.nx_packet_length, 0, 0,
-                  _nxt.NX_TRACE_PACKET_EVENTS)
-    return NX_SUCCESS, packet_ptr.nx_packet_length
-
-
-def _nxe_packet_length_get(packet_ptr: NX_PACKET) -> tuple[int, int | None]:
-    if not _valid_packet(packet_ptr):
-        return NX_PTR_ERROR, None
-    return _nx_packet_length_get(packet_ptr)
-
-
-nx_packet_length_get = c_service(
-    "UINT nx_packet_length_get(NX_PACKET *packet_ptr)",
-    nx_service(_nxe_packet_length_get, _nx_packet_length_get))
-
-
-# ============================================================================ copy
-def _nx_packet_copy(packet_ptr: NX_PACKET, pool_ptr: NX_PACKET_POOL,
-                    wait_option: int) -> tuple[int, NX_PACKET | None]:
-    """``nx_packet_copy`` (nx_packet_copy.c): returns (status, new_packet), a copy of
-    the packet in buffers of ``pool_ptr``.
-
-    A buffer is allocated with offset 0; the first source buffer is appended from its
-    ``data_start`` (unused headroom included), the others from their prepend pointer,
-    each append waiting up to ``wait_option``; then the copy's prepend pointer is set
-    to the source's offset, so the copy keeps the same headroom and consumes
-    headroom + length bytes of the new pool. IP version, interface and IP-header
-    offset are copied. On any failure the new buffers are released.
-
-    Statuses: NX_SUCCESS, NX_INVALID_PACKET (length 0, or the copied length differs),
-    NX_NO_PACKET, NX_WAIT_ABORTED, NX_POOL_DELETED; from the checking layer
-    NX_PTR_ERROR, NX_UNDERFLOW, NX_OVERFLOW, NX_CALLER_ERROR (a wait outside a thread).
-    """
-    tb = _trace.active
-    if tb is not None:
-        tb.insert(_nxt.NX_TRACE_PACKET_COPY, packet_ptr, 0, pool_ptr, wait_option,
-                  _nxt.NX_TRACE_PACKET_EVENTS)
-        tb.charge(packet_ptr.nx_packet_length)
-    if packet_ptr.nx_packet_length == 0:
-        return NX_INVALID_PACKET, None
-    status, work = _nx_packet_allocate(pool_ptr, 0, wait_option)
-    if status != NX_SUCCESS:
-        return status, None
-    assert work is not None
-    work.nx_packet_interface_ptr = packet_ptr.nx_packet_interface_ptr
-    work.nx_packet_ip_version = packet_ptr.nx_packet_ip_version
-    source: NX_PACKET | None = packet_ptr
-    first = True
-    while source is not None:
-        begin = source._start if first else source._prepend
-        size = max(source._append - begin, 0)
-        status = _nx_packet_data_append(work, Pointer(source._mem, begin), size, pool_ptr, wait_option)
-        if status != NX_SUCCESS:
-            _nx_packet_release(work)
-            return status, None
-        source = source.nx_packet_next
-        first = False
-    headroom = packet_ptr._prepend - packet_ptr._start
-    work._prepend = work._start + headroom
-    work.nx_packet_length -= headroom
-    ip_header = packet_ptr.nx_packet_ip_header
-    work.nx_packet_ip_header = None if ip_header is None else \
-        Pointer(work._mem, work._start + (int(ip_header) - packet_ptr._start))
-    if packet_ptr.nx_packet_length != work.nx_packet_length:
-        _nx_packet_release(work)
-        return NX_INVALID_PACKET, None
-    return NX_SUCCESS, work
-
-
-def _nxe_packet_copy(packet_ptr: NX_PACKET, pool_ptr: NX_PACKET_POOL,
-                     wait_option: int) -> tuple[int, NX_PACKET | None]:
-    if not _valid_pool(pool_ptr) or packet_ptr is None:
-        return NX_PTR_ERROR, None
-    status = _bounds_error(packet_ptr)
-    if status:
-        return status, None
-    if nx_thread_wait_caller_error(kernel(), wait_option):
-        return NX_CALLER_ERROR, None
-    return _nx_packet_copy(packet_ptr, pool_ptr, wait_option)
-
-
-nx_packet_copy = c_service(
-    "UINT nx_packet_copy(NX_PACKET *packet_ptr, NX_PACKET_POOL *pool_ptr, ULONG wait_option)",
-    nx_service(_nxe_packet_copy, _nx_packet_copy))
-
+# The pool services live in packet_pool (which imports the names above).
+from .packet_pool import (  # noqa: E402
+    _nx_packet_pool_create, _nx_packet_pool_delete, _nx_packet_pool_info_get,
+    _nx_packet_pool_low_watermark_set, _nxe_packet_pool_create, _nxe_packet_pool_delete,
+    _nxe_packet_pool_info_get, _nxe_packet_pool_low_watermark_set, _pool_geometry, nx_packet_pool_create,
+    nx_packet_pool_delete, nx_packet_pool_info_get, nx_packet_pool_low_watermark_set,
+)
 
 __all__ = [
     "NX_PACKET", "NX_PACKET_POOL",

@@ -27,7 +27,9 @@ remaining receivers. Set ``RESTORE_THRESHOLD_ON_COPY_FAILURE = True`` for the fi
 """
 from __future__ import annotations
 
+import struct
 import warnings
+from functools import partial
 from typing import Any
 
 from netxsim.tx.kernel import kernel
@@ -69,6 +71,8 @@ _ZERO_RESULT_COMMANDS = (NX_LINK_GET_SPEED, NX_LINK_GET_DUPLEX_TYPE, NX_LINK_GET
                          NX_LINK_GET_RX_COUNT, NX_LINK_GET_TX_COUNT, NX_LINK_GET_ALLOC_ERRORS,
                          NX_LINK_GET_INTERFACE_TYPE)
 NX_MAX_MULTICAST = 3  # multicast MACs one instance keeps
+# The Ethernet header from NetX's (msw, lsw) pairs: destination, source, ethertype.
+_ETHERNET = struct.Struct("!HIHIH")
 
 
 class WireFrame(bytes):
@@ -135,7 +139,9 @@ def _nx_ram_network_driver(driver_req: NX_IP_DRIVER) -> None:
     instance on ATTACH, or an interface that never attached), NX_UNHANDLED_COMMAND.
     """
     k = kernel()
-    table = _table(k)
+    table = getattr(k, "nx_ram_driver_table", None)
+    if table is None:
+        table = _table(k)
     command = driver_req.nx_ip_driver_command
     interface = driver_req.nx_ip_driver_interface
     driver_req.nx_ip_driver_status = NX_SUCCESS
@@ -146,7 +152,7 @@ def _nx_ram_network_driver(driver_req: NX_IP_DRIVER) -> None:
             table.by_interface[id(interface)] = instance
             mac = mac_from_msw_lsw(instance.msw, instance.lsw)
             wire = segment_for(k, _nx_ram_network_driver)
-            instance.port = wire.attach(lambda frame, i=instance: _receive(i, frame), mac,
+            instance.port = wire.attach(partial(_receive, instance), mac,
                                         name=f"{driver_req.nx_ip_driver_ptr.nx_ip_name}", owner=instance.ip,
                                         order=slot)
             return
@@ -161,7 +167,9 @@ def _nx_ram_network_driver(driver_req: NX_IP_DRIVER) -> None:
     if instance is None or instance.interface is not interface:
         driver_req.nx_ip_driver_status = NX_INVALID_INTERFACE
         return
-    if command == NX_LINK_INITIALIZE:
+    if command == NX_LINK_PACKET_SEND:  # the common case first (the commands are distinct)
+        _send(instance, driver_req, None)
+    elif command == NX_LINK_INITIALIZE:
         interface.nx_interface_ip_mtu_size = NX_LINK_MTU - NX_ETHERNET_SIZE
         interface.nx_interface_physical_address_msw = instance.msw
         interface.nx_interface_physical_address_lsw = instance.lsw
@@ -215,14 +223,21 @@ def _send(instance: _Instance, driver_req: NX_IP_DRIVER, ethertype: int | None) 
     packet: NX_PACKET = driver_req.nx_ip_driver_packet
     if ethertype is None:
         ethertype = NX_ETHERNET_IP if packet.nx_packet_ip_version == 4 else NX_ETHERNET_IPV6
-    destination = mac_from_msw_lsw(driver_req.nx_ip_driver_physical_address_msw,
-                                   driver_req.nx_ip_driver_physical_address_lsw)
+    msw = driver_req.nx_ip_driver_physical_address_msw
+    lsw = driver_req.nx_ip_driver_physical_address_lsw
     interface = driver_req.nx_ip_driver_interface
-    source = mac_from_msw_lsw(interface.nx_interface_physical_address_msw,
-                              interface.nx_interface_physical_address_lsw)
-    packet._prepend -= NX_ETHERNET_SIZE
+    source_msw = interface.nx_interface_physical_address_msw
+    source_lsw = interface.nx_interface_physical_address_lsw
+    if not (0 <= msw <= 0xFFFF and 0 <= lsw <= 0xFFFFFFFF and 0 <= source_msw <= 0xFFFF
+            and 0 <= source_lsw <= 0xFFFFFFFF):
+        mac_from_msw_lsw(msw, lsw) + mac_from_msw_lsw(source_msw, source_lsw)  # raises, naming the field
+    prepend = packet._prepend = packet._prepend - NX_ETHERNET_SIZE
     packet.nx_packet_length += NX_ETHERNET_SIZE
-    packet._mem.write(packet._prepend, destination + source + ethertype.to_bytes(2, "big"))
+    memory = packet._mem
+    offset = prepend - memory.base
+    if offset < 0 or offset + NX_ETHERNET_SIZE > memory.size:
+        memory.write(prepend, bytes(NX_ETHERNET_SIZE))  # outside RAM: raises, naming the access
+    _ETHERNET.pack_into(memory.data, offset, msw, lsw, source_msw, source_lsw, ethertype)
     _output(instance, packet)
 
 
@@ -236,18 +251,28 @@ def _output(instance: _Instance, packet: NX_PACKET) -> None:
     old_threshold = None
     if thread is not None:
         _, old_threshold = _tx_thread_preemption_change(thread, 0)
-    frame = WireFrame(packet.chain_bytes())
+    if packet.nx_packet_next is None:  # one buffer: its bytes, as chain_bytes gives them
+        memory = packet._mem
+        prepend = packet._prepend - memory.base
+        append = packet._append - memory.base
+        frame = WireFrame(memory.data[prepend:append if append > prepend else prepend])
+    else:
+        frame = WireFrame(packet.chain_bytes())
     # A packet built with too little room has its header below data_start (C would
     # overwrite the buffer's own header); the copy then simply has no headroom.
-    frame.headroom = max(packet._prepend - packet._start, 0) if instance.copy_headroom is None \
-        else instance.copy_headroom
+    if instance.copy_headroom is None:
+        headroom = packet._prepend - packet._start
+        frame.headroom = headroom if headroom > 0 else 0
+    else:
+        frame.headroom = instance.copy_headroom
     if tb is not None:
         frame.source_packet = packet  # for the receiver's NX_TRACE_PACKET_COPY
     instance.copy_failed = False
-    assert instance.port is not None
+    port = instance.port
+    assert port is not None
     previous, k.nx_ram_sender = getattr(k, "nx_ram_sender", None), instance
     try:
-        instance.port.transmit(frame)
+        port.segment._transmit(port, frame)  # Port.transmit for a bytes frame, one call less
     finally:
         k.nx_ram_sender = previous
     packet._prepend += NX_ETHERNET_SIZE
@@ -277,16 +302,28 @@ def _receive(instance: _Instance, frame: bytes) -> bool:
     status, packet = _nx_packet_allocate(pool, 0, NX_NO_WAIT)
     if status != NX_SUCCESS or packet is None:
         return _copy_failed(instance)
-    data = bytes(headroom) + frame
-    if _nx_packet_data_append(packet, data, len(data), pool, NX_NO_WAIT) != NX_SUCCESS:
-        _nx_packet_release(packet)
-        return _copy_failed(instance)
+    size = headroom + len(frame)
+    if tb is None and size <= packet._end - packet._append:
+        # The copy fits the fresh buffer: what nx_packet_data_append does in that case
+        # (untraced), written in place.
+        memory = packet._mem
+        offset = packet._append - memory.base
+        if headroom:
+            memory.data[offset:offset + headroom] = bytes(headroom)
+        memory.data[offset + headroom:offset + size] = frame
+        packet._append += size
+        packet.nx_packet_length = size
+    else:
+        data = bytes(headroom) + frame
+        if _nx_packet_data_append(packet, data, len(data), pool, NX_NO_WAIT) != NX_SUCCESS:
+            _nx_packet_release(packet)
+            return _copy_failed(instance)
     if tb is not None:
         tb.update(token, 2, packet)
     packet._prepend += headroom + NX_ETHERNET_SIZE
     packet.nx_packet_length -= headroom + NX_ETHERNET_SIZE
     packet.nx_packet_interface_ptr = instance.interface
-    ethertype = int.from_bytes(frame[12:14], "big")
+    ethertype = frame[12] << 8 | frame[13]
     if ethertype == NX_ETHERNET_IP:
         packet.nx_packet_ip_version = 4
         _ip._nx_ip_packet_deferred_receive(ip, packet)

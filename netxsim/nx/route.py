@@ -63,7 +63,7 @@ def route_find(ip: Any, destination: int, interface: Any = None) -> tuple[int, A
     """``_nx_ip_route_find``: (status, interface, next_hop). ``interface`` is the one the
     caller fixed (None: any). On NX_IP_ADDRESS_ERROR the interface returned is the one
     given (C leaves the caller's pointer as it was) and the next hop 0."""
-    up = [i for i in ip.nx_ip_interface if i.nx_interface_valid and i.nx_interface_link_up]
+    interfaces = ip.nx_ip_interface
     if destination == _ip.NX_IP_LIMITED_BROADCAST or \
             (destination & _ip.NX_IP_CLASS_D_MASK) == _ip.NX_IP_CLASS_D_TYPE:
         if interface is None:
@@ -73,9 +73,12 @@ def route_find(ip: Any, destination: int, interface: Any = None) -> tuple[int, A
         elif interface.nx_interface_link_up:
             return NX_SUCCESS, interface, destination
         return NX_IP_ADDRESS_ERROR, interface, 0
-    for candidate in _physical(ip):
-        if candidate in up and candidate.nx_interface_ip_address == destination \
-                and interface in (None, candidate):
+    loopback = interfaces[-1]
+    for candidate in interfaces:
+        if candidate is loopback:
+            break
+        if candidate.nx_interface_ip_address == destination and candidate.nx_interface_valid \
+                and candidate.nx_interface_link_up and (interface is None or interface is candidate):
             return NX_SUCCESS, candidate, destination
     if NxConfig.active.NX_ENABLE_IP_STATIC_ROUTING:
         for entry in routing_table(ip):
@@ -89,7 +92,7 @@ def route_find(ip: Any, destination: int, interface: Any = None) -> tuple[int, A
                 if interface is not None and interface is not via:
                     continue
                 return NX_SUCCESS, via, entry.nx_ip_routing_next_hop_address
-    loopback = ip.nx_ip_interface[-1]
+    up = [i for i in interfaces if i.nx_interface_valid and i.nx_interface_link_up]
     for candidate in up:
         if candidate.nx_interface_ip_network_mask & destination == candidate.nx_interface_ip_network:
             if interface is None or candidate is loopback:

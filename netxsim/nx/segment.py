@@ -291,6 +291,9 @@ class EthernetSegment:
         self._takers: dict[bytes, list[Port]] = {}
         self._by_mac: dict[bytes, list[Port]] | None = None
         self._open_ports: list[Port] = []  # promiscuous, or with multicast MACs
+        # (destination, sending port) -> the takers without the sender; forgotten with
+        # the MAC table.
+        self._takers_from: dict[tuple[bytes, Port], list[Port]] = {}
         self.counters = SegmentCounters()
         self.frame_log: list[FrameRecord] | None = [] if frame_log else None
         self.busy_until = Fraction(0)  # end of the last frame on the shared transmitter (half duplex)
@@ -328,6 +331,7 @@ class EthernetSegment:
 
     def _forget_takers(self) -> None:
         self._takers.clear()
+        self._takers_from.clear()
         self._by_mac = None
 
     def _takers_of(self, destination: bytes) -> list[Port]:
@@ -411,23 +415,30 @@ class EthernetSegment:
     def _transmit(self, port: Port, data: bytes) -> None:
         if not port.attached:
             raise ValueError(f"{port.name}: transmit on a detached port")
-        self._check(data)
-        now = self.kernel.now
+        length = len(data)
+        if length < ETHERNET_HEADER_SIZE or length > self.mtu + ETHERNET_HEADER_SIZE:
+            self._check(data)
         counters = self.counters
         index = counters.frames
         counters.frames += 1
-        counters.bytes += len(data)
+        counters.bytes += length
         port.tx_frames += 1
-        port.tx_bytes += len(data)
+        port.tx_bytes += length
         if not (self.link_up and port.up):
             counters.link_down += 1
             port.tx_dropped += 1
-            self._log(now, port, data, LINK_DOWN)
+            self._log(self.kernel.now, port, data, LINK_DOWN)
             return
         if self.faults is None and port.faults is None and port.held is None:
-            # No fault chain: the common case goes straight to the link.
-            self._schedule(self._arrival_tick(port, len(data)), port, [data])
+            # No fault chain: the common case goes straight to the link; with no link
+            # model and no propagation delay it arrives now (_arrival_tick), and
+            # _schedule delivers at once.
+            if self.bit_rate is None and not self.propagation_delay:
+                self._deliver(port, data)
+            else:
+                self._schedule(self._arrival_tick(port, length), port, [data])
             return
+        now = self.kernel.now
         decision = self._decide(port, Frame(index, now, port, data, port.tx_frames - 1))
         if decision.dropped:
             counters.dropped += 1
@@ -521,21 +532,31 @@ class EthernetSegment:
 
     def _deliver(self, port: Port, data: bytes) -> None:
         """The tap and the receivers: capture, log, then hand ``data`` to every taker."""
-        now = self.kernel.now
         if not self.link_up:
             self.counters.lost += 1
-            self._log(now, port, data, LOST)
+            self._log(self.kernel.now, port, data, LOST)
             return
         destination = data[:6]
-        takers = [p for p in self._takers_of(destination) if p is not port]
-        claimed = any(p.up for p in takers)
-        self.counters.on_wire += 1
+        key = (destination, port)
+        takers = self._takers_from.get(key)
+        if takers is None:
+            takers = self._takers_from[key] = [p for p in self._takers_of(destination) if p is not port]
+        claimed = False
+        for taker in takers:
+            if taker.up:
+                claimed = True
+                break
+        counters = self.counters
+        counters.on_wire += 1
         if not claimed:
-            self.counters.unclaimed += 1
-        self._log(now, port, data, DELIVERED if claimed else UNCLAIMED)
+            counters.unclaimed += 1
+        frame_log = self.frame_log
+        if frame_log is not None:  # _log, inlined
+            frame_log.append(FrameRecord(self.kernel.now, port.name, data, DELIVERED if claimed else UNCLAIMED))
         if self._pcap is not None:
-            self._pcap.write_frame(now, data)
+            self._pcap.write_frame(self.kernel.now, data)
             self._pcap.flush()
+        length = len(data)
         for taker in takers:
             if not taker.attached:
                 continue  # detached by an earlier receiver of this frame
@@ -543,7 +564,7 @@ class EthernetSegment:
                 taker.rx_dropped += 1
                 continue
             taker.rx_frames += 1
-            taker.rx_bytes += len(data)
+            taker.rx_bytes += length
             if taker.receive(data) is False:
                 break  # the C driver returns early when its copy fails
 

@@ -109,7 +109,14 @@ def internet_checksum(data: BytesLike, initial: int = 0) -> int:
     Over data that already holds its checksum the result is 0 exactly when the
     checksum is correct, which is how every ``verify_*`` works.
     """
-    return ~ones_complement_sum(data, initial) & 0xFFFF
+    # ones_complement_sum inlined: one call per checksum on every packet's path.
+    total = int.from_bytes(data, "big")
+    if len(data) & 1:
+        total <<= 8
+    total += initial
+    if total == 0:
+        return 0xFFFF
+    return ~((total - 1) % 0xFFFF + 1) & 0xFFFF
 
 
 def checksum_adjust(checksum: int, old_word: int, new_word: int) -> int:
@@ -139,8 +146,9 @@ def ipv4_pseudo_header_sum(src: int, dst: int, protocol: int, length: int) -> in
 
 def mac_from_msw_lsw(msw: int, lsw: int) -> bytes:
     """6-byte MAC from NetX's pair: upper 16 bits in ``msw``, lower 32 in ``lsw``."""
-    _check_uint("msw", msw, 16)
-    _check_uint("lsw", lsw, 32)
+    if not (0 <= msw <= 0xFFFF and 0 <= lsw <= 0xFFFFFFFF):  # the checks, inlined for the hot path
+        _check_uint("msw", msw, 16)
+        _check_uint("lsw", lsw, 32)
     return struct.pack("!HI", msw, lsw)
 
 

@@ -68,12 +68,22 @@ class Pointer:
         return f"Pointer(0x{self.address:08X})"
 
     def read(self, size: int) -> bytes:
-        """Read ``size`` bytes at this address."""
-        return self.memory.read(self.address, size)
+        """Read ``size`` bytes at this address (SimMemory.read, inlined)."""
+        memory = self.memory
+        offset = self.address - memory.base
+        end = offset + size
+        if offset < 0 or size < 0 or end > memory.size:
+            memory._offset(self.address, size)  # raises, naming the access
+        return bytes(memory.data[offset:end])
 
     def write(self, data: bytes) -> None:
-        """Write ``data`` at this address."""
-        self.memory.write(self.address, data)
+        """Write ``data`` at this address (SimMemory.write, inlined)."""
+        memory = self.memory
+        offset = self.address - memory.base
+        end = offset + len(data)
+        if offset < 0 or end > memory.size:
+            memory._offset(self.address, len(data))  # raises, naming the access
+        memory.data[offset:end] = data
 
     def read_ulong(self) -> int:
         return int.from_bytes(self.memory.read(self.address, 4), "little")
@@ -118,13 +128,21 @@ class SimMemory:
                 f"[0x{self.base:08X}, 0x{self.base + self.size:08X})")
         return offset
 
+    # read and write are on every packet's path: the bounds check of _offset is inlined
+    # (same condition, same error through _offset when it fails).
     def read(self, address: int, size: int) -> bytes:
-        offset = self._offset(address, size)
-        return bytes(self.data[offset:offset + size])
+        offset = address - self.base
+        end = offset + size
+        if offset < 0 or size < 0 or end > self.size:
+            self._offset(address, size)
+        return bytes(self.data[offset:end])
 
     def write(self, address: int, data: bytes) -> None:
-        offset = self._offset(address, len(data))
-        self.data[offset:offset + len(data)] = data
+        offset = address - self.base
+        end = offset + len(data)
+        if offset < 0 or end > self.size:
+            self._offset(address, len(data))
+        self.data[offset:end] = data
 
     def read_ulong(self, address: int) -> int:
         """The little-endian ULONG at ``address`` (the target is little-endian)."""
