@@ -32,7 +32,7 @@ from .constants import (
 )
 from .kernel import kernel
 from . import trace as _trace
-from .perf_counters import count as _perf, reset as _perf_reset
+from .perf_counters import count as _perf, declare as _perf_declare, reset as _perf_reset
 
 TX_EVENT_FLAGS_ID = 0x4456444E
 TX_EVENT_FLAGS_AND_MASK = 0x2
@@ -62,6 +62,9 @@ class TX_EVENT_FLAGS_GROUP:
 
     def __repr__(self) -> str:
         return f"<TX_EVENT_FLAGS_GROUP {self.tx_event_flags_group_name!r}>"
+
+
+_perf_declare(TX_EVENT_FLAGS_GROUP, "event_flags")  # its counters read 0 until bumped
 
 
 class _FlagsWait:

@@ -36,7 +36,7 @@ from .constants import (
 )
 from .config import BuildConfig, begin_run, end_run
 from .memory import DEFAULT_RAM_SIZE, Pointer, SimMemory
-from .perf_counters import count as _perf, count_system as _perf_system, wait_timed_out as _wait_timed_out
+from .perf_counters import SystemCounters, count as _perf, wait_timed_out as _wait_timed_out
 from .quiet import quiet_jump
 
 if TYPE_CHECKING:
@@ -194,7 +194,7 @@ class Kernel:
         self.serial = next(_run_serials)
         self.closed = False
         self.end_reason = ""  # why it was closed
-        self.tx_performance: dict[str, int] = {}  # system-wide performance counters
+        self.tx_performance: dict[str, int] = SystemCounters()  # system-wide performance counters
         self.greenlets: "weakref.WeakSet[greenlet.greenlet]" = weakref.WeakSet()  # every thread body
         self.results: "list[weakref.ref[KernelRun]]" = []  # what run() returned
         # Event trace (trace.py): the enabled TraceBuffer, None when off (the one check
@@ -207,7 +207,7 @@ class Kernel:
     # ----------------------------------------------------------------- time
     @property
     def now(self) -> int:
-        return int(self.env.now)
+        return int(self.env._now)  # simpy's clock without its property (int(): run(until) makes it a float)
 
     # ------------------------------------------------------------- contexts
     @property
@@ -252,8 +252,9 @@ class Kernel:
     # ------------------------------------------------------------ dispatcher
     def system_resume(self, thread: TX_THREAD) -> None:
         """``_tx_thread_system_resume``: make ``thread`` ready; preempt if it is more urgent."""
-        if thread.timer.active:
-            self.timer_deactivate(thread.timer)
+        timer = thread.timer
+        if timer.active:
+            self.timer_deactivate(timer)
         tb = self.trace_buffer
         if tb is not None:
             entry = tb.insert(1, thread, thread.tx_thread_state, tb.stack_marker(), self.execute_ptr)
@@ -266,11 +267,29 @@ class Kernel:
         thread.tx_thread_state = TX_READY
         if self.trace is not None:
             self.log(thread.tx_thread_name, "ready")
-        _perf(thread, "thread", "resume", self)
-        self._make_ready(thread)
+        thread.tx_thread_performance_resume_count += 1
+        self.tx_performance["thread.resume"] += 1
+        # _make_ready, inline (every wake-up comes through here): a thread joining a
+        # non-empty list changes neither the maps nor the candidate.
+        priority = thread.tx_thread_priority
+        ready = self.ready[priority]
+        ready.append(thread)
+        if len(ready) == 1:
+            self.priority_map |= 1 << priority
+            if priority < self.highest_priority:
+                self.highest_priority = priority
+                execute = self.execute_ptr
+                if execute is None:
+                    self.execute_ptr = thread
+                elif priority < execute.tx_thread_preempt_threshold:
+                    self._preempt(execute, thread)
         if tb is not None:
             tb.update(entry, 4, self.execute_ptr)  # TX_TRACE_THREAD_RESUME: the next thread
-        self.preempt_check()
+        # preempt_check, inline
+        if self.system_state == 0 and self.preempt_disable == 0:
+            current = self.current_ptr
+            if current is not self.execute_ptr and current is not None:
+                self._switch_from(current)
 
     def _make_ready(self, thread: TX_THREAD) -> None:
         priority = thread.tx_thread_priority
@@ -286,11 +305,15 @@ class Kernel:
         if execute is None:
             self.execute_ptr = thread
         elif priority < execute.tx_thread_preempt_threshold:
-            _count_preemption(self, execute, thread)
-            if execute.tx_thread_preempt_threshold != execute.tx_thread_priority:
-                # Remember a thread preempted past its threshold: it resumes first later.
-                self.preempted_map |= 1 << execute.tx_thread_priority
-            self.execute_ptr = thread
+            self._preempt(execute, thread)
+
+    def _preempt(self, execute: TX_THREAD, thread: TX_THREAD) -> None:
+        """``thread``, just made ready, takes the candidate's place from ``execute``."""
+        _count_preemption(self, execute, thread)
+        if execute.tx_thread_preempt_threshold != execute.tx_thread_priority:
+            # Remember a thread preempted past its threshold: it resumes first later.
+            self.preempted_map |= 1 << execute.tx_thread_priority
+        self.execute_ptr = thread
 
     def system_suspend(self, thread: TX_THREAD, switch: bool = True) -> None:
         """``_tx_thread_system_suspend``: take ``thread`` off its ready list.
@@ -299,7 +322,8 @@ class Kernel:
         calling thread, its wait timeout (``thread.wait_option``) is armed now, as
         ThreadX arms it at the moment of suspension, and the CPU is given away.
         """
-        if thread is self.current_ptr:
+        current = self.current_ptr
+        if thread is current:
             timeout = thread.wait_option
             # Only a sleep or an object wait arms the timeout (not completion or terminate).
             if thread.tx_thread_state >= TX_SLEEP and timeout != TX_NO_WAIT and timeout != TX_WAIT_FOREVER:
@@ -310,14 +334,21 @@ class Kernel:
         tb = self.trace_buffer
         if tb is not None:
             entry = tb.insert(2, thread, thread.tx_thread_state, tb.stack_marker(), self.execute_ptr)
-        _perf(thread, "thread", "suspend", self)
+        thread.tx_thread_performance_suspend_count += 1
+        performance = self.tx_performance
+        performance["thread.suspend"] += 1
         self._remove_ready(thread)
         if tb is not None:
             tb.update(entry, 4, self.execute_ptr)  # TX_TRACE_THREAD_SUSPEND: the next thread
-        if thread is self.current_ptr:
-            _perf_system("thread", "idle_return" if self.execute_ptr is None else "non_idle_return", self)
-        if switch:
-            self.preempt_check()
+        if thread is current:
+            if self.execute_ptr is None:
+                performance["thread.idle_return"] += 1
+            else:
+                performance["thread.non_idle_return"] += 1
+        # preempt_check, inline (nothing above can have switched threads)
+        if switch and self.system_state == 0 and self.preempt_disable == 0 \
+                and current is not self.execute_ptr and current is not None:
+            self._switch_from(current)
 
     def _remove_ready(self, thread: TX_THREAD) -> None:
         priority = thread.tx_thread_priority
@@ -348,9 +379,36 @@ class Kernel:
 
     def preempt_check(self) -> None:
         """``_tx_thread_system_preempt_check``: switch away if another thread must run now."""
-        if self.system_state == 0 and self.preempt_disable == 0 \
-                and self.current_ptr is not self.execute_ptr and self.current_ptr is not None:
+        if self.system_state == 0 and self.preempt_disable == 0:
+            current = self.current_ptr
+            if current is not self.execute_ptr and current is not None:
+                self._switch_from(current)
+
+    def _switch_from(self, current: TX_THREAD) -> None:
+        """The running thread ``current`` gives the CPU to ``execute_ptr`` (or, with no
+        thread ready, to the idle scheduler loop); returns when ``current`` runs again.
+
+        The scheduler loop (``_run_loop``) does nothing but dispatch ``execute_ptr`` when
+        it is a thread with no simulated CPU work and no stop is pending, so in that case
+        this does the dispatch itself (``_dispatch``: run count, time-slice reload) and
+        switches straight to the next thread's greenlet, saving the round trip through
+        the loop's greenlet. Everything else (idle time, CPU work, a stop) goes back to
+        the loop, which the next thread's greenlet also returns to when its body ends.
+        """
+        thread = self.execute_ptr
+        if thread is None or thread.work_remaining or self.stop_status is not None:
             self.main_greenlet.switch()  # type: ignore[union-attr]
+            return
+        self.current_ptr = thread
+        if thread is not self.last_run:
+            # A real context switch (see _count_run).
+            thread.tx_thread_run_count += 1
+            self.last_run = thread
+            if self.trace is not None:
+                self.log(thread.tx_thread_name, "run")
+        if thread.slice_remaining == 0:
+            thread.slice_remaining = thread.tx_thread_new_time_slice
+        thread.greenlet.switch()  # type: ignore[union-attr]
 
     def rotate(self, thread: TX_THREAD) -> bool:
         """Make the thread after ``thread`` the head of its priority list (slice expiry,
@@ -437,7 +495,9 @@ class Kernel:
 
     def wake(self, thread: TX_THREAD, status: int = TX_SUCCESS) -> None:
         """Resume a waiter that an object satisfied (the object already took it off its list)."""
-        self._clear_wait(thread)
+        thread.wait_list = None  # _clear_wait, inline
+        thread.suspend_cleanup = None
+        thread.tx_thread_suspend_control_block = None
         thread.tx_thread_suspend_status = status
         self.system_resume(thread)
 

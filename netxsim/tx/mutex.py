@@ -36,7 +36,7 @@ from .constants import (
     TX_NOT_OWNED, TX_READY, TX_SUCCESS, TX_WAIT_ERROR,
 )
 from .kernel import Kernel, kernel
-from .perf_counters import count as _perf, reset as _perf_reset
+from .perf_counters import count as _perf, declare as _perf_declare, reset as _perf_reset
 from .semaphore import prioritize_list
 from . import trace as _trace
 
@@ -79,6 +79,9 @@ class TX_MUTEX:
         owner = getattr(self.tx_mutex_owner, "tx_thread_name", None)
         count = self.tx_mutex_ownership_count
         return f"<TX_MUTEX {self.tx_mutex_name!r} owner={owner!r} count={count}>"
+
+
+_perf_declare(TX_MUTEX, "mutex")  # its counters read 0 until bumped
 
 
 def _valid(mutex: object) -> bool:

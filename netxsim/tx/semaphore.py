@@ -19,7 +19,7 @@ from .constants import (
     TX_NO_WAIT, TX_SEMAPHORE_ERROR, TX_SEMAPHORE_SUSP, TX_SUCCESS, TX_WAIT_ERROR,
 )
 from .kernel import kernel
-from .perf_counters import count as _perf, reset as _perf_reset
+from .perf_counters import count as _perf, declare as _perf_declare, reset as _perf_reset
 from .memory import c_string
 from . import trace as _trace
 
@@ -54,6 +54,9 @@ class TX_SEMAPHORE:
 
     def __repr__(self) -> str:
         return f"<TX_SEMAPHORE {self.tx_semaphore_name!r} count={self.tx_semaphore_count}>"
+
+
+_perf_declare(TX_SEMAPHORE, "semaphore")  # its counters read 0 until bumped
 
 
 def _valid(semaphore: object) -> bool:

@@ -21,7 +21,7 @@ from .constants import (
     TX_THRESH_ERROR, TX_WAIT_ABORT_ERROR, TX_WAIT_ABORTED, TX_NO_WAIT,
 )
 from .kernel import Kernel, kernel
-from .perf_counters import count as _perf, count_system as _perf_system, reset as _perf_reset
+from .perf_counters import count as _perf, count_system as _perf_system, declare as _perf_declare, reset as _perf_reset
 from .memory import Pointer
 from .timer import InternalTimer
 from . import trace as _trace
@@ -82,6 +82,9 @@ class TX_THREAD:
 
     def __repr__(self) -> str:
         return f"<TX_THREAD {self.tx_thread_name!r}>"
+
+
+_perf_declare(TX_THREAD, "thread")  # its counters read 0 until bumped
 
 
 def _new_greenlet(k: Kernel, thread: TX_THREAD) -> greenlet.greenlet:
