@@ -30,6 +30,7 @@ from .constants import (
     TX_AND, TX_CALLER_ERROR, TX_DELETED, TX_EVENT_FLAG, TX_GROUP_ERROR, TX_NO_EVENTS, TX_NO_WAIT,
     TX_OPTION_ERROR, TX_OR, TX_SUCCESS, TX_WAIT_ERROR,
 )
+from . import kernel as _kernel_module
 from .kernel import kernel
 from . import trace as _trace
 from .perf_counters import count as _perf, declare as _perf_declare, reset as _perf_reset
@@ -186,11 +187,13 @@ def _tx_event_flags_get(group: TX_EVENT_FLAGS_GROUP, requested_flags: int, get_o
     if tb is not None:
         tb.insert(_trace.TX_TRACE_EVENT_FLAGS_GET, group, requested_flags,
                   group.tx_event_flags_group_current, get_option, _trace.TX_TRACE_EVENT_FLAGS_EVENTS)
-    k = kernel()
-    _perf(group, "event_flags", "get", k)
+    k = _kernel_module._current or kernel()  # the running kernel without a call
+    group.tx_event_flags_group_performance_get_count += 1
+    k.tx_performance["event_flags.get"] += 1
     requested = requested_flags & _ULONG
     current = group.tx_event_flags_group_current
-    if _satisfied(current, requested, get_option):
+    present = current & requested  # _satisfied, inline
+    if (present == requested and present != 0) if get_option & TX_AND else present != 0:
         if get_option & TX_EVENT_FLAGS_CLEAR_MASK:
             group.tx_event_flags_group_current = current & ~requested
         return TX_SUCCESS, current
@@ -199,7 +202,8 @@ def _tx_event_flags_get(group: TX_EVENT_FLAGS_GROUP, requested_flags: int, get_o
     if wait_option == TX_NO_WAIT or k.preempt_disable or requested == 0 or not k.in_thread:
         return TX_NO_EVENTS, None
     wait = _FlagsWait(requested, get_option)
-    _perf(group, "event_flags", "suspension", k)
+    group.tx_event_flags_group_performance_suspension_count += 1
+    k.tx_performance["event_flags.suspension"] += 1
     status = k.suspend_current(TX_EVENT_FLAG, wait_option, group.tx_event_flags_group_suspension_list,
                                TX_NO_EVENTS, group, wait)
     if status != TX_SUCCESS:
@@ -236,8 +240,9 @@ def _tx_event_flags_set(group: TX_EVENT_FLAGS_GROUP, flags_to_set: int, set_opti
     if tb is not None:
         tb.insert(_trace.TX_TRACE_EVENT_FLAGS_SET, group, flags_to_set, set_option,
                   len(group.tx_event_flags_group_suspension_list), _trace.TX_TRACE_EVENT_FLAGS_EVENTS)
-    k = kernel()
-    _perf(group, "event_flags", "set", k)
+    k = _kernel_module._current or kernel()  # the running kernel without a call
+    group.tx_event_flags_group_performance_set_count += 1
+    k.tx_performance["event_flags.set"] += 1
     flags = flags_to_set & _ULONG
     if set_option & TX_EVENT_FLAGS_AND_MASK:
         group.tx_event_flags_group_current &= flags
@@ -252,9 +257,11 @@ def _tx_event_flags_set(group: TX_EVENT_FLAGS_GROUP, flags_to_set: int, set_opti
         thread = waiters[0]
         wait: _FlagsWait = thread.suspend_info
         snapshot = group.tx_event_flags_group_current
-        if _satisfied(snapshot, wait.requested, wait.option):
-            if wait.option & TX_EVENT_FLAGS_CLEAR_MASK:
-                group.tx_event_flags_group_current &= ~wait.requested
+        requested, option = wait.requested, wait.option
+        present = snapshot & requested  # _satisfied, inline
+        if (present == requested and present != 0) if option & TX_AND else present != 0:
+            if option & TX_EVENT_FLAGS_CLEAR_MASK:
+                group.tx_event_flags_group_current &= ~requested
             waiters.clear()
             wait.actual = snapshot
             k.wake(thread, TX_SUCCESS)

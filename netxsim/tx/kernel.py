@@ -159,6 +159,7 @@ class Kernel:
         self.config = BuildConfig.of(config)
         self.max_priorities = self.config.tx.TX_MAX_PRIORITIES
         self.timers_in_isr = self.config.tx.TX_TIMER_PROCESS_IN_ISR
+        self.preemption_threshold_disabled = self.config.tx.TX_DISABLE_PREEMPTION_THRESHOLD
         # Scheduler state, named after ThreadX's globals.
         self.ready: list[list[TX_THREAD]] = [[] for _ in range(self.max_priorities)]
         self.priority_map = 0
@@ -580,10 +581,16 @@ class Kernel:
 
     def _wheel_now(self) -> int:
         """The wheel position a timer armed now counts from (ThreadX's current slot - 1)."""
-        top = self._timer_heap_top()
-        if top is not None and top + self.wheel_lag <= self.now:
-            return top - 1  # a due slot not processed yet: the wheel is stuck on it
-        return self.now - self.wheel_lag
+        now = int(self.env._now)
+        heap = self.timer_heap
+        while heap:  # _timer_heap_top, inline (every wait with a timeout comes here)
+            position, _, generation, timer = heap[0]
+            if generation == timer.generation:
+                if position + self.wheel_lag <= now:
+                    return position - 1  # a due slot not processed yet: the wheel is stuck on it
+                break
+            heapq.heappop(heap)  # a deactivated timer's entry
+        return now - self.wheel_lag
 
     def timer_activate(self, timer: InternalTimer, ticks: int) -> None:
         """Arm ``timer`` to fire during the ``ticks``-th tick from now (hopping past 32)."""
@@ -594,7 +601,11 @@ class Kernel:
         timer.deadline = position + ticks  # in wheel time
         if timer.keeps_alive:
             self.keepalive_timers += 1
-        self._timer_insert(timer, position + min(ticks, TIMER_WHEEL_ENTRIES))
+        # _timer_insert, inline
+        slot = position + (ticks if ticks < TIMER_WHEEL_ENTRIES else TIMER_WHEEL_ENTRIES)
+        self.timer_sequence += 1
+        heapq.heappush(self.timer_heap, (slot, self.timer_sequence, timer.generation, timer))
+        self._tick_event_for(slot)
 
     def _timer_insert(self, timer: InternalTimer, position: int) -> None:
         self.timer_sequence += 1
@@ -603,10 +614,14 @@ class Kernel:
 
     def _tick_event_for(self, position: int) -> None:
         """Make sure a tick interrupt happens when the wheel reaches ``position``."""
-        tick = max(position + self.wheel_lag, self.now)
-        if tick not in self.tick_events:
-            self.tick_events.add(tick)
-            self.env.timeout(tick - self.now).callbacks.append(self._tick_isr)
+        now = int(self.env._now)
+        tick = position + self.wheel_lag
+        if tick < now:
+            tick = now
+        tick_events = self.tick_events
+        if tick not in tick_events:
+            tick_events.add(tick)
+            self.env.timeout(tick - now).callbacks.append(self._tick_isr)
 
     def timer_remaining(self, timer: InternalTimer) -> int:
         """Ticks until an armed ``timer`` expires."""
@@ -616,7 +631,9 @@ class Kernel:
         """Disarm ``timer``; return the ticks it had left."""
         if not timer.active:
             return 0
-        left = self.timer_remaining(timer)
+        left = timer.deadline - self._wheel_now()  # timer_remaining, inline
+        if left < 0:
+            left = 0
         timer.active = False
         timer.generation += 1  # its heap entry becomes stale
         if timer.keeps_alive:

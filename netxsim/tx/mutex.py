@@ -35,6 +35,7 @@ from .constants import (
     TX_MUTEX_ERROR, TX_MUTEX_SUSP, TX_NO_INHERIT, TX_NO_WAIT, TX_NOT_AVAILABLE,
     TX_NOT_OWNED, TX_READY, TX_SUCCESS, TX_WAIT_ERROR,
 )
+from . import kernel as _kernel_module
 from .kernel import Kernel, kernel
 from .perf_counters import count as _perf, declare as _perf_declare, reset as _perf_reset
 from .semaphore import prioritize_list
@@ -246,16 +247,17 @@ def _tx_mutex_get(mutex: TX_MUTEX, wait_option: int) -> int:
     if tb is not None:
         tb.insert(_trace.TX_TRACE_MUTEX_GET, mutex, wait_option, mutex.tx_mutex_owner,
                   mutex.tx_mutex_ownership_count, _trace.TX_TRACE_MUTEX_EVENTS)
-    k = kernel()
+    k = _kernel_module._current or kernel()  # the running kernel without a call
     thread = k.current_ptr
-    _perf(mutex, "mutex", "get", k)
+    mutex.tx_mutex_performance_get_count += 1
+    k.tx_performance["mutex.get"] += 1
     if mutex.tx_mutex_ownership_count == 0:
         mutex.tx_mutex_ownership_count = 1
         mutex.tx_mutex_owner = thread
         if thread is not None:
             if mutex.tx_mutex_inherit == TX_INHERIT:
                 mutex.tx_mutex_original_priority = thread.tx_thread_priority
-                mutex.tx_mutex_highest_priority_waiting = kernel().max_priorities
+                mutex.tx_mutex_highest_priority_waiting = k.max_priorities
             thread.owned_mutexes.append(mutex)
         return TX_SUCCESS
     if mutex.tx_mutex_owner is thread:
@@ -316,23 +318,26 @@ def _tx_mutex_put(mutex: TX_MUTEX) -> int:
     if tb is not None:
         tb.insert(_trace.TX_TRACE_MUTEX_PUT, mutex, mutex.tx_mutex_owner, mutex.tx_mutex_ownership_count,
                   tb.stack_marker(), _trace.TX_TRACE_MUTEX_EVENTS)
-    k = kernel()
-    _perf(mutex, "mutex", "put", k)
-    if mutex.tx_mutex_ownership_count == 0:
+    k = _kernel_module._current or kernel()  # the running kernel without a call
+    mutex.tx_mutex_performance_put_count += 1
+    k.tx_performance["mutex.put"] += 1
+    count = mutex.tx_mutex_ownership_count
+    if count == 0:
         return TX_NOT_OWNED
     owner = mutex.tx_mutex_owner
     # Kernel-internal releases (thread completion/termination, delete) run with
     # preemption disabled and may release another thread's mutex.
     if owner is not k.current_ptr and k.preempt_disable == 0:
         return TX_NOT_OWNED
-    mutex.tx_mutex_ownership_count -= 1
-    if mutex.tx_mutex_ownership_count or owner is None:
+    count -= 1
+    mutex.tx_mutex_ownership_count = count
+    if count or owner is None:
         return TX_SUCCESS
     owner.owned_mutexes.remove(mutex)
     inherit = mutex.tx_mutex_inherit == TX_INHERIT
     waiters = mutex.suspension_list
     if not waiters and not inherit:
-        mutex.tx_mutex_owner = None
+        mutex.tx_mutex_owner = None  # the uncontended release: nobody to hand it to
         return TX_SUCCESS
     old_priority = owner.tx_thread_user_priority
     if inherit:
@@ -341,7 +346,7 @@ def _tx_mutex_put(mutex: TX_MUTEX) -> int:
         old_priority = min(old_priority, inherited)
         prioritize_list(waiters)
     if not waiters:
-        mutex.tx_mutex_highest_priority_waiting = kernel().max_priorities
+        mutex.tx_mutex_highest_priority_waiting = k.max_priorities
         if owner.tx_thread_priority != old_priority:
             k.preempt_disable += 1
             _priority_change(k, owner, old_priority)
@@ -352,7 +357,7 @@ def _tx_mutex_put(mutex: TX_MUTEX) -> int:
     new_owner = waiters.pop(0)
     if inherit:
         mutex.tx_mutex_original_priority = new_owner.tx_thread_priority
-        mutex.tx_mutex_highest_priority_waiting = kernel().max_priorities
+        mutex.tx_mutex_highest_priority_waiting = k.max_priorities
     new_owner.owned_mutexes.append(mutex)
     mutex.tx_mutex_ownership_count = 1
     mutex.tx_mutex_owner = new_owner

@@ -376,20 +376,22 @@ def _tx_thread_preemption_change(thread: TX_THREAD, new_threshold: int) -> tuple
                   thread.tx_thread_preempt_threshold, thread.tx_thread_state, _trace.TX_TRACE_THREAD_EVENTS)
     k = thread.kernel
     assert k is not None
-    if new_threshold != thread.tx_thread_user_priority and new_threshold \
-            and k.config.tx.TX_DISABLE_PREEMPTION_THRESHOLD:
+    user_priority = thread.tx_thread_user_priority
+    if new_threshold != user_priority and new_threshold and k.preemption_threshold_disabled:
         new_threshold = 0
-    if new_threshold > thread.tx_thread_user_priority:
+    if new_threshold > user_priority:
         return TX_THRESH_ERROR, None
     old = thread.tx_thread_user_preempt_threshold
     priority = thread.tx_thread_priority
-    if new_threshold == thread.tx_thread_user_priority and k.ready[priority] \
-            and k.ready[priority][0] is thread:
-        k.preempted_map &= ~(1 << priority)
+    if new_threshold == user_priority:
+        ready = k.ready[priority]
+        if ready and ready[0] is thread:
+            k.preempted_map &= ~(1 << priority)
     thread.tx_thread_user_preempt_threshold = new_threshold
-    thread.tx_thread_preempt_threshold = min(new_threshold, thread.tx_thread_inherit_priority)
-    if k.highest_priority < priority and k.highest_priority < new_threshold \
-            and k.execute_ptr is thread:
+    inherited = thread.tx_thread_inherit_priority
+    thread.tx_thread_preempt_threshold = new_threshold if new_threshold < inherited else inherited
+    highest = k.highest_priority
+    if highest < priority and highest < new_threshold and k.execute_ptr is thread:
         if thread.tx_thread_preempt_threshold != thread.tx_thread_priority:
             k.preempted_map |= 1 << priority
         k.execute_ptr = k.ready[k.highest_priority][0]
