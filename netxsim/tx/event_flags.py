@@ -213,11 +213,14 @@ def _tx_event_flags_get(group: TX_EVENT_FLAGS_GROUP, requested_flags: int, get_o
 
 def _txe_event_flags_get(group: TX_EVENT_FLAGS_GROUP, requested_flags: int, get_option: int,
                          wait_option: int) -> tuple[int, int | None]:
-    k = kernel()
-    if not _valid(group):
+    k = _kernel_module._current or kernel()
+    if group is None or group.tx_event_flags_group_id != TX_EVENT_FLAGS_ID:  # _valid, inline
         return TX_GROUP_ERROR, None
-    if wait_option != TX_NO_WAIT and (k.system_state != 0 or k.in_timer):
-        return TX_WAIT_ERROR, None
+    if wait_option != TX_NO_WAIT:
+        current = k.current_ptr
+        # Not from init or an ISR (system_state), nor a timer callback (Kernel.in_timer).
+        if k.system_state != 0 or (current is k.timer_thread and current is not None):
+            return TX_WAIT_ERROR, None
     if not 0 <= get_option <= 3:
         return TX_OPTION_ERROR, None
     return _tx_event_flags_get(group, requested_flags, get_option, wait_option)
@@ -289,7 +292,7 @@ def _tx_event_flags_set(group: TX_EVENT_FLAGS_GROUP, flags_to_set: int, set_opti
 
 
 def _txe_event_flags_set(group: TX_EVENT_FLAGS_GROUP, flags_to_set: int, set_option: int) -> int:
-    if not _valid(group):
+    if group is None or group.tx_event_flags_group_id != TX_EVENT_FLAGS_ID:  # _valid, inline
         return TX_GROUP_ERROR
     if set_option not in (TX_AND, TX_OR):
         return TX_OPTION_ERROR

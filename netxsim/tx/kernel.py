@@ -367,11 +367,13 @@ class Kernel:
                 self.highest_priority = self.max_priorities
                 self.execute_ptr = None
                 return
-            self.highest_priority = _lowest_bit(self.priority_map)
+            priority_map = self.priority_map
+            self.highest_priority = (priority_map & -priority_map).bit_length() - 1  # _lowest_bit
         if thread is self.execute_ptr:
             self.execute_ptr = self.ready[self.highest_priority][0]
-            if self.preempted_map:
-                preempted_priority = _lowest_bit(self.preempted_map)
+            preempted_map = self.preempted_map
+            if preempted_map:
+                preempted_priority = (preempted_map & -preempted_map).bit_length() - 1  # _lowest_bit
                 preempted = self.ready[preempted_priority][0]
                 if self.highest_priority >= preempted.tx_thread_preempt_threshold:
                     # The preempted thread's threshold still holds the new candidate off.
@@ -964,9 +966,11 @@ def _count_preemption(k: Kernel, preempted: TX_THREAD, by: TX_THREAD) -> None:
     """Thread performance info: ``preempted`` loses the CPU to ``by``, made ready by a
     thread (solicited) or an ISR (interrupt preemption)."""
     if k.system_state == 0:
-        _perf(preempted, "thread", "solicited_preemption", k)
+        preempted.tx_thread_performance_solicited_preemption_count += 1
+        k.tx_performance["thread.solicited_preemption"] += 1
     elif k.system_state < TX_INITIALIZE_IN_PROGRESS:
-        _perf(preempted, "thread", "interrupt_preemption", k)
+        preempted.tx_thread_performance_interrupt_preemption_count += 1
+        k.tx_performance["thread.interrupt_preemption"] += 1
     preempted.tx_thread_performance_last_preempting_thread = by
 
 

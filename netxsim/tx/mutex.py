@@ -31,7 +31,7 @@ from netxsim.tx.memory import c_string
 from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
-    TX_CALLER_ERROR, TX_DELETED, TX_INHERIT, TX_INHERIT_ERROR, TX_MAX_PRIORITIES,
+    TX_CALLER_ERROR, TX_DELETED, TX_INHERIT, TX_INITIALIZE_IN_PROGRESS, TX_INHERIT_ERROR, TX_MAX_PRIORITIES,
     TX_MUTEX_ERROR, TX_MUTEX_SUSP, TX_NO_INHERIT, TX_NO_WAIT, TX_NOT_AVAILABLE,
     TX_NOT_OWNED, TX_READY, TX_SUCCESS, TX_WAIT_ERROR,
 )
@@ -269,10 +269,14 @@ def _tx_mutex_get(mutex: TX_MUTEX, wait_option: int) -> int:
         # Only reachable with error checking off; C would suspend a non-thread.
         return TX_WAIT_ERROR
     owner = mutex.tx_mutex_owner
-    _perf(mutex, "mutex", "suspension", k)
+    performance = k.tx_performance
+    mutex.tx_mutex_performance_suspension_count += 1
+    performance["mutex.suspension"] += 1
     if owner is not None and thread.tx_thread_priority < owner.tx_thread_priority:
-        _perf(mutex, "mutex", "priority_inversion", k)
-        _perf(thread, "thread", "priority_inversion", k)
+        mutex.tx_mutex_performance_priority_inversion_count += 1
+        performance["mutex.priority_inversion"] += 1
+        thread.tx_thread_performance_priority_inversion_count += 1
+        performance["thread.priority_inversion"] += 1
     # An owner of None (taken during init) has nobody to raise; C would dereference NULL.
     if mutex.tx_mutex_inherit == TX_INHERIT and owner is not None:
         priority = thread.tx_thread_priority
@@ -290,12 +294,16 @@ def _tx_mutex_get(mutex: TX_MUTEX, wait_option: int) -> int:
 
 
 def _txe_mutex_get(mutex: TX_MUTEX, wait_option: int) -> int:
-    if not _valid(mutex):
+    if mutex is None or mutex.tx_mutex_id != TX_MUTEX_ID:  # _valid, inline
         return TX_MUTEX_ERROR
-    k = kernel()
-    if wait_option != TX_NO_WAIT and (k.system_state != 0 or k.in_timer):
-        return TX_WAIT_ERROR
-    if k.in_isr:
+    k = _kernel_module._current or kernel()
+    state = k.system_state
+    if wait_option != TX_NO_WAIT:
+        current = k.current_ptr
+        # Not from init or an ISR (system_state), nor a timer callback (Kernel.in_timer).
+        if state != 0 or (current is k.timer_thread and current is not None):
+            return TX_WAIT_ERROR
+    if 0 < state < TX_INITIALIZE_IN_PROGRESS:  # Kernel.in_isr
         return TX_CALLER_ERROR
     return _tx_mutex_get(mutex, wait_option)
 
@@ -376,9 +384,9 @@ def _tx_mutex_put(mutex: TX_MUTEX) -> int:
 
 
 def _txe_mutex_put(mutex: TX_MUTEX) -> int:
-    if not _valid(mutex):
+    if mutex is None or mutex.tx_mutex_id != TX_MUTEX_ID:  # _valid, inline
         return TX_MUTEX_ERROR
-    if kernel().in_isr:
+    if 0 < (_kernel_module._current or kernel()).system_state < TX_INITIALIZE_IN_PROGRESS:  # in_isr
         return TX_CALLER_ERROR
     return _tx_mutex_put(mutex)
 

@@ -184,11 +184,14 @@ def _tx_semaphore_get(semaphore: TX_SEMAPHORE, wait_option: int) -> int:
 
 
 def _txe_semaphore_get(semaphore: TX_SEMAPHORE, wait_option: int) -> int:
-    if not _valid(semaphore):
+    if semaphore is None or semaphore.tx_semaphore_id != TX_SEMAPHORE_ID:  # _valid, inline
         return TX_SEMAPHORE_ERROR
-    k = kernel()
-    if wait_option != TX_NO_WAIT and (k.system_state != 0 or k.in_timer):
-        return TX_WAIT_ERROR
+    if wait_option != TX_NO_WAIT:
+        k = _kernel_module._current or kernel()
+        current = k.current_ptr
+        # Not from init or an ISR (system_state), nor a timer callback (Kernel.in_timer).
+        if k.system_state != 0 or (current is k.timer_thread and current is not None):
+            return TX_WAIT_ERROR
     return _tx_semaphore_get(semaphore, wait_option)
 
 
@@ -230,7 +233,7 @@ def _tx_semaphore_put(semaphore: TX_SEMAPHORE) -> int:
 
 
 def _txe_semaphore_put(semaphore: TX_SEMAPHORE) -> int:
-    if not _valid(semaphore):
+    if semaphore is None or semaphore.tx_semaphore_id != TX_SEMAPHORE_ID:  # _valid, inline
         return TX_SEMAPHORE_ERROR
     return _tx_semaphore_put(semaphore)
 
