@@ -214,8 +214,8 @@ class Kernel:
     @property
     def in_thread(self) -> bool:
         """Thread context, excluding the system timer thread."""
-        return self.system_state == 0 and self.current_ptr is not None \
-            and self.current_ptr is not self.timer_thread
+        current = self.current_ptr
+        return self.system_state == 0 and current is not None and current is not self.timer_thread
 
     @property
     def in_timer(self) -> bool:
@@ -309,8 +309,18 @@ class Kernel:
             self._preempt(execute, thread)
 
     def _preempt(self, execute: TX_THREAD, thread: TX_THREAD) -> None:
-        """``thread``, just made ready, takes the candidate's place from ``execute``."""
-        _count_preemption(self, execute, thread)
+        """``thread``, just made ready, takes the candidate's place from ``execute``.
+
+        Thread performance info: ``execute`` loses the CPU to a thread made ready by a
+        thread (solicited) or an ISR (interrupt preemption)."""
+        state = self.system_state
+        if state == 0:
+            execute.tx_thread_performance_solicited_preemption_count += 1
+            self.tx_performance["thread.solicited_preemption"] += 1
+        elif state < TX_INITIALIZE_IN_PROGRESS:
+            execute.tx_thread_performance_interrupt_preemption_count += 1
+            self.tx_performance["thread.interrupt_preemption"] += 1
+        execute.tx_thread_performance_last_preempting_thread = thread
         if execute.tx_thread_preempt_threshold != execute.tx_thread_priority:
             # Remember a thread preempted past its threshold: it resumes first later.
             self.preempted_map |= 1 << execute.tx_thread_priority
@@ -607,7 +617,9 @@ class Kernel:
         slot = position + (ticks if ticks < TIMER_WHEEL_ENTRIES else TIMER_WHEEL_ENTRIES)
         self.timer_sequence += 1
         heapq.heappush(self.timer_heap, (slot, self.timer_sequence, timer.generation, timer))
-        self._tick_event_for(slot)
+        tick = slot + self.wheel_lag
+        if tick not in self.tick_events or tick < self.env._now:  # else _tick_event_for has nothing to do
+            self._tick_event_for(slot)
 
     def _timer_insert(self, timer: InternalTimer, position: int) -> None:
         self.timer_sequence += 1
@@ -960,18 +972,6 @@ def last_kernel() -> "Kernel | None":
     if _current is not None:
         return _current
     return _finished() if _finished is not None else None
-
-
-def _count_preemption(k: Kernel, preempted: TX_THREAD, by: TX_THREAD) -> None:
-    """Thread performance info: ``preempted`` loses the CPU to ``by``, made ready by a
-    thread (solicited) or an ISR (interrupt preemption)."""
-    if k.system_state == 0:
-        preempted.tx_thread_performance_solicited_preemption_count += 1
-        k.tx_performance["thread.solicited_preemption"] += 1
-    elif k.system_state < TX_INITIALIZE_IN_PROGRESS:
-        preempted.tx_thread_performance_interrupt_preemption_count += 1
-        k.tx_performance["thread.interrupt_preemption"] += 1
-    preempted.tx_thread_performance_last_preempting_thread = by
 
 
 def kernel() -> Kernel:

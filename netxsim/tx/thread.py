@@ -21,7 +21,7 @@ from .constants import (
     TX_THRESH_ERROR, TX_WAIT_ABORT_ERROR, TX_WAIT_ABORTED, TX_NO_WAIT,
 )
 from .kernel import Kernel, kernel
-from .perf_counters import count as _perf, count_system as _perf_system, declare as _perf_declare, reset as _perf_reset
+from .perf_counters import count as _perf, declare as _perf_declare, reset as _perf_reset
 from .memory import Pointer
 from .timer import InternalTimer
 from . import trace as _trace
@@ -462,9 +462,11 @@ def _tx_thread_relinquish() -> None:
     if k.highest_priority < priority:
         k.execute_ptr = k.ready[k.highest_priority][0]
     if k.execute_ptr is not thread:
-        _perf(thread, "thread", "relinquish", k)
-        _perf_system("thread", "non_idle_return", k)
-        k.main_greenlet.switch()  # type: ignore[union-attr]
+        thread.tx_thread_performance_relinquish_count += 1
+        performance = k.tx_performance
+        performance["thread.relinquish"] += 1
+        performance["thread.non_idle_return"] += 1
+        k._switch_from(thread)
 
 
 tx_thread_relinquish = c_service(
