@@ -18,6 +18,7 @@ from .constants import (
     TX_SUCCESS, TX_TICK_ERROR, TX_TIMER_ERROR,
 )
 from . import trace as _trace
+from . import kernel as _kernel_module
 from .kernel import kernel
 
 TX_TIMER_ID = 0x4154494D
@@ -69,7 +70,7 @@ _perf_declare(TX_TIMER, "timer")  # its counters read 0 until bumped
 
 
 def _kernel():
-    return kernel()
+    return _kernel_module._current or kernel()  # the running kernel without a second call
 
 
 def _valid(timer: object) -> bool:
@@ -308,8 +309,8 @@ def tx_time_get() -> int:
     if tb is not None:
         tb.insert(_trace.TX_TRACE_TIME_GET, (tb.kernel.now + tb.kernel.clock_offset) & 0xFFFFFFFF,
                   tb.stack_marker(), 0, 0, _trace.TX_TRACE_TIME_EVENTS)
-    k = _kernel()
-    return (k.now + k.clock_offset) & 0xFFFFFFFF
+    k = _kernel_module._current or kernel()
+    return (int(k.env._now) + k.clock_offset) & 0xFFFFFFFF  # Kernel.now, inline
 
 
 tx_time_get = c_service("ULONG tx_time_get(VOID)", tx_time_get)
