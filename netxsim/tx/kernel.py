@@ -8,9 +8,10 @@ control back whenever that thread blocks, is preempted, finishes or starts
 simulated CPU work. When the CPU goes from one thread straight to another that
 has no simulated CPU work, the running thread does the loop's dispatch itself and
 switches to the next thread's greenlet directly (``Kernel._switch_from``): the
-same run counts and order, one greenlet switch instead of two. The ready lists, the priority and preempted bitmaps, and
-``execute_ptr`` are kept as ThreadX keeps them (``tx_thread_system_resume.c``,
-``tx_thread_system_suspend.c``), so preemption thresholds behave as on target.
+same run counts and order, one greenlet switch instead of two. The ready lists,
+the priority and preempted bitmaps, and ``execute_ptr`` are kept as ThreadX keeps
+them (``tx_thread_system_resume.c``, ``tx_thread_system_suspend.c``), so preemption
+thresholds behave as on target.
 
 Simulated time is simpy's clock in ticks. Code runs in zero time; time advances
 only when no thread is ready, or while the executing thread does simulated CPU
@@ -211,7 +212,8 @@ class Kernel:
     # ----------------------------------------------------------------- time
     @property
     def now(self) -> int:
-        return int(self.env._now)  # simpy's clock without its property (int(): run(until) makes it a float)
+        # simpy's clock without its property; int(): simpy's run(until) leaves a float
+        return int(self.env._now)
 
     # ------------------------------------------------------------- contexts
     @property
@@ -385,8 +387,8 @@ class Kernel:
         if thread is self.execute_ptr:
             self.execute_ptr = self.ready[self.highest_priority][0]
             preempted_map = self.preempted_map
-            if preempted_map:
-                preempted_priority = (preempted_map & -preempted_map).bit_length() - 1  # _lowest_bit
+            if preempted_map:  # its lowest set bit (_lowest_bit, inline)
+                preempted_priority = (preempted_map & -preempted_map).bit_length() - 1
                 preempted = self.ready[preempted_priority][0]
                 if self.highest_priority >= preempted.tx_thread_preempt_threshold:
                     # The preempted thread's threshold still holds the new candidate off.
@@ -621,7 +623,7 @@ class Kernel:
         self.timer_sequence += 1
         heapq.heappush(self.timer_heap, (slot, self.timer_sequence, timer.generation, timer))
         tick = slot + self.wheel_lag
-        if tick not in self.tick_events or tick < self.env._now:  # else _tick_event_for has nothing to do
+        if tick not in self.tick_events or tick < self.env._now:  # else nothing to ask for
             self._tick_event_for(slot)
 
     def _timer_insert(self, timer: InternalTimer, position: int) -> None:

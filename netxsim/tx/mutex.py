@@ -31,8 +31,8 @@ from netxsim.tx.memory import c_string
 from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
-    TX_CALLER_ERROR, TX_DELETED, TX_INHERIT, TX_INITIALIZE_IN_PROGRESS, TX_INHERIT_ERROR, TX_MAX_PRIORITIES,
-    TX_MUTEX_ERROR, TX_MUTEX_SUSP, TX_NO_INHERIT, TX_NO_WAIT, TX_NOT_AVAILABLE,
+    TX_CALLER_ERROR, TX_DELETED, TX_INHERIT, TX_INHERIT_ERROR, TX_INITIALIZE_IN_PROGRESS,
+    TX_MAX_PRIORITIES, TX_MUTEX_ERROR, TX_MUTEX_SUSP, TX_NO_INHERIT, TX_NO_WAIT, TX_NOT_AVAILABLE,
     TX_NOT_OWNED, TX_READY, TX_SUCCESS, TX_WAIT_ERROR,
 )
 from . import kernel as _kernel_module
@@ -386,7 +386,8 @@ def _tx_mutex_put(mutex: TX_MUTEX) -> int:
 def _txe_mutex_put(mutex: TX_MUTEX) -> int:
     if mutex is None or mutex.tx_mutex_id != TX_MUTEX_ID:  # _valid, inline
         return TX_MUTEX_ERROR
-    if 0 < (_kernel_module._current or kernel()).system_state < TX_INITIALIZE_IN_PROGRESS:  # in_isr
+    state = (_kernel_module._current or kernel()).system_state
+    if 0 < state < TX_INITIALIZE_IN_PROGRESS:  # Kernel.in_isr
         return TX_CALLER_ERROR
     return _tx_mutex_put(mutex)
 

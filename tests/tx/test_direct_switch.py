@@ -34,7 +34,7 @@ def _ping_pong(p: Program) -> dict:
         seen["system"] = tx_thread_performance_system_info_get()
         seen["pinger"] = tx_thread_performance_info_get(p.threads["pinger"])
         seen["ponger"] = tx_thread_performance_info_get(p.threads["ponger"])
-        seen["runs"] = (tx_thread_info_get(p.threads["pinger"])[3], tx_thread_info_get(p.threads["ponger"])[3])
+        seen["runs"] = tuple(tx_thread_info_get(p.threads[name])[3] for name in ("pinger", "ponger"))
 
     def ponger(_):
         for index in range(ROUNDS):
@@ -73,7 +73,8 @@ def test_a_hand_over_counts_one_run_and_the_counters_of_the_loop_dispatch():
     # System-wide (resumptions, suspensions, solicited and interrupt preemptions, priority
     # inversions, time slices, relinquishes, timeouts, wait aborts, non-idle and idle
     # returns): every suspension of the ponger returned to a ready thread, the pinger.
-    assert seen["system"] == (TX_SUCCESS, 2 + ROUNDS, 1 + ROUNDS, ROUNDS, 0, 0, 0, 0, 0, 0, 1 + ROUNDS, 0)
+    assert seen["system"] == (TX_SUCCESS, 2 + ROUNDS, 1 + ROUNDS, ROUNDS, 0, 0, 0, 0, 0, 0,
+                              1 + ROUNDS, 0)
 
 
 def test_relinquish_hands_the_cpu_over_in_turn():
@@ -119,7 +120,8 @@ def test_a_thread_with_cpu_work_left_is_resumed_through_the_loop():
 
     run = p.run(define)
     assert (run.reason, run.ticks) == ("completed", 10)
-    assert p.log == [(0, "W", "start"), (3, "U", "woke"), (5, "U", TX_NO_INSTANCE), (10, "W", "done")]
+    assert p.log == [(0, "W", "start"), (3, "U", "woke"), (5, "U", TX_NO_INSTANCE),
+                     (10, "W", "done")]
     assert tx_thread_info_get(p.threads["W"])[3] == 3
 
 
