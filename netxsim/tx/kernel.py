@@ -73,10 +73,6 @@ class ThreadUnwound(greenlet.GreenletExit):
     """
 
 
-def _lowest_bit(value: int) -> int:
-    return (value & -value).bit_length() - 1
-
-
 class _RunKernel:
     """``KernelRun.kernel``: held while the run can be continued, only weakly once it is
     torn down, so that a kept ``KernelRun`` (its reason, ticks, blocked threads) does not
@@ -383,11 +379,11 @@ class Kernel:
                 self.execute_ptr = None
                 return
             priority_map = self.priority_map
-            self.highest_priority = (priority_map & -priority_map).bit_length() - 1  # _lowest_bit
+            self.highest_priority = (priority_map & -priority_map).bit_length() - 1  # lowest set bit
         if thread is self.execute_ptr:
             self.execute_ptr = self.ready[self.highest_priority][0]
             preempted_map = self.preempted_map
-            if preempted_map:  # its lowest set bit (_lowest_bit, inline)
+            if preempted_map:  # its lowest set bit
                 preempted_priority = (preempted_map & -preempted_map).bit_length() - 1
                 preempted = self.ready[preempted_priority][0]
                 if self.highest_priority >= preempted.tx_thread_preempt_threshold:
