@@ -45,6 +45,7 @@ what a finished run left, as a debugger does on a halted target.
 """
 from __future__ import annotations
 
+import dis
 import inspect
 import re
 import sys
@@ -274,6 +275,32 @@ def _known_types() -> dict[str, type]:
 
 
 # ------------------------------------------------------------------ code generation
+def _global_read(function: Callable) -> list[str] | None:
+    """The names of the attribute chain ``function`` returns when its whole body is
+    ``return NAME.attr.attr`` (no parameters, NAME a global of its module): the shape of
+    the error-checking switches (``TxConfig.active.TX_DISABLE_ERROR_CHECKING``). The
+    boundary then reads that chain inline, the same read without a call on every
+    service call. None for any other function (it is called as before)."""
+    code = getattr(function, "__code__", None)
+    if code is None or code.co_argcount or code.co_kwonlyargcount or code.co_flags & 0x0C \
+            or getattr(function, "__closure__", None):
+        return None
+    chain: list[str] = []
+    for instruction in dis.get_instructions(function):
+        name = instruction.opname
+        if name in ("RESUME", "NOP", "CACHE"):
+            continue
+        if name == "LOAD_GLOBAL" and not chain and isinstance(instruction.argval, str):
+            chain.append(instruction.argval)
+        elif name == "LOAD_ATTR" and chain and isinstance(instruction.argval, str):
+            chain.append(instruction.argval)
+        elif name == "RETURN_VALUE" and len(chain) >= 2 and chain[0] in function.__globals__:
+            return chain
+        else:
+            return None
+    return None
+
+
 PROTOTYPES: dict[str, Prototype] = {}
 _INSPECTION_SERVICES = frozenset({"tx_time_get", "tx_thread_identify", "nx_packet_length_get",
                                   "nx_ip_address_get", "nx_tcp_client_socket_port_get",
@@ -383,7 +410,14 @@ def c_service(declaration: str, public: Callable, *, creates: str | None = None)
         # front end, or the core while the build in force disables checking, called
         # directly from here.
         env["_checked"], env["_core"], env["_checking_disabled"] = switch
-        call = f"(_core if _checking_disabled() else _checked)({', '.join(names)})"
+        chain = _global_read(switch[2])
+        if chain is not None:
+            # The switch's own read, inline (the name looked up in its module, as it does).
+            env["_switch_globals"] = switch[2].__globals__
+            condition = f"_switch_globals[{chain[0]!r}]." + ".".join(chain[1:])
+        else:
+            condition = "_checking_disabled()"
+        call = f"(_core if {condition} else _checked)({', '.join(names)})"
     if creates is not None:
         lines.append(f"    _status = {call}")
         lines.append(f"    if (_status if type(_status) is int else _status[0]) == 0 and {creates} is not None:")

@@ -34,7 +34,7 @@ from .constants import (
     TX_PTR_ERROR, TX_SIZE_ERROR, TX_SUCCESS, TX_WAIT_ERROR,
 )
 from .kernel import kernel
-from .perf_counters import count as _perf, reset as _perf_reset
+from .perf_counters import count as _perf, declare as _perf_declare, reset as _perf_reset
 from .memory import ControlBlockAddresses, Pointer, c_string
 from . import trace as _trace
 
@@ -81,6 +81,9 @@ class TX_BLOCK_POOL:
     def __repr__(self) -> str:
         return (f"<TX_BLOCK_POOL {self.tx_block_pool_name!r} "
                 f"{self.tx_block_pool_available}/{self.tx_block_pool_total} free>")
+
+
+_perf_declare(TX_BLOCK_POOL, "block_pool")  # its counters read 0 until bumped
 
 
 def _valid(pool: object) -> bool:

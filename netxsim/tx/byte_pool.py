@@ -43,7 +43,7 @@ from .constants import (
     TX_POOL_ERROR, TX_PTR_ERROR, TX_SIZE_ERROR, TX_SUCCESS, TX_WAIT_ERROR,
 )
 from .kernel import kernel
-from .perf_counters import count as _perf, reset as _perf_reset
+from .perf_counters import count as _perf, declare as _perf_declare, reset as _perf_reset
 from .memory import ControlBlockAddresses, Pointer, c_string
 from . import trace as _trace
 
@@ -110,6 +110,9 @@ class TX_BYTE_POOL:
     def __repr__(self) -> str:
         return (f"<TX_BYTE_POOL {self.tx_byte_pool_name!r} available="
                 f"{self.tx_byte_pool_available} fragments={self.tx_byte_pool_fragments}>")
+
+
+_perf_declare(TX_BYTE_POOL, "byte_pool")  # its counters read 0 until bumped
 
 
 def _valid(pool: object) -> bool:

@@ -30,9 +30,10 @@ from .constants import (
     TX_AND, TX_CALLER_ERROR, TX_DELETED, TX_EVENT_FLAG, TX_GROUP_ERROR, TX_NO_EVENTS, TX_NO_WAIT,
     TX_OPTION_ERROR, TX_OR, TX_SUCCESS, TX_WAIT_ERROR,
 )
+from . import kernel as _kernel_module
 from .kernel import kernel
 from . import trace as _trace
-from .perf_counters import count as _perf, reset as _perf_reset
+from .perf_counters import count as _perf, declare as _perf_declare, reset as _perf_reset
 
 TX_EVENT_FLAGS_ID = 0x4456444E
 TX_EVENT_FLAGS_AND_MASK = 0x2
@@ -62,6 +63,9 @@ class TX_EVENT_FLAGS_GROUP:
 
     def __repr__(self) -> str:
         return f"<TX_EVENT_FLAGS_GROUP {self.tx_event_flags_group_name!r}>"
+
+
+_perf_declare(TX_EVENT_FLAGS_GROUP, "event_flags")  # its counters read 0 until bumped
 
 
 class _FlagsWait:
@@ -183,11 +187,13 @@ def _tx_event_flags_get(group: TX_EVENT_FLAGS_GROUP, requested_flags: int, get_o
     if tb is not None:
         tb.insert(_trace.TX_TRACE_EVENT_FLAGS_GET, group, requested_flags,
                   group.tx_event_flags_group_current, get_option, _trace.TX_TRACE_EVENT_FLAGS_EVENTS)
-    k = kernel()
-    _perf(group, "event_flags", "get", k)
+    k = _kernel_module._current or kernel()  # the running kernel without a call
+    group.tx_event_flags_group_performance_get_count += 1
+    k.tx_performance["event_flags.get"] += 1
     requested = requested_flags & _ULONG
     current = group.tx_event_flags_group_current
-    if _satisfied(current, requested, get_option):
+    present = current & requested  # _satisfied, inline
+    if (present == requested and present != 0) if get_option & TX_AND else present != 0:
         if get_option & TX_EVENT_FLAGS_CLEAR_MASK:
             group.tx_event_flags_group_current = current & ~requested
         return TX_SUCCESS, current
@@ -196,7 +202,8 @@ def _tx_event_flags_get(group: TX_EVENT_FLAGS_GROUP, requested_flags: int, get_o
     if wait_option == TX_NO_WAIT or k.preempt_disable or requested == 0 or not k.in_thread:
         return TX_NO_EVENTS, None
     wait = _FlagsWait(requested, get_option)
-    _perf(group, "event_flags", "suspension", k)
+    group.tx_event_flags_group_performance_suspension_count += 1
+    k.tx_performance["event_flags.suspension"] += 1
     status = k.suspend_current(TX_EVENT_FLAG, wait_option, group.tx_event_flags_group_suspension_list,
                                TX_NO_EVENTS, group, wait)
     if status != TX_SUCCESS:
@@ -206,11 +213,14 @@ def _tx_event_flags_get(group: TX_EVENT_FLAGS_GROUP, requested_flags: int, get_o
 
 def _txe_event_flags_get(group: TX_EVENT_FLAGS_GROUP, requested_flags: int, get_option: int,
                          wait_option: int) -> tuple[int, int | None]:
-    k = kernel()
-    if not _valid(group):
+    k = _kernel_module._current or kernel()
+    if group is None or group.tx_event_flags_group_id != TX_EVENT_FLAGS_ID:  # _valid, inline
         return TX_GROUP_ERROR, None
-    if wait_option != TX_NO_WAIT and (k.system_state != 0 or k.in_timer):
-        return TX_WAIT_ERROR, None
+    if wait_option != TX_NO_WAIT:
+        current = k.current_ptr
+        # Not from init or an ISR (system_state), nor a timer callback (Kernel.in_timer).
+        if k.system_state != 0 or (current is k.timer_thread and current is not None):
+            return TX_WAIT_ERROR, None
     if not 0 <= get_option <= 3:
         return TX_OPTION_ERROR, None
     return _tx_event_flags_get(group, requested_flags, get_option, wait_option)
@@ -233,8 +243,9 @@ def _tx_event_flags_set(group: TX_EVENT_FLAGS_GROUP, flags_to_set: int, set_opti
     if tb is not None:
         tb.insert(_trace.TX_TRACE_EVENT_FLAGS_SET, group, flags_to_set, set_option,
                   len(group.tx_event_flags_group_suspension_list), _trace.TX_TRACE_EVENT_FLAGS_EVENTS)
-    k = kernel()
-    _perf(group, "event_flags", "set", k)
+    k = _kernel_module._current or kernel()  # the running kernel without a call
+    group.tx_event_flags_group_performance_set_count += 1
+    k.tx_performance["event_flags.set"] += 1
     flags = flags_to_set & _ULONG
     if set_option & TX_EVENT_FLAGS_AND_MASK:
         group.tx_event_flags_group_current &= flags
@@ -249,9 +260,11 @@ def _tx_event_flags_set(group: TX_EVENT_FLAGS_GROUP, flags_to_set: int, set_opti
         thread = waiters[0]
         wait: _FlagsWait = thread.suspend_info
         snapshot = group.tx_event_flags_group_current
-        if _satisfied(snapshot, wait.requested, wait.option):
-            if wait.option & TX_EVENT_FLAGS_CLEAR_MASK:
-                group.tx_event_flags_group_current &= ~wait.requested
+        requested, option = wait.requested, wait.option
+        present = snapshot & requested  # _satisfied, inline
+        if (present == requested and present != 0) if option & TX_AND else present != 0:
+            if option & TX_EVENT_FLAGS_CLEAR_MASK:
+                group.tx_event_flags_group_current &= ~requested
             waiters.clear()
             wait.actual = snapshot
             k.wake(thread, TX_SUCCESS)
@@ -279,7 +292,7 @@ def _tx_event_flags_set(group: TX_EVENT_FLAGS_GROUP, flags_to_set: int, set_opti
 
 
 def _txe_event_flags_set(group: TX_EVENT_FLAGS_GROUP, flags_to_set: int, set_option: int) -> int:
-    if not _valid(group):
+    if group is None or group.tx_event_flags_group_id != TX_EVENT_FLAGS_ID:  # _valid, inline
         return TX_GROUP_ERROR
     if set_option not in (TX_AND, TX_OR):
         return TX_OPTION_ERROR

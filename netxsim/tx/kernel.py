@@ -5,9 +5,13 @@ Theory of operation
 Each ThreadX thread is a greenlet; the kernel loop runs in the caller's greenlet
 and plays ``_tx_thread_schedule``: it switches into ``execute_ptr`` and gets
 control back whenever that thread blocks, is preempted, finishes or starts
-simulated CPU work. The ready lists, the priority and preempted bitmaps, and
-``execute_ptr`` are kept as ThreadX keeps them (``tx_thread_system_resume.c``,
-``tx_thread_system_suspend.c``), so preemption thresholds behave as on target.
+simulated CPU work. When the CPU goes from one thread straight to another that
+has no simulated CPU work, the running thread does the loop's dispatch itself and
+switches to the next thread's greenlet directly (``Kernel._switch_from``): the
+same run counts and order, one greenlet switch instead of two. The ready lists,
+the priority and preempted bitmaps, and ``execute_ptr`` are kept as ThreadX keeps
+them (``tx_thread_system_resume.c``, ``tx_thread_system_suspend.c``), so preemption
+thresholds behave as on target.
 
 Simulated time is simpy's clock in ticks. Code runs in zero time; time advances
 only when no thread is ready, or while the executing thread does simulated CPU
@@ -36,7 +40,7 @@ from .constants import (
 )
 from .config import BuildConfig, begin_run, end_run
 from .memory import DEFAULT_RAM_SIZE, Pointer, SimMemory
-from .perf_counters import count as _perf, count_system as _perf_system, wait_timed_out as _wait_timed_out
+from .perf_counters import SystemCounters, count as _perf, wait_timed_out as _wait_timed_out
 from .quiet import quiet_jump
 
 if TYPE_CHECKING:
@@ -67,10 +71,6 @@ class ThreadUnwound(greenlet.GreenletExit):
     (``finally``, ``with``, ``except BaseException``) run, as they do when Python closes
     a generator. Do not call services from them: the run is over.
     """
-
-
-def _lowest_bit(value: int) -> int:
-    return (value & -value).bit_length() - 1
 
 
 class _RunKernel:
@@ -159,6 +159,7 @@ class Kernel:
         self.config = BuildConfig.of(config)
         self.max_priorities = self.config.tx.TX_MAX_PRIORITIES
         self.timers_in_isr = self.config.tx.TX_TIMER_PROCESS_IN_ISR
+        self.preemption_threshold_disabled = self.config.tx.TX_DISABLE_PREEMPTION_THRESHOLD
         # Scheduler state, named after ThreadX's globals.
         self.ready: list[list[TX_THREAD]] = [[] for _ in range(self.max_priorities)]
         self.priority_map = 0
@@ -194,7 +195,7 @@ class Kernel:
         self.serial = next(_run_serials)
         self.closed = False
         self.end_reason = ""  # why it was closed
-        self.tx_performance: dict[str, int] = {}  # system-wide performance counters
+        self.tx_performance: dict[str, int] = SystemCounters()  # system-wide performance counters
         self.greenlets: "weakref.WeakSet[greenlet.greenlet]" = weakref.WeakSet()  # every thread body
         self.results: "list[weakref.ref[KernelRun]]" = []  # what run() returned
         # Event trace (trace.py): the enabled TraceBuffer, None when off (the one check
@@ -207,14 +208,15 @@ class Kernel:
     # ----------------------------------------------------------------- time
     @property
     def now(self) -> int:
-        return int(self.env.now)
+        # simpy's clock without its property; int(): simpy's run(until) leaves a float
+        return int(self.env._now)
 
     # ------------------------------------------------------------- contexts
     @property
     def in_thread(self) -> bool:
         """Thread context, excluding the system timer thread."""
-        return self.system_state == 0 and self.current_ptr is not None \
-            and self.current_ptr is not self.timer_thread
+        current = self.current_ptr
+        return self.system_state == 0 and current is not None and current is not self.timer_thread
 
     @property
     def in_timer(self) -> bool:
@@ -252,8 +254,9 @@ class Kernel:
     # ------------------------------------------------------------ dispatcher
     def system_resume(self, thread: TX_THREAD) -> None:
         """``_tx_thread_system_resume``: make ``thread`` ready; preempt if it is more urgent."""
-        if thread.timer.active:
-            self.timer_deactivate(thread.timer)
+        timer = thread.timer
+        if timer.active:
+            self.timer_deactivate(timer)
         tb = self.trace_buffer
         if tb is not None:
             entry = tb.insert(1, thread, thread.tx_thread_state, tb.stack_marker(), self.execute_ptr)
@@ -266,11 +269,29 @@ class Kernel:
         thread.tx_thread_state = TX_READY
         if self.trace is not None:
             self.log(thread.tx_thread_name, "ready")
-        _perf(thread, "thread", "resume", self)
-        self._make_ready(thread)
+        thread.tx_thread_performance_resume_count += 1
+        self.tx_performance["thread.resume"] += 1
+        # _make_ready, inline (every wake-up comes through here): a thread joining a
+        # non-empty list changes neither the maps nor the candidate.
+        priority = thread.tx_thread_priority
+        ready = self.ready[priority]
+        ready.append(thread)
+        if len(ready) == 1:
+            self.priority_map |= 1 << priority
+            if priority < self.highest_priority:
+                self.highest_priority = priority
+                execute = self.execute_ptr
+                if execute is None:
+                    self.execute_ptr = thread
+                elif priority < execute.tx_thread_preempt_threshold:
+                    self._preempt(execute, thread)
         if tb is not None:
             tb.update(entry, 4, self.execute_ptr)  # TX_TRACE_THREAD_RESUME: the next thread
-        self.preempt_check()
+        # preempt_check, inline
+        if self.system_state == 0 and self.preempt_disable == 0:
+            current = self.current_ptr
+            if current is not self.execute_ptr and current is not None:
+                self._switch_from(current)
 
     def _make_ready(self, thread: TX_THREAD) -> None:
         priority = thread.tx_thread_priority
@@ -286,11 +307,25 @@ class Kernel:
         if execute is None:
             self.execute_ptr = thread
         elif priority < execute.tx_thread_preempt_threshold:
-            _count_preemption(self, execute, thread)
-            if execute.tx_thread_preempt_threshold != execute.tx_thread_priority:
-                # Remember a thread preempted past its threshold: it resumes first later.
-                self.preempted_map |= 1 << execute.tx_thread_priority
-            self.execute_ptr = thread
+            self._preempt(execute, thread)
+
+    def _preempt(self, execute: TX_THREAD, thread: TX_THREAD) -> None:
+        """``thread``, just made ready, takes the candidate's place from ``execute``.
+
+        Thread performance info: ``execute`` loses the CPU to a thread made ready by a
+        thread (solicited) or an ISR (interrupt preemption)."""
+        state = self.system_state
+        if state == 0:
+            execute.tx_thread_performance_solicited_preemption_count += 1
+            self.tx_performance["thread.solicited_preemption"] += 1
+        elif state < TX_INITIALIZE_IN_PROGRESS:
+            execute.tx_thread_performance_interrupt_preemption_count += 1
+            self.tx_performance["thread.interrupt_preemption"] += 1
+        execute.tx_thread_performance_last_preempting_thread = thread
+        if execute.tx_thread_preempt_threshold != execute.tx_thread_priority:
+            # Remember a thread preempted past its threshold: it resumes first later.
+            self.preempted_map |= 1 << execute.tx_thread_priority
+        self.execute_ptr = thread
 
     def system_suspend(self, thread: TX_THREAD, switch: bool = True) -> None:
         """``_tx_thread_system_suspend``: take ``thread`` off its ready list.
@@ -299,7 +334,8 @@ class Kernel:
         calling thread, its wait timeout (``thread.wait_option``) is armed now, as
         ThreadX arms it at the moment of suspension, and the CPU is given away.
         """
-        if thread is self.current_ptr:
+        current = self.current_ptr
+        if thread is current:
             timeout = thread.wait_option
             # Only a sleep or an object wait arms the timeout (not completion or terminate).
             if thread.tx_thread_state >= TX_SLEEP and timeout != TX_NO_WAIT and timeout != TX_WAIT_FOREVER:
@@ -310,14 +346,21 @@ class Kernel:
         tb = self.trace_buffer
         if tb is not None:
             entry = tb.insert(2, thread, thread.tx_thread_state, tb.stack_marker(), self.execute_ptr)
-        _perf(thread, "thread", "suspend", self)
+        thread.tx_thread_performance_suspend_count += 1
+        performance = self.tx_performance
+        performance["thread.suspend"] += 1
         self._remove_ready(thread)
         if tb is not None:
             tb.update(entry, 4, self.execute_ptr)  # TX_TRACE_THREAD_SUSPEND: the next thread
-        if thread is self.current_ptr:
-            _perf_system("thread", "idle_return" if self.execute_ptr is None else "non_idle_return", self)
-        if switch:
-            self.preempt_check()
+        if thread is current:
+            if self.execute_ptr is None:
+                performance["thread.idle_return"] += 1
+            else:
+                performance["thread.non_idle_return"] += 1
+        # preempt_check, inline (nothing above can have switched threads)
+        if switch and self.system_state == 0 and self.preempt_disable == 0 \
+                and current is not self.execute_ptr and current is not None:
+            self._switch_from(current)
 
     def _remove_ready(self, thread: TX_THREAD) -> None:
         priority = thread.tx_thread_priority
@@ -335,11 +378,13 @@ class Kernel:
                 self.highest_priority = self.max_priorities
                 self.execute_ptr = None
                 return
-            self.highest_priority = _lowest_bit(self.priority_map)
+            priority_map = self.priority_map
+            self.highest_priority = (priority_map & -priority_map).bit_length() - 1  # lowest set bit
         if thread is self.execute_ptr:
             self.execute_ptr = self.ready[self.highest_priority][0]
-            if self.preempted_map:
-                preempted_priority = _lowest_bit(self.preempted_map)
+            preempted_map = self.preempted_map
+            if preempted_map:  # its lowest set bit
+                preempted_priority = (preempted_map & -preempted_map).bit_length() - 1
                 preempted = self.ready[preempted_priority][0]
                 if self.highest_priority >= preempted.tx_thread_preempt_threshold:
                     # The preempted thread's threshold still holds the new candidate off.
@@ -348,9 +393,36 @@ class Kernel:
 
     def preempt_check(self) -> None:
         """``_tx_thread_system_preempt_check``: switch away if another thread must run now."""
-        if self.system_state == 0 and self.preempt_disable == 0 \
-                and self.current_ptr is not self.execute_ptr and self.current_ptr is not None:
+        if self.system_state == 0 and self.preempt_disable == 0:
+            current = self.current_ptr
+            if current is not self.execute_ptr and current is not None:
+                self._switch_from(current)
+
+    def _switch_from(self, current: TX_THREAD) -> None:
+        """The running thread ``current`` gives the CPU to ``execute_ptr`` (or, with no
+        thread ready, to the idle scheduler loop); returns when ``current`` runs again.
+
+        The scheduler loop (``_run_loop``) does nothing but dispatch ``execute_ptr`` when
+        it is a thread with no simulated CPU work and no stop is pending, so in that case
+        this does the dispatch itself (``_dispatch``: run count, time-slice reload) and
+        switches straight to the next thread's greenlet, saving the round trip through
+        the loop's greenlet. Everything else (idle time, CPU work, a stop) goes back to
+        the loop, which the next thread's greenlet also returns to when its body ends.
+        """
+        thread = self.execute_ptr
+        if thread is None or thread.work_remaining or self.stop_status is not None:
             self.main_greenlet.switch()  # type: ignore[union-attr]
+            return
+        self.current_ptr = thread
+        if thread is not self.last_run:
+            # A real context switch (see _count_run).
+            thread.tx_thread_run_count += 1
+            self.last_run = thread
+            if self.trace is not None:
+                self.log(thread.tx_thread_name, "run")
+        if thread.slice_remaining == 0:
+            thread.slice_remaining = thread.tx_thread_new_time_slice
+        thread.greenlet.switch()  # type: ignore[union-attr]
 
     def rotate(self, thread: TX_THREAD) -> bool:
         """Make the thread after ``thread`` the head of its priority list (slice expiry,
@@ -437,7 +509,9 @@ class Kernel:
 
     def wake(self, thread: TX_THREAD, status: int = TX_SUCCESS) -> None:
         """Resume a waiter that an object satisfied (the object already took it off its list)."""
-        self._clear_wait(thread)
+        thread.wait_list = None  # _clear_wait, inline
+        thread.suspend_cleanup = None
+        thread.tx_thread_suspend_control_block = None
         thread.tx_thread_suspend_status = status
         self.system_resume(thread)
 
@@ -520,10 +594,16 @@ class Kernel:
 
     def _wheel_now(self) -> int:
         """The wheel position a timer armed now counts from (ThreadX's current slot - 1)."""
-        top = self._timer_heap_top()
-        if top is not None and top + self.wheel_lag <= self.now:
-            return top - 1  # a due slot not processed yet: the wheel is stuck on it
-        return self.now - self.wheel_lag
+        now = int(self.env._now)
+        heap = self.timer_heap
+        while heap:  # _timer_heap_top, inline (every wait with a timeout comes here)
+            position, _, generation, timer = heap[0]
+            if generation == timer.generation:
+                if position + self.wheel_lag <= now:
+                    return position - 1  # a due slot not processed yet: the wheel is stuck on it
+                break
+            heapq.heappop(heap)  # a deactivated timer's entry
+        return now - self.wheel_lag
 
     def timer_activate(self, timer: InternalTimer, ticks: int) -> None:
         """Arm ``timer`` to fire during the ``ticks``-th tick from now (hopping past 32)."""
@@ -534,7 +614,13 @@ class Kernel:
         timer.deadline = position + ticks  # in wheel time
         if timer.keeps_alive:
             self.keepalive_timers += 1
-        self._timer_insert(timer, position + min(ticks, TIMER_WHEEL_ENTRIES))
+        # _timer_insert, inline
+        slot = position + (ticks if ticks < TIMER_WHEEL_ENTRIES else TIMER_WHEEL_ENTRIES)
+        self.timer_sequence += 1
+        heapq.heappush(self.timer_heap, (slot, self.timer_sequence, timer.generation, timer))
+        tick = slot + self.wheel_lag
+        if tick not in self.tick_events or tick < self.env._now:  # else nothing to ask for
+            self._tick_event_for(slot)
 
     def _timer_insert(self, timer: InternalTimer, position: int) -> None:
         self.timer_sequence += 1
@@ -543,10 +629,14 @@ class Kernel:
 
     def _tick_event_for(self, position: int) -> None:
         """Make sure a tick interrupt happens when the wheel reaches ``position``."""
-        tick = max(position + self.wheel_lag, self.now)
-        if tick not in self.tick_events:
-            self.tick_events.add(tick)
-            self.env.timeout(tick - self.now).callbacks.append(self._tick_isr)
+        now = int(self.env._now)
+        tick = position + self.wheel_lag
+        if tick < now:
+            tick = now
+        tick_events = self.tick_events
+        if tick not in tick_events:
+            tick_events.add(tick)
+            self.env.timeout(tick - now).callbacks.append(self._tick_isr)
 
     def timer_remaining(self, timer: InternalTimer) -> int:
         """Ticks until an armed ``timer`` expires."""
@@ -556,7 +646,9 @@ class Kernel:
         """Disarm ``timer``; return the ticks it had left."""
         if not timer.active:
             return 0
-        left = self.timer_remaining(timer)
+        left = timer.deadline - self._wheel_now()  # timer_remaining, inline
+        if left < 0:
+            left = 0
         timer.active = False
         timer.generation += 1  # its heap entry becomes stale
         if timer.keeps_alive:
@@ -881,16 +973,6 @@ def last_kernel() -> "Kernel | None":
     if _current is not None:
         return _current
     return _finished() if _finished is not None else None
-
-
-def _count_preemption(k: Kernel, preempted: TX_THREAD, by: TX_THREAD) -> None:
-    """Thread performance info: ``preempted`` loses the CPU to ``by``, made ready by a
-    thread (solicited) or an ISR (interrupt preemption)."""
-    if k.system_state == 0:
-        _perf(preempted, "thread", "solicited_preemption", k)
-    elif k.system_state < TX_INITIALIZE_IN_PROGRESS:
-        _perf(preempted, "thread", "interrupt_preemption", k)
-    preempted.tx_thread_performance_last_preempting_thread = by
 
 
 def kernel() -> Kernel:

@@ -31,12 +31,13 @@ from netxsim.tx.memory import c_string
 from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
 from .constants import (
-    TX_CALLER_ERROR, TX_DELETED, TX_INHERIT, TX_INHERIT_ERROR, TX_MAX_PRIORITIES,
-    TX_MUTEX_ERROR, TX_MUTEX_SUSP, TX_NO_INHERIT, TX_NO_WAIT, TX_NOT_AVAILABLE,
+    TX_CALLER_ERROR, TX_DELETED, TX_INHERIT, TX_INHERIT_ERROR, TX_INITIALIZE_IN_PROGRESS,
+    TX_MAX_PRIORITIES, TX_MUTEX_ERROR, TX_MUTEX_SUSP, TX_NO_INHERIT, TX_NO_WAIT, TX_NOT_AVAILABLE,
     TX_NOT_OWNED, TX_READY, TX_SUCCESS, TX_WAIT_ERROR,
 )
+from . import kernel as _kernel_module
 from .kernel import Kernel, kernel
-from .perf_counters import count as _perf, reset as _perf_reset
+from .perf_counters import count as _perf, declare as _perf_declare, reset as _perf_reset
 from .semaphore import prioritize_list
 from . import trace as _trace
 
@@ -79,6 +80,9 @@ class TX_MUTEX:
         owner = getattr(self.tx_mutex_owner, "tx_thread_name", None)
         count = self.tx_mutex_ownership_count
         return f"<TX_MUTEX {self.tx_mutex_name!r} owner={owner!r} count={count}>"
+
+
+_perf_declare(TX_MUTEX, "mutex")  # its counters read 0 until bumped
 
 
 def _valid(mutex: object) -> bool:
@@ -243,16 +247,17 @@ def _tx_mutex_get(mutex: TX_MUTEX, wait_option: int) -> int:
     if tb is not None:
         tb.insert(_trace.TX_TRACE_MUTEX_GET, mutex, wait_option, mutex.tx_mutex_owner,
                   mutex.tx_mutex_ownership_count, _trace.TX_TRACE_MUTEX_EVENTS)
-    k = kernel()
+    k = _kernel_module._current or kernel()  # the running kernel without a call
     thread = k.current_ptr
-    _perf(mutex, "mutex", "get", k)
+    mutex.tx_mutex_performance_get_count += 1
+    k.tx_performance["mutex.get"] += 1
     if mutex.tx_mutex_ownership_count == 0:
         mutex.tx_mutex_ownership_count = 1
         mutex.tx_mutex_owner = thread
         if thread is not None:
             if mutex.tx_mutex_inherit == TX_INHERIT:
                 mutex.tx_mutex_original_priority = thread.tx_thread_priority
-                mutex.tx_mutex_highest_priority_waiting = kernel().max_priorities
+                mutex.tx_mutex_highest_priority_waiting = k.max_priorities
             thread.owned_mutexes.append(mutex)
         return TX_SUCCESS
     if mutex.tx_mutex_owner is thread:
@@ -264,10 +269,14 @@ def _tx_mutex_get(mutex: TX_MUTEX, wait_option: int) -> int:
         # Only reachable with error checking off; C would suspend a non-thread.
         return TX_WAIT_ERROR
     owner = mutex.tx_mutex_owner
-    _perf(mutex, "mutex", "suspension", k)
+    performance = k.tx_performance
+    mutex.tx_mutex_performance_suspension_count += 1
+    performance["mutex.suspension"] += 1
     if owner is not None and thread.tx_thread_priority < owner.tx_thread_priority:
-        _perf(mutex, "mutex", "priority_inversion", k)
-        _perf(thread, "thread", "priority_inversion", k)
+        mutex.tx_mutex_performance_priority_inversion_count += 1
+        performance["mutex.priority_inversion"] += 1
+        thread.tx_thread_performance_priority_inversion_count += 1
+        performance["thread.priority_inversion"] += 1
     # An owner of None (taken during init) has nobody to raise; C would dereference NULL.
     if mutex.tx_mutex_inherit == TX_INHERIT and owner is not None:
         priority = thread.tx_thread_priority
@@ -285,12 +294,16 @@ def _tx_mutex_get(mutex: TX_MUTEX, wait_option: int) -> int:
 
 
 def _txe_mutex_get(mutex: TX_MUTEX, wait_option: int) -> int:
-    if not _valid(mutex):
+    if mutex is None or mutex.tx_mutex_id != TX_MUTEX_ID:  # _valid, inline
         return TX_MUTEX_ERROR
-    k = kernel()
-    if wait_option != TX_NO_WAIT and (k.system_state != 0 or k.in_timer):
-        return TX_WAIT_ERROR
-    if k.in_isr:
+    k = _kernel_module._current or kernel()
+    state = k.system_state
+    if wait_option != TX_NO_WAIT:
+        current = k.current_ptr
+        # Not from init or an ISR (system_state), nor a timer callback (Kernel.in_timer).
+        if state != 0 or (current is k.timer_thread and current is not None):
+            return TX_WAIT_ERROR
+    if 0 < state < TX_INITIALIZE_IN_PROGRESS:  # Kernel.in_isr
         return TX_CALLER_ERROR
     return _tx_mutex_get(mutex, wait_option)
 
@@ -313,23 +326,26 @@ def _tx_mutex_put(mutex: TX_MUTEX) -> int:
     if tb is not None:
         tb.insert(_trace.TX_TRACE_MUTEX_PUT, mutex, mutex.tx_mutex_owner, mutex.tx_mutex_ownership_count,
                   tb.stack_marker(), _trace.TX_TRACE_MUTEX_EVENTS)
-    k = kernel()
-    _perf(mutex, "mutex", "put", k)
-    if mutex.tx_mutex_ownership_count == 0:
+    k = _kernel_module._current or kernel()  # the running kernel without a call
+    mutex.tx_mutex_performance_put_count += 1
+    k.tx_performance["mutex.put"] += 1
+    count = mutex.tx_mutex_ownership_count
+    if count == 0:
         return TX_NOT_OWNED
     owner = mutex.tx_mutex_owner
     # Kernel-internal releases (thread completion/termination, delete) run with
     # preemption disabled and may release another thread's mutex.
     if owner is not k.current_ptr and k.preempt_disable == 0:
         return TX_NOT_OWNED
-    mutex.tx_mutex_ownership_count -= 1
-    if mutex.tx_mutex_ownership_count or owner is None:
+    count -= 1
+    mutex.tx_mutex_ownership_count = count
+    if count or owner is None:
         return TX_SUCCESS
     owner.owned_mutexes.remove(mutex)
     inherit = mutex.tx_mutex_inherit == TX_INHERIT
     waiters = mutex.suspension_list
     if not waiters and not inherit:
-        mutex.tx_mutex_owner = None
+        mutex.tx_mutex_owner = None  # the uncontended release: nobody to hand it to
         return TX_SUCCESS
     old_priority = owner.tx_thread_user_priority
     if inherit:
@@ -338,7 +354,7 @@ def _tx_mutex_put(mutex: TX_MUTEX) -> int:
         old_priority = min(old_priority, inherited)
         prioritize_list(waiters)
     if not waiters:
-        mutex.tx_mutex_highest_priority_waiting = kernel().max_priorities
+        mutex.tx_mutex_highest_priority_waiting = k.max_priorities
         if owner.tx_thread_priority != old_priority:
             k.preempt_disable += 1
             _priority_change(k, owner, old_priority)
@@ -349,7 +365,7 @@ def _tx_mutex_put(mutex: TX_MUTEX) -> int:
     new_owner = waiters.pop(0)
     if inherit:
         mutex.tx_mutex_original_priority = new_owner.tx_thread_priority
-        mutex.tx_mutex_highest_priority_waiting = kernel().max_priorities
+        mutex.tx_mutex_highest_priority_waiting = k.max_priorities
     new_owner.owned_mutexes.append(mutex)
     mutex.tx_mutex_ownership_count = 1
     mutex.tx_mutex_owner = new_owner
@@ -368,9 +384,10 @@ def _tx_mutex_put(mutex: TX_MUTEX) -> int:
 
 
 def _txe_mutex_put(mutex: TX_MUTEX) -> int:
-    if not _valid(mutex):
+    if mutex is None or mutex.tx_mutex_id != TX_MUTEX_ID:  # _valid, inline
         return TX_MUTEX_ERROR
-    if kernel().in_isr:
+    state = (_kernel_module._current or kernel()).system_state
+    if 0 < state < TX_INITIALIZE_IN_PROGRESS:  # Kernel.in_isr
         return TX_CALLER_ERROR
     return _tx_mutex_put(mutex)
 

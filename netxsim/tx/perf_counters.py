@@ -41,9 +41,30 @@ def kernel() -> "Kernel":
     return current()
 
 
+class SystemCounters(dict):
+    """``Kernel.tx_performance``: the system-wide counters by ``"kind.name"``. A counter
+    that was never bumped is absent and reads 0, so a hot site bumps one in a single
+    statement (``k.tx_performance["thread.resume"] += 1``)."""
+
+    __slots__ = ()
+
+    def __missing__(self, key: str) -> int:
+        return 0
+
+
 def _system(k: "Kernel") -> dict[str, int]:
     """The system-wide counters (``Kernel.tx_performance``), by ``kind.name``."""
     return k.tx_performance
+
+
+def declare(cls: type, kind: str) -> None:
+    """Give control-block class ``cls`` a class-level 0 for each counter of ``kind``, so
+    that a hot site bumps a counter with ``obj.field += 1`` even on a block whose create
+    did not zero it (the system's own threads). The instance attribute still appears
+    only once the counter is first bumped, exactly as with ``getattr(obj, field, 0)``."""
+    prefix, names = _KINDS[kind]
+    for name in names:
+        setattr(cls, f"{prefix}{name}_count", 0)
 
 
 def reset(obj: Any, kind: str) -> None:
@@ -69,8 +90,7 @@ def count(obj: Any, kind: str, name: str, k: "Kernel | None" = None, n: int = 1)
     field, key = names if names is not None else _names(kind, name)
     if obj is not None:
         setattr(obj, field, getattr(obj, field, 0) + n)
-    system = (k if k is not None else kernel()).tx_performance
-    system[key] = system.get(key, 0) + n
+    (k if k is not None else kernel()).tx_performance[key] += n
 
 
 def count_system(kind: str, name: str, k: "Kernel | None" = None) -> None:

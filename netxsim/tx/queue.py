@@ -32,7 +32,7 @@ from .constants import (
     TX_QUEUE_FULL, TX_QUEUE_SUSP, TX_SIZE_ERROR, TX_SUCCESS, TX_WAIT_ERROR, TX_1_ULONG, TX_16_ULONG,
 )
 from .kernel import kernel
-from .perf_counters import count as _perf, reset as _perf_reset
+from .perf_counters import count as _perf, declare as _perf_declare, reset as _perf_reset
 from .memory import Pointer
 from . import trace as _trace
 
@@ -82,6 +82,9 @@ class TX_QUEUE:
 
     def __repr__(self) -> str:
         return f"<TX_QUEUE {self.tx_queue_name!r}>"
+
+
+_perf_declare(TX_QUEUE, "queue")  # its counters read 0 until bumped
 
 
 def _valid(queue: object) -> bool:

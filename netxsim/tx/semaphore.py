@@ -18,8 +18,9 @@ from .constants import (
     TX_CALLER_ERROR, TX_CEILING_EXCEEDED, TX_DELETED, TX_INVALID_CEILING, TX_NO_INSTANCE,
     TX_NO_WAIT, TX_SEMAPHORE_ERROR, TX_SEMAPHORE_SUSP, TX_SUCCESS, TX_WAIT_ERROR,
 )
+from . import kernel as _kernel_module
 from .kernel import kernel
-from .perf_counters import count as _perf, reset as _perf_reset
+from .perf_counters import count as _perf, declare as _perf_declare, reset as _perf_reset
 from .memory import c_string
 from . import trace as _trace
 
@@ -54,6 +55,9 @@ class TX_SEMAPHORE:
 
     def __repr__(self) -> str:
         return f"<TX_SEMAPHORE {self.tx_semaphore_name!r} count={self.tx_semaphore_count}>"
+
+
+_perf_declare(TX_SEMAPHORE, "semaphore")  # its counters read 0 until bumped
 
 
 def _valid(semaphore: object) -> bool:
@@ -160,29 +164,34 @@ def _tx_semaphore_get(semaphore: TX_SEMAPHORE, wait_option: int) -> int:
     if tb is not None:
         tb.insert(_trace.TX_TRACE_SEMAPHORE_GET, semaphore, wait_option, semaphore.tx_semaphore_count,
                   tb.stack_marker(), _trace.TX_TRACE_SEMAPHORE_EVENTS)
-    _perf(semaphore, "semaphore", "get")
+    k = _kernel_module._current or kernel()  # the running kernel without a call
+    semaphore.tx_semaphore_performance_get_count += 1
+    k.tx_performance["semaphore.get"] += 1
     if semaphore.tx_semaphore_count:
         semaphore.tx_semaphore_count -= 1
         return TX_SUCCESS
     if wait_option == TX_NO_WAIT:
         return TX_NO_INSTANCE
-    k = kernel()
     if k.preempt_disable:
         return TX_NO_INSTANCE
     if not k.in_thread:
         # Only reachable with error checking off; C would suspend a non-thread.
         return TX_WAIT_ERROR
-    _perf(semaphore, "semaphore", "suspension", k)
+    semaphore.tx_semaphore_performance_suspension_count += 1
+    k.tx_performance["semaphore.suspension"] += 1
     return k.suspend_current(TX_SEMAPHORE_SUSP, wait_option, semaphore.suspension_list,
                              TX_NO_INSTANCE, semaphore)
 
 
 def _txe_semaphore_get(semaphore: TX_SEMAPHORE, wait_option: int) -> int:
-    if not _valid(semaphore):
+    if semaphore is None or semaphore.tx_semaphore_id != TX_SEMAPHORE_ID:  # _valid, inline
         return TX_SEMAPHORE_ERROR
-    k = kernel()
-    if wait_option != TX_NO_WAIT and (k.system_state != 0 or k.in_timer):
-        return TX_WAIT_ERROR
+    if wait_option != TX_NO_WAIT:
+        k = _kernel_module._current or kernel()
+        current = k.current_ptr
+        # Not from init or an ISR (system_state), nor a timer callback (Kernel.in_timer).
+        if k.system_state != 0 or (current is k.timer_thread and current is not None):
+            return TX_WAIT_ERROR
     return _tx_semaphore_get(semaphore, wait_option)
 
 
@@ -194,11 +203,13 @@ tx_semaphore_get = c_service(
 # ------------------------------------------------------------------------------ put
 def _give(semaphore: TX_SEMAPHORE) -> None:
     """Hand an instance to the head waiter, or add it to the count; then notify."""
-    _perf(semaphore, "semaphore", "put")
+    k = _kernel_module._current or kernel()  # the running kernel without a call
+    semaphore.tx_semaphore_performance_put_count += 1
+    k.tx_performance["semaphore.put"] += 1
     notify = semaphore.tx_semaphore_put_notify
     waiters = semaphore.suspension_list
     if waiters:
-        kernel().wake(waiters.pop(0), TX_SUCCESS)
+        k.wake(waiters.pop(0), TX_SUCCESS)
     else:
         semaphore.tx_semaphore_count = (semaphore.tx_semaphore_count + 1) & _ULONG_MASK
     # As in C the callback read before the wake-up runs after it (possibly after a
@@ -222,7 +233,7 @@ def _tx_semaphore_put(semaphore: TX_SEMAPHORE) -> int:
 
 
 def _txe_semaphore_put(semaphore: TX_SEMAPHORE) -> int:
-    if not _valid(semaphore):
+    if semaphore is None or semaphore.tx_semaphore_id != TX_SEMAPHORE_ID:  # _valid, inline
         return TX_SEMAPHORE_ERROR
     return _tx_semaphore_put(semaphore)
 

@@ -21,7 +21,7 @@ from .constants import (
     TX_THRESH_ERROR, TX_WAIT_ABORT_ERROR, TX_WAIT_ABORTED, TX_NO_WAIT,
 )
 from .kernel import Kernel, kernel
-from .perf_counters import count as _perf, count_system as _perf_system, reset as _perf_reset
+from .perf_counters import count as _perf, declare as _perf_declare, reset as _perf_reset
 from .memory import Pointer
 from .timer import InternalTimer
 from . import trace as _trace
@@ -82,6 +82,9 @@ class TX_THREAD:
 
     def __repr__(self) -> str:
         return f"<TX_THREAD {self.tx_thread_name!r}>"
+
+
+_perf_declare(TX_THREAD, "thread")  # its counters read 0 until bumped
 
 
 def _new_greenlet(k: Kernel, thread: TX_THREAD) -> greenlet.greenlet:
@@ -373,20 +376,22 @@ def _tx_thread_preemption_change(thread: TX_THREAD, new_threshold: int) -> tuple
                   thread.tx_thread_preempt_threshold, thread.tx_thread_state, _trace.TX_TRACE_THREAD_EVENTS)
     k = thread.kernel
     assert k is not None
-    if new_threshold != thread.tx_thread_user_priority and new_threshold \
-            and k.config.tx.TX_DISABLE_PREEMPTION_THRESHOLD:
+    user_priority = thread.tx_thread_user_priority
+    if new_threshold != user_priority and new_threshold and k.preemption_threshold_disabled:
         new_threshold = 0
-    if new_threshold > thread.tx_thread_user_priority:
+    if new_threshold > user_priority:
         return TX_THRESH_ERROR, None
     old = thread.tx_thread_user_preempt_threshold
     priority = thread.tx_thread_priority
-    if new_threshold == thread.tx_thread_user_priority and k.ready[priority] \
-            and k.ready[priority][0] is thread:
-        k.preempted_map &= ~(1 << priority)
+    if new_threshold == user_priority:
+        ready = k.ready[priority]
+        if ready and ready[0] is thread:
+            k.preempted_map &= ~(1 << priority)
     thread.tx_thread_user_preempt_threshold = new_threshold
-    thread.tx_thread_preempt_threshold = min(new_threshold, thread.tx_thread_inherit_priority)
-    if k.highest_priority < priority and k.highest_priority < new_threshold \
-            and k.execute_ptr is thread:
+    inherited = thread.tx_thread_inherit_priority
+    thread.tx_thread_preempt_threshold = new_threshold if new_threshold < inherited else inherited
+    highest = k.highest_priority
+    if highest < priority and highest < new_threshold and k.execute_ptr is thread:
         if thread.tx_thread_preempt_threshold != thread.tx_thread_priority:
             k.preempted_map |= 1 << priority
         k.execute_ptr = k.ready[k.highest_priority][0]
@@ -457,9 +462,11 @@ def _tx_thread_relinquish() -> None:
     if k.highest_priority < priority:
         k.execute_ptr = k.ready[k.highest_priority][0]
     if k.execute_ptr is not thread:
-        _perf(thread, "thread", "relinquish", k)
-        _perf_system("thread", "non_idle_return", k)
-        k.main_greenlet.switch()  # type: ignore[union-attr]
+        thread.tx_thread_performance_relinquish_count += 1
+        performance = k.tx_performance
+        performance["thread.relinquish"] += 1
+        performance["thread.non_idle_return"] += 1
+        k._switch_from(thread)
 
 
 tx_thread_relinquish = c_service(

@@ -12,12 +12,13 @@ from typing import Any, Callable
 
 from netxsim.boundary import c_service, control_block, memset_control_block
 from .config import service
-from .perf_counters import count as _perf, reset as _perf_reset
+from .perf_counters import count as _perf, declare as _perf_declare, reset as _perf_reset
 from .constants import (
     TX_ACTIVATE_ERROR, TX_AUTO_ACTIVATE, TX_CALLER_ERROR, TX_INITIALIZE_IN_PROGRESS, TX_NO_ACTIVATE,
     TX_SUCCESS, TX_TICK_ERROR, TX_TIMER_ERROR,
 )
 from . import trace as _trace
+from . import kernel as _kernel_module
 from .kernel import kernel
 
 TX_TIMER_ID = 0x4154494D
@@ -65,8 +66,11 @@ class TX_TIMER:
         return f"<TX_TIMER {self.tx_timer_name!r}>"
 
 
+_perf_declare(TX_TIMER, "timer")  # its counters read 0 until bumped
+
+
 def _kernel():
-    return kernel()
+    return _kernel_module._current or kernel()  # the running kernel without a second call
 
 
 def _valid(timer: object) -> bool:
@@ -305,8 +309,8 @@ def tx_time_get() -> int:
     if tb is not None:
         tb.insert(_trace.TX_TRACE_TIME_GET, (tb.kernel.now + tb.kernel.clock_offset) & 0xFFFFFFFF,
                   tb.stack_marker(), 0, 0, _trace.TX_TRACE_TIME_EVENTS)
-    k = _kernel()
-    return (k.now + k.clock_offset) & 0xFFFFFFFF
+    k = _kernel_module._current or kernel()
+    return (int(k.env._now) + k.clock_offset) & 0xFFFFFFFF  # Kernel.now, inline
 
 
 tx_time_get = c_service("ULONG tx_time_get(VOID)", tx_time_get)
