@@ -27,7 +27,7 @@ import heapq
 import math
 from typing import TYPE_CHECKING, Any, Callable
 
-from .constants import TX_SUSPENDED
+from .constants import TX_SLEEP, TX_SUSPENDED
 from .perf_counters import count as _perf_count
 
 if TYPE_CHECKING:
@@ -235,6 +235,52 @@ def _shift(k: "Kernel", heap: list, wakes: dict[Any, Any], ticks: int) -> None:
     heapq.heapify(heap)
 
 
+def _first_tick_quiet(k: "Kernel", heap: list, queue: list, top: int, until: int | None, isr: Any,
+                      waker: Callable[[Any], Any]) -> bool:
+    """Whether the first tick a jump would process (the wheel's next due slot ``top``)
+    comes before everything that stops it: until, another simulated event at that tick or
+    earlier, a timer that is not quiet expiring in that slot. When it does not, the jump
+    would process nothing; finding that out from the entries due first (a walk down each
+    heap as far as they reach) instead of from every timer and event keeps an idle moment
+    of a busy run with many hosts O(due entries), not O(hosts)."""
+    tick = top + k.wheel_lag
+    if until is not None and until < tick:
+        return False
+    # Simulated events at ``tick`` or earlier: only tick interrupts may be among them.
+    size = len(queue)
+    pending = [0]
+    while pending:
+        index = pending.pop()
+        entry = queue[index]
+        if entry[0] > tick:
+            continue
+        if not _is_tick(entry[3], isr):
+            return False
+        child = 2 * index + 1
+        if child < size:
+            pending.append(child)
+            if child + 1 < size:
+                pending.append(child + 1)
+    # Timers in the due slot: each must hop on or be a quiet expiry.
+    sources = k.quiet_timers
+    size = len(heap)
+    pending = [0]
+    while pending:
+        index = pending.pop()
+        position, _, generation, timer = heap[index]
+        if position > top:
+            continue
+        if generation == timer.generation and timer.active and timer.deadline <= position \
+                and (timer not in sources or waker(timer) is None):
+            return False
+        child = 2 * index + 1
+        if child < size:
+            pending.append(child)
+            if child + 1 < size:
+                pending.append(child + 1)
+    return True
+
+
 def quiet_jump(k: "Kernel", until: int | None) -> bool:
     """Process the quiet ticks before the next tick where anything else can happen;
     return whether time advanced (see the module docstring)."""
@@ -273,6 +319,8 @@ def quiet_jump(k: "Kernel", until: int | None) -> bool:
         return False
     _, _, _, first = heap[0]
     if first.deadline <= top and waker(first) is None:
+        return False
+    if not _first_tick_quiet(k, heap, queue, top, until, isr, waker):
         return False
     stop: float = _INFINITY if until is None else until + 1
     for time, _, _, event in queue:
@@ -344,4 +392,100 @@ def quiet_jump(k: "Kernel", until: int | None) -> bool:
     return True
 
 
-__all__ = ["register_quiet_timer", "quiet_jump"]
+def quiet_expiries(k: "Kernel", due: list, current: int) -> set | None:
+    """The quiet timers among ``due`` (the heap entries the timer thread took off the wheel
+    at position ``current``, in order of arming) whose wake-ups can be absorbed in a busy
+    tick, with their run counts and performance counters added here; None when none can.
+
+    A quiet jump needs the whole system idle; with many hosts something happens nearly
+    every tick (here an application thread's sleep ends), and each host's fast TCP timer
+    still woke its IP thread to find nothing to do: N wake-ups every few ticks. A wake-up
+    of a quiet owner is absorbed when its helper thread would run before any thread that
+    is not itself absorbed: it then finds the same nothing to do. So the tick's other
+    expirations must run no code (only thread sleeps and waits without cleanup end in
+    it), every quiet owner with a timer due must be quiet, and, in the order the
+    scheduler would pick them after the timer thread (priority, then ready-list order,
+    those already ready first), every absorbed thread must come before every other. What
+    the absorbed runs would have counted is added: the timer's expiration and
+    reactivation, the event-flag set, get and suspension, the mutex get and put, the
+    helper thread's resume, suspend and run, and a non-idle return for each (the timer
+    thread's own suspension then returns to what the last helper thread's would have)."""
+    if not enabled or k.trace is not None or k.trace_buffer is not None or k.timers_in_isr \
+            or k.preempted_map:
+        return None
+    sources = k.quiet_timers
+    probed: dict[int, Any] = {}
+    readied: list[Any] = []     # (thread, quiet wake or None), in the order they become ready
+    quiet: dict[Any, Any] = {}  # due quiet timer -> (TX_TIMER, (thread, flags, mutex))
+    for _, _, generation, timer in due:
+        if generation != timer.generation or not timer.active or timer.deadline > current:
+            continue  # stale, or a hop: no code runs
+        source = sources.get(timer)
+        if source is not None:
+            probe = source[1]
+            key = id(probe)
+            wake = probed.get(key, _UNKNOWN)
+            if wake is _UNKNOWN:
+                wake = probed[key] = probe()
+            if wake is None:
+                return None
+            quiet[timer] = (source[0], wake)
+            readied.append((wake[0], wake))
+            continue
+        thread = timer.param
+        if thread is None or getattr(thread, "timer", None) is not timer or thread.delayed_suspend:
+            return None  # an application timer or another callback: it may run any code
+        state = thread.tx_thread_state
+        if state == TX_SLEEP or state > TX_SLEEP and thread.suspend_cleanup is None:
+            readied.append((thread, None))
+        elif state > TX_SLEEP:
+            return None  # a wait whose cleanup may change priorities
+    if not quiet:
+        return None
+    # The run order after the timer thread: by priority; at one priority, the threads
+    # already ready first, then the readied ones in order.
+    last = max(wake[0].tx_thread_priority for _, wake in quiet.values())
+    order = []
+    timer_thread = k.timer_thread
+    ready = k.ready
+    for priority in range(last + 1):
+        for thread in ready[priority]:
+            if thread is not timer_thread:
+                order.append((priority, 0, len(order), None))
+    seen = set()
+    for thread, wake in readied:
+        if thread.tx_thread_priority <= last and thread not in seen:
+            seen.add(thread)
+            order.append((thread.tx_thread_priority, 1, len(order), wake))
+    order.sort(key=lambda entry: entry[:3])
+    absorbed = set()
+    for entry in order:
+        wake = entry[3]
+        if wake is None:
+            break
+        absorbed.add(wake[0])
+    if not absorbed:
+        return None
+    skipped = set()
+    sets: dict[Any, int] = {}
+    for timer, (tx_timer, wake) in quiet.items():
+        if wake[0] in absorbed:
+            skipped.add(timer)
+            sets[wake] = sets.get(wake, 0) + 1
+            _perf_count(tx_timer, "timer", "expiration", k)
+            if timer.reschedule:
+                _perf_count(tx_timer, "timer", "reactivate", k)
+    for (thread, flags, mutex), n in sets.items():
+        _perf_count(flags, "event_flags", "set", k, n)
+        _perf_count(thread, "thread", "resume", k)
+        _perf_count(mutex, "mutex", "get", k, n)
+        _perf_count(mutex, "mutex", "put", k, n)
+        _perf_count(flags, "event_flags", "get", k, n)
+        _perf_count(flags, "event_flags", "suspension", k)
+        _perf_count(thread, "thread", "suspend", k)
+        _perf_count(None, "thread", "non_idle_return", k)
+        thread.tx_thread_run_count += 1
+    return skipped
+
+
+__all__ = ["register_quiet_timer", "quiet_jump", "quiet_expiries"]
