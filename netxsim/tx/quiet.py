@@ -414,77 +414,86 @@ def quiet_expiries(k: "Kernel", due: list, current: int) -> set | None:
             or k.preempted_map:
         return None
     sources = k.quiet_timers
-    probed: dict[int, Any] = {}
-    readied: list[Any] = []     # (thread, quiet wake or None), in the order they become ready
-    quiet: dict[Any, Any] = {}  # due quiet timer -> (TX_TIMER, (thread, flags, mutex))
-    for _, _, generation, timer in due:
-        if generation != timer.generation or not timer.active or timer.deadline > current:
+    probed: dict[Any, Any] = {}
+    quiet: list[tuple] = []          # (timer, TX_TIMER, wake) of each due quiet timer, in order
+    first: dict[Any, int] = {}       # wake -> where its thread became ready (index into quiet)
+    # The most urgent other thread made ready in this tick (priority, where).
+    other_priority, other_at = k.max_priorities, 0
+    for entry in due:
+        timer = entry[3]
+        if entry[2] != timer.generation or not timer.active or timer.deadline > current:
             continue  # stale, or a hop: no code runs
         source = sources.get(timer)
         if source is not None:
             probe = source[1]
-            key = id(probe)
-            wake = probed.get(key, _UNKNOWN)
+            wake = probed.get(probe, _UNKNOWN)
             if wake is _UNKNOWN:
-                wake = probed[key] = probe()
+                wake = probed[probe] = probe()
             if wake is None:
                 return None
-            quiet[timer] = (source[0], wake)
-            readied.append((wake[0], wake))
+            if wake not in first:
+                first[wake] = len(quiet)
+            quiet.append((timer, source[0], wake))
             continue
         thread = timer.param
         if thread is None or getattr(thread, "timer", None) is not timer or thread.delayed_suspend:
             return None  # an application timer or another callback: it may run any code
         state = thread.tx_thread_state
         if state == TX_SLEEP or state > TX_SLEEP and thread.suspend_cleanup is None:
-            readied.append((thread, None))
+            if thread.tx_thread_priority < other_priority:
+                other_priority, other_at = thread.tx_thread_priority, len(quiet)
         elif state > TX_SLEEP:
             return None  # a wait whose cleanup may change priorities
     if not quiet:
         return None
-    # The run order after the timer thread: by priority; at one priority, the threads
-    # already ready first, then the readied ones in order.
-    last = max(wake[0].tx_thread_priority for _, wake in quiet.values())
-    order = []
-    timer_thread = k.timer_thread
-    ready = k.ready
-    for priority in range(last + 1):
-        for thread in ready[priority]:
-            if thread is not timer_thread:
-                order.append((priority, 0, len(order), None))
-    seen = set()
-    for thread, wake in readied:
-        if thread.tx_thread_priority <= last and thread not in seen:
-            seen.add(thread)
-            order.append((thread.tx_thread_priority, 1, len(order), wake))
-    order.sort(key=lambda entry: entry[:3])
-    absorbed = set()
-    for entry in order:
-        wake = entry[3]
-        if wake is None:
-            break
-        absorbed.add(wake[0])
+    # Threads ready before the tick (the timer thread aside) run before any readied now.
+    ready_map = k.priority_map
+    ready = k.ready[0]
+    if ready_map & 1 and len(ready) == 1 and ready[0] is k.timer_thread:
+        ready_map &= ~1
+    ready_priority = (ready_map & -ready_map).bit_length() - 1 if ready_map else k.max_priorities
+    # A quiet helper thread is absorbed when every thread the scheduler would pick before
+    # it is one too: by priority, and at one priority in the order they became ready.
+    absorbed: dict[Any, int] = {}
+    for wake, at in first.items():
+        priority = wake[0].tx_thread_priority
+        if priority < ready_priority and (priority < other_priority
+                                          or priority == other_priority and at < other_at):
+            absorbed[wake] = 0
     if not absorbed:
         return None
     skipped = set()
-    sets: dict[Any, int] = {}
-    for timer, (tx_timer, wake) in quiet.items():
-        if wake[0] in absorbed:
+    expirations = reactivations = 0
+    for timer, tx_timer, wake in quiet:
+        if wake in absorbed:
             skipped.add(timer)
-            sets[wake] = sets.get(wake, 0) + 1
-            _perf_count(tx_timer, "timer", "expiration", k)
+            absorbed[wake] += 1
+            expirations += 1
+            tx_timer.tx_timer_performance_expiration_count += 1
             if timer.reschedule:
-                _perf_count(tx_timer, "timer", "reactivate", k)
-    for (thread, flags, mutex), n in sets.items():
-        _perf_count(flags, "event_flags", "set", k, n)
-        _perf_count(thread, "thread", "resume", k)
-        _perf_count(mutex, "mutex", "get", k, n)
-        _perf_count(mutex, "mutex", "put", k, n)
-        _perf_count(flags, "event_flags", "get", k, n)
-        _perf_count(flags, "event_flags", "suspension", k)
-        _perf_count(thread, "thread", "suspend", k)
-        _perf_count(None, "thread", "non_idle_return", k)
+                reactivations += 1
+                tx_timer.tx_timer_performance_reactivate_count += 1
+    sets = 0
+    for (thread, flags, mutex), n in absorbed.items():
+        # Each set was one batch of events (mutex get, work, mutex put, next get); the
+        # last get suspends the thread again.
+        sets += n
+        flags.tx_event_flags_group_performance_set_count += n
+        flags.tx_event_flags_group_performance_get_count += n
+        flags.tx_event_flags_group_performance_suspension_count += 1
+        mutex.tx_mutex_performance_get_count += n
+        mutex.tx_mutex_performance_put_count += n
+        thread.tx_thread_performance_resume_count += 1
+        thread.tx_thread_performance_suspend_count += 1
         thread.tx_thread_run_count += 1
+    threads = len(absorbed)
+    system = k.tx_performance
+    for key, n in (("timer.expiration", expirations), ("timer.reactivate", reactivations),
+                   ("event_flags.set", sets), ("thread.resume", threads), ("mutex.get", sets),
+                   ("mutex.put", sets), ("event_flags.get", sets), ("event_flags.suspension", threads),
+                   ("thread.suspend", threads), ("thread.non_idle_return", threads)):
+        if n:
+            system[key] = system.get(key, 0) + n
     return skipped
 
 
