@@ -39,6 +39,8 @@ _INFINITY = float("inf")
 _UNKNOWN = object()
 # Set False to take every wake-up through the event queue (to compare, or to debug).
 enabled = True
+# Set False to process a jump's ticks one by one instead of per timer (to compare).
+arithmetic_enabled = True
 
 
 def register_quiet_timer(k: "Kernel", timer: Any, probe: Callable[[], Any]) -> None:
@@ -47,8 +49,10 @@ def register_quiet_timer(k: "Kernel", timer: Any, probe: Callable[[], Any]) -> N
     helper thread its expiry wakes, which waits on ``event_flags`` (get, OR-clear, wait
     forever) in a loop that takes and gives back ``mutex`` around each batch of events
     and provably finds nothing to do; ``probe()`` returns None otherwise. The skipped
-    wake-ups' run counts and performance counters follow that loop's shape. Share one
-    probe object between the timers of one owner: it is called once per jump."""
+    wake-ups' run counts and performance counters follow that loop's shape, one batch
+    per expiry: each of an owner's timers must set its own event flag (a flag set again
+    before the thread took it would be one batch). Share one probe object between the
+    timers of one owner: it is called once per jump."""
     k.quiet_timers[timer.tx_timer_internal] = (timer, probe)
 
 
@@ -187,6 +191,138 @@ class _Advance:
             self._count(tx_timer, "timer", "expiration", times)
             if timer.reschedule:
                 self._count(tx_timer, "timer", "reactivate", times)
+        for (_, kind, name), (obj, n) in self.counts.items():
+            _perf_count(obj, kind, name, self.k, n)
+
+
+def _offsets(period: int) -> tuple[int, ...]:
+    """Where a periodic timer's wheel entries fall after each expiry: its hops (every
+    wheel turn while more than one is left) and its next expiry."""
+    return tuple(range(TIMER_WHEEL_ENTRIES, period, TIMER_WHEEL_ENTRIES)) + (period,)
+
+
+class _Arithmetic(_Advance):
+    """The same work as :class:`_Advance`, computed per timer instead of tick by tick.
+
+    Each timer taking part moves through the wheel on a fixed pattern: a hopping timer
+    every wheel turn, a quiet periodic timer on its hops (every turn) and expiries (every
+    period); so its entries in a window are a few arithmetic progressions, and the run
+    counts follow from how many ticks hold any entry, and how many ticks and expiries
+    each helper thread's timers have. What is left to get right is the order of arming,
+    which decides the order of entries due in one slot: the timer thread takes a slot's
+    entries in order of arming and re-arms each in that order, so of two timers the one
+    re-armed earlier is the one whose last entry came earlier, or at the same tick the one
+    whose entry before that came earlier, and so on back to their order when the window
+    began. Sorting the timers by their entries' ticks, latest first, gives that order."""
+
+    def run(self, bound: float, now: int) -> None:
+        lag = self.lag
+        low, high = now - lag, bound - lag   # the window in wheel positions
+        heap, wakes, hop = self.heap, self.wakes, TIMER_WHEEL_ENTRIES
+        kept: list = []
+        moved: list = []              # (order key, new entry) of each timer with entries in it
+        ticks: set = set()
+        fires: dict[Any, int] = {}
+        woken: dict[Any, list] = {}   # wake -> [ticks woken, expiries]
+        last = -1
+        for entry in heap:
+            position, sequence, generation, timer = entry
+            if position >= high or generation != timer.generation or not timer.active:
+                kept.append(entry)
+                continue
+            deadline = timer.deadline
+            wake = wakes.get(timer)
+            if wake is None or deadline >= high:
+                # Only hops here (another timer's expiry is never before the window's end).
+                events = list(range(position, min(deadline, high), hop))
+                following = events[-1] + hop
+                if following > deadline:
+                    following = deadline
+            else:
+                period = timer.reschedule
+                offsets = _offsets(period)
+                events = list(range(position, deadline, hop))
+                events.append(deadline)
+                for offset in offsets:
+                    events.extend(range(deadline + offset, high, period))
+                events.sort()
+                count = (high - 1 - deadline) // period + 1
+                final = deadline + (count - 1) * period
+                following = next(final + offset for offset in offsets if final + offset >= high)
+                deadline = final + period
+                timer.deadline = deadline
+                timer.remaining = period
+                fires[timer] = count
+                wake = wake[1]
+                counts = woken.get(wake)
+                if counts is None:
+                    woken[wake] = [range(final - (count - 1) * period, high, period), count]
+                else:   # another timer of the same helper thread: ticks shared count once
+                    counts[0] = set(counts[0]).union(range(final - (count - 1) * period, high, period))
+                    counts[1] += count
+            ticks.update(events)
+            if events[-1] > last:
+                last = events[-1]
+            moved.append((tuple(reversed(events)) + (-1, sequence), (following, generation, timer)))
+        if not moved:
+            self.cycle_runs, self.cycle_counts = 0, ({}, {})
+            return
+        moved.sort(key=lambda item: item[0])
+        sequence = self.sequence
+        for _, (following, generation, timer) in moved:
+            sequence += 1
+            kept.append((following, sequence, generation, timer))
+        heap[:] = kept
+        heapq.heapify(heap)
+        self.sequence = sequence
+        self.last = last + lag
+        runs = len(ticks)
+        wake_counts = {wake: (len(counts[0]), counts[1]) for wake, counts in woken.items()}
+        self.cycle_runs, self.cycle_counts = runs, (wake_counts, fires)
+        self.repeat(1)
+
+    def repeat(self, times: int) -> None:
+        self.timer_runs += self.cycle_runs * times
+        wake_counts, fires = self.cycle_counts
+        totals = self.ticks_woken
+        for wake, (woken, expiries) in wake_counts.items():
+            total = totals.get(wake)
+            if total is None:
+                totals[wake] = [woken * times, expiries * times]
+            else:
+                total[0] += woken * times
+                total[1] += expiries * times
+        for timer, count in fires.items():
+            self.expiries[timer] = self.expiries.get(timer, 0) + count * times
+
+    def apply_counts(self) -> None:
+        count = self._count
+        runs = self.runs
+        woken_ticks = 0
+        for (thread, flags, mutex), (ticks, sets) in self.ticks_woken.items():
+            woken_ticks += ticks
+            runs[thread] = runs.get(thread, 0) + ticks
+            count(flags, "event_flags", "set", sets)
+            count(thread, "thread", "resume", ticks)
+            count(mutex, "mutex", "get", sets)
+            count(mutex, "mutex", "put", sets)
+            count(flags, "event_flags", "get", sets)
+            count(flags, "event_flags", "suspension", ticks)
+            count(thread, "thread", "suspend", ticks)
+        timer_runs = self.timer_runs
+        if timer_runs:
+            # Each tick: the timer thread, then each woken thread, suspends; the last
+            # of them returns to an idle system.
+            count(self.timer_thread, "thread", "resume", timer_runs)
+            count(self.timer_thread, "thread", "suspend", timer_runs)
+            if woken_ticks:
+                count(None, "thread", "non_idle_return", woken_ticks)
+            count(None, "thread", "idle_return", timer_runs)
+        for timer, times in self.expiries.items():
+            tx_timer = self.wakes[timer][0]
+            count(tx_timer, "timer", "expiration", times)
+            if timer.reschedule:
+                count(tx_timer, "timer", "reactivate", times)
         for (_, kind, name), (obj, n) in self.counts.items():
             _perf_count(obj, kind, name, self.k, n)
 
@@ -343,15 +479,26 @@ def quiet_jump(k: "Kernel", until: int | None) -> bool:
         # TX_TIMER_PROCESS_IN_ISR: helper threads readied in one tick interrupt preempt
         # one another by priority (interrupt preemptions counted); not modelled here.
         return False
-    state = _Advance(k, wakes, lag)
     cycle = _cycle(heap, wakes)
+    # Periodic quiet timers (a cycle) and a timer thread: computed per timer, unless an
+    # entry is overdue (the tick-by-tick pass then stops at it).
+    arithmetic = cycle is not None and not in_isr and arithmetic_enabled \
+        and all(position + lag >= now for position, _, generation, timer in heap
+                if generation == timer.generation and timer.active)
+    state = (_Arithmetic if arithmetic else _Advance)(k, wakes, lag)
     if cycle is not None:
         # Until ``bound`` every hopping timer keeps hopping by whole wheel turns.
         bound = min(stop, _hop_regime_end(heap, wakes, lag))
-        # A slot due at this very tick first: from then on every timer was armed at or
-        # before ``now``, so each cycle-long window after it holds the same wheel work.
-        state.run(min(now + 1, stop), now)
-        now += 1
+        # A slot due at this very tick first, and every quiet timer's first expiry (its
+        # first period may differ from the others): from then on every timer was armed at
+        # or before ``now`` and moves on its periodic pattern, so each cycle-long window
+        # after it holds the same wheel work.
+        settle = now + 1
+        for timer in wakes:
+            if timer.deadline + lag + 1 > settle:
+                settle = timer.deadline + lag + 1
+        state.run(min(settle, stop), now)
+        now = settle
         window = now + cycle
         state.run(min(window, stop), now)
         # One whole cycle is done: every timer taking part was re-armed or hopped in it, so
