@@ -562,8 +562,8 @@ def quiet_expiries(k: "Kernel", due: list, current: int) -> set | None:
         return None
     sources = k.quiet_timers
     probed: dict[Any, Any] = {}
-    quiet: list[tuple] = []          # (timer, TX_TIMER, wake) of each due quiet timer, in order
-    first: dict[Any, int] = {}       # wake -> where its thread became ready (index into quiet)
+    quiet: list[tuple] = []          # (timer, TX_TIMER, helper thread) of each due quiet timer
+    owners: list[tuple] = []         # (wake, where its thread became ready: index into quiet)
     # The most urgent other thread made ready in this tick (priority, where).
     other_priority, other_at = k.max_priorities, 0
     for entry in due:
@@ -574,13 +574,14 @@ def quiet_expiries(k: "Kernel", due: list, current: int) -> set | None:
         if source is not None:
             probe = source[1]
             wake = probed.get(probe, _UNKNOWN)
-            if wake is _UNKNOWN:
+            if wake is _UNKNOWN:   # the owner's first timer in this tick readies its thread
                 wake = probed[probe] = probe()
-            if wake is None:
+                if wake is None:
+                    return None
+                owners.append((wake, len(quiet)))
+            elif wake is None:
                 return None
-            if wake not in first:
-                first[wake] = len(quiet)
-            quiet.append((timer, source[0], wake))
+            quiet.append((timer, source[0], wake[0]))
             continue
         thread = timer.param
         if thread is None or getattr(thread, "timer", None) is not timer or thread.delayed_suspend:
@@ -601,30 +602,29 @@ def quiet_expiries(k: "Kernel", due: list, current: int) -> set | None:
     ready_priority = (ready_map & -ready_map).bit_length() - 1 if ready_map else k.max_priorities
     # A quiet helper thread is absorbed when every thread the scheduler would pick before
     # it is one too: by priority, and at one priority in the order they became ready.
-    absorbed: dict[Any, int] = {}
-    for wake, at in first.items():
+    absorbed: dict[Any, list] = {}   # helper thread -> [wake, expiries]
+    for wake, at in owners:
         priority = wake[0].tx_thread_priority
         if priority < ready_priority and (priority < other_priority
                                           or priority == other_priority and at < other_at):
-            absorbed[wake] = 0
+            absorbed[wake[0]] = [wake, 0]
     if not absorbed:
         return None
     skipped = set()
-    expirations = reactivations = 0
-    for timer, tx_timer, wake in quiet:
-        if wake in absorbed:
+    reactivations = 0
+    for timer, tx_timer, thread in quiet:
+        counts = absorbed.get(thread)
+        if counts is not None:
             skipped.add(timer)
-            absorbed[wake] += 1
-            expirations += 1
+            counts[1] += 1
             tx_timer.tx_timer_performance_expiration_count += 1
             if timer.reschedule:
                 reactivations += 1
                 tx_timer.tx_timer_performance_reactivate_count += 1
-    sets = 0
-    for (thread, flags, mutex), n in absorbed.items():
+    sets = len(skipped)
+    for thread, ((_, flags, mutex), n) in absorbed.items():
         # Each set was one batch of events (mutex get, work, mutex put, next get); the
         # last get suspends the thread again.
-        sets += n
         flags.tx_event_flags_group_performance_set_count += n
         flags.tx_event_flags_group_performance_get_count += n
         flags.tx_event_flags_group_performance_suspension_count += 1
@@ -635,7 +635,7 @@ def quiet_expiries(k: "Kernel", due: list, current: int) -> set | None:
         thread.tx_thread_run_count += 1
     threads = len(absorbed)
     system = k.tx_performance
-    for key, n in (("timer.expiration", expirations), ("timer.reactivate", reactivations),
+    for key, n in (("timer.expiration", sets), ("timer.reactivate", reactivations),
                    ("event_flags.set", sets), ("thread.resume", threads), ("mutex.get", sets),
                    ("mutex.put", sets), ("event_flags.get", sets), ("event_flags.suspension", threads),
                    ("thread.suspend", threads), ("thread.non_idle_return", threads)):
