@@ -20,6 +20,11 @@ long stretch is done a wheel cycle at a time (see quiet_jump). Everything observ
 (tick counts, run counts, performance counters, timer remaining ticks, the order of later
 expirations) is as without the shortcut. The kernel does not take it while tracing
 (either trace) or a real-time pacer is in use.
+
+When the system is not idle (with many hosts something happens nearly every tick),
+:func:`quiet_expiries` absorbs, in the timer thread's pass over one wheel slot, the
+wake-ups of quiet helper threads that would run before any other thread, with the same
+counts added.
 """
 from __future__ import annotations
 
