@@ -157,6 +157,7 @@ def main(argv: Any = None) -> None:
     saved = ram_driver.NX_MAX_RAM_INTERFACES
     ram_driver.NX_MAX_RAM_INTERFACES = None
     try:
+        rows: dict[int, tuple[float, float, float]] = {}
         print(f"median of {args.repeat} (one run at N >= 1000); idle: {args.idle_seconds} quiet simulated s")
         print(f"{'N':>6} {'idle us/IP-s':>13} {'(shortcut off)':>15} {'mail ms/host':>13} "
               f"{'(static ARP)':>17}")
@@ -172,7 +173,14 @@ def main(argv: Any = None) -> None:
             per_mail_static = statistics.median(mail(n, static_arp=True) for _ in range(repeat))
             print(f"{n:>6} {idle_on * 1e6:>13.2f} {idle_off * 1e6:>15.2f} {per_mail * 1e3:>13.3f} "
                   f"{per_mail_static * 1e3:>17.3f}", flush=True)
+            rows[n] = (idle_on, per_mail, per_mail_static)
         print("targets: idle <= 15.00 us per IP-second and flat in N; mail per host flat in N")
+        small = 10 if 10 in rows else min(rows)
+        large = max(rows)
+        if large != small:
+            growth = [rows[large][i] / rows[small][i] for i in range(3)]
+            print(f"per-host cost at N = {large:,} over N = {small:,} (flat: 1.00x): idle {growth[0]:.2f}x, "
+                  f"mail {growth[1]:.2f}x, mail with static ARP {growth[2]:.2f}x")
         print("(with ARP, each client's ARP request is broadcast to every host: N^2 work the "
               "simulated network really does)")
     finally:

@@ -688,11 +688,12 @@ def _swap_words(packet: NX_PACKET, first: int, last: int) -> None:
     """Byte-swap ULONG words ``first..last`` of the message in place (NX_CHANGE_ULONG_ENDIAN
     on a little-endian target)."""
     memory = packet._mem
-    offset = packet._prepend - memory.base
+    start = packet._prepend - memory.base + 4 * first
+    end = start + 4 * (last + 1 - first)
     data = memory.data
-    for word in range(first, last + 1):
-        start = offset + 4 * word
-        data[start:start + 4] = data[start:start + 4][::-1]
+    # One slice for all the words (every ARP message received goes through here).
+    count = last + 1 - first
+    data[start:end] = struct.pack(f"<{count}I", *struct.unpack_from(f">{count}I", data, start))
 
 
 def _nx_arp_packet_receive(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:

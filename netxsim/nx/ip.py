@@ -511,11 +511,15 @@ def _nxe_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
         return NX_SIZE_ERROR
     if not 0 <= priority < 32:
         return NX_OPTION_ERROR
-    end = memory_ptr.address + memory_size - 1
+    address = memory_ptr.address
+    end = address + memory_size - 1
     for other in _created_ips(k):
         stack = other.nx_ip_thread
-        start, stop = int(stack.tx_thread_stack_start), int(stack.tx_thread_stack_end)
-        if other is ip or start <= memory_ptr.address < stop or start <= end < stop:
+        start, stop = stack.tx_thread_stack_start, stack.tx_thread_stack_end
+        # A stack bound is a Pointer (read its address: int() is a call per IP instance).
+        start = start.address if type(start) is Pointer else int(start)
+        stop = stop.address if type(stop) is Pointer else int(stop)
+        if other is ip or start <= address < stop or start <= end < stop:
             return NX_PTR_ERROR
     if ip_address != 0 and (ip_address & NX_IP_CLASS_A_MASK) != NX_IP_CLASS_A_TYPE \
             and (ip_address & NX_IP_CLASS_B_MASK) != NX_IP_CLASS_B_TYPE \

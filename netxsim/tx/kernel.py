@@ -41,7 +41,7 @@ from .constants import (
 from .config import BuildConfig, begin_run, end_run
 from .memory import DEFAULT_RAM_SIZE, Pointer, SimMemory
 from .perf_counters import SystemCounters, count as _perf, wait_timed_out as _wait_timed_out
-from .quiet import quiet_jump
+from .quiet import quiet_expiries, quiet_jump
 
 if TYPE_CHECKING:
     from .thread import TX_THREAD
@@ -173,6 +173,7 @@ class Kernel:
         # Created-object lists (creation order), as ThreadX keeps them for info_get.
         self.created: dict[str, list[Any]] = {}
         self.application_threads: list[TX_THREAD] = []
+        self._alive_hint = 0  # index of the application thread last found alive (_any_waiting)
         # Timer list: a heap of (expiry tick, arming sequence, generation, timer).
         self.timer_heap: list[tuple[int, int, int, InternalTimer]] = []
         self.timer_sequence = 0
@@ -698,6 +699,8 @@ class Kernel:
         expired = []
         while heap and heap[0][0] <= current:
             expired.append(heapq.heappop(heap))
+        # Quiet wake-ups absorbed in place (quiet.quiet_expiries), their counts added.
+        absorbed = quiet_expiries(self, expired, current) if self.quiet_timers else None
         for _, _, generation, timer in expired:
             if generation != timer.generation or not timer.active:
                 continue
@@ -711,7 +714,8 @@ class Kernel:
                 self.keepalive_timers -= 1
             timer.remaining = timer.reschedule
             timer.pending_reactivate = timer.reschedule != 0
-            timer.expire()
+            if absorbed is None or timer not in absorbed:
+                timer.expire()
             if timer.pending_reactivate:
                 # Periodic: re-armed after the callback, from this tick (no drift).
                 timer.pending_reactivate = False
@@ -878,9 +882,23 @@ class Kernel:
     def _waiting(self) -> list[TX_THREAD]:
         return [t for t in self.application_threads if self._alive(t)]
 
+    def _any_waiting(self) -> bool:
+        """Whether an application thread is alive (``bool(self._waiting())``), in O(1) while
+        the one found alive last time still is: a run with many threads goes idle after
+        nearly every tick, and scanning them all each time made it quadratic."""
+        threads = self.application_threads
+        count = len(threads)
+        start = self._alive_hint
+        for offset in range(count):
+            index = (start + offset) % count
+            if self._alive(threads[index]):
+                self._alive_hint = index
+                return True
+        return False
+
     def _idle_reason(self) -> str | None:
         """Why the run should end now that no thread is ready, or None to go on."""
-        waiting = self._waiting()
+        waiting = self._any_waiting()
         if self.application_threads and not waiting:
             return "completed"
         if self.keepalive_timers or self.pending_interrupts or any(p() for p in self.activity_probes):

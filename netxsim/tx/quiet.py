@@ -20,6 +20,11 @@ long stretch is done a wheel cycle at a time (see quiet_jump). Everything observ
 (tick counts, run counts, performance counters, timer remaining ticks, the order of later
 expirations) is as without the shortcut. The kernel does not take it while tracing
 (either trace) or a real-time pacer is in use.
+
+When the system is not idle (with many hosts something happens nearly every tick),
+:func:`quiet_expiries` absorbs, in the timer thread's pass over one wheel slot, the
+wake-ups of quiet helper threads that would run before any other thread, with the same
+counts added.
 """
 from __future__ import annotations
 
@@ -27,7 +32,7 @@ import heapq
 import math
 from typing import TYPE_CHECKING, Any, Callable
 
-from .constants import TX_SUSPENDED
+from .constants import TX_SLEEP, TX_SUSPENDED
 from .perf_counters import count as _perf_count
 
 if TYPE_CHECKING:
@@ -39,6 +44,8 @@ _INFINITY = float("inf")
 _UNKNOWN = object()
 # Set False to take every wake-up through the event queue (to compare, or to debug).
 enabled = True
+# Set False to process a jump's ticks one by one instead of per timer (to compare).
+arithmetic_enabled = True
 
 
 def register_quiet_timer(k: "Kernel", timer: Any, probe: Callable[[], Any]) -> None:
@@ -47,8 +54,10 @@ def register_quiet_timer(k: "Kernel", timer: Any, probe: Callable[[], Any]) -> N
     helper thread its expiry wakes, which waits on ``event_flags`` (get, OR-clear, wait
     forever) in a loop that takes and gives back ``mutex`` around each batch of events
     and provably finds nothing to do; ``probe()`` returns None otherwise. The skipped
-    wake-ups' run counts and performance counters follow that loop's shape. Share one
-    probe object between the timers of one owner: it is called once per jump."""
+    wake-ups' run counts and performance counters follow that loop's shape, one batch
+    per expiry: each of an owner's timers must set its own event flag (a flag set again
+    before the thread took it would be one batch). Share one probe object between the
+    timers of one owner: it is called once per jump."""
     k.quiet_timers[timer.tx_timer_internal] = (timer, probe)
 
 
@@ -191,6 +200,138 @@ class _Advance:
             _perf_count(obj, kind, name, self.k, n)
 
 
+def _offsets(period: int) -> tuple[int, ...]:
+    """Where a periodic timer's wheel entries fall after each expiry: its hops (every
+    wheel turn while more than one is left) and its next expiry."""
+    return tuple(range(TIMER_WHEEL_ENTRIES, period, TIMER_WHEEL_ENTRIES)) + (period,)
+
+
+class _Arithmetic(_Advance):
+    """The same work as :class:`_Advance`, computed per timer instead of tick by tick.
+
+    Each timer taking part moves through the wheel on a fixed pattern: a hopping timer
+    every wheel turn, a quiet periodic timer on its hops (every turn) and expiries (every
+    period); so its entries in a window are a few arithmetic progressions, and the run
+    counts follow from how many ticks hold any entry, and how many ticks and expiries
+    each helper thread's timers have. What is left to get right is the order of arming,
+    which decides the order of entries due in one slot: the timer thread takes a slot's
+    entries in order of arming and re-arms each in that order, so of two timers the one
+    re-armed earlier is the one whose last entry came earlier, or at the same tick the one
+    whose entry before that came earlier, and so on back to their order when the window
+    began. Sorting the timers by their entries' ticks, latest first, gives that order."""
+
+    def run(self, bound: float, now: int) -> None:
+        lag = self.lag
+        low, high = now - lag, bound - lag   # the window in wheel positions
+        heap, wakes, hop = self.heap, self.wakes, TIMER_WHEEL_ENTRIES
+        kept: list = []
+        moved: list = []              # (order key, new entry) of each timer with entries in it
+        ticks: set = set()
+        fires: dict[Any, int] = {}
+        woken: dict[Any, list] = {}   # wake -> [ticks woken, expiries]
+        last = -1
+        for entry in heap:
+            position, sequence, generation, timer = entry
+            if position >= high or generation != timer.generation or not timer.active:
+                kept.append(entry)
+                continue
+            deadline = timer.deadline
+            wake = wakes.get(timer)
+            if wake is None or deadline >= high:
+                # Only hops here (another timer's expiry is never before the window's end).
+                events = list(range(position, min(deadline, high), hop))
+                following = events[-1] + hop
+                if following > deadline:
+                    following = deadline
+            else:
+                period = timer.reschedule
+                offsets = _offsets(period)
+                events = list(range(position, deadline, hop))
+                events.append(deadline)
+                for offset in offsets:
+                    events.extend(range(deadline + offset, high, period))
+                events.sort()
+                count = (high - 1 - deadline) // period + 1
+                final = deadline + (count - 1) * period
+                following = next(final + offset for offset in offsets if final + offset >= high)
+                deadline = final + period
+                timer.deadline = deadline
+                timer.remaining = period
+                fires[timer] = count
+                wake = wake[1]
+                counts = woken.get(wake)
+                if counts is None:
+                    woken[wake] = [range(final - (count - 1) * period, high, period), count]
+                else:   # another timer of the same helper thread: ticks shared count once
+                    counts[0] = set(counts[0]).union(range(final - (count - 1) * period, high, period))
+                    counts[1] += count
+            ticks.update(events)
+            if events[-1] > last:
+                last = events[-1]
+            moved.append((tuple(reversed(events)) + (-1, sequence), (following, generation, timer)))
+        if not moved:
+            self.cycle_runs, self.cycle_counts = 0, ({}, {})
+            return
+        moved.sort(key=lambda item: item[0])
+        sequence = self.sequence
+        for _, (following, generation, timer) in moved:
+            sequence += 1
+            kept.append((following, sequence, generation, timer))
+        heap[:] = kept
+        heapq.heapify(heap)
+        self.sequence = sequence
+        self.last = last + lag
+        runs = len(ticks)
+        wake_counts = {wake: (len(counts[0]), counts[1]) for wake, counts in woken.items()}
+        self.cycle_runs, self.cycle_counts = runs, (wake_counts, fires)
+        self.repeat(1)
+
+    def repeat(self, times: int) -> None:
+        self.timer_runs += self.cycle_runs * times
+        wake_counts, fires = self.cycle_counts
+        totals = self.ticks_woken
+        for wake, (woken, expiries) in wake_counts.items():
+            total = totals.get(wake)
+            if total is None:
+                totals[wake] = [woken * times, expiries * times]
+            else:
+                total[0] += woken * times
+                total[1] += expiries * times
+        for timer, count in fires.items():
+            self.expiries[timer] = self.expiries.get(timer, 0) + count * times
+
+    def apply_counts(self) -> None:
+        count = self._count
+        runs = self.runs
+        woken_ticks = 0
+        for (thread, flags, mutex), (ticks, sets) in self.ticks_woken.items():
+            woken_ticks += ticks
+            runs[thread] = runs.get(thread, 0) + ticks
+            count(flags, "event_flags", "set", sets)
+            count(thread, "thread", "resume", ticks)
+            count(mutex, "mutex", "get", sets)
+            count(mutex, "mutex", "put", sets)
+            count(flags, "event_flags", "get", sets)
+            count(flags, "event_flags", "suspension", ticks)
+            count(thread, "thread", "suspend", ticks)
+        timer_runs = self.timer_runs
+        if timer_runs:
+            # Each tick: the timer thread, then each woken thread, suspends; the last
+            # of them returns to an idle system.
+            count(self.timer_thread, "thread", "resume", timer_runs)
+            count(self.timer_thread, "thread", "suspend", timer_runs)
+            if woken_ticks:
+                count(None, "thread", "non_idle_return", woken_ticks)
+            count(None, "thread", "idle_return", timer_runs)
+        for timer, times in self.expiries.items():
+            tx_timer = self.wakes[timer][0]
+            count(tx_timer, "timer", "expiration", times)
+            if timer.reschedule:
+                count(tx_timer, "timer", "reactivate", times)
+        for (_, kind, name), (obj, n) in self.counts.items():
+            _perf_count(obj, kind, name, self.k, n)
+
+
 def _cycle(heap: list, wakes: dict[Any, Any]) -> int | None:
     """The period (ticks) after which the quiet timers and the hopping timers are back
     in the same wheel state: the lcm of the quiet timers' periods and of the hop length
@@ -235,6 +376,52 @@ def _shift(k: "Kernel", heap: list, wakes: dict[Any, Any], ticks: int) -> None:
     heapq.heapify(heap)
 
 
+def _first_tick_quiet(k: "Kernel", heap: list, queue: list, top: int, until: int | None, isr: Any,
+                      waker: Callable[[Any], Any]) -> bool:
+    """Whether the first tick a jump would process (the wheel's next due slot ``top``)
+    comes before everything that stops it: until, another simulated event at that tick or
+    earlier, a timer that is not quiet expiring in that slot. When it does not, the jump
+    would process nothing; finding that out from the entries due first (a walk down each
+    heap as far as they reach) instead of from every timer and event keeps an idle moment
+    of a busy run with many hosts O(due entries), not O(hosts)."""
+    tick = top + k.wheel_lag
+    if until is not None and until < tick:
+        return False
+    # Simulated events at ``tick`` or earlier: only tick interrupts may be among them.
+    size = len(queue)
+    pending = [0]
+    while pending:
+        index = pending.pop()
+        entry = queue[index]
+        if entry[0] > tick:
+            continue
+        if not _is_tick(entry[3], isr):
+            return False
+        child = 2 * index + 1
+        if child < size:
+            pending.append(child)
+            if child + 1 < size:
+                pending.append(child + 1)
+    # Timers in the due slot: each must hop on or be a quiet expiry.
+    sources = k.quiet_timers
+    size = len(heap)
+    pending = [0]
+    while pending:
+        index = pending.pop()
+        position, _, generation, timer = heap[index]
+        if position > top:
+            continue
+        if generation == timer.generation and timer.active and timer.deadline <= position \
+                and (timer not in sources or waker(timer) is None):
+            return False
+        child = 2 * index + 1
+        if child < size:
+            pending.append(child)
+            if child + 1 < size:
+                pending.append(child + 1)
+    return True
+
+
 def quiet_jump(k: "Kernel", until: int | None) -> bool:
     """Process the quiet ticks before the next tick where anything else can happen;
     return whether time advanced (see the module docstring)."""
@@ -274,6 +461,8 @@ def quiet_jump(k: "Kernel", until: int | None) -> bool:
     _, _, _, first = heap[0]
     if first.deadline <= top and waker(first) is None:
         return False
+    if not _first_tick_quiet(k, heap, queue, top, until, isr, waker):
+        return False
     stop: float = _INFINITY if until is None else until + 1
     for time, _, _, event in queue:
         if time < stop and not _is_tick(event, isr):
@@ -295,15 +484,26 @@ def quiet_jump(k: "Kernel", until: int | None) -> bool:
         # TX_TIMER_PROCESS_IN_ISR: helper threads readied in one tick interrupt preempt
         # one another by priority (interrupt preemptions counted); not modelled here.
         return False
-    state = _Advance(k, wakes, lag)
     cycle = _cycle(heap, wakes)
+    # Periodic quiet timers (a cycle) and a timer thread: computed per timer, unless an
+    # entry is overdue (the tick-by-tick pass then stops at it).
+    arithmetic = cycle is not None and not in_isr and arithmetic_enabled \
+        and all(position + lag >= now for position, _, generation, timer in heap
+                if generation == timer.generation and timer.active)
+    state = (_Arithmetic if arithmetic else _Advance)(k, wakes, lag)
     if cycle is not None:
         # Until ``bound`` every hopping timer keeps hopping by whole wheel turns.
         bound = min(stop, _hop_regime_end(heap, wakes, lag))
-        # A slot due at this very tick first: from then on every timer was armed at or
-        # before ``now``, so each cycle-long window after it holds the same wheel work.
-        state.run(min(now + 1, stop), now)
-        now += 1
+        # A slot due at this very tick first, and every quiet timer's first expiry (its
+        # first period may differ from the others): from then on every timer was armed at
+        # or before ``now`` and moves on its periodic pattern, so each cycle-long window
+        # after it holds the same wheel work.
+        settle = now + 1
+        for timer in wakes:
+            if timer.deadline + lag + 1 > settle:
+                settle = timer.deadline + lag + 1
+        state.run(min(settle, stop), now)
+        now = settle
         window = now + cycle
         state.run(min(window, stop), now)
         # One whole cycle is done: every timer taking part was re-armed or hopped in it, so
@@ -344,4 +544,109 @@ def quiet_jump(k: "Kernel", until: int | None) -> bool:
     return True
 
 
-__all__ = ["register_quiet_timer", "quiet_jump"]
+def quiet_expiries(k: "Kernel", due: list, current: int) -> set | None:
+    """The quiet timers among ``due`` (the heap entries the timer thread took off the wheel
+    at position ``current``, in order of arming) whose wake-ups can be absorbed in a busy
+    tick, with their run counts and performance counters added here; None when none can.
+
+    A quiet jump needs the whole system idle; with many hosts something happens nearly
+    every tick (here an application thread's sleep ends), and each host's fast TCP timer
+    still woke its IP thread to find nothing to do: N wake-ups every few ticks. A wake-up
+    of a quiet owner is absorbed when its helper thread would run before any thread that
+    is not itself absorbed: it then finds the same nothing to do. So the tick's other
+    expirations must run no code (only thread sleeps and waits without cleanup end in
+    it), every quiet owner with a timer due must be quiet, and, in the order the
+    scheduler would pick them after the timer thread (priority, then ready-list order,
+    those already ready first), every absorbed thread must come before every other. What
+    the absorbed runs would have counted is added: the timer's expiration and
+    reactivation, the event-flag set, get and suspension, the mutex get and put, the
+    helper thread's resume, suspend and run, and a non-idle return for each (the timer
+    thread's own suspension then returns to what the last helper thread's would have)."""
+    if not enabled or k.trace is not None or k.trace_buffer is not None or k.timers_in_isr \
+            or k.preempted_map:
+        return None
+    sources = k.quiet_timers
+    probed: dict[Any, Any] = {}
+    quiet: list[tuple] = []          # (timer, TX_TIMER, helper thread) of each due quiet timer
+    owners: list[tuple] = []         # (wake, where its thread became ready: index into quiet)
+    # The most urgent other thread made ready in this tick (priority, where).
+    other_priority, other_at = k.max_priorities, 0
+    for entry in due:
+        timer = entry[3]
+        if entry[2] != timer.generation or not timer.active or timer.deadline > current:
+            continue  # stale, or a hop: no code runs
+        source = sources.get(timer)
+        if source is not None:
+            probe = source[1]
+            wake = probed.get(probe, _UNKNOWN)
+            if wake is _UNKNOWN:   # the owner's first timer in this tick readies its thread
+                wake = probed[probe] = probe()
+                if wake is None:
+                    return None
+                owners.append((wake, len(quiet)))
+            elif wake is None:
+                return None
+            quiet.append((timer, source[0], wake[0]))
+            continue
+        thread = timer.param
+        if thread is None or getattr(thread, "timer", None) is not timer or thread.delayed_suspend:
+            return None  # an application timer or another callback: it may run any code
+        state = thread.tx_thread_state
+        if state == TX_SLEEP or state > TX_SLEEP and thread.suspend_cleanup is None:
+            if thread.tx_thread_priority < other_priority:
+                other_priority, other_at = thread.tx_thread_priority, len(quiet)
+        elif state > TX_SLEEP:
+            return None  # a wait whose cleanup may change priorities
+    if not quiet:
+        return None
+    # Threads ready before the tick (the timer thread aside) run before any readied now.
+    ready_map = k.priority_map
+    ready = k.ready[0]
+    if ready_map & 1 and len(ready) == 1 and ready[0] is k.timer_thread:
+        ready_map &= ~1
+    ready_priority = (ready_map & -ready_map).bit_length() - 1 if ready_map else k.max_priorities
+    # A quiet helper thread is absorbed when every thread the scheduler would pick before
+    # it is one too: by priority, and at one priority in the order they became ready.
+    absorbed: dict[Any, list] = {}   # helper thread -> [wake, expiries]
+    for wake, at in owners:
+        priority = wake[0].tx_thread_priority
+        if priority < ready_priority and (priority < other_priority
+                                          or priority == other_priority and at < other_at):
+            absorbed[wake[0]] = [wake, 0]
+    if not absorbed:
+        return None
+    skipped = set()
+    reactivations = 0
+    for timer, tx_timer, thread in quiet:
+        counts = absorbed.get(thread)
+        if counts is not None:
+            skipped.add(timer)
+            counts[1] += 1
+            tx_timer.tx_timer_performance_expiration_count += 1
+            if timer.reschedule:
+                reactivations += 1
+                tx_timer.tx_timer_performance_reactivate_count += 1
+    sets = len(skipped)
+    for thread, ((_, flags, mutex), n) in absorbed.items():
+        # Each set was one batch of events (mutex get, work, mutex put, next get); the
+        # last get suspends the thread again.
+        flags.tx_event_flags_group_performance_set_count += n
+        flags.tx_event_flags_group_performance_get_count += n
+        flags.tx_event_flags_group_performance_suspension_count += 1
+        mutex.tx_mutex_performance_get_count += n
+        mutex.tx_mutex_performance_put_count += n
+        thread.tx_thread_performance_resume_count += 1
+        thread.tx_thread_performance_suspend_count += 1
+        thread.tx_thread_run_count += 1
+    threads = len(absorbed)
+    system = k.tx_performance
+    for key, n in (("timer.expiration", sets), ("timer.reactivate", reactivations),
+                   ("event_flags.set", sets), ("thread.resume", threads), ("mutex.get", sets),
+                   ("mutex.put", sets), ("event_flags.get", sets), ("event_flags.suspension", threads),
+                   ("thread.suspend", threads), ("thread.non_idle_return", threads)):
+        if n:
+            system[key] = system.get(key, 0) + n
+    return skipped
+
+
+__all__ = ["register_quiet_timer", "quiet_jump", "quiet_expiries"]
