@@ -12,18 +12,22 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from netxsim.boundary import c_service, control_block
+from netxsim.nx import arp as _arp
+from netxsim.nx import packet as _packet
+from netxsim.tx import kernel as _kernel
+from netxsim.tx.kernel import KernelError
 from netxsim.nx.config import nx_threads_only_caller_error
 from netxsim.tx.config import switchable_service
 from netxsim.nx.constants import (
     NX_CALLER_ERROR, NX_FALSE, NX_IP_ADDRESS_ERROR, NX_IP_VERSION_V4, NX_IP_VERSION_V6, NX_PTR_ERROR,
-    NX_SUCCESS, NX_TRUE,
+    NX_SIZE_ERROR, NX_SUCCESS, NX_TRUE,
 )
 
 from . import constants as c
 from . import netx as nx
 from .commands import mail_body_bytes
 from .session import _nx_smtp_client_process
-from .utility import _nx_utility_string_length_check, c_string
+from .utility import c_string
 
 
 class NX_SMTP_CLIENT_MAIL:
@@ -129,10 +133,13 @@ def _nxd_smtp_client_create(client_ptr: NX_SMTP_CLIENT, ip_ptr: Any, client_pack
     copies: list[bytes] = []
     for text, limit in ((username, c.NX_SMTP_CLIENT_MAX_USERNAME), (password, c.NX_SMTP_CLIENT_MAX_PASSWORD),
                         (client_domain, c.NX_SMTP_CLIENT_MAX_USERNAME)):
-        status, _length = _nx_utility_string_length_check(text, limit)
-        if status != NX_SUCCESS:
-            return status
-        copies.append(c_string(text) or b"")
+        # _nx_utility_string_length_check, inline, on one c_string of the text.
+        data = c_string(text)
+        if data is None:
+            return NX_PTR_ERROR
+        if len(data) > limit:
+            return NX_SIZE_ERROR
+        copies.append(data)
     client_ptr.nx_smtp_username, client_ptr.nx_smtp_password, client_ptr.nx_smtp_client_domain = copies
     address = client_ptr.nx_smtp_server_address
     address.nxd_ip_version = server_address.nxd_ip_version
@@ -169,8 +176,8 @@ def _nxde_smtp_client_create(client_ptr: NX_SMTP_CLIENT, ip_ptr: Any, client_pac
     NX_PTR_ERROR; IP instance not created → NX_SMTP_INVALID_PARAM; server address
     version neither 4 nor 6 → NX_IP_ADDRESS_ERROR. Port, type, pool and a second
     create are not checked (as in C)."""
-    if any(argument is None for argument in (ip_ptr, client_ptr, client_packet_pool_ptr, from_address,
-                                             username, password, client_domain, server_address)):
+    if ip_ptr is None or client_ptr is None or client_packet_pool_ptr is None or from_address is None \
+            or username is None or password is None or client_domain is None or server_address is None:
         return NX_PTR_ERROR
     if not _ip_created(ip_ptr):
         return c.NX_SMTP_INVALID_PARAM
@@ -200,8 +207,8 @@ def _nxe_smtp_client_create(client_ptr: NX_SMTP_CLIENT, ip_ptr: Any, client_pack
                             username: Any, password: Any, from_address: Any, client_domain: Any,
                             authentication_type: int, server_ip_address: int, port: int) -> int:
     """The _nxde_ checks for the IPv4 form (a None address is NX_PTR_ERROR)."""
-    if any(argument is None for argument in (ip_ptr, client_ptr, client_packet_pool_ptr, from_address,
-                                             username, password, client_domain, server_ip_address)):
+    if ip_ptr is None or client_ptr is None or client_packet_pool_ptr is None or from_address is None \
+            or username is None or password is None or client_domain is None or server_ip_address is None:
         return NX_PTR_ERROR
     if not _ip_created(ip_ptr):
         return c.NX_SMTP_INVALID_PARAM
@@ -298,17 +305,15 @@ def _resources_live(client_ptr: NX_SMTP_CLIENT) -> bool:
     """The client's IP instance and packet pool are created in the running kernel. The
     C would allocate from a deleted pool (or one of a previous boot) and send the mail
     anyway; the port refuses with NX_PTR_ERROR before anything is sent."""
-    from netxsim.nx.arp import _valid_ip
-    from netxsim.nx.packet import _valid_pool
-    return _valid_pool(client_ptr.nx_smtp_client_packet_pool_ptr) and _valid_ip(client_ptr.nx_smtp_client_ip_ptr)
+    return _packet._valid_pool(client_ptr.nx_smtp_client_packet_pool_ptr) \
+        and _arp._valid_ip(client_ptr.nx_smtp_client_ip_ptr)
 
 
 def _caller_error() -> bool:
     """NX_THREADS_ONLY_CALLER_CHECKING: not from init, an ISR, a timer callback, or
     with no kernel at all."""
-    from netxsim.tx.kernel import KernelError, kernel
     try:
-        return nx_threads_only_caller_error(kernel())
+        return nx_threads_only_caller_error(_kernel.kernel())
     except KernelError:
         return True
 

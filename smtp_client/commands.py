@@ -25,10 +25,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from netxsim.nx.constants import NX_IP_VERSION_V6, NX_SIZE_ERROR, NX_SUCCESS
+from netxsim.nx.constants import NX_IP_VERSION_V6, NX_PTR_ERROR, NX_SIZE_ERROR, NX_SUCCESS
 
 from . import constants as c
-from .utility import _nx_utility_base64_encode, _nx_utility_string_length_check, c_string
+from .utility import _nx_utility_base64_encode, c_string
 
 CRLF = c.NX_SMTP_LINE_TERMINATOR.encode()
 EOM = c.NX_SMTP_EOM.encode()
@@ -40,9 +40,13 @@ TCP_IPV6_HEADERS = 20 + 40
 
 def _text(text: Any, limit: int) -> tuple[int, bytes]:
     """(status, bytes of the C string) after NetX's length check (b"" on failure)."""
-    status, _length = _nx_utility_string_length_check(text, limit)
+    # _nx_utility_string_length_check, inline, on one c_string of the text.
     data = c_string(text)
-    return status, data if status == NX_SUCCESS and data is not None else b""
+    if data is None:
+        return NX_PTR_ERROR, b""
+    if len(data) > limit:
+        return NX_SIZE_ERROR, b""
+    return NX_SUCCESS, data
 
 
 def _hello(word: str, domain: Any) -> tuple[int, bytes | None]:

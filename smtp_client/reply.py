@@ -38,10 +38,23 @@ class ReplyCode(NamedTuple):
     end: int
 
 
+def usual_reply_code(data: bytes) -> int:
+    """The code of a packet that starts the usual way, three ASCII digits then a space or
+    a dash (what :func:`parse_reply_code` finds at index 3 then: the three digits are
+    the run, the separator ends it); -1 for any other start (scan it in full)."""
+    if len(data) > 3 and (data[3] == _SPACE or data[3] == _DASH) and data[:3].isdigit() \
+            and c.NX_SMTP_SERVER_REPLY_CODE_SIZE >= 3:
+        return int(data[:3])
+    return -1
+
+
 def parse_reply_code(data: bytes) -> ReplyCode:
     """The reply code of one packet, exactly as the C scans it (see module doc)."""
     if not data:
         return ReplyCode(c.NX_SMTP_INVALID_PARAM, 0, 0)
+    code = usual_reply_code(data)
+    if code >= 0:
+        return ReplyCode(NX_SUCCESS, code, 3)
     digits = bytearray()
     for index, byte in enumerate(data):
         if digits and (byte == _SPACE or byte == _DASH):

@@ -39,7 +39,7 @@ from .commands import (
     helo_command, mail_body_bytes, mail_command, message_chunk_size, rcpt_command, simple_command,
 )
 from .reply import mute_after, parse_reply_code
-from .states import TABLE, on_reply, reply_timeout
+from .states import TABLE, on_reply
 
 _IDLE = c.NX_SMTP_CLIENT_STATE_IDLE
 _AWAITING = c.NX_SMTP_CLIENT_STATE_AWAITING_REPLY
@@ -63,12 +63,16 @@ def _nx_smtp_utility_send_to_server(client: Any, data: bytes, timeout: int) -> i
     NX_SMTP_PACKET_ALLOCATE_ERROR; append → packet released, NX_SMTP_INTERNAL_ERROR;
     send → packet released. Each sets both registers IDLE and returns the NetX status."""
     pool = client.nx_smtp_client_packet_pool_ptr
-    status, packet = nx._nx_packet_allocate(pool, _packet_type(client), c.NX_SMTP_CLIENT_PACKET_TIMEOUT)
+    wait = c.NX_SMTP_CLIENT_PACKET_TIMEOUT
+    # _packet_type(client), inline.
+    status, packet = nx._nx_packet_allocate(
+        pool, NX_IPv6_TCP_PACKET if client.nx_smtp_server_address.nxd_ip_version == NX_IP_VERSION_V6
+        else NX_IPv4_TCP_PACKET, wait)
     if status != NX_SUCCESS:
         _go_idle(client)
         client.nx_smtp_client_mail_status = c.NX_SMTP_PACKET_ALLOCATE_ERROR
         return status
-    status = nx._nx_packet_data_append(packet, data, len(data), pool, c.NX_SMTP_CLIENT_PACKET_TIMEOUT)
+    status = nx._nx_packet_data_append(packet, data, len(data), pool, wait)
     if status != NX_SUCCESS:
         nx._nx_packet_release(packet)
         _go_idle(client)
@@ -236,11 +240,12 @@ def _nx_smtp_reply_handler(client: Any) -> int:
     """The reply handler of the current rsp_state: one receive with the state's
     timeout, the read step of ``_nx_smtp_utility_read_server_code``, then the table."""
     state = client.nx_smtp_client_rsp_state
-    row = TABLE[state]
-    if row.timeout is None:                       # IDLE reads nothing
+    timeout = TABLE[state].timeout
+    if timeout is None:                           # IDLE reads nothing
         client.nx_smtp_client_rsp_state = _IDLE
         return NX_SUCCESS
-    status, packet = nx._nx_tcp_socket_receive(client.nx_smtp_client_socket, reply_timeout(row))
+    # reply_timeout(row), inline: the configuration value in force now.
+    status, packet = nx._nx_tcp_socket_receive(client.nx_smtp_client_socket, getattr(c, timeout))
     if status != NX_SUCCESS:
         client.nx_smtp_client_rsp_state = _QUIT
         return status
@@ -255,17 +260,28 @@ def _nx_smtp_reply_handler(client: Any) -> int:
     else:
         client.nx_smtp_server_packet = packet
         data = packet.nx_packet_prepend_ptr.read(packet.nx_packet_length)
-        parsed = parse_reply_code(data)
-        if parsed.status != NX_SUCCESS:
-            nx._nx_packet_release(packet)
-            packet = data = None
-            client.nx_smtp_server_packet = None
-            client.nx_smtp_client_rsp_state = _QUIT
-            client.nx_smtp_client_mail_status = c.NX_SMTP_SERVER_ERROR_REPLY
+        # usual_reply_code, inline: the usual start, "ddd " or "ddd-", is where
+        # parse_reply_code ends at index 3, and mute_after looks only at a 250 there.
+        if len(data) > 3 and (data[3] == 0x20 or data[3] == 0x2D) and data[:3].isdigit() \
+                and c.NX_SMTP_SERVER_REPLY_CODE_SIZE >= 3:
+            code = int(data[:3])
+            if code == 250:
+                client.nx_smtp_client_mute = NX_TRUE if data[3] == 0x2D and b"250 " not in data[3:] else 0
+            elif client.nx_smtp_client_mute:
+                client.nx_smtp_client_mute = NX_TRUE
+            client.nx_smtp_client_reply_code_status = code
         else:
-            client.nx_smtp_client_mute = NX_TRUE if mute_after(
-                data, parsed.end, bool(client.nx_smtp_client_mute)) else 0
-            client.nx_smtp_client_reply_code_status = parsed.code
+            parsed = parse_reply_code(data)
+            if parsed.status != NX_SUCCESS:
+                nx._nx_packet_release(packet)
+                packet = data = None
+                client.nx_smtp_server_packet = None
+                client.nx_smtp_client_rsp_state = _QUIT
+                client.nx_smtp_client_mail_status = c.NX_SMTP_SERVER_ERROR_REPLY
+            else:
+                client.nx_smtp_client_mute = NX_TRUE if mute_after(
+                    data, parsed.end, bool(client.nx_smtp_client_mute)) else 0
+                client.nx_smtp_client_reply_code_status = parsed.code
     on_reply(client, state, client.nx_smtp_client_reply_code_status, data)
     if packet is not None:
         nx._nx_packet_release(packet)   # also for RSET/NOOP, which leak it in the C

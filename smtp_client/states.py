@@ -192,17 +192,27 @@ def on_reply(client, state: int, code: int, data: bytes | None) -> None:
         return                       # wait for the rest of the multi-packet 250 reply
     if not row.judged_after_quit and state != _QUIT and client.nx_smtp_client_rsp_state == _QUIT:
         return
-    outcome = outcome_for(row, code)
-    if outcome.effect == CHALLENGE:
-        outcome = _challenge_outcome(client, data or b"")
-    elif outcome.effect == AUTHENTICATED:
-        client.nx_smtp_client_authentication_state = c.NX_SMTP_AUTHENTICATION_SUCCEEDED
-    elif outcome.effect == MAIL_ACCEPTED:
-        client.nx_smtp_client_mail_status = c.NX_SUCCESS
+    # outcome_for and resolve_next_state, inline (one reply per pass of the session loop).
+    outcomes = row.outcomes
+    outcome = outcomes.get(code)
+    if outcome is None:
+        outcome = outcomes.get(f"{code // 100}xx") or outcomes[DEFAULT]
+    effect = outcome.effect
+    if effect is not None:
+        if effect == CHALLENGE:
+            outcome = _challenge_outcome(client, data or b"")
+        elif effect == AUTHENTICATED:
+            client.nx_smtp_client_authentication_state = c.NX_SMTP_AUTHENTICATION_SUCCEEDED
+        elif effect == MAIL_ACCEPTED:
+            client.nx_smtp_client_mail_status = c.NX_SUCCESS
     if outcome.mail_status is not None:
         client.nx_smtp_client_mail_status = outcome.mail_status
-    client.nx_smtp_client_rsp_state = resolve_next_state(
-        outcome.next_state, client.nx_smtp_client_rsp_state, client.nx_smtp_client_authentication_type)
+    next_state = outcome.next_state
+    if next_state.__class__ is int:
+        client.nx_smtp_client_rsp_state = next_state
+    else:
+        client.nx_smtp_client_rsp_state = resolve_next_state(
+            next_state, client.nx_smtp_client_rsp_state, client.nx_smtp_client_authentication_type)
 
 
 def _challenge_outcome(client, data: bytes) -> Outcome:
