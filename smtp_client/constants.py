@@ -1,7 +1,7 @@
 """Every value of ``nxd_smtp_client.h`` (NetX Duo addons/smtp), with its C value.
 
 Configuration defines (``NX_SMTP_CLIENT_PACKET_TIMEOUT``, ...) are module-level
-defaults, as DESIGN.md asks: assign before creating objects, like a ``-D`` option::
+defaults: assign before creating objects, like a ``-D`` option::
 
     import smtp_client.constants as smtp_config
     smtp_config.NX_SMTP_ENVELOPE_TIMEOUT = 3 * NX_IP_PERIODIC_RATE

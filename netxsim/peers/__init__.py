@@ -4,7 +4,8 @@ application uses (server sockets, packets, an IP instance of their own).
 - :mod:`netxsim.peers.smtp_server`: an SMTP server host (functional or scripted).
 
 Peers are created with a Pythonic call in ``tx_application_define`` and their threads
-do not keep a run alive (DESIGN.md).
+do not keep a run alive: ``tx_kernel_enter`` returns when the application's own
+threads are done.
 """
 from .smtp_server import (  # noqa: F401
     Close, Garbage, Mail, Problem, Reset, Send, Silence, SmtpServer, SmtpServerError, SmtpSession,

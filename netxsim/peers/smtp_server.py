@@ -21,8 +21,8 @@ so connections are served one at a time, and a connection that arrives while ano
 is being served waits in the listen queue. The socket listens from the moment the
 server thread first runs (priority 3 by default: at tick 0, before application threads
 of priority 4 and below). Neither the server thread nor the IP thread keeps a run
-alive: ``tx_kernel_enter`` returns when the application's own threads are done
-(DESIGN.md). The server's own NetX calls that fail (a send on a dead connection, a
+alive: ``tx_kernel_enter`` returns when the application's own threads are done.
+The server's own NetX calls that fail (a send on a dead connection, a
 disconnect time-out) are recorded in ``server.errors``, never raised.
 
 Two modes, chosen by ``script``:
