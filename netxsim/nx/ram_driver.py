@@ -33,6 +33,7 @@ from functools import partial
 from typing import Any
 
 from netxsim.tx.kernel import kernel
+import netxsim.tx.kernel as _kernel_module
 from netxsim.tx.thread import _tx_thread_preemption_change
 
 from .constants import (NX_ENTRY_NOT_FOUND, NX_INVALID_INTERFACE, NX_NO_MORE_ENTRIES, NX_NO_WAIT, NX_SUCCESS,
@@ -138,7 +139,7 @@ def _nx_ram_network_driver(driver_req: NX_IP_DRIVER) -> None:
     Statuses in ``nx_ip_driver_status``: NX_SUCCESS, NX_INVALID_INTERFACE (no free
     instance on ATTACH, or an interface that never attached), NX_UNHANDLED_COMMAND.
     """
-    k = kernel()
+    k = _kernel_module._current or kernel()
     table = getattr(k, "nx_ram_driver_table", None)
     if table is None:
         table = _table(k)

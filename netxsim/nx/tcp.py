@@ -30,6 +30,7 @@ from typing import Any, Callable
 from netxsim.boundary import c_service, register_type
 from netxsim.tx.constants import TX_TCP_IP, TX_WAIT_FOREVER
 from netxsim.tx.kernel import kernel
+import netxsim.tx.kernel as _kernel_module
 from netxsim.tx.quiet import register_quiet_timer
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 from netxsim.tx.timer import TX_TIMER, InternalTimer, _tx_timer_activate, _tx_timer_create
@@ -426,7 +427,7 @@ def _nx_tcp_socket_thread_suspend(socket: Any, wait_list: list, kind: str, wait_
 
     A timeout is completed later by the IP thread (deferred clean-up); the status is the
     thread's suspend status (set by whoever resumed it)."""
-    k = kernel()
+    k = _kernel_module._current or kernel()
     ip = socket.nx_tcp_socket_ip_ptr
     wait = _TcpWait(socket, kind, timeout_status, data)
     thread = k.current_ptr
@@ -469,7 +470,7 @@ def _wait_cleanup(thread: Any) -> None:
 def _tcp_wake(thread: Any, status: int) -> None:
     """Resume a TCP waiter that got what it waited for (already off its list)."""
     wait = thread.suspend_info
-    k = kernel()
+    k = _kernel_module._current or kernel()
     if isinstance(wait, _TcpWait):
         if wait.timer is not None:
             k.timer_deactivate(wait.timer)
@@ -523,7 +524,7 @@ def _nx_tcp_packet_receive(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
         ip_ptr.nx_ip_tcp_invalid_packets += 1
         _nx_packet_release(packet_ptr)
         return
-    k = kernel()
+    k = _kernel_module._current or kernel()
     owner = ip_ptr.kernel   # _ip.ip_thread_is_current, inline (every segment passes here)
     if k.system_state != 0 or owner is None or owner.current_ptr is not ip_ptr.nx_ip_thread:
         ip_ptr.nx_ip_tcp_queue.append(packet_ptr)
@@ -566,19 +567,38 @@ def _nx_tcp_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     header for an established socket first tries header prediction (tcp_fast)."""
     length = packet_ptr.nx_packet_length
     if packet_ptr.nx_packet_next is None:
-        raw = packet_ptr._mem.read(packet_ptr._prepend, length)
+        # SimMemory.read inlined (same bounds check, same error when it fails).
+        memory = packet_ptr._mem
+        offset = packet_ptr._prepend - memory.base
+        end = offset + length
+        if offset < 0 or length < 0 or end > memory.size:
+            memory._offset(packet_ptr._prepend, length)
+        raw = bytes(memory.data[offset:end])
     else:
         raw = packet_ptr.chain_bytes()[:length]
     header = packet_ptr.nx_packet_ip_header
     if header is None:
         source_ip = dest_ip = 0
     else:
-        source_ip, dest_ip = _IP_ADDRESSES.unpack_from(header.read(20), 12)
+        # Pointer.read(20) inlined: the addresses read in place.
+        memory = header.memory
+        offset = header.address - memory.base
+        if offset < 0 or offset + 20 > memory.size:
+            memory._offset(header.address, 20)
+        source_ip, dest_ip = _IP_ADDRESSES.unpack_from(memory.data, offset + 12)
     length = len(raw)
     interface = packet_ptr.nx_packet_interface_ptr
+    bad = False
     if not (interface is not None
-            and interface.nx_interface_capability_flag & _ip.NX_INTERFACE_CAPABILITY_TCP_RX_CHECKSUM) \
-            and internet_checksum(raw, pseudo_header_sum(source_ip, dest_ip, length)) != 0:
+            and interface.nx_interface_capability_flag & _ip.NX_INTERFACE_CAPABILITY_TCP_RX_CHECKSUM):
+        # internet_checksum(raw, pseudo_header_sum(...)) != 0, inlined (wire.py, tcp_output.py).
+        total = int.from_bytes(raw, "big")
+        if length & 1:
+            total <<= 8
+        total += ((source_ip >> 16) + (source_ip & 0xFFFF) + (dest_ip >> 16) + (dest_ip & 0xFFFF)
+                  + 6 + (length & 0xFFFF))
+        bad = not total or (total - 1) % 0xFFFF + 1 != 0xFFFF
+    if bad:
         ip_ptr.nx_ip_tcp_invalid_packets += 1
         ip_ptr.nx_ip_tcp_checksum_errors += 1
         _nx_packet_release(packet_ptr)

@@ -24,6 +24,7 @@ same transfers both ways and compare every observable.
 """
 from __future__ import annotations
 
+import struct
 from typing import Any
 
 from netxsim.tx.constants import TX_WAIT_FOREVER
@@ -35,8 +36,7 @@ from .constants import (
     NX_DRIVER_TX_DONE, NX_NOT_CONNECTED, NX_PACKET_ALLOCATED, NX_PACKET_ENQUEUED, NX_PACKET_READY, NX_SUCCESS,
 )
 from .packet import NX_PACKET, _nx_packet_release
-from .tcp_output import _HEADER, pseudo_header_sum
-from .wire import internet_checksum
+from .tcp_output import _HEADER
 
 # Set False to take every segment and every send through the general path.
 enabled = True
@@ -46,6 +46,8 @@ _SIGN = 0x80000000
 _ESTABLISHED = 5    # NX_TCP_ESTABLISHED
 _CLOSE_WAIT = 6     # NX_TCP_CLOSE_WAIT
 _FIN = 0x01
+_SEQUENCE = struct.Struct("!I")
+_CHECKSUM = struct.Struct("!H")
 
 
 def established_segment(ip: Any, socket: Any, packet: NX_PACKET, seq: int, ack: int, window: int,
@@ -229,25 +231,38 @@ def send_segment(ip: Any, socket: Any, packet: NX_PACKET) -> int | None:
     rx_sequence = socket.nx_tcp_socket_rx_sequence
     rx_window = socket.nx_tcp_socket_rx_window_current
     memory = packet._mem
-    memory.write(prepend, _HEADER.pack(socket.nx_tcp_socket_port, socket.nx_tcp_socket_connect_port, 0,
-                                       rx_sequence, 0x50, 0x18, rx_window if rx_window <= 0xFFFF else 0xFFFF,
-                                       0, 0))
+    # The segment (header and data) is written and read in simulated RAM directly: one
+    # bounds check for all of it, the same as SimMemory.write/read would make (which
+    # raises, naming the access, when it fails).
+    offset = prepend - memory.base
+    if offset < 0 or offset + size + 20 > memory.size:
+        memory.write(prepend, bytes(size + 20))
+    data = memory.data
+    _HEADER.pack_into(data, offset, socket.nx_tcp_socket_port, socket.nx_tcp_socket_connect_port, 0,
+                      rx_sequence, 0x50, 0x18, rx_window if rx_window <= 0xFFFF else 0xFFFF, 0, 0)
     socket.nx_tcp_socket_rx_sequence_acked = rx_sequence
     socket.nx_tcp_socket_rx_window_last_sent = rx_window
     socket.nx_tcp_socket_delayed_ack_timeout = NxConfig.tcp_rates[1]
     # The sequence number and checksum are filled in outside the IP mutex.
     _tx_mutex_put(protection)
     sequence = socket.nx_tcp_socket_tx_sequence
-    memory.write(prepend + 4, (sequence & _M32).to_bytes(4, "big"))
+    _SEQUENCE.pack_into(data, offset + 4, sequence & _M32)
     interface = socket.nx_tcp_socket_connect_interface
     destination = socket.nx_tcp_socket_connect_ip.nxd_ip_address.v4
     if interface.nx_interface_capability_flag and _ip.tx_checksum_offloaded(
             interface, _ip.NX_INTERFACE_CAPABILITY_TCP_TX_CHECKSUM, destination):
         checksum = 0
     else:
-        checksum = internet_checksum(memory.read(prepend, size + 20),
-                                     pseudo_header_sum(interface.nx_interface_ip_address, destination, size + 20))
-    memory.write(prepend + 16, bytes((checksum >> 8, checksum & 0xFF)))
+        # internet_checksum inlined (wire.py), over the segment in place, with the
+        # pseudo-header's partial sum (tcp_output.pseudo_header_sum) as its start.
+        source = interface.nx_interface_ip_address
+        total = int.from_bytes(data[offset:offset + size + 20], "big")
+        if size & 1:
+            total <<= 8
+        total += ((source >> 16) + (source & 0xFFFF) + (destination >> 16) + (destination & 0xFFFF)
+                  + 6 + ((size + 20) & 0xFFFF))
+        checksum = ~((total - 1) % 0xFFFF + 1) & 0xFFFF if total else 0xFFFF
+    _CHECKSUM.pack_into(data, offset + 16, checksum)
     _tx_mutex_get(protection, TX_WAIT_FOREVER)
     if sequence != socket.nx_tcp_socket_tx_sequence:
         packet._prepend = prepend + 20

@@ -10,6 +10,7 @@ from typing import Any
 from netxsim.boundary import c_service
 from netxsim.tx.constants import TX_WAIT_FOREVER
 from netxsim.tx.kernel import kernel
+import netxsim.tx.kernel as _kernel_module
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 from netxsim.tx.thread import _tx_thread_preemption_change
 
@@ -270,7 +271,9 @@ def _nxe_tcp_socket_send(socket_ptr: NX_TCP_SOCKET, packet_ptr: NX_PACKET, wait_
     if packet_ptr._append > packet_ptr._end:
         socket_ptr.nx_tcp_socket_ip_ptr.nx_ip_tcp_invalid_packets += 1
         return NX_OVERFLOW
-    if nx_threads_only_caller_error(kernel()):
+    k = _kernel_module._current or kernel()   # nx_threads_only_caller_error, inline
+    current = k.current_ptr
+    if k.system_state != 0 or current is None or current is k.timer_thread:
         return NX_CALLER_ERROR
     return _nx_tcp_socket_send(socket_ptr, packet_ptr, wait_option)
 
@@ -331,9 +334,10 @@ def _socket_receive(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> tuple[int, N
             _nx_tcp_packet_send_ack(socket_ptr, socket_ptr.nx_tcp_socket_tx_sequence)
         _tx_mutex_put(ip.nx_ip_protection)
         return NX_SUCCESS, packet
-    k = kernel()
+    k = _kernel_module._current or kernel()
+    current = k.current_ptr
     # _may_suspend, inline: a thread other than this instance's IP thread, with a wait
-    if wait_option and k.in_thread and not (ip.kernel is not None and ip.kernel.current_ptr is ip.nx_ip_thread):
+    if wait_option and k.system_state == 0 and current is not None and current is not k.timer_thread and not (ip.kernel is not None and ip.kernel.current_ptr is ip.nx_ip_thread):
         thread = k.current_ptr
         status = _tcp._nx_tcp_socket_thread_suspend(socket_ptr, socket_ptr.nx_tcp_socket_receive_suspension_list,
                                                     "receive", wait_option, NX_NO_PACKET)
@@ -351,7 +355,9 @@ def _nxe_tcp_socket_receive(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> tupl
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     if ip is None or not ip.nx_ip_tcp_enabled:
         return NX_NOT_ENABLED, None
-    if nx_threads_only_caller_error(kernel()):
+    k = _kernel_module._current or kernel()   # nx_threads_only_caller_error, inline
+    current = k.current_ptr
+    if k.system_state != 0 or current is None or current is k.timer_thread:
         return NX_CALLER_ERROR, None
     return _nx_tcp_socket_receive(socket_ptr, wait_option)
 
