@@ -641,8 +641,31 @@ def _nx_ip_packet_send(ip: NX_IP, packet: NX_PACKET, destination_ip: int, type_o
         ip.nx_ip_invalid_transmit_packets += 1
         _nx_packet_transmit_release(packet)
         return
-    _nx_ip_header_add(ip, packet, interface.nx_interface_ip_address, destination_ip, type_of_service,
-                      time_to_live, protocol, fragment)
+    # _nx_ip_header_add(ip, packet, interface.nx_interface_ip_address, destination_ip,
+    # type_of_service, time_to_live, protocol, fragment), inline: every packet sent passes here.
+    prepend = packet._prepend = packet._prepend - _IPV4_HEADER
+    length = packet.nx_packet_length = packet.nx_packet_length + _IPV4_HEADER
+    memory = packet._mem
+    packet.nx_packet_ip_header = Pointer(memory, prepend)
+    packet.nx_packet_ip_header_length += _IPV4_HEADER
+    if not packet.nx_packet_identical_copy:
+        source = interface.nx_interface_ip_address
+        packet_id = ip.nx_ip_packet_id
+        ip.nx_ip_packet_id = (packet_id + 1) & 0xFFFFFFFF
+        word0 = NX_IP_VERSION | (type_of_service & NX_IP_TOS_MASK) | (length & 0xFFFF)
+        word1 = ((packet_id & 0xFFFF) << 16) | (fragment & 0xFFFF)
+        word2 = ((time_to_live & 0xFF) << NX_IP_TIME_TO_LIVE_SHIFT) | (protocol & NX_IP_PROTOCOL_MASK)
+        if not (0 <= source <= 0xFFFFFFFF and 0 <= destination_ip <= 0xFFFFFFFF):
+            source.to_bytes(4, "big") + destination_ip.to_bytes(4, "big")  # raises OverflowError, as always
+        checksum = 0
+        if not (interface.nx_interface_capability_flag and tx_checksum_offloaded(
+                interface, NX_INTERFACE_CAPABILITY_IPV4_TX_CHECKSUM, destination_ip)):
+            checksum = ~((word0 + word1 + word2 + source + destination_ip - 1) % 0xFFFF + 1) & 0xFFFF
+        offset = prepend - memory.base
+        if offset < 0 or offset + _IPV4_HEADER > memory.size:
+            memory.write(prepend, bytes(_IPV4_HEADER))  # outside RAM: raises, naming the access
+        _IPV4.pack_into(memory.data, offset, word0 >> 24, (word0 >> 16) & 0xFF, word0 & 0xFFFF, word1 >> 16,
+                        word1 & 0xFFFF, word2 >> 24, (word2 >> 16) & 0xFF, checksum, source, destination_ip)
     if next_hop_address == 0:
         ip.nx_ip_invalid_transmit_packets += 1
         _nx_packet_transmit_release(packet)
