@@ -27,7 +27,8 @@ from __future__ import annotations
 import struct
 from typing import Any
 
-from netxsim.tx.constants import TX_WAIT_FOREVER
+import netxsim.tx.kernel as _kernel_module
+from netxsim.tx.constants import TX_INHERIT, TX_WAIT_FOREVER
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 
 from . import ip as _ip
@@ -243,8 +244,27 @@ def send_segment(ip: Any, socket: Any, packet: NX_PACKET) -> int | None:
     socket.nx_tcp_socket_rx_sequence_acked = rx_sequence
     socket.nx_tcp_socket_rx_window_last_sent = rx_window
     socket.nx_tcp_socket_delayed_ack_timeout = NxConfig.tcp_rates[1]
-    # The sequence number and checksum are filled in outside the IP mutex.
-    _tx_mutex_put(protection)
+    # The sequence number and checksum are filled in outside the IP mutex: a put, that
+    # work, a get. When the put is uncontended (the caller owns the mutex once, nobody
+    # waits, no inheritance) it wakes nobody and switches to nobody, so nothing runs
+    # before the get takes the free mutex back: the pair's whole effect is its counters
+    # and the mutex moving to the end of the caller's owned list, done here at once.
+    k = _kernel_module._current
+    thread = k.current_ptr if k is not None else None
+    paired = thread is not None and protection.tx_mutex_owner is thread \
+        and protection.tx_mutex_ownership_count == 1 and not protection.suspension_list \
+        and protection.tx_mutex_inherit != TX_INHERIT
+    if paired:
+        protection.tx_mutex_performance_put_count += 1
+        protection.tx_mutex_performance_get_count += 1
+        performance = k.tx_performance
+        performance["mutex.put"] += 1
+        performance["mutex.get"] += 1
+        owned = thread.owned_mutexes
+        owned.remove(protection)
+        owned.append(protection)
+    else:
+        _tx_mutex_put(protection)
     sequence = socket.nx_tcp_socket_tx_sequence
     _SEQUENCE.pack_into(data, offset + 4, sequence & _M32)
     interface = socket.nx_tcp_socket_connect_interface
@@ -263,7 +283,8 @@ def send_segment(ip: Any, socket: Any, packet: NX_PACKET) -> int | None:
                   + 6 + ((size + 20) & 0xFFFF))
         checksum = ~((total - 1) % 0xFFFF + 1) & 0xFFFF if total else 0xFFFF
     _CHECKSUM.pack_into(data, offset + 16, checksum)
-    _tx_mutex_get(protection, TX_WAIT_FOREVER)
+    if not paired:
+        _tx_mutex_get(protection, TX_WAIT_FOREVER)
     if sequence != socket.nx_tcp_socket_tx_sequence:
         packet._prepend = prepend + 20
         packet.nx_packet_length = size
