@@ -646,7 +646,11 @@ def _nx_ip_packet_send(ip: NX_IP, packet: NX_PACKET, destination_ip: int, type_o
     prepend = packet._prepend = packet._prepend - _IPV4_HEADER
     length = packet.nx_packet_length = packet.nx_packet_length + _IPV4_HEADER
     memory = packet._mem
-    packet.nx_packet_ip_header = Pointer(memory, prepend)
+    header = packet.nx_packet_ip_header
+    # A Pointer is a value nobody changes: the one the buffer held last time, when it
+    # names the same address, serves as a new one (the usual case for a pool buffer).
+    if header is None or header.address != prepend or header.memory is not memory or type(header) is not Pointer:
+        packet.nx_packet_ip_header = Pointer(memory, prepend)
     packet.nx_packet_ip_header_length += _IPV4_HEADER
     if not packet.nx_packet_identical_copy:
         source = interface.nx_interface_ip_address
@@ -838,7 +842,10 @@ def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
         packet.nx_packet_ip_version = 4
         fragment_received(ip, packet, total_length)
         return
-    packet.nx_packet_ip_header = Pointer(packet._mem, packet._prepend)
+    header = packet.nx_packet_ip_header   # reused when it names the same address (as on send)
+    if header is None or header.address != packet._prepend or header.memory is not memory \
+            or type(header) is not Pointer:
+        packet.nx_packet_ip_header = Pointer(memory, packet._prepend)
     packet.nx_packet_ip_header_length = 0  # NetX leaves it for the transmit path to count
     packet.nx_packet_interface_ptr = interface
     packet.nx_packet_ip_version = 4
