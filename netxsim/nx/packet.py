@@ -115,6 +115,10 @@ class NX_PACKET:
         "nx_packet_interface_ptr", "nx_packet_ip_header", "address", "_mem", "__dict__",
     )
 
+    # Set on a received buffer holding a segment whose TCP checksum is known to be right
+    # (netxsim.nx.frame_check); cleared whenever the buffer is allocated.
+    _tcp_checked = False
+
     def __init__(self, pool: "NX_PACKET_POOL", memory: SimMemory, address: int,
                  data_start: int, data_end: int) -> None:
         self.nx_packet_pool_owner = pool
@@ -336,6 +340,7 @@ def _init_allocated(packet: NX_PACKET, packet_type: int, ip_version: int) -> Non
     packet.nx_packet_ip_version = ip_version
     packet.nx_packet_identical_copy = NX_FALSE
     packet.nx_packet_ip_header_length = 0
+    packet._tcp_checked = False
 
 
 def _reset_created_pools(k: Kernel) -> None:
@@ -405,6 +410,7 @@ def _nx_packet_allocate(pool_ptr: NX_PACKET_POOL, packet_type: int,
         packet.nx_packet_ip_version = NX_IP_VERSION_V4
         packet.nx_packet_identical_copy = NX_FALSE
         packet.nx_packet_ip_header_length = 0
+        packet._tcp_checked = False
         if tb is not None:
             tb.update(token, 2, packet)
         return NX_SUCCESS, packet

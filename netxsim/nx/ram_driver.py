@@ -48,7 +48,7 @@ from .driver import (
 )
 from .packet import NX_PACKET, _nx_packet_allocate, _nx_packet_data_append, _nx_packet_release, \
     _nx_packet_transmit_release
-from . import arp as _arp, ip as _ip  # looked up per call: tests may patch the entry points
+from . import arp as _arp, frame_check as _frame_check, ip as _ip  # looked up per call: tests may patch the entry points
 from .segment import Port, segment_for
 from .wire import mac_from_msw_lsw
 
@@ -268,6 +268,8 @@ def _output(instance: _Instance, packet: NX_PACKET) -> None:
         frame.headroom = instance.copy_headroom
     if tb is not None:
         frame.source_packet = packet  # for the receiver's NX_TRACE_PACKET_COPY
+    if _frame_check.sending is packet and _frame_check.sender is thread and thread is not None:
+        frame.tcp_checked = True  # its TCP checksum is known to be right (frame_check)
     instance.copy_failed = False
     port = instance.port
     assert port is not None
@@ -321,6 +323,8 @@ def _receive(instance: _Instance, frame: bytes) -> bool:
             return _copy_failed(instance)
     if tb is not None:
         tb.update(token, 2, packet)
+    if getattr(frame, "tcp_checked", False):
+        packet._tcp_checked = True  # the exact bytes of a known-good segment (frame_check)
     packet._prepend += headroom + NX_ETHERNET_SIZE
     packet.nx_packet_length -= headroom + NX_ETHERNET_SIZE
     packet.nx_packet_interface_ptr = instance.interface

@@ -589,8 +589,10 @@ def _nx_tcp_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     length = len(raw)
     interface = packet_ptr.nx_packet_interface_ptr
     bad = False
+    # A segment known to carry a right checksum (frame_check) would pass: not summed again.
     if not (interface is not None
-            and interface.nx_interface_capability_flag & _ip.NX_INTERFACE_CAPABILITY_TCP_RX_CHECKSUM):
+            and interface.nx_interface_capability_flag & _ip.NX_INTERFACE_CAPABILITY_TCP_RX_CHECKSUM) \
+            and not packet_ptr._tcp_checked:
         # internet_checksum(raw, pseudo_header_sum(...)) != 0, inlined (wire.py, tcp_output.py).
         total = int.from_bytes(raw, "big")
         if length & 1:

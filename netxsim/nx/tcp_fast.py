@@ -31,7 +31,7 @@ import netxsim.tx.kernel as _kernel_module
 from netxsim.tx.constants import TX_INHERIT, TX_WAIT_FOREVER
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 
-from . import ip as _ip
+from . import frame_check as _frame_check, ip as _ip
 from .config import NxConfig
 from .constants import (
     NX_DRIVER_TX_DONE, NX_NOT_CONNECTED, NX_PACKET_ALLOCATED, NX_PACKET_ENQUEUED, NX_PACKET_READY, NX_SUCCESS,
@@ -272,6 +272,7 @@ def send_segment(ip: Any, socket: Any, packet: NX_PACKET) -> int | None:
     if interface.nx_interface_capability_flag and _ip.tx_checksum_offloaded(
             interface, _ip.NX_INTERFACE_CAPABILITY_TCP_TX_CHECKSUM, destination):
         checksum = 0
+        summed = False
     else:
         # internet_checksum inlined (wire.py), over the segment in place, with the
         # pseudo-header's partial sum (tcp_output.pseudo_header_sum) as its start.
@@ -282,6 +283,7 @@ def send_segment(ip: Any, socket: Any, packet: NX_PACKET) -> int | None:
         total += ((source >> 16) + (source & 0xFFFF) + (destination >> 16) + (destination & 0xFFFF)
                   + 6 + ((size + 20) & 0xFFFF))
         checksum = ~((total - 1) % 0xFFFF + 1) & 0xFFFF if total else 0xFFFF
+        summed = True
     _CHECKSUM.pack_into(data, offset + 16, checksum)
     if not paired:
         _tx_mutex_get(protection, TX_WAIT_FOREVER)
@@ -310,10 +312,22 @@ def send_segment(ip: Any, socket: Any, packet: NX_PACKET) -> int | None:
     ip.nx_ip_tcp_bytes_sent += size
     socket.nx_tcp_socket_packets_sent += 1
     socket.nx_tcp_socket_bytes_sent += size
-    _ip._nx_ip_packet_send(ip, packet, socket.nx_tcp_socket_connect_ip.nxd_ip_address.v4,
-                           socket.nx_tcp_socket_type_of_service,
-                           socket.nx_tcp_socket_time_to_live, _ip.NX_IP_TCP, socket.nx_tcp_socket_fragment_enable,
-                           socket.nx_tcp_socket_next_hop_address)
+    if paired and summed and _frame_check.enabled:
+        # Summed with nothing else running since: the receiver may trust it (frame_check).
+        _frame_check.sending = packet
+        _frame_check.sender = thread
+        try:
+            _ip._nx_ip_packet_send(ip, packet, socket.nx_tcp_socket_connect_ip.nxd_ip_address.v4,
+                                   socket.nx_tcp_socket_type_of_service,
+                                   socket.nx_tcp_socket_time_to_live, _ip.NX_IP_TCP,
+                                   socket.nx_tcp_socket_fragment_enable, socket.nx_tcp_socket_next_hop_address)
+        finally:
+            _frame_check.sending = _frame_check.sender = None
+    else:
+        _ip._nx_ip_packet_send(ip, packet, socket.nx_tcp_socket_connect_ip.nxd_ip_address.v4,
+                               socket.nx_tcp_socket_type_of_service,
+                               socket.nx_tcp_socket_time_to_live, _ip.NX_IP_TCP,
+                               socket.nx_tcp_socket_fragment_enable, socket.nx_tcp_socket_next_hop_address)
     _tx_mutex_put(protection)
     return NX_SUCCESS
 
