@@ -221,7 +221,17 @@ def send_segment(ip: Any, socket: Any, packet: NX_PACKET) -> int | None:
     if packet.nx_packet_next is not None or packet._prepend & 3 \
             or len(queue) >= socket.nx_tcp_socket_transmit_queue_maximum:
         return None
-    window = _tcp_input._usable_window(socket)
+    # _tcp_input._usable_window(socket), inline
+    window = socket.nx_tcp_socket_tx_window_advertised
+    congestion = socket.nx_tcp_socket_tx_window_congestion
+    if window > congestion:
+        limit = congestion
+        if socket.nx_tcp_socket_duplicated_ack_received in (1, 2):
+            limit += socket.nx_tcp_socket_connect_mss << 1
+        if limit < window:
+            window = limit
+    outstanding = socket.nx_tcp_socket_tx_outstanding_bytes
+    window = window - outstanding if window > outstanding else 0
     size = packet.nx_packet_length
     if size > window or size > socket.nx_tcp_socket_connect_mss:
         return None

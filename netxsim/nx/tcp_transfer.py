@@ -359,6 +359,8 @@ def _nxe_tcp_socket_receive(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> tupl
     current = k.current_ptr
     if k.system_state != 0 or current is None or current is k.timer_thread:
         return NX_CALLER_ERROR, None
+    if _trace.active is None:   # _nx_tcp_socket_receive's untraced case, one call less
+        return _socket_receive(socket_ptr, wait_option)
     return _nx_tcp_socket_receive(socket_ptr, wait_option)
 
 
