@@ -682,7 +682,17 @@ class Kernel:
         if timer.active:
             self.timer_deactivate(timer)
         timer.active = True
-        position = self._wheel_now()
+        # _wheel_now, inline (every wait with a timeout comes here)
+        now = int(self.env._now)
+        heap = self.timer_heap
+        position = now - self.wheel_lag
+        while heap:
+            top, _, generation, top_timer = heap[0]
+            if generation == top_timer.generation:
+                if top + self.wheel_lag <= now:
+                    position = top - 1  # a due slot not processed yet: the wheel is stuck on it
+                break
+            heapq.heappop(heap)  # a deactivated timer's entry
         timer.deadline = position + ticks  # in wheel time
         if timer.keeps_alive:
             self.keepalive_timers += 1
