@@ -41,6 +41,9 @@ from .tcp_output import _HEADER
 
 # Set False to take every segment and every send through the general path.
 enabled = True
+# Set False to make send_segment's put and get of the IP mutex through the mutex
+# services even when the put is uncontended (see there), to compare or to debug.
+pair_mutex = True
 
 _M32 = 0xFFFFFFFF
 _SIGN = 0x80000000
@@ -261,7 +264,7 @@ def send_segment(ip: Any, socket: Any, packet: NX_PACKET) -> int | None:
     # and the mutex moving to the end of the caller's owned list, done here at once.
     k = _kernel_module._current
     thread = k.current_ptr if k is not None else None
-    paired = thread is not None and protection.tx_mutex_owner is thread \
+    paired = pair_mutex and thread is not None and protection.tx_mutex_owner is thread \
         and protection.tx_mutex_ownership_count == 1 and not protection.suspension_list \
         and protection.tx_mutex_inherit != TX_INHERIT
     if paired:
