@@ -547,11 +547,18 @@ def _ip_thread_entry(ip: NX_IP) -> None:
                               else _nxt.NX_TRACE_INTERNAL_IO_DRIVER_LINK_ENABLE, ip, 0, 0, 0,
                               _nxt.NX_TRACE_INTERNAL_EVENTS)
                 ip_driver_request(ip, interface, command)
+    protection, flags = ip.nx_ip_protection, ip.nx_ip_events
+    queue = ip.nx_ip_deferred_received_packets
     while True:
-        _tx_mutex_put(ip.nx_ip_protection)
-        _, events = _tx_event_flags_get(ip.nx_ip_events, NX_IP_ALL_EVENTS, TX_OR_CLEAR, TX_WAIT_FOREVER)
-        _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
-        _ip_events_process(ip, events)
+        _tx_mutex_put(protection)
+        _, events = _tx_event_flags_get(flags, NX_IP_ALL_EVENTS, TX_OR_CLEAR, TX_WAIT_FOREVER)
+        _tx_mutex_get(protection, TX_WAIT_FOREVER)
+        if events == NX_IP_RECEIVE_EVENT:
+            # Received packets only (the usual wake-up): _ip_events_process's first step.
+            while queue:
+                _nx_ip_packet_receive(ip, queue.pop(0))
+        else:
+            _ip_events_process(ip, events)
 
 
 def _ip_events_process(ip: NX_IP, events: int) -> None:
