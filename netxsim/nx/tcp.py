@@ -573,7 +573,10 @@ def _nx_tcp_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
         end = offset + length
         if offset < 0 or length < 0 or end > memory.size:
             memory._offset(packet_ptr._prepend, length)
-        raw = bytes(memory.data[offset:end])
+        # The segment's bytes are copied out only when something needs them all (the
+        # checksum, the general path); header prediction reads the header in place.
+        segment_memory, segment_offset = memory.data, offset
+        raw = None
     else:
         raw = packet_ptr.chain_bytes()[:length]
     header = packet_ptr.nx_packet_ip_header
@@ -586,7 +589,8 @@ def _nx_tcp_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
         if offset < 0 or offset + 20 > memory.size:
             memory._offset(header.address, 20)
         source_ip, dest_ip = _IP_ADDRESSES.unpack_from(memory.data, offset + 12)
-    length = len(raw)
+    if raw is not None:
+        length = len(raw)
     interface = packet_ptr.nx_packet_interface_ptr
     bad = False
     # A segment known to carry a right checksum (frame_check) would pass: not summed again.
@@ -594,6 +598,8 @@ def _nx_tcp_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
             and interface.nx_interface_capability_flag & _ip.NX_INTERFACE_CAPABILITY_TCP_RX_CHECKSUM) \
             and not packet_ptr._tcp_checked:
         # internet_checksum(raw, pseudo_header_sum(...)) != 0, inlined (wire.py, tcp_output.py).
+        if raw is None:
+            raw = bytes(segment_memory[segment_offset:segment_offset + length])
         total = int.from_bytes(raw, "big")
         if length & 1:
             total <<= 8
@@ -609,7 +615,8 @@ def _nx_tcp_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
         ip_ptr.nx_ip_tcp_invalid_packets += 1
         _nx_packet_release(packet_ptr)
         return
-    source_port, port, seq, ack, offset, flags, window = _TCP_FIXED.unpack_from(raw)
+    source_port, port, seq, ack, offset, flags, window = \
+        _TCP_FIXED.unpack_from(raw) if raw is not None else _TCP_FIXED.unpack_from(segment_memory, segment_offset)
     socket = None
     for candidate in ip_ptr.nx_ip_tcp_port_table.get(port, ()):
         peer = candidate.nx_tcp_socket_connect_ip
@@ -622,6 +629,8 @@ def _nx_tcp_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
             and length == packet_ptr.nx_packet_length and _trace.active is None \
             and tcp_fast.established_segment(ip_ptr, socket, packet_ptr, seq, ack, window, length - 20):
         return
+    if raw is None:
+        raw = bytes(segment_memory[segment_offset:segment_offset + length])
     segment = _Segment(raw, source_ip, dest_ip)
     if segment.header_length < NX_TCP_HEADER_BYTES or segment.header_length > length:
         ip_ptr.nx_ip_tcp_invalid_packets += 1
