@@ -81,6 +81,7 @@ class WireFrame(bytes):
     header), which the receiving copy reproduces as ``nx_packet_copy`` does."""
 
     headroom: int = 0
+    tcp_checked: bool = False   # see netxsim.nx.frame_check
 
 
 class _Instance:
@@ -296,7 +297,8 @@ def _receive(instance: _Instance, frame: bytes) -> bool:
     """
     ip = instance.ip
     pool = ip.nx_ip_default_packet_pool
-    headroom = getattr(frame, "headroom", 0)
+    wire_frame = type(frame) is WireFrame
+    headroom = frame.headroom if wire_frame else getattr(frame, "headroom", 0)
     tb = ip.kernel.trace_buffer
     if tb is not None:
         # The C driver copies with nx_packet_copy: NX_TRACE_PACKET_COPY, then the copy's
@@ -323,7 +325,7 @@ def _receive(instance: _Instance, frame: bytes) -> bool:
             return _copy_failed(instance)
     if tb is not None:
         tb.update(token, 2, packet)
-    if getattr(frame, "tcp_checked", False):
+    if wire_frame and frame.tcp_checked:
         packet._tcp_checked = True  # the exact bytes of a known-good segment (frame_check)
     packet._prepend += headroom + NX_ETHERNET_SIZE
     packet.nx_packet_length -= headroom + NX_ETHERNET_SIZE
