@@ -46,7 +46,7 @@ from .constants import (
 )
 from .packet import NX_PACKET, _nx_packet_release
 from .tcp_output import pseudo_header_sum
-from .wire import internet_checksum, netx_mss_option_get
+from .wire import internet_checksum, netx_mss_option_get, word_sum
 from ..tx import trace as _trace
 from . import trace as _nxt
 
@@ -599,10 +599,9 @@ def _nx_tcp_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
             and not packet_ptr._tcp_checked:
         # internet_checksum(raw, pseudo_header_sum(...)) != 0, inlined (wire.py, tcp_output.py).
         if raw is None:
-            raw = bytes(segment_memory[segment_offset:segment_offset + length])
-        total = int.from_bytes(raw, "big")
-        if length & 1:
-            total <<= 8
+            total = word_sum(segment_memory, segment_offset, segment_offset + length)
+        else:
+            total = word_sum(raw, 0, length)
         total += ((source_ip >> 16) + (source_ip & 0xFFFF) + (dest_ip >> 16) + (dest_ip & 0xFFFF)
                   + 6 + (length & 0xFFFF))
         bad = not total or (total - 1) % 0xFFFF + 1 != 0xFFFF

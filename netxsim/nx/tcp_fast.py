@@ -38,6 +38,7 @@ from .constants import (
 )
 from .packet import NX_PACKET, _nx_packet_release
 from .tcp_output import _HEADER
+from .wire import word_sum
 
 # Set False to take every segment and every send through the general path.
 enabled = True
@@ -290,9 +291,7 @@ def send_segment(ip: Any, socket: Any, packet: NX_PACKET) -> int | None:
         # internet_checksum inlined (wire.py), over the segment in place, with the
         # pseudo-header's partial sum (tcp_output.pseudo_header_sum) as its start.
         source = interface.nx_interface_ip_address
-        total = int.from_bytes(data[offset:offset + size + 20], "big")
-        if size & 1:
-            total <<= 8
+        total = word_sum(data, offset, offset + size + 20)
         total += ((source >> 16) + (source & 0xFFFF) + (destination >> 16) + (destination & 0xFFFF)
                   + 6 + ((size + 20) & 0xFFFF))
         checksum = ~((total - 1) % 0xFFFF + 1) & 0xFFFF if total else 0xFFFF
