@@ -533,8 +533,10 @@ nx_ip_create = c_service(
 
 
 # ------------------------------------------------------------------- helper thread
-# Set False to take the helper thread's mutex put and get of every wake-up through the
-# mutex services even when uncontended (see _ip_thread_entry), to compare or to debug.
+# Set False to take the uncontended IP-mutex puts and gets that are done inline on the
+# hot paths (the helper thread's wake-ups here, the socket send and receive and the
+# receive wait in tcp_transfer, tcp_fast and tcp) through the mutex services, to
+# compare or to debug.
 inline_mutex = True
 
 

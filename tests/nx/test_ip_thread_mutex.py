@@ -1,4 +1,5 @@
-"""The IP helper thread's uncontended mutex put and get done inline: every counter, run
+"""The uncontended IP-mutex puts and gets done inline (the IP helper thread's wake-ups,
+the socket send and receive, the receive wait; ``ip.inline_mutex``): every counter, run
 count, tick and owned-mutex list is the same as through the mutex services."""
 from __future__ import annotations
 
