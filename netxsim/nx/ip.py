@@ -30,7 +30,7 @@ from typing import Any, Callable
 from netxsim.tx.memory import c_string
 from netxsim.boundary import c_service, control_block, memset_control_block
 from netxsim.tx.constants import (
-    TX_AUTO_START, TX_EVENT_FLAG, TX_NO_ACTIVATE, TX_NO_INHERIT, TX_OR, TX_OR_CLEAR, TX_SUCCESS,
+    TX_AUTO_START, TX_EVENT_FLAG, TX_INHERIT, TX_NO_ACTIVATE, TX_NO_INHERIT, TX_OR, TX_OR_CLEAR, TX_SUCCESS,
     TX_WAIT_FOREVER,
 )
 from netxsim.tx.event_flags import (TX_EVENT_FLAGS_GROUP, _tx_event_flags_create, _tx_event_flags_get,
@@ -537,6 +537,13 @@ nx_ip_create = c_service(
 
 
 # ------------------------------------------------------------------- helper thread
+# Set False to take the uncontended IP-mutex puts and gets that are done inline on the
+# hot paths (the helper thread's wake-ups here, the socket send and receive and the
+# receive wait in tcp_transfer, tcp_fast and tcp) through the mutex services, to
+# compare or to debug.
+inline_mutex = True
+
+
 def _ip_thread_entry(ip: NX_IP) -> None:
     """``_nx_ip_thread_entry``: start the drivers, then serve events forever."""
     _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
@@ -551,11 +558,41 @@ def _ip_thread_entry(ip: NX_IP) -> None:
                               else _nxt.NX_TRACE_INTERNAL_IO_DRIVER_LINK_ENABLE, ip, 0, 0, 0,
                               _nxt.NX_TRACE_INTERNAL_EVENTS)
                 ip_driver_request(ip, interface, command)
+    protection, flags = ip.nx_ip_protection, ip.nx_ip_events
+    queue = ip.nx_ip_deferred_received_packets
+    k = kernel()
+    performance = k.tx_performance
+    thread = k.current_ptr
     while True:
-        _tx_mutex_put(ip.nx_ip_protection)
-        _, events = _tx_event_flags_get(ip.nx_ip_events, NX_IP_ALL_EVENTS, TX_OR_CLEAR, TX_WAIT_FOREVER)
-        _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
-        _ip_events_process(ip, events)
+        # The mutex put and get of every wake-up. Untraced and uncontended (this thread
+        # holds it once, nobody waits, no inheritance; then: it is free), each does only
+        # its bookkeeping, inline here; otherwise the mutex services.
+        if inline_mutex and _trace.active is None and protection.tx_mutex_ownership_count == 1 \
+                and protection.tx_mutex_owner is thread and thread is not None \
+                and not protection.suspension_list and protection.tx_mutex_inherit != TX_INHERIT:
+            protection.tx_mutex_performance_put_count += 1
+            performance["mutex.put"] += 1
+            protection.tx_mutex_ownership_count = 0
+            thread.owned_mutexes.remove(protection)
+            protection.tx_mutex_owner = None
+        else:
+            _tx_mutex_put(protection)
+        _, events = _tx_event_flags_get(flags, NX_IP_ALL_EVENTS, TX_OR_CLEAR, TX_WAIT_FOREVER)
+        if inline_mutex and _trace.active is None and protection.tx_mutex_ownership_count == 0 \
+                and protection.tx_mutex_inherit != TX_INHERIT and k.current_ptr is thread:
+            protection.tx_mutex_performance_get_count += 1
+            performance["mutex.get"] += 1
+            protection.tx_mutex_ownership_count = 1
+            protection.tx_mutex_owner = thread
+            thread.owned_mutexes.append(protection)
+        else:
+            _tx_mutex_get(protection, TX_WAIT_FOREVER)
+        if events == NX_IP_RECEIVE_EVENT:
+            # Received packets only (the usual wake-up): _ip_events_process's first step.
+            while queue:
+                _nx_ip_packet_receive(ip, queue.pop(0))
+        else:
+            _ip_events_process(ip, events)
 
 
 def _ip_events_process(ip: NX_IP, events: int) -> None:
@@ -645,8 +682,35 @@ def _nx_ip_packet_send(ip: NX_IP, packet: NX_PACKET, destination_ip: int, type_o
         ip.nx_ip_invalid_transmit_packets += 1
         _nx_packet_transmit_release(packet)
         return
-    _nx_ip_header_add(ip, packet, interface.nx_interface_ip_address, destination_ip, type_of_service,
-                      time_to_live, protocol, fragment)
+    # _nx_ip_header_add(ip, packet, interface.nx_interface_ip_address, destination_ip,
+    # type_of_service, time_to_live, protocol, fragment), inline: every packet sent passes here.
+    prepend = packet._prepend = packet._prepend - _IPV4_HEADER
+    length = packet.nx_packet_length = packet.nx_packet_length + _IPV4_HEADER
+    memory = packet._mem
+    header = packet.nx_packet_ip_header
+    # A Pointer is a value nobody changes: the one the buffer held last time, when it
+    # names the same address, serves as a new one (the usual case for a pool buffer).
+    if header is None or header.address != prepend or header.memory is not memory or type(header) is not Pointer:
+        packet.nx_packet_ip_header = Pointer(memory, prepend)
+    packet.nx_packet_ip_header_length += _IPV4_HEADER
+    if not packet.nx_packet_identical_copy:
+        source = interface.nx_interface_ip_address
+        packet_id = ip.nx_ip_packet_id
+        ip.nx_ip_packet_id = (packet_id + 1) & 0xFFFFFFFF
+        word0 = NX_IP_VERSION | (type_of_service & NX_IP_TOS_MASK) | (length & 0xFFFF)
+        word1 = ((packet_id & 0xFFFF) << 16) | (fragment & 0xFFFF)
+        word2 = ((time_to_live & 0xFF) << NX_IP_TIME_TO_LIVE_SHIFT) | (protocol & NX_IP_PROTOCOL_MASK)
+        if not (0 <= source <= 0xFFFFFFFF and 0 <= destination_ip <= 0xFFFFFFFF):
+            source.to_bytes(4, "big") + destination_ip.to_bytes(4, "big")  # raises OverflowError, as always
+        checksum = 0
+        if not (interface.nx_interface_capability_flag and tx_checksum_offloaded(
+                interface, NX_INTERFACE_CAPABILITY_IPV4_TX_CHECKSUM, destination_ip)):
+            checksum = ~((word0 + word1 + word2 + source + destination_ip - 1) % 0xFFFF + 1) & 0xFFFF
+        offset = prepend - memory.base
+        if offset < 0 or offset + _IPV4_HEADER > memory.size:
+            memory.write(prepend, bytes(_IPV4_HEADER))  # outside RAM: raises, naming the access
+        _IPV4.pack_into(memory.data, offset, word0 >> 24, (word0 >> 16) & 0xFF, word0 & 0xFFFF, word1 >> 16,
+                        word1 & 0xFFFF, word2 >> 24, (word2 >> 16) & 0xFF, checksum, source, destination_ip)
     if next_hop_address == 0:
         ip.nx_ip_invalid_transmit_packets += 1
         _nx_packet_transmit_release(packet)
@@ -819,7 +883,10 @@ def _nx_ip_packet_receive(ip: NX_IP, packet: NX_PACKET) -> None:
         packet.nx_packet_ip_version = 4
         fragment_received(ip, packet, total_length)
         return
-    packet.nx_packet_ip_header = Pointer(packet._mem, packet._prepend)
+    header = packet.nx_packet_ip_header   # reused when it names the same address (as on send)
+    if header is None or header.address != packet._prepend or header.memory is not memory \
+            or type(header) is not Pointer:
+        packet.nx_packet_ip_header = Pointer(memory, packet._prepend)
     packet.nx_packet_ip_header_length = 0  # NetX leaves it for the transmit path to count
     packet.nx_packet_interface_ptr = interface
     packet.nx_packet_ip_version = 4

@@ -45,6 +45,7 @@ from typing import Any
 from netxsim.boundary import c_service, control_block, register_type, memset_control_block
 from netxsim.tx.constants import TX_TCP_IP
 from netxsim.tx.kernel import Kernel, kernel
+import netxsim.tx.kernel as _kernel_module
 from netxsim.tx.memory import Pointer, SimMemory, c_string
 from netxsim.tx.sizeof import register_size
 
@@ -113,6 +114,10 @@ class NX_PACKET:
         "nx_packet_identical_copy", "nx_packet_ip_header_length", "nx_packet_reserved",
         "nx_packet_interface_ptr", "nx_packet_ip_header", "address", "_mem", "__dict__",
     )
+
+    # Set on a received buffer holding a segment whose TCP checksum is known to be right
+    # (netxsim.nx.frame_check); cleared whenever the buffer is allocated.
+    _tcp_checked = False
 
     def __init__(self, pool: "NX_PACKET_POOL", memory: SimMemory, address: int,
                  data_start: int, data_end: int) -> None:
@@ -335,6 +340,7 @@ def _init_allocated(packet: NX_PACKET, packet_type: int, ip_version: int) -> Non
     packet.nx_packet_ip_version = ip_version
     packet.nx_packet_identical_copy = NX_FALSE
     packet.nx_packet_ip_header_length = 0
+    packet._tcp_checked = False
 
 
 def _reset_created_pools(k: Kernel) -> None:
@@ -404,6 +410,7 @@ def _nx_packet_allocate(pool_ptr: NX_PACKET_POOL, packet_type: int,
         packet.nx_packet_ip_version = NX_IP_VERSION_V4
         packet.nx_packet_identical_copy = NX_FALSE
         packet.nx_packet_ip_header_length = 0
+        packet._tcp_checked = False
         if tb is not None:
             tb.update(token, 2, packet)
         return NX_SUCCESS, packet
@@ -430,12 +437,13 @@ def _nxe_packet_allocate(pool_ptr: NX_PACKET_POOL, packet_type: int,
     # look-up (the packet services run on every segment).
     if pool_ptr is None or pool_ptr.nx_packet_pool_id != NX_PACKET_POOL_ID:
         return NX_PTR_ERROR, None
-    k = kernel()
+    k = _kernel_module._current or kernel()
     if pool_ptr.kernel is not k:
         return NX_PTR_ERROR, None
     if packet_type % 4:
         return NX_OPTION_ERROR, None
-    if wait_option and not k.in_thread:
+    if wait_option and not (k.system_state == 0 and k.current_ptr is not None
+                            and k.current_ptr is not k.timer_thread):   # Kernel.in_thread
         return NX_CALLER_ERROR, None
     return _nx_packet_allocate(pool_ptr, packet_type, wait_option)
 
@@ -500,7 +508,8 @@ def _nxe_packet_release(packet_ptr: NX_PACKET) -> int:
     if packet_ptr is None:
         return NX_PTR_ERROR
     pool = packet_ptr.nx_packet_pool_owner
-    if pool is None or pool.nx_packet_pool_id != NX_PACKET_POOL_ID or pool.kernel is not kernel():
+    if pool is None or pool.nx_packet_pool_id != NX_PACKET_POOL_ID \
+            or pool.kernel is not (_kernel_module._current or kernel()):
         return NX_PTR_ERROR
     if packet_ptr._prepend < packet_ptr._start:
         return NX_UNDERFLOW
@@ -651,7 +660,7 @@ def _nxe_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: i
     # _valid_pool, _bounds_error and nx_thread_wait_caller_error, inlined with one kernel look-up.
     if pool_ptr is None or pool_ptr.nx_packet_pool_id != NX_PACKET_POOL_ID:
         return NX_PTR_ERROR
-    k = kernel()
+    k = _kernel_module._current or kernel()
     if pool_ptr.kernel is not k or packet_ptr is None or data_start is None:
         return NX_PTR_ERROR
     if not data_size:
@@ -660,7 +669,8 @@ def _nxe_packet_data_append(packet_ptr: NX_PACKET, data_start: Any, data_size: i
         return NX_UNDERFLOW
     if packet_ptr._append > packet_ptr._end:
         return NX_OVERFLOW
-    if wait_option and not k.in_thread:
+    if wait_option and not (k.system_state == 0 and k.current_ptr is not None
+                            and k.current_ptr is not k.timer_thread):   # Kernel.in_thread
         return NX_CALLER_ERROR
     return _nx_packet_data_append(packet_ptr, data_start, data_size, pool_ptr, wait_option)
 

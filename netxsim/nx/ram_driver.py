@@ -33,6 +33,7 @@ from functools import partial
 from typing import Any
 
 from netxsim.tx.kernel import kernel
+import netxsim.tx.kernel as _kernel_module
 from netxsim.tx.thread import _tx_thread_preemption_change
 
 from .constants import (NX_ENTRY_NOT_FOUND, NX_INVALID_INTERFACE, NX_NO_MORE_ENTRIES, NX_NO_WAIT, NX_SUCCESS,
@@ -47,7 +48,7 @@ from .driver import (
 )
 from .packet import NX_PACKET, _nx_packet_allocate, _nx_packet_data_append, _nx_packet_release, \
     _nx_packet_transmit_release
-from . import arp as _arp, ip as _ip  # looked up per call: tests may patch the entry points
+from . import arp as _arp, frame_check as _frame_check, ip as _ip  # looked up per call: tests may patch the entry points
 from .segment import Port, segment_for
 from .wire import mac_from_msw_lsw
 
@@ -80,6 +81,7 @@ class WireFrame(bytes):
     header), which the receiving copy reproduces as ``nx_packet_copy`` does."""
 
     headroom: int = 0
+    tcp_checked: bool = False   # see netxsim.nx.frame_check
 
 
 class _Instance:
@@ -138,7 +140,7 @@ def _nx_ram_network_driver(driver_req: NX_IP_DRIVER) -> None:
     Statuses in ``nx_ip_driver_status``: NX_SUCCESS, NX_INVALID_INTERFACE (no free
     instance on ATTACH, or an interface that never attached), NX_UNHANDLED_COMMAND.
     """
-    k = kernel()
+    k = _kernel_module._current or kernel()
     table = getattr(k, "nx_ram_driver_table", None)
     if table is None:
         table = _table(k)
@@ -267,6 +269,8 @@ def _output(instance: _Instance, packet: NX_PACKET) -> None:
         frame.headroom = instance.copy_headroom
     if tb is not None:
         frame.source_packet = packet  # for the receiver's NX_TRACE_PACKET_COPY
+    if _frame_check.sending is packet and _frame_check.sender is thread and thread is not None:
+        frame.tcp_checked = True  # its TCP checksum is known to be right (frame_check)
     instance.copy_failed = False
     port = instance.port
     assert port is not None
@@ -293,7 +297,8 @@ def _receive(instance: _Instance, frame: bytes) -> bool:
     """
     ip = instance.ip
     pool = ip.nx_ip_default_packet_pool
-    headroom = getattr(frame, "headroom", 0)
+    wire_frame = type(frame) is WireFrame
+    headroom = frame.headroom if wire_frame else getattr(frame, "headroom", 0)
     tb = ip.kernel.trace_buffer
     if tb is not None:
         # The C driver copies with nx_packet_copy: NX_TRACE_PACKET_COPY, then the copy's
@@ -320,6 +325,8 @@ def _receive(instance: _Instance, frame: bytes) -> bool:
             return _copy_failed(instance)
     if tb is not None:
         tb.update(token, 2, packet)
+    if wire_frame and frame.tcp_checked:
+        packet._tcp_checked = True  # the exact bytes of a known-good segment (frame_check)
     packet._prepend += headroom + NX_ETHERNET_SIZE
     packet.nx_packet_length -= headroom + NX_ETHERNET_SIZE
     packet.nx_packet_interface_ptr = instance.interface

@@ -552,7 +552,8 @@ class EthernetSegment:
             counters.unclaimed += 1
         frame_log = self.frame_log
         if frame_log is not None:  # _log, inlined
-            frame_log.append(FrameRecord(self.kernel.now, port.name, data, DELIVERED if claimed else UNCLAIMED))
+            frame_log.append(FrameRecord(int(self.kernel.env._now), port.name, data,   # Kernel.now, inline
+                                         DELIVERED if claimed else UNCLAIMED))
         if self._pcap is not None:
             self._pcap.write_frame(self.kernel.now, data)
             self._pcap.flush()

@@ -28,8 +28,9 @@ import struct
 from typing import Any, Callable
 
 from netxsim.boundary import c_service, register_type
-from netxsim.tx.constants import TX_TCP_IP, TX_WAIT_FOREVER
+from netxsim.tx.constants import TX_INHERIT, TX_TCP_IP, TX_WAIT_FOREVER
 from netxsim.tx.kernel import kernel
+import netxsim.tx.kernel as _kernel_module
 from netxsim.tx.quiet import register_quiet_timer
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 from netxsim.tx.timer import TX_TIMER, InternalTimer, _tx_timer_activate, _tx_timer_create
@@ -45,7 +46,7 @@ from .constants import (
 )
 from .packet import NX_PACKET, _nx_packet_release
 from .tcp_output import pseudo_header_sum
-from .wire import internet_checksum, netx_mss_option_get
+from .wire import internet_checksum, netx_mss_option_get, word_sum
 from ..tx import trace as _trace
 from . import trace as _nxt
 
@@ -426,7 +427,7 @@ def _nx_tcp_socket_thread_suspend(socket: Any, wait_list: list, kind: str, wait_
 
     A timeout is completed later by the IP thread (deferred clean-up); the status is the
     thread's suspend status (set by whoever resumed it)."""
-    k = kernel()
+    k = _kernel_module._current or kernel()
     ip = socket.nx_tcp_socket_ip_ptr
     wait = _TcpWait(socket, kind, timeout_status, data)
     thread = k.current_ptr
@@ -434,7 +435,19 @@ def _nx_tcp_socket_thread_suspend(socket: Any, wait_list: list, kind: str, wait_
         timer = wait.timer = InternalTimer(_wait_expired, thread)
         k.timer_activate(timer, wait_option)
     k.preempt_disable += 1
-    _tx_mutex_put(ip.nx_ip_protection)
+    protection = ip.nx_ip_protection
+    current = k.current_ptr
+    if _ip.inline_mutex and _trace.active is None and protection.tx_mutex_ownership_count == 1 \
+            and protection.tx_mutex_owner is current and current is not None \
+            and not protection.suspension_list and protection.tx_mutex_inherit != TX_INHERIT:
+        # _tx_mutex_put's uncontended final put, inline (as in ip._ip_thread_entry)
+        protection.tx_mutex_performance_put_count += 1
+        k.tx_performance["mutex.put"] += 1
+        protection.tx_mutex_ownership_count = 0
+        current.owned_mutexes.remove(protection)
+        protection.tx_mutex_owner = None
+    else:
+        _tx_mutex_put(protection)
     k.preempt_disable -= 1
     return k.suspend_current(TX_TCP_IP, TX_WAIT_FOREVER, wait_list, timeout_status, socket,
                              info=wait, cleanup=_wait_cleanup)
@@ -469,7 +482,7 @@ def _wait_cleanup(thread: Any) -> None:
 def _tcp_wake(thread: Any, status: int) -> None:
     """Resume a TCP waiter that got what it waited for (already off its list)."""
     wait = thread.suspend_info
-    k = kernel()
+    k = _kernel_module._current or kernel()
     if isinstance(wait, _TcpWait):
         if wait.timer is not None:
             k.timer_deactivate(wait.timer)
@@ -523,7 +536,7 @@ def _nx_tcp_packet_receive(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
         ip_ptr.nx_ip_tcp_invalid_packets += 1
         _nx_packet_release(packet_ptr)
         return
-    k = kernel()
+    k = _kernel_module._current or kernel()
     owner = ip_ptr.kernel   # _ip.ip_thread_is_current, inline (every segment passes here)
     if k.system_state != 0 or owner is None or owner.current_ptr is not ip_ptr.nx_ip_thread:
         ip_ptr.nx_ip_tcp_queue.append(packet_ptr)
@@ -566,19 +579,45 @@ def _nx_tcp_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     header for an established socket first tries header prediction (tcp_fast)."""
     length = packet_ptr.nx_packet_length
     if packet_ptr.nx_packet_next is None:
-        raw = packet_ptr._mem.read(packet_ptr._prepend, length)
+        # SimMemory.read inlined (same bounds check, same error when it fails).
+        memory = packet_ptr._mem
+        offset = packet_ptr._prepend - memory.base
+        end = offset + length
+        if offset < 0 or length < 0 or end > memory.size:
+            memory._offset(packet_ptr._prepend, length)
+        # The segment's bytes are copied out only when something needs them all (the
+        # checksum, the general path); header prediction reads the header in place.
+        segment_memory, segment_offset = memory.data, offset
+        raw = None
     else:
         raw = packet_ptr.chain_bytes()[:length]
     header = packet_ptr.nx_packet_ip_header
     if header is None:
         source_ip = dest_ip = 0
     else:
-        source_ip, dest_ip = _IP_ADDRESSES.unpack_from(header.read(20), 12)
-    length = len(raw)
+        # Pointer.read(20) inlined: the addresses read in place.
+        memory = header.memory
+        offset = header.address - memory.base
+        if offset < 0 or offset + 20 > memory.size:
+            memory._offset(header.address, 20)
+        source_ip, dest_ip = _IP_ADDRESSES.unpack_from(memory.data, offset + 12)
+    if raw is not None:
+        length = len(raw)
     interface = packet_ptr.nx_packet_interface_ptr
+    bad = False
+    # A segment known to carry a right checksum (frame_check) would pass: not summed again.
     if not (interface is not None
             and interface.nx_interface_capability_flag & _ip.NX_INTERFACE_CAPABILITY_TCP_RX_CHECKSUM) \
-            and internet_checksum(raw, pseudo_header_sum(source_ip, dest_ip, length)) != 0:
+            and not packet_ptr._tcp_checked:
+        # internet_checksum(raw, pseudo_header_sum(...)) != 0, inlined (wire.py, tcp_output.py).
+        if raw is None:
+            total = word_sum(segment_memory, segment_offset, segment_offset + length)
+        else:
+            total = word_sum(raw, 0, length)
+        total += ((source_ip >> 16) + (source_ip & 0xFFFF) + (dest_ip >> 16) + (dest_ip & 0xFFFF)
+                  + 6 + (length & 0xFFFF))
+        bad = not total or (total - 1) % 0xFFFF + 1 != 0xFFFF
+    if bad:
         ip_ptr.nx_ip_tcp_invalid_packets += 1
         ip_ptr.nx_ip_tcp_checksum_errors += 1
         _nx_packet_release(packet_ptr)
@@ -587,7 +626,8 @@ def _nx_tcp_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
         ip_ptr.nx_ip_tcp_invalid_packets += 1
         _nx_packet_release(packet_ptr)
         return
-    source_port, port, seq, ack, offset, flags, window = _TCP_FIXED.unpack_from(raw)
+    source_port, port, seq, ack, offset, flags, window = \
+        _TCP_FIXED.unpack_from(raw) if raw is not None else _TCP_FIXED.unpack_from(segment_memory, segment_offset)
     socket = None
     for candidate in ip_ptr.nx_ip_tcp_port_table.get(port, ()):
         peer = candidate.nx_tcp_socket_connect_ip
@@ -600,6 +640,8 @@ def _nx_tcp_packet_process(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
             and length == packet_ptr.nx_packet_length and _trace.active is None \
             and tcp_fast.established_segment(ip_ptr, socket, packet_ptr, seq, ack, window, length - 20):
         return
+    if raw is None:
+        raw = bytes(segment_memory[segment_offset:segment_offset + length])
     segment = _Segment(raw, source_ip, dest_ip)
     if segment.header_length < NX_TCP_HEADER_BYTES or segment.header_length > length:
         ip_ptr.nx_ip_tcp_invalid_packets += 1

@@ -24,28 +24,36 @@ same transfers both ways and compare every observable.
 """
 from __future__ import annotations
 
+import struct
 from typing import Any
 
-from netxsim.tx.constants import TX_WAIT_FOREVER
+import netxsim.tx.kernel as _kernel_module
+from netxsim.tx.constants import TX_INHERIT, TX_WAIT_FOREVER
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 
-from . import ip as _ip
+from . import frame_check as _frame_check, ip as _ip
+from ..tx import trace as _trace
 from .config import NxConfig
 from .constants import (
     NX_DRIVER_TX_DONE, NX_NOT_CONNECTED, NX_PACKET_ALLOCATED, NX_PACKET_ENQUEUED, NX_PACKET_READY, NX_SUCCESS,
 )
 from .packet import NX_PACKET, _nx_packet_release
-from .tcp_output import _HEADER, pseudo_header_sum
-from .wire import internet_checksum
+from .tcp_output import _HEADER
+from .wire import word_sum
 
 # Set False to take every segment and every send through the general path.
 enabled = True
+# Set False to make send_segment's put and get of the IP mutex through the mutex
+# services even when the put is uncontended (see there), to compare or to debug.
+pair_mutex = True
 
 _M32 = 0xFFFFFFFF
 _SIGN = 0x80000000
 _ESTABLISHED = 5    # NX_TCP_ESTABLISHED
 _CLOSE_WAIT = 6     # NX_TCP_CLOSE_WAIT
 _FIN = 0x01
+_SEQUENCE = struct.Struct("!I")
+_CHECKSUM = struct.Struct("!H")
 
 
 def established_segment(ip: Any, socket: Any, packet: NX_PACKET, seq: int, ack: int, window: int,
@@ -218,7 +226,17 @@ def send_segment(ip: Any, socket: Any, packet: NX_PACKET) -> int | None:
     if packet.nx_packet_next is not None or packet._prepend & 3 \
             or len(queue) >= socket.nx_tcp_socket_transmit_queue_maximum:
         return None
-    window = _tcp_input._usable_window(socket)
+    # _tcp_input._usable_window(socket), inline
+    window = socket.nx_tcp_socket_tx_window_advertised
+    congestion = socket.nx_tcp_socket_tx_window_congestion
+    if window > congestion:
+        limit = congestion
+        if socket.nx_tcp_socket_duplicated_ack_received in (1, 2):
+            limit += socket.nx_tcp_socket_connect_mss << 1
+        if limit < window:
+            window = limit
+    outstanding = socket.nx_tcp_socket_tx_outstanding_bytes
+    window = window - outstanding if window > outstanding else 0
     size = packet.nx_packet_length
     if size > window or size > socket.nx_tcp_socket_connect_mss:
         return None
@@ -229,26 +247,59 @@ def send_segment(ip: Any, socket: Any, packet: NX_PACKET) -> int | None:
     rx_sequence = socket.nx_tcp_socket_rx_sequence
     rx_window = socket.nx_tcp_socket_rx_window_current
     memory = packet._mem
-    memory.write(prepend, _HEADER.pack(socket.nx_tcp_socket_port, socket.nx_tcp_socket_connect_port, 0,
-                                       rx_sequence, 0x50, 0x18, rx_window if rx_window <= 0xFFFF else 0xFFFF,
-                                       0, 0))
+    # The segment (header and data) is written and read in simulated RAM directly: one
+    # bounds check for all of it, the same as SimMemory.write/read would make (which
+    # raises, naming the access, when it fails).
+    offset = prepend - memory.base
+    if offset < 0 or offset + size + 20 > memory.size:
+        memory.write(prepend, bytes(size + 20))
+    data = memory.data
+    _HEADER.pack_into(data, offset, socket.nx_tcp_socket_port, socket.nx_tcp_socket_connect_port, 0,
+                      rx_sequence, 0x50, 0x18, rx_window if rx_window <= 0xFFFF else 0xFFFF, 0, 0)
     socket.nx_tcp_socket_rx_sequence_acked = rx_sequence
     socket.nx_tcp_socket_rx_window_last_sent = rx_window
     socket.nx_tcp_socket_delayed_ack_timeout = NxConfig.tcp_rates[1]
-    # The sequence number and checksum are filled in outside the IP mutex.
-    _tx_mutex_put(protection)
+    # The sequence number and checksum are filled in outside the IP mutex: a put, that
+    # work, a get. When the put is uncontended (the caller owns the mutex once, nobody
+    # waits, no inheritance) it wakes nobody and switches to nobody, so nothing runs
+    # before the get takes the free mutex back: the pair's whole effect is its counters
+    # and the mutex moving to the end of the caller's owned list, done here at once.
+    k = _kernel_module._current
+    thread = k.current_ptr if k is not None else None
+    paired = pair_mutex and thread is not None and protection.tx_mutex_owner is thread \
+        and protection.tx_mutex_ownership_count == 1 and not protection.suspension_list \
+        and protection.tx_mutex_inherit != TX_INHERIT
+    if paired:
+        protection.tx_mutex_performance_put_count += 1
+        protection.tx_mutex_performance_get_count += 1
+        performance = k.tx_performance
+        performance["mutex.put"] += 1
+        performance["mutex.get"] += 1
+        owned = thread.owned_mutexes
+        owned.remove(protection)
+        owned.append(protection)
+    else:
+        _tx_mutex_put(protection)
     sequence = socket.nx_tcp_socket_tx_sequence
-    memory.write(prepend + 4, (sequence & _M32).to_bytes(4, "big"))
+    _SEQUENCE.pack_into(data, offset + 4, sequence & _M32)
     interface = socket.nx_tcp_socket_connect_interface
     destination = socket.nx_tcp_socket_connect_ip.nxd_ip_address.v4
     if interface.nx_interface_capability_flag and _ip.tx_checksum_offloaded(
             interface, _ip.NX_INTERFACE_CAPABILITY_TCP_TX_CHECKSUM, destination):
         checksum = 0
+        summed = False
     else:
-        checksum = internet_checksum(memory.read(prepend, size + 20),
-                                     pseudo_header_sum(interface.nx_interface_ip_address, destination, size + 20))
-    memory.write(prepend + 16, bytes((checksum >> 8, checksum & 0xFF)))
-    _tx_mutex_get(protection, TX_WAIT_FOREVER)
+        # internet_checksum inlined (wire.py), over the segment in place, with the
+        # pseudo-header's partial sum (tcp_output.pseudo_header_sum) as its start.
+        source = interface.nx_interface_ip_address
+        total = word_sum(data, offset, offset + size + 20)
+        total += ((source >> 16) + (source & 0xFFFF) + (destination >> 16) + (destination & 0xFFFF)
+                  + 6 + ((size + 20) & 0xFFFF))
+        checksum = ~((total - 1) % 0xFFFF + 1) & 0xFFFF if total else 0xFFFF
+        summed = True
+    _CHECKSUM.pack_into(data, offset + 16, checksum)
+    if not paired:
+        _tx_mutex_get(protection, TX_WAIT_FOREVER)
     if sequence != socket.nx_tcp_socket_tx_sequence:
         packet._prepend = prepend + 20
         packet.nx_packet_length = size
@@ -274,11 +325,35 @@ def send_segment(ip: Any, socket: Any, packet: NX_PACKET) -> int | None:
     ip.nx_ip_tcp_bytes_sent += size
     socket.nx_tcp_socket_packets_sent += 1
     socket.nx_tcp_socket_bytes_sent += size
-    _ip._nx_ip_packet_send(ip, packet, socket.nx_tcp_socket_connect_ip.nxd_ip_address.v4,
-                           socket.nx_tcp_socket_type_of_service,
-                           socket.nx_tcp_socket_time_to_live, _ip.NX_IP_TCP, socket.nx_tcp_socket_fragment_enable,
-                           socket.nx_tcp_socket_next_hop_address)
-    _tx_mutex_put(protection)
+    if paired and summed and _frame_check.enabled:
+        # Summed with nothing else running since: the receiver may trust it (frame_check).
+        _frame_check.sending = packet
+        _frame_check.sender = thread
+        try:
+            _ip._nx_ip_packet_send(ip, packet, socket.nx_tcp_socket_connect_ip.nxd_ip_address.v4,
+                                   socket.nx_tcp_socket_type_of_service,
+                                   socket.nx_tcp_socket_time_to_live, _ip.NX_IP_TCP,
+                                   socket.nx_tcp_socket_fragment_enable, socket.nx_tcp_socket_next_hop_address)
+        finally:
+            _frame_check.sending = _frame_check.sender = None
+    else:
+        _ip._nx_ip_packet_send(ip, packet, socket.nx_tcp_socket_connect_ip.nxd_ip_address.v4,
+                               socket.nx_tcp_socket_type_of_service,
+                               socket.nx_tcp_socket_time_to_live, _ip.NX_IP_TCP,
+                               socket.nx_tcp_socket_fragment_enable, socket.nx_tcp_socket_next_hop_address)
+    k = _kernel_module._current or _kernel_module.kernel()
+    current = k.current_ptr
+    if _ip.inline_mutex and _trace.active is None and protection.tx_mutex_ownership_count == 1 \
+            and protection.tx_mutex_owner is current and current is not None \
+            and not protection.suspension_list and protection.tx_mutex_inherit != TX_INHERIT:
+        # _tx_mutex_put's uncontended final put, inline (as in ip._ip_thread_entry)
+        protection.tx_mutex_performance_put_count += 1
+        k.tx_performance["mutex.put"] += 1
+        protection.tx_mutex_ownership_count = 0
+        current.owned_mutexes.remove(protection)
+        protection.tx_mutex_owner = None
+    else:
+        _tx_mutex_put(protection)
     return NX_SUCCESS
 
 

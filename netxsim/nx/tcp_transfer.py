@@ -8,12 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from netxsim.boundary import c_service
-from netxsim.tx.constants import TX_WAIT_FOREVER
+from netxsim.tx.constants import TX_INHERIT, TX_WAIT_FOREVER
 from netxsim.tx.kernel import kernel
+import netxsim.tx.kernel as _kernel_module
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 from netxsim.tx.thread import _tx_thread_preemption_change
 
-from . import tcp as _tcp
+from . import ip as _ip, tcp as _tcp
 from .config import nx_service, nx_threads_only_caller_error
 from .constants import (
     NX_CALLER_ERROR, NX_INVALID_PACKET, NX_IPv4_TCP_PACKET, NX_NO_PACKET, NX_NOT_BOUND, NX_NOT_CONNECTED,
@@ -54,7 +55,20 @@ def _nx_tcp_socket_send(socket_ptr: NX_TCP_SOCKET, packet_ptr: NX_PACKET, wait_o
         return NX_NOT_BOUND
     if socket_ptr.nx_tcp_socket_state in (NX_TCP_SYN_SENT, NX_TCP_SYN_RECEIVED):
         _nx_tcp_socket_state_wait(socket_ptr, NX_TCP_ESTABLISHED, wait_option)
-    _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
+    protection = ip.nx_ip_protection
+    k = _kernel_module._current or kernel()
+    if _ip.inline_mutex and _trace.active is None and protection.tx_mutex_ownership_count == 0 \
+            and protection.tx_mutex_inherit != TX_INHERIT:
+        # _tx_mutex_get's uncontended case, inline (as in ip._ip_thread_entry)
+        thread = k.current_ptr
+        protection.tx_mutex_performance_get_count += 1
+        k.tx_performance["mutex.get"] += 1
+        protection.tx_mutex_ownership_count = 1
+        protection.tx_mutex_owner = thread
+        if thread is not None:
+            thread.owned_mutexes.append(protection)
+    else:
+        _tx_mutex_get(protection, TX_WAIT_FOREVER)
     if socket_ptr.nx_tcp_socket_state not in (NX_TCP_ESTABLISHED, NX_TCP_CLOSE_WAIT):
         _tx_mutex_put(ip.nx_ip_protection)
         return NX_NOT_CONNECTED
@@ -270,7 +284,9 @@ def _nxe_tcp_socket_send(socket_ptr: NX_TCP_SOCKET, packet_ptr: NX_PACKET, wait_
     if packet_ptr._append > packet_ptr._end:
         socket_ptr.nx_tcp_socket_ip_ptr.nx_ip_tcp_invalid_packets += 1
         return NX_OVERFLOW
-    if nx_threads_only_caller_error(kernel()):
+    k = _kernel_module._current or kernel()   # nx_threads_only_caller_error, inline
+    current = k.current_ptr
+    if k.system_state != 0 or current is None or current is k.timer_thread:
         return NX_CALLER_ERROR
     return _nx_tcp_socket_send(socket_ptr, packet_ptr, wait_option)
 
@@ -306,7 +322,20 @@ def _nx_tcp_socket_receive(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> tuple
 
 def _socket_receive(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> tuple[int, NX_PACKET | None]:
     ip = socket_ptr.nx_tcp_socket_ip_ptr
-    _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
+    protection = ip.nx_ip_protection
+    k = _kernel_module._current or kernel()
+    if _ip.inline_mutex and _trace.active is None and protection.tx_mutex_ownership_count == 0 \
+            and protection.tx_mutex_inherit != TX_INHERIT:
+        # _tx_mutex_get's uncontended case, inline (as in ip._ip_thread_entry)
+        thread = k.current_ptr
+        protection.tx_mutex_performance_get_count += 1
+        k.tx_performance["mutex.get"] += 1
+        protection.tx_mutex_ownership_count = 1
+        protection.tx_mutex_owner = thread
+        if thread is not None:
+            thread.owned_mutexes.append(protection)
+    else:
+        _tx_mutex_get(protection, TX_WAIT_FOREVER)
     if not socket_ptr.nx_tcp_socket_bound:
         _unlock(ip)
         return NX_NOT_BOUND, None
@@ -331,9 +360,10 @@ def _socket_receive(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> tuple[int, N
             _nx_tcp_packet_send_ack(socket_ptr, socket_ptr.nx_tcp_socket_tx_sequence)
         _tx_mutex_put(ip.nx_ip_protection)
         return NX_SUCCESS, packet
-    k = kernel()
+    k = _kernel_module._current or kernel()
+    current = k.current_ptr
     # _may_suspend, inline: a thread other than this instance's IP thread, with a wait
-    if wait_option and k.in_thread and not (ip.kernel is not None and ip.kernel.current_ptr is ip.nx_ip_thread):
+    if wait_option and k.system_state == 0 and current is not None and current is not k.timer_thread and not (ip.kernel is not None and ip.kernel.current_ptr is ip.nx_ip_thread):
         thread = k.current_ptr
         status = _tcp._nx_tcp_socket_thread_suspend(socket_ptr, socket_ptr.nx_tcp_socket_receive_suspension_list,
                                                     "receive", wait_option, NX_NO_PACKET)
@@ -351,8 +381,12 @@ def _nxe_tcp_socket_receive(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> tupl
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     if ip is None or not ip.nx_ip_tcp_enabled:
         return NX_NOT_ENABLED, None
-    if nx_threads_only_caller_error(kernel()):
+    k = _kernel_module._current or kernel()   # nx_threads_only_caller_error, inline
+    current = k.current_ptr
+    if k.system_state != 0 or current is None or current is k.timer_thread:
         return NX_CALLER_ERROR, None
+    if _trace.active is None:   # _nx_tcp_socket_receive's untraced case, one call less
+        return _socket_receive(socket_ptr, wait_option)
     return _nx_tcp_socket_receive(socket_ptr, wait_option)
 
 

@@ -119,6 +119,26 @@ def internet_checksum(data: BytesLike, initial: int = 0) -> int:
     return ~((total - 1) % 0xFFFF + 1) & 0xFFFF
 
 
+def word_sum(data: bytes | bytearray, start: int, end: int) -> int:
+    """A number congruent (mod 0xFFFF) to the sum of the big-endian 16-bit words of
+    ``data[start:end]`` (an odd trailing byte padded with zero, as RFC 1071 says), zero
+    exactly when those bytes are all zero: what ``int.from_bytes`` of them (shifted by 8
+    when odd) gives, for cheaper folding. A long run is read as four numbers whose
+    later three have an even byte length, so each stands 2**(16 k) = 1 (mod 0xFFFF)
+    times higher in the whole: their sum is congruent, and its remainder costs a
+    quarter of the division of the whole (CPython divides a long integer digit by
+    digit)."""
+    length = end - start
+    if length < 256:
+        total = int.from_bytes(data[start:end], "big")
+    else:
+        quarter = (length >> 2) & ~1
+        third, second, first = end - quarter, end - 2 * quarter, end - 3 * quarter
+        total = (int.from_bytes(data[start:first], "big") + int.from_bytes(data[first:second], "big")
+                 + int.from_bytes(data[second:third], "big") + int.from_bytes(data[third:end], "big"))
+    return total << 8 if length & 1 else total
+
+
 def checksum_adjust(checksum: int, old_word: int, new_word: int) -> int:
     """Incremental update after one 16-bit word changed (RFC 1624, eqn. 3).
 

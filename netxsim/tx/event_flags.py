@@ -199,7 +199,10 @@ def _tx_event_flags_get(group: TX_EVENT_FLAGS_GROUP, requested_flags: int, get_o
         return TX_SUCCESS, current
     # Suspension is refused while preemption is disabled, for a zero request, and (when
     # error checking is off) outside a thread, where C would suspend the wrong thread.
-    if wait_option == TX_NO_WAIT or k.preempt_disable or requested == 0 or not k.in_thread:
+    current_thread = k.current_ptr
+    if wait_option == TX_NO_WAIT or k.preempt_disable or requested == 0 or not (
+            k.system_state == 0 and current_thread is not None
+            and current_thread is not k.timer_thread):   # Kernel.in_thread, inline
         return TX_NO_EVENTS, None
     wait = _FlagsWait(requested, get_option)
     group.tx_event_flags_group_performance_suspension_count += 1

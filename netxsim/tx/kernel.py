@@ -500,7 +500,48 @@ class Kernel:
                 wait_list.insert(0, thread)
             else:
                 wait_list.append(thread)
-        self.system_suspend(thread)
+        if self.trace is not None or self.trace_buffer is not None:
+            self.system_suspend(thread)
+            return thread.tx_thread_suspend_status
+        # system_suspend(thread) for the calling thread, untraced, inline (every wait
+        # comes here): arm the timeout, count, leave the ready list, give the CPU away.
+        if state >= TX_SLEEP and wait_option != TX_NO_WAIT and wait_option != TX_WAIT_FOREVER:
+            self.timer_activate(thread.timer, wait_option)
+        thread.slice_remaining = thread.tx_thread_new_time_slice
+        thread.tx_thread_performance_suspend_count += 1
+        performance = self.tx_performance
+        performance["thread.suspend"] += 1
+        # _remove_ready, inline, for the common case: the thread is alone at its
+        # priority and is the one executing; otherwise the general removal.
+        priority = thread.tx_thread_priority
+        ready = self.ready[priority]
+        if len(ready) == 1 and ready[0] is thread and thread is self.execute_ptr:
+            ready.clear()
+            bit = 1 << priority
+            priority_map = self.priority_map & ~bit
+            self.priority_map = priority_map
+            self.preempted_map &= ~bit
+            if priority_map == 0:
+                self.highest_priority = self.max_priorities
+                self.execute_ptr = None
+            else:
+                highest = self.highest_priority = (priority_map & -priority_map).bit_length() - 1
+                self.execute_ptr = self.ready[highest][0]
+                preempted_map = self.preempted_map
+                if preempted_map:  # its lowest set bit
+                    preempted_priority = (preempted_map & -preempted_map).bit_length() - 1
+                    preempted = self.ready[preempted_priority][0]
+                    if highest >= preempted.tx_thread_preempt_threshold:
+                        self.execute_ptr = preempted
+                        self.preempted_map &= ~(1 << preempted_priority)
+        else:
+            self._remove_ready(thread)
+        if self.execute_ptr is None:
+            performance["thread.idle_return"] += 1
+        else:
+            performance["thread.non_idle_return"] += 1
+        if self.system_state == 0 and self.preempt_disable == 0 and thread is not self.execute_ptr:
+            self._switch_from(thread)
         return thread.tx_thread_suspend_status
 
     def _clear_wait(self, thread: TX_THREAD) -> None:
@@ -514,7 +555,38 @@ class Kernel:
         thread.suspend_cleanup = None
         thread.tx_thread_suspend_control_block = None
         thread.tx_thread_suspend_status = status
-        self.system_resume(thread)
+        if self.trace_buffer is not None or self.trace is not None:
+            self.system_resume(thread)
+            return
+        # system_resume(thread), untraced, inline (every satisfied wait comes here).
+        timer = thread.timer
+        if timer.active:
+            self.timer_deactivate(timer)
+        if thread.tx_thread_state == TX_READY:
+            return
+        if thread.delayed_suspend:
+            thread.delayed_suspend = False
+            thread.tx_thread_state = TX_SUSPENDED
+            return
+        thread.tx_thread_state = TX_READY
+        thread.tx_thread_performance_resume_count += 1
+        self.tx_performance["thread.resume"] += 1
+        priority = thread.tx_thread_priority
+        ready = self.ready[priority]
+        ready.append(thread)
+        if len(ready) == 1:
+            self.priority_map |= 1 << priority
+            if priority < self.highest_priority:
+                self.highest_priority = priority
+                execute = self.execute_ptr
+                if execute is None:
+                    self.execute_ptr = thread
+                elif priority < execute.tx_thread_preempt_threshold:
+                    self._preempt(execute, thread)
+        if self.system_state == 0 and self.preempt_disable == 0:
+            current = self.current_ptr
+            if current is not self.execute_ptr and current is not None:
+                self._switch_from(current)
 
     def wake_all(self, wait_list: list, status: int) -> None:
         """Empty ``wait_list``, resuming every waiter with ``status`` (object delete,
@@ -611,7 +683,17 @@ class Kernel:
         if timer.active:
             self.timer_deactivate(timer)
         timer.active = True
-        position = self._wheel_now()
+        # _wheel_now, inline (every wait with a timeout comes here)
+        now = int(self.env._now)
+        heap = self.timer_heap
+        position = now - self.wheel_lag
+        while heap:
+            top, _, generation, top_timer = heap[0]
+            if generation == top_timer.generation:
+                if top + self.wheel_lag <= now:
+                    position = top - 1  # a due slot not processed yet: the wheel is stuck on it
+                break
+            heapq.heappop(heap)  # a deactivated timer's entry
         timer.deadline = position + ticks  # in wheel time
         if timer.keeps_alive:
             self.keepalive_timers += 1

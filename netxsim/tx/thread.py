@@ -395,7 +395,10 @@ def _tx_thread_preemption_change(thread: TX_THREAD, new_threshold: int) -> tuple
         if thread.tx_thread_preempt_threshold != thread.tx_thread_priority:
             k.preempted_map |= 1 << priority
         k.execute_ptr = k.ready[k.highest_priority][0]
-        k.preempt_check()
+        if k.system_state == 0 and k.preempt_disable == 0:   # k.preempt_check(), inline
+            current = k.current_ptr
+            if current is not k.execute_ptr and current is not None:
+                k._switch_from(current)
     return TX_SUCCESS, old
 
 
