@@ -30,7 +30,7 @@ from typing import Any, Callable
 from netxsim.tx.memory import c_string
 from netxsim.boundary import c_service, control_block, memset_control_block
 from netxsim.tx.constants import (
-    TX_AUTO_START, TX_EVENT_FLAG, TX_INHERIT, TX_NO_ACTIVATE, TX_NO_INHERIT, TX_OR, TX_OR_CLEAR, TX_SUCCESS,
+    TX_AUTO_START, TX_EVENT_FLAG, TX_NO_ACTIVATE, TX_NO_INHERIT, TX_OR, TX_OR_CLEAR, TX_SUCCESS,
     TX_WAIT_FOREVER,
 )
 from netxsim.tx.event_flags import (TX_EVENT_FLAGS_GROUP, _tx_event_flags_create, _tx_event_flags_get,
@@ -537,13 +537,6 @@ nx_ip_create = c_service(
 
 
 # ------------------------------------------------------------------- helper thread
-# Set False to take the uncontended IP-mutex puts and gets that are done inline on the
-# hot paths (the helper thread's wake-ups here, the socket send and receive and the
-# receive wait in tcp_transfer, tcp_fast and tcp) through the mutex services, to
-# compare or to debug.
-inline_mutex = True
-
-
 def _ip_thread_entry(ip: NX_IP) -> None:
     """``_nx_ip_thread_entry``: start the drivers, then serve events forever."""
     _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
@@ -560,33 +553,10 @@ def _ip_thread_entry(ip: NX_IP) -> None:
                 ip_driver_request(ip, interface, command)
     protection, flags = ip.nx_ip_protection, ip.nx_ip_events
     queue = ip.nx_ip_deferred_received_packets
-    k = kernel()
-    performance = k.tx_performance
-    thread = k.current_ptr
     while True:
-        # The mutex put and get of every wake-up. Untraced and uncontended (this thread
-        # holds it once, nobody waits, no inheritance; then: it is free), each does only
-        # its bookkeeping, inline here; otherwise the mutex services.
-        if inline_mutex and _trace.active is None and protection.tx_mutex_ownership_count == 1 \
-                and protection.tx_mutex_owner is thread and thread is not None \
-                and not protection.suspension_list and protection.tx_mutex_inherit != TX_INHERIT:
-            protection.tx_mutex_performance_put_count += 1
-            performance["mutex.put"] += 1
-            protection.tx_mutex_ownership_count = 0
-            thread.owned_mutexes.remove(protection)
-            protection.tx_mutex_owner = None
-        else:
-            _tx_mutex_put(protection)
+        _tx_mutex_put(protection)
         _, events = _tx_event_flags_get(flags, NX_IP_ALL_EVENTS, TX_OR_CLEAR, TX_WAIT_FOREVER)
-        if inline_mutex and _trace.active is None and protection.tx_mutex_ownership_count == 0 \
-                and protection.tx_mutex_inherit != TX_INHERIT and k.current_ptr is thread:
-            protection.tx_mutex_performance_get_count += 1
-            performance["mutex.get"] += 1
-            protection.tx_mutex_ownership_count = 1
-            protection.tx_mutex_owner = thread
-            thread.owned_mutexes.append(protection)
-        else:
-            _tx_mutex_get(protection, TX_WAIT_FOREVER)
+        _tx_mutex_get(protection, TX_WAIT_FOREVER)
         if events == NX_IP_RECEIVE_EVENT:
             # Received packets only (the usual wake-up): _ip_events_process's first step.
             while queue:

@@ -28,7 +28,7 @@ import struct
 from typing import Any, Callable
 
 from netxsim.boundary import c_service, register_type
-from netxsim.tx.constants import TX_INHERIT, TX_TCP_IP, TX_WAIT_FOREVER
+from netxsim.tx.constants import TX_TCP_IP, TX_WAIT_FOREVER
 from netxsim.tx.kernel import kernel
 import netxsim.tx.kernel as _kernel_module
 from netxsim.tx.quiet import register_quiet_timer
@@ -436,18 +436,7 @@ def _nx_tcp_socket_thread_suspend(socket: Any, wait_list: list, kind: str, wait_
         k.timer_activate(timer, wait_option)
     k.preempt_disable += 1
     protection = ip.nx_ip_protection
-    current = k.current_ptr
-    if _ip.inline_mutex and _trace.active is None and protection.tx_mutex_ownership_count == 1 \
-            and protection.tx_mutex_owner is current and current is not None \
-            and not protection.suspension_list and protection.tx_mutex_inherit != TX_INHERIT:
-        # _tx_mutex_put's uncontended final put, inline (as in ip._ip_thread_entry)
-        protection.tx_mutex_performance_put_count += 1
-        k.tx_performance["mutex.put"] += 1
-        protection.tx_mutex_ownership_count = 0
-        current.owned_mutexes.remove(protection)
-        protection.tx_mutex_owner = None
-    else:
-        _tx_mutex_put(protection)
+    _tx_mutex_put(protection)
     k.preempt_disable -= 1
     return k.suspend_current(TX_TCP_IP, TX_WAIT_FOREVER, wait_list, timeout_status, socket,
                              info=wait, cleanup=_wait_cleanup)

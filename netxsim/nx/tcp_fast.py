@@ -32,7 +32,6 @@ from netxsim.tx.constants import TX_INHERIT, TX_WAIT_FOREVER
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 
 from . import frame_check as _frame_check, ip as _ip
-from ..tx import trace as _trace
 from .config import NxConfig
 from .constants import (
     NX_DRIVER_TX_DONE, NX_NOT_CONNECTED, NX_PACKET_ALLOCATED, NX_PACKET_ENQUEUED, NX_PACKET_READY, NX_SUCCESS,
@@ -341,19 +340,7 @@ def send_segment(ip: Any, socket: Any, packet: NX_PACKET) -> int | None:
                                socket.nx_tcp_socket_type_of_service,
                                socket.nx_tcp_socket_time_to_live, _ip.NX_IP_TCP,
                                socket.nx_tcp_socket_fragment_enable, socket.nx_tcp_socket_next_hop_address)
-    k = _kernel_module._current or _kernel_module.kernel()
-    current = k.current_ptr
-    if _ip.inline_mutex and _trace.active is None and protection.tx_mutex_ownership_count == 1 \
-            and protection.tx_mutex_owner is current and current is not None \
-            and not protection.suspension_list and protection.tx_mutex_inherit != TX_INHERIT:
-        # _tx_mutex_put's uncontended final put, inline (as in ip._ip_thread_entry)
-        protection.tx_mutex_performance_put_count += 1
-        k.tx_performance["mutex.put"] += 1
-        protection.tx_mutex_ownership_count = 0
-        current.owned_mutexes.remove(protection)
-        protection.tx_mutex_owner = None
-    else:
-        _tx_mutex_put(protection)
+    _tx_mutex_put(protection)
     return NX_SUCCESS
 
 

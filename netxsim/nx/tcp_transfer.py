@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from netxsim.boundary import c_service
-from netxsim.tx.constants import TX_INHERIT, TX_WAIT_FOREVER
+from netxsim.tx.constants import TX_WAIT_FOREVER
 from netxsim.tx.kernel import kernel
 import netxsim.tx.kernel as _kernel_module
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 from netxsim.tx.thread import _tx_thread_preemption_change
 
-from . import ip as _ip, tcp as _tcp
+from . import tcp as _tcp
 from .config import nx_service, nx_threads_only_caller_error
 from .constants import (
     NX_CALLER_ERROR, NX_INVALID_PACKET, NX_IPv4_TCP_PACKET, NX_NO_PACKET, NX_NOT_BOUND, NX_NOT_CONNECTED,
@@ -56,19 +56,7 @@ def _nx_tcp_socket_send(socket_ptr: NX_TCP_SOCKET, packet_ptr: NX_PACKET, wait_o
     if socket_ptr.nx_tcp_socket_state in (NX_TCP_SYN_SENT, NX_TCP_SYN_RECEIVED):
         _nx_tcp_socket_state_wait(socket_ptr, NX_TCP_ESTABLISHED, wait_option)
     protection = ip.nx_ip_protection
-    k = _kernel_module._current or kernel()
-    if _ip.inline_mutex and _trace.active is None and protection.tx_mutex_ownership_count == 0 \
-            and protection.tx_mutex_inherit != TX_INHERIT:
-        # _tx_mutex_get's uncontended case, inline (as in ip._ip_thread_entry)
-        thread = k.current_ptr
-        protection.tx_mutex_performance_get_count += 1
-        k.tx_performance["mutex.get"] += 1
-        protection.tx_mutex_ownership_count = 1
-        protection.tx_mutex_owner = thread
-        if thread is not None:
-            thread.owned_mutexes.append(protection)
-    else:
-        _tx_mutex_get(protection, TX_WAIT_FOREVER)
+    _tx_mutex_get(protection, TX_WAIT_FOREVER)
     if socket_ptr.nx_tcp_socket_state not in (NX_TCP_ESTABLISHED, NX_TCP_CLOSE_WAIT):
         _tx_mutex_put(ip.nx_ip_protection)
         return NX_NOT_CONNECTED
@@ -324,18 +312,7 @@ def _socket_receive(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> tuple[int, N
     ip = socket_ptr.nx_tcp_socket_ip_ptr
     protection = ip.nx_ip_protection
     k = _kernel_module._current or kernel()
-    if _ip.inline_mutex and _trace.active is None and protection.tx_mutex_ownership_count == 0 \
-            and protection.tx_mutex_inherit != TX_INHERIT:
-        # _tx_mutex_get's uncontended case, inline (as in ip._ip_thread_entry)
-        thread = k.current_ptr
-        protection.tx_mutex_performance_get_count += 1
-        k.tx_performance["mutex.get"] += 1
-        protection.tx_mutex_ownership_count = 1
-        protection.tx_mutex_owner = thread
-        if thread is not None:
-            thread.owned_mutexes.append(protection)
-    else:
-        _tx_mutex_get(protection, TX_WAIT_FOREVER)
+    _tx_mutex_get(protection, TX_WAIT_FOREVER)
     if not socket_ptr.nx_tcp_socket_bound:
         _unlock(ip)
         return NX_NOT_BOUND, None
