@@ -20,9 +20,10 @@ with the system state set to ISR, so a thread they ready runs when the "ISR"
 returns. Timer expirations (sleeps, wait timeouts, application timers) run in
 the system timer thread at priority 0, as ThreadX does.
 
-The timer wheel is :mod:`netxsim.tx.timer_wheel` (a part of :class:`Kernel`, which
-inherits it); what a run returns, and its teardown, is :mod:`netxsim.tx.run_result`.
-Both used to live here, and their names can still be imported from this module.
+The waits on objects (:mod:`netxsim.tx.waits`) and the timer wheel
+(:mod:`netxsim.tx.timer_wheel`) are parts of :class:`Kernel`, which inherits them; what
+a run returns, and its teardown, is :mod:`netxsim.tx.run_result`. They used to live
+here, and the names of the run result can still be imported from this module.
 """
 from __future__ import annotations
 
@@ -34,17 +35,18 @@ import simpy
 
 from .constants import (
     THREAD_STATE_NAMES, TX_COMPLETED, TX_INITIALIZE_IN_PROGRESS,
-    TX_NO_WAIT, TX_PRIORITY_CHANGE, TX_READY, TX_SLEEP, TX_SUCCESS,
+    TX_NO_WAIT, TX_PRIORITY_CHANGE, TX_READY, TX_SLEEP,
     TX_SUSPENDED, TX_TERMINATED, TX_WAIT_FOREVER,
 )
 from .config import BuildConfig, begin_run, end_run
 from .memory import DEFAULT_RAM_SIZE, Pointer, SimMemory
-from .perf_counters import SystemCounters, count as _perf, wait_timed_out as _wait_timed_out
+from .perf_counters import SystemCounters, count as _perf
 from .quiet import quiet_expiries, quiet_jump  # quiet_expiries: the timer wheel calls it from here
 from .run_result import (  # noqa: F401  (re-exported: their home was this module)
     KernelError, KernelRun, ThreadUnwound, _ConsoleReport, _RunKernel, _run_serials, _unwind, logger,
 )
 from .timer_wheel import TIMER_WHEEL_ENTRIES, TimerWheel  # noqa: F401  (re-exported)
+from .waits import Waits
 
 if TYPE_CHECKING:
     from .thread import TX_THREAD
@@ -54,7 +56,7 @@ TX_TIMER_THREAD_PRIORITY = 0
 _ISR = 1
 
 
-class Kernel(TimerWheel):
+class Kernel(Waits, TimerWheel):
     """One simulated ThreadX system: CPU, RAM, clock and every created object."""
 
     def __init__(self, memory_size: int = DEFAULT_RAM_SIZE, config: Any = None) -> None:
@@ -372,153 +374,6 @@ class Kernel(TimerWheel):
                 ready.remove(thread)
                 ready.insert(0, thread)
         self.preempt_check()
-
-    # ------------------------------------------------------- waiting helpers
-    def suspend_current(self, state: int, wait_option: int, wait_list: list | None,
-                        timeout_status: int, control_block: Any = None,
-                        info: Any = None, cleanup: Callable[[TX_THREAD], None] | None = None,
-                        at_head: bool = False) -> int:
-        """Block the calling thread on ``wait_list`` (FIFO); return its resume status.
-
-        The thread leaves ``wait_list`` at once when it is woken, times out
-        (``timeout_status``), is aborted or terminated; ``cleanup`` runs in the last
-        three cases for object-specific bookkeeping (e.g. mutex inheritance).
-        ``at_head`` queues it first instead (a queue's front-send waiter).
-        """
-        thread = self.current_ptr
-        assert thread is not None
-        thread.tx_thread_state = state
-        thread.wait_option = wait_option
-        thread.wait_list = wait_list
-        thread.timeout_status = timeout_status
-        thread.tx_thread_suspend_control_block = control_block
-        thread.suspend_info = info
-        thread.suspend_cleanup = cleanup
-        thread.tx_thread_suspend_status = TX_SUCCESS
-        if wait_list is not None:
-            if at_head:
-                wait_list.insert(0, thread)
-            else:
-                wait_list.append(thread)
-        if self.trace is not None or self.trace_buffer is not None:
-            self.system_suspend(thread)
-            return thread.tx_thread_suspend_status
-        # system_suspend(thread) for the calling thread, untraced, inline (every wait
-        # comes here): arm the timeout, count, leave the ready list, give the CPU away.
-        if state >= TX_SLEEP and wait_option != TX_NO_WAIT and wait_option != TX_WAIT_FOREVER:
-            self.timer_activate(thread.timer, wait_option)
-        thread.slice_remaining = thread.tx_thread_new_time_slice
-        thread.tx_thread_performance_suspend_count += 1
-        performance = self.tx_performance
-        performance["thread.suspend"] += 1
-        # _remove_ready, inline, for the common case: the thread is alone at its
-        # priority and is the one executing; otherwise the general removal.
-        priority = thread.tx_thread_priority
-        ready = self.ready[priority]
-        if len(ready) == 1 and ready[0] is thread and thread is self.execute_ptr:
-            ready.clear()
-            bit = 1 << priority
-            priority_map = self.priority_map & ~bit
-            self.priority_map = priority_map
-            self.preempted_map &= ~bit
-            if priority_map == 0:
-                self.highest_priority = self.max_priorities
-                self.execute_ptr = None
-            else:
-                highest = self.highest_priority = (priority_map & -priority_map).bit_length() - 1
-                self.execute_ptr = self.ready[highest][0]
-                preempted_map = self.preempted_map
-                if preempted_map:  # its lowest set bit
-                    preempted_priority = (preempted_map & -preempted_map).bit_length() - 1
-                    preempted = self.ready[preempted_priority][0]
-                    if highest >= preempted.tx_thread_preempt_threshold:
-                        self.execute_ptr = preempted
-                        self.preempted_map &= ~(1 << preempted_priority)
-        else:
-            self._remove_ready(thread)
-        if self.execute_ptr is None:
-            performance["thread.idle_return"] += 1
-        else:
-            performance["thread.non_idle_return"] += 1
-        if self.system_state == 0 and self.preempt_disable == 0 and thread is not self.execute_ptr:
-            self._switch_from(thread)
-        return thread.tx_thread_suspend_status
-
-    def _clear_wait(self, thread: TX_THREAD) -> None:
-        thread.wait_list = None
-        thread.suspend_cleanup = None
-        thread.tx_thread_suspend_control_block = None
-
-    def wake(self, thread: TX_THREAD, status: int = TX_SUCCESS) -> None:
-        """Resume a waiter that an object satisfied (the object already took it off its list)."""
-        thread.wait_list = None  # _clear_wait, inline
-        thread.suspend_cleanup = None
-        thread.tx_thread_suspend_control_block = None
-        thread.tx_thread_suspend_status = status
-        if self.trace_buffer is not None or self.trace is not None:
-            self.system_resume(thread)
-            return
-        # system_resume(thread), untraced, inline (every satisfied wait comes here).
-        timer = thread.timer
-        if timer.active:
-            self.timer_deactivate(timer)
-        if thread.tx_thread_state == TX_READY:
-            return
-        if thread.delayed_suspend:
-            thread.delayed_suspend = False
-            thread.tx_thread_state = TX_SUSPENDED
-            return
-        thread.tx_thread_state = TX_READY
-        thread.tx_thread_performance_resume_count += 1
-        self.tx_performance["thread.resume"] += 1
-        priority = thread.tx_thread_priority
-        ready = self.ready[priority]
-        ready.append(thread)
-        if len(ready) == 1:
-            self.priority_map |= 1 << priority
-            if priority < self.highest_priority:
-                self.highest_priority = priority
-                execute = self.execute_ptr
-                if execute is None:
-                    self.execute_ptr = thread
-                elif priority < execute.tx_thread_preempt_threshold:
-                    self._preempt(execute, thread)
-        if self.system_state == 0 and self.preempt_disable == 0:
-            current = self.current_ptr
-            if current is not self.execute_ptr and current is not None:
-                self._switch_from(current)
-
-    def wake_all(self, wait_list: list, status: int) -> None:
-        """Empty ``wait_list``, resuming every waiter with ``status`` (object delete,
-        queue flush); preemption waits until all are ready, then the most urgent runs."""
-        waiters = list(wait_list)
-        wait_list.clear()
-        self.preempt_disable += 1
-        for thread in waiters:
-            self.wake(thread, status)
-        self.preempt_disable -= 1
-        self.preempt_check()
-
-    def end_wait(self, thread: TX_THREAD, status: int, resume: bool = True) -> None:
-        """Take a waiter off its list (timeout, abort, delete, terminate) and resume it."""
-        wait_list, cleanup = thread.wait_list, thread.suspend_cleanup
-        if wait_list is not None and thread in wait_list:
-            wait_list.remove(thread)
-        self._clear_wait(thread)
-        thread.tx_thread_suspend_status = status
-        if cleanup is not None:
-            cleanup(thread)
-        if resume:
-            self.system_resume(thread)
-
-    def thread_timeout(self, thread: TX_THREAD) -> None:
-        """``_tx_thread_timeout``: a sleep ends, or a wait ends with its timeout status."""
-        if thread.tx_thread_state == TX_SLEEP:
-            thread.tx_thread_suspend_status = TX_SUCCESS
-            self.system_resume(thread)
-        elif thread.tx_thread_state > TX_SLEEP:
-            _wait_timed_out(self, thread)
-            self.end_wait(thread, thread.timeout_status)
 
     # ------------------------------------------------------------- interrupts
     def interrupt_after(self, ticks: int, handler: Callable[[], None]) -> None:
