@@ -19,15 +19,15 @@ work (:func:`cpu_work`). simpy events are interrupts: the kernel processes them
 with the system state set to ISR, so a thread they ready runs when the "ISR"
 returns. Timer expirations (sleeps, wait timeouts, application timers) run in
 the system timer thread at priority 0, as ThreadX does.
+
+The waits on objects (:mod:`netxsim.tx.waits`) and the timer wheel
+(:mod:`netxsim.tx.timer_wheel`) are parts of :class:`Kernel`, which inherits them; what
+a run returns, and its teardown, is :mod:`netxsim.tx.run_result`. They used to live
+here, and the names of the run result can still be imported from this module.
 """
 from __future__ import annotations
 
-import heapq
-import itertools
-import logging
-import sys
 import weakref
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 import greenlet
@@ -35,121 +35,28 @@ import simpy
 
 from .constants import (
     THREAD_STATE_NAMES, TX_COMPLETED, TX_INITIALIZE_IN_PROGRESS,
-    TX_NO_WAIT, TX_PRIORITY_CHANGE, TX_READY, TX_SLEEP, TX_SUCCESS,
+    TX_NO_WAIT, TX_PRIORITY_CHANGE, TX_READY, TX_SLEEP,
     TX_SUSPENDED, TX_TERMINATED, TX_WAIT_FOREVER,
 )
 from .config import BuildConfig, begin_run, end_run
 from .memory import DEFAULT_RAM_SIZE, Pointer, SimMemory
-from .perf_counters import SystemCounters, count as _perf, wait_timed_out as _wait_timed_out
-from .quiet import quiet_expiries, quiet_jump
+from .perf_counters import SystemCounters, count as _perf
+from .quiet import quiet_expiries, quiet_jump  # quiet_expiries: the timer wheel calls it from here
+from .run_result import (  # noqa: F401  (re-exported: their home was this module)
+    KernelError, KernelRun, ThreadUnwound, _ConsoleReport, _RunKernel, _run_serials, _unwind, logger,
+)
+from .timer_wheel import TIMER_WHEEL_ENTRIES, TimerWheel  # noqa: F401  (re-exported)
+from .waits import Waits
 
 if TYPE_CHECKING:
     from .thread import TX_THREAD
     from .timer import InternalTimer
 
-TIMER_WHEEL_ENTRIES = 32  # TX_TIMER_ENTRIES: timers longer than this hop through the wheel
 TX_TIMER_THREAD_PRIORITY = 0
 _ISR = 1
 
 
-class KernelError(Exception):
-    """Misuse of the simulation itself (no kernel running, service from outside a run)."""
-
-
-_run_serials = itertools.count(1)  # one per Kernel: control blocks remember the run that created them
-
-
-class ThreadUnwound(greenlet.GreenletExit):
-    """Raised inside every simulated thread still suspended when its run is torn down.
-
-    A thread blocked for ever is a suspended greenlet whose frames hold the whole run,
-    and the garbage collector never looks into suspended frames; unwinding it is the
-    only way to give the memory back. C never returns from such a call, so the thread
-    does not resume: this exception unwinds it where it stands. It derives from
-    ``BaseException`` (through ``GreenletExit``), so an ``except Exception`` in thread
-    code does not see it; only Python-only constructs that C has no counterpart for
-    (``finally``, ``with``, ``except BaseException``) run, as they do when Python closes
-    a generator. Do not call services from them: the run is over.
-    """
-
-
-class _RunKernel:
-    """``KernelRun.kernel``: held while the run can be continued, only weakly once it is
-    torn down, so that a kept ``KernelRun`` (its reason, ticks, blocked threads) does not
-    keep the whole run in memory; it reads None once nothing else holds the kernel."""
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.slot = "_" + name
-
-    def __get__(self, run: Any, owner: type | None = None) -> "Kernel | None":
-        if run is None:
-            return None  # the dataclass default
-        held = run.__dict__.get(self.slot)
-        return held() if isinstance(held, weakref.ref) else held
-
-    def __set__(self, run: Any, k: "Kernel | None") -> None:
-        if k is not None and (k.closed or run.reason != "until"):
-            run.__dict__[self.slot] = weakref.ref(k)
-        else:
-            run.__dict__[self.slot] = k
-        if k is not None and all(ref() is not run for ref in k.results):
-            k.results.append(weakref.ref(run))
-
-
-@dataclass
-class KernelRun:
-    """What ``tx_kernel_enter`` returns: why the run ended, when, and who was stuck."""
-
-    reason: str  # "completed", "deadlock", "idle", "until" or "stopped"
-    ticks: int
-    blocked: list[tuple[str, str, str]] = field(default_factory=list)
-    kernel: "Kernel | None" = _RunKernel()  # type: ignore[assignment]
-    status: int | None = None  # the status given to Kernel.stop (reason "stopped")
-    # The build the run used (frozen); kept here because a finished run's kernel goes.
-    config: "BuildConfig | None" = None
-    # The bytes of the tx_trace_enable region at the end of the run (a .trx file's
-    # content); None when tracing was never enabled.
-    trace_buffer: bytes | None = None
-    # Real-time pacing (netxsim.tap): how far the run fell behind the wall clock, taken
-    # when the run ended; None when the run was not paced.
-    pacing: Any = None
-
-    @property
-    def deadlock(self) -> bool:
-        return self.reason == "deadlock"
-
-    @property
-    def finished(self) -> bool:
-        """Whether the run is over for good (every reason but "until"): its kernel has
-        been torn down (see :meth:`Kernel.close`)."""
-        return self.reason != "until"
-
-    def close(self) -> None:
-        """Tear down a run that ended at ``until`` (simulation extension): unwind its
-        threads so its memory can be collected; it cannot be continued afterwards.
-        A finished run is already torn down, and closing twice does nothing."""
-        if self.kernel is not None:
-            self.kernel.close()
-
-    def __enter__(self) -> "KernelRun":
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
-    def report(self) -> str:
-        lines = [f"run ended at tick {self.ticks}: {self.reason}"
-                 + (f" (status 0x{self.status:X})" if self.status is not None else "")]
-        for name, state, on in self.blocked:
-            lines.append(f"  thread {name!r} is {state}" + (f" on {on}" if on else ""))
-        if self.pacing is not None:
-            lines.append(f"  {self.pacing}")
-        return "\n".join(lines)
-
-    __str__ = report
-
-
-class Kernel:
+class Kernel(Waits, TimerWheel):
     """One simulated ThreadX system: CPU, RAM, clock and every created object."""
 
     def __init__(self, memory_size: int = DEFAULT_RAM_SIZE, config: Any = None) -> None:
@@ -174,12 +81,7 @@ class Kernel:
         self.created: dict[str, list[Any]] = {}
         self.application_threads: list[TX_THREAD] = []
         self._alive_hint = 0  # index of the application thread last found alive (_any_waiting)
-        # Timer list: a heap of (expiry tick, arming sequence, generation, timer).
-        self.timer_heap: list[tuple[int, int, int, InternalTimer]] = []
-        self.timer_sequence = 0
-        self.tick_events: set[int] = set()
-        self.wheel_lag = 0  # ticks the timer wheel is behind the clock (see timer_activate)
-        self.keepalive_timers = 0
+        self._timer_wheel_init()  # the timer list (timer_wheel.py)
         self.pending_interrupts = 0
         self.activity_probes: list[Callable[[], bool]] = []
         self.main_greenlet: greenlet.greenlet | None = None
@@ -473,153 +375,6 @@ class Kernel:
                 ready.insert(0, thread)
         self.preempt_check()
 
-    # ------------------------------------------------------- waiting helpers
-    def suspend_current(self, state: int, wait_option: int, wait_list: list | None,
-                        timeout_status: int, control_block: Any = None,
-                        info: Any = None, cleanup: Callable[[TX_THREAD], None] | None = None,
-                        at_head: bool = False) -> int:
-        """Block the calling thread on ``wait_list`` (FIFO); return its resume status.
-
-        The thread leaves ``wait_list`` at once when it is woken, times out
-        (``timeout_status``), is aborted or terminated; ``cleanup`` runs in the last
-        three cases for object-specific bookkeeping (e.g. mutex inheritance).
-        ``at_head`` queues it first instead (a queue's front-send waiter).
-        """
-        thread = self.current_ptr
-        assert thread is not None
-        thread.tx_thread_state = state
-        thread.wait_option = wait_option
-        thread.wait_list = wait_list
-        thread.timeout_status = timeout_status
-        thread.tx_thread_suspend_control_block = control_block
-        thread.suspend_info = info
-        thread.suspend_cleanup = cleanup
-        thread.tx_thread_suspend_status = TX_SUCCESS
-        if wait_list is not None:
-            if at_head:
-                wait_list.insert(0, thread)
-            else:
-                wait_list.append(thread)
-        if self.trace is not None or self.trace_buffer is not None:
-            self.system_suspend(thread)
-            return thread.tx_thread_suspend_status
-        # system_suspend(thread) for the calling thread, untraced, inline (every wait
-        # comes here): arm the timeout, count, leave the ready list, give the CPU away.
-        if state >= TX_SLEEP and wait_option != TX_NO_WAIT and wait_option != TX_WAIT_FOREVER:
-            self.timer_activate(thread.timer, wait_option)
-        thread.slice_remaining = thread.tx_thread_new_time_slice
-        thread.tx_thread_performance_suspend_count += 1
-        performance = self.tx_performance
-        performance["thread.suspend"] += 1
-        # _remove_ready, inline, for the common case: the thread is alone at its
-        # priority and is the one executing; otherwise the general removal.
-        priority = thread.tx_thread_priority
-        ready = self.ready[priority]
-        if len(ready) == 1 and ready[0] is thread and thread is self.execute_ptr:
-            ready.clear()
-            bit = 1 << priority
-            priority_map = self.priority_map & ~bit
-            self.priority_map = priority_map
-            self.preempted_map &= ~bit
-            if priority_map == 0:
-                self.highest_priority = self.max_priorities
-                self.execute_ptr = None
-            else:
-                highest = self.highest_priority = (priority_map & -priority_map).bit_length() - 1
-                self.execute_ptr = self.ready[highest][0]
-                preempted_map = self.preempted_map
-                if preempted_map:  # its lowest set bit
-                    preempted_priority = (preempted_map & -preempted_map).bit_length() - 1
-                    preempted = self.ready[preempted_priority][0]
-                    if highest >= preempted.tx_thread_preempt_threshold:
-                        self.execute_ptr = preempted
-                        self.preempted_map &= ~(1 << preempted_priority)
-        else:
-            self._remove_ready(thread)
-        if self.execute_ptr is None:
-            performance["thread.idle_return"] += 1
-        else:
-            performance["thread.non_idle_return"] += 1
-        if self.system_state == 0 and self.preempt_disable == 0 and thread is not self.execute_ptr:
-            self._switch_from(thread)
-        return thread.tx_thread_suspend_status
-
-    def _clear_wait(self, thread: TX_THREAD) -> None:
-        thread.wait_list = None
-        thread.suspend_cleanup = None
-        thread.tx_thread_suspend_control_block = None
-
-    def wake(self, thread: TX_THREAD, status: int = TX_SUCCESS) -> None:
-        """Resume a waiter that an object satisfied (the object already took it off its list)."""
-        thread.wait_list = None  # _clear_wait, inline
-        thread.suspend_cleanup = None
-        thread.tx_thread_suspend_control_block = None
-        thread.tx_thread_suspend_status = status
-        if self.trace_buffer is not None or self.trace is not None:
-            self.system_resume(thread)
-            return
-        # system_resume(thread), untraced, inline (every satisfied wait comes here).
-        timer = thread.timer
-        if timer.active:
-            self.timer_deactivate(timer)
-        if thread.tx_thread_state == TX_READY:
-            return
-        if thread.delayed_suspend:
-            thread.delayed_suspend = False
-            thread.tx_thread_state = TX_SUSPENDED
-            return
-        thread.tx_thread_state = TX_READY
-        thread.tx_thread_performance_resume_count += 1
-        self.tx_performance["thread.resume"] += 1
-        priority = thread.tx_thread_priority
-        ready = self.ready[priority]
-        ready.append(thread)
-        if len(ready) == 1:
-            self.priority_map |= 1 << priority
-            if priority < self.highest_priority:
-                self.highest_priority = priority
-                execute = self.execute_ptr
-                if execute is None:
-                    self.execute_ptr = thread
-                elif priority < execute.tx_thread_preempt_threshold:
-                    self._preempt(execute, thread)
-        if self.system_state == 0 and self.preempt_disable == 0:
-            current = self.current_ptr
-            if current is not self.execute_ptr and current is not None:
-                self._switch_from(current)
-
-    def wake_all(self, wait_list: list, status: int) -> None:
-        """Empty ``wait_list``, resuming every waiter with ``status`` (object delete,
-        queue flush); preemption waits until all are ready, then the most urgent runs."""
-        waiters = list(wait_list)
-        wait_list.clear()
-        self.preempt_disable += 1
-        for thread in waiters:
-            self.wake(thread, status)
-        self.preempt_disable -= 1
-        self.preempt_check()
-
-    def end_wait(self, thread: TX_THREAD, status: int, resume: bool = True) -> None:
-        """Take a waiter off its list (timeout, abort, delete, terminate) and resume it."""
-        wait_list, cleanup = thread.wait_list, thread.suspend_cleanup
-        if wait_list is not None and thread in wait_list:
-            wait_list.remove(thread)
-        self._clear_wait(thread)
-        thread.tx_thread_suspend_status = status
-        if cleanup is not None:
-            cleanup(thread)
-        if resume:
-            self.system_resume(thread)
-
-    def thread_timeout(self, thread: TX_THREAD) -> None:
-        """``_tx_thread_timeout``: a sleep ends, or a wait ends with its timeout status."""
-        if thread.tx_thread_state == TX_SLEEP:
-            thread.tx_thread_suspend_status = TX_SUCCESS
-            self.system_resume(thread)
-        elif thread.tx_thread_state > TX_SLEEP:
-            _wait_timed_out(self, thread)
-            self.end_wait(thread, thread.timeout_status)
-
     # ------------------------------------------------------------- interrupts
     def interrupt_after(self, ticks: int, handler: Callable[[], None]) -> None:
         """Run ``handler`` as an interrupt service routine ``ticks`` ticks from now (a
@@ -652,159 +407,6 @@ class Kernel:
                 and greenlet.getcurrent() is not self.main_greenlet:
             self.main_greenlet.switch()
 
-    # ---------------------------------------------------------------- timers
-    # The timer wheel. Positions are in "wheel time": the wheel advances one slot per
-    # tick, except that the tick ISR does not move past a due slot the timer thread has
-    # not processed yet (tx_timer_interrupt.c). When a thread with threshold 0 (or of
-    # priority 0) holds the timer thread off, the wheel falls behind the clock by
-    # ``wheel_lag`` ticks for good: timers armed before the hold-off fire late by its
-    # length, timers armed during it relative to the stuck slot, later ones on time.
-    def _timer_heap_top(self) -> int | None:
-        heap = self.timer_heap
-        while heap and heap[0][2] != heap[0][3].generation:
-            heapq.heappop(heap)  # a deactivated timer's entry
-        return heap[0][0] if heap else None
-
-    def _wheel_now(self) -> int:
-        """The wheel position a timer armed now counts from (ThreadX's current slot - 1)."""
-        now = int(self.env._now)
-        heap = self.timer_heap
-        while heap:  # _timer_heap_top, inline (every wait with a timeout comes here)
-            position, _, generation, timer = heap[0]
-            if generation == timer.generation:
-                if position + self.wheel_lag <= now:
-                    return position - 1  # a due slot not processed yet: the wheel is stuck on it
-                break
-            heapq.heappop(heap)  # a deactivated timer's entry
-        return now - self.wheel_lag
-
-    def timer_activate(self, timer: InternalTimer, ticks: int) -> None:
-        """Arm ``timer`` to fire during the ``ticks``-th tick from now (hopping past 32)."""
-        if timer.active:
-            self.timer_deactivate(timer)
-        timer.active = True
-        # _wheel_now, inline (every wait with a timeout comes here)
-        now = int(self.env._now)
-        heap = self.timer_heap
-        position = now - self.wheel_lag
-        while heap:
-            top, _, generation, top_timer = heap[0]
-            if generation == top_timer.generation:
-                if top + self.wheel_lag <= now:
-                    position = top - 1  # a due slot not processed yet: the wheel is stuck on it
-                break
-            heapq.heappop(heap)  # a deactivated timer's entry
-        timer.deadline = position + ticks  # in wheel time
-        if timer.keeps_alive:
-            self.keepalive_timers += 1
-        # _timer_insert, inline
-        slot = position + (ticks if ticks < TIMER_WHEEL_ENTRIES else TIMER_WHEEL_ENTRIES)
-        self.timer_sequence += 1
-        heapq.heappush(self.timer_heap, (slot, self.timer_sequence, timer.generation, timer))
-        tick = slot + self.wheel_lag
-        if tick not in self.tick_events or tick < self.env._now:  # else nothing to ask for
-            self._tick_event_for(slot)
-
-    def _timer_insert(self, timer: InternalTimer, position: int) -> None:
-        self.timer_sequence += 1
-        heapq.heappush(self.timer_heap, (position, self.timer_sequence, timer.generation, timer))
-        self._tick_event_for(position)
-
-    def _tick_event_for(self, position: int) -> None:
-        """Make sure a tick interrupt happens when the wheel reaches ``position``."""
-        now = int(self.env._now)
-        tick = position + self.wheel_lag
-        if tick < now:
-            tick = now
-        tick_events = self.tick_events
-        if tick not in tick_events:
-            tick_events.add(tick)
-            self.env.timeout(tick - now).callbacks.append(self._tick_isr)
-
-    def timer_remaining(self, timer: InternalTimer) -> int:
-        """Ticks until an armed ``timer`` expires."""
-        return max(timer.deadline - self._wheel_now(), 0)
-
-    def timer_deactivate(self, timer: InternalTimer) -> int:
-        """Disarm ``timer``; return the ticks it had left."""
-        if not timer.active:
-            return 0
-        left = timer.deadline - self._wheel_now()  # timer_remaining, inline
-        if left < 0:
-            left = 0
-        timer.active = False
-        timer.generation += 1  # its heap entry becomes stale
-        if timer.keeps_alive:
-            self.keepalive_timers -= 1
-        return left
-
-    def _tick_isr(self, event: simpy.Event) -> None:
-        now = self.now
-        self.tick_events.discard(now)
-        top = self._timer_heap_top()
-        if top is None:
-            return
-        if top + self.wheel_lag <= now:
-            if self.timers_in_isr:
-                self._expire_due(now)  # TX_TIMER_PROCESS_IN_ISR: right here, in the ISR
-                return
-            timer_thread = self.timer_thread
-            assert timer_thread is not None
-            tb = self.trace_buffer
-            if tb is not None:
-                tb.isr(3, 0)  # TX_TRACE_ISR_ENTER, TRACE_ISR_TIMER
-            if timer_thread.tx_thread_state == TX_SUSPENDED:
-                self.system_resume(timer_thread)
-            tb = self.trace_buffer
-            if tb is not None:
-                tb.isr(4, 0)
-        else:
-            self._tick_event_for(top)  # the wheel fell behind since this event was set
-
-    def _timer_thread_entry(self, _: int) -> None:
-        """The system timer thread: take the due slot off the wheel, run its expirations
-        (FIFO of arming), then sleep."""
-        thread = self.timer_thread
-        assert thread is not None
-        while True:
-            top = self._timer_heap_top()
-            if top is not None and top + self.wheel_lag < self.now:
-                self.wheel_lag = self.now - top  # held off: the wheel stayed on this slot
-            self._expire_due(self.now - self.wheel_lag)
-            thread.tx_thread_state = TX_SUSPENDED
-            self.system_suspend(thread)
-
-    def _expire_due(self, current: int) -> None:
-        """Run the expirations due at wheel position ``current`` (FIFO of arming), re-arm
-        periodic and long timers, and ask for the next tick interrupt."""
-        heap = self.timer_heap
-        expired = []
-        while heap and heap[0][0] <= current:
-            expired.append(heapq.heappop(heap))
-        # Quiet wake-ups absorbed in place (quiet.quiet_expiries), their counts added.
-        absorbed = quiet_expiries(self, expired, current) if self.quiet_timers else None
-        for _, _, generation, timer in expired:
-            if generation != timer.generation or not timer.active:
-                continue
-            left = timer.deadline - current
-            if left > 0:
-                # A long timer hops again through the wheel.
-                self._timer_insert(timer, current + min(left, TIMER_WHEEL_ENTRIES))
-                continue
-            timer.active = False
-            if timer.keeps_alive:
-                self.keepalive_timers -= 1
-            timer.remaining = timer.reschedule
-            timer.pending_reactivate = timer.reschedule != 0
-            if absorbed is None or timer not in absorbed:
-                timer.expire()
-            if timer.pending_reactivate:
-                # Periodic: re-armed after the callback, from this tick (no drift).
-                timer.pending_reactivate = False
-                self.timer_activate(timer, timer.reschedule)
-        top = self._timer_heap_top()
-        if top is not None:
-            self._tick_event_for(top)
 
     # -------------------------------------------------------------- run loop
     def run(self, until: int | None) -> KernelRun:
@@ -1005,54 +607,6 @@ class Kernel:
             logger.warning("%s", run.report())
         return run
 
-
-def _unwind(body: greenlet.greenlet, here: greenlet.greenlet) -> None:
-    """Unwind one suspended thread body with :class:`ThreadUnwound` (see there)."""
-    try:
-        body.parent = here  # it must come back here, wherever the run was dispatched from
-    except (ValueError, greenlet.error):
-        logger.debug("thread body %r belongs to another OS thread: left as it is", body)
-        return
-    for _ in range(3):
-        try:
-            body.throw(ThreadUnwound)
-        except Exception as error:  # raised by a finally block of the thread body
-            logger.warning("a simulated thread raised %r while unwound at the end of its run", error)
-        if body.dead:
-            return
-    # It swallowed the exception and blocked again three times: leave it (and its run).
-    logger.warning("a simulated thread would not unwind at the end of its run; its memory stays")
-
-
-# Reports of the kernel (deadlocks) and of the stack go to the "netxsim" logger. With no
-# logging configured they are printed on stderr, as the one-off runs of a user expect;
-# a configured logging (or a campaign, which raises the level) takes over.
-logger = logging.getLogger("netxsim")
-
-
-class _ConsoleReport(logging.Handler):
-    """Print netxsim's warnings on the current ``sys.stderr`` unless logging is
-    configured to show them elsewhere (a handler of the root or "netxsim" logger that
-    writes to the console): Python's last-resort handler, kept working under pytest's
-    log capture, which otherwise hides it."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-
-    def emit(self, record: logging.LogRecord) -> None:
-        consoles = (sys.stderr, sys.stdout, sys.__stderr__, sys.__stdout__)
-        for owner in (logger, logging.getLogger()):
-            for handler in owner.handlers:
-                if handler is not self and getattr(handler, "stream", None) in consoles:
-                    return
-        try:
-            sys.stderr.write(record.getMessage() + "\n")
-        except Exception:
-            self.handleError(record)
-
-
-if not any(isinstance(handler, _ConsoleReport) for handler in logger.handlers):
-    logger.addHandler(_ConsoleReport())
 
 
 _current: Kernel | None = None

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from .kernel import Kernel
     from .timer import InternalTimer
 
-TIMER_WHEEL_ENTRIES = 32  # as kernel.TIMER_WHEEL_ENTRIES (a long timer hops this far)
+TIMER_WHEEL_ENTRIES = 32  # as timer_wheel.TIMER_WHEEL_ENTRIES (a long timer hops this far)
 _INFINITY = float("inf")
 _UNKNOWN = object()
 # Set False to take every wake-up through the event queue (to compare, or to debug).
