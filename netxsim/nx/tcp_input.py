@@ -74,16 +74,20 @@ def _nx_tcp_socket_packet_process(socket: Any, packet: NX_PACKET, segment: Any) 
                 # The window was closed for the pool's low watermark: open it again.
                 rx_window = socket.nx_tcp_socket_rx_window_current = socket.nx_tcp_socket_rx_window_default
         outside = True
+        # _signed(d) >= 0 is (d & _M32) < 0x80000000 and _signed(d) > 0 is
+        # 0 < (d & _M32) < 0x80000000, inline: every segment off the fast path passes here.
         if length == 0:
             if rx_window == 0:
                 if seq == rx_sequence or flags & (RST | URG) or (flags & (ACK | SYN | RST | FIN)) == ACK:
                     outside = False
-            elif _signed(seq - rx_sequence) >= 0 and _signed(rx_sequence + rx_window - seq) > 0:
+            elif (seq - rx_sequence) & _M32 < 0x80000000 \
+                    and 0 < (rx_sequence + rx_window - seq) & _M32 < 0x80000000:
                 outside = False
         elif rx_window > 0 and (
-                (_signed(seq - rx_sequence) >= 0 and _signed(rx_sequence + rx_window - seq) > 0)
-                or (_signed(seq + (length - 1) - rx_sequence) >= 0
-                    and _signed(rx_sequence + 1 + (rx_window - seq) - length) > 0)):
+                ((seq - rx_sequence) & _M32 < 0x80000000
+                 and 0 < (rx_sequence + rx_window - seq) & _M32 < 0x80000000)
+                or ((seq + (length - 1) - rx_sequence) & _M32 < 0x80000000
+                    and 0 < (rx_sequence + 1 + (rx_window - seq) - length) & _M32 < 0x80000000)):
             outside = False
         if outside:
             if not flags & RST:
