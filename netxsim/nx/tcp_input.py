@@ -283,7 +283,7 @@ def _nx_tcp_socket_state_ack_check(socket: Any, segment: Any) -> bool:
         if socket.nx_tcp_socket_fast_recovery and _signed(ack - socket.nx_tcp_socket_tx_sequence_recover) > 0:
             socket.nx_tcp_socket_fast_recovery = False
             socket.nx_tcp_socket_tx_window_congestion = socket.nx_tcp_socket_tx_slow_start_threshold
-        if _signed(socket.nx_tcp_socket_tx_sequence_recover - (ack - 2)) < 0:
+        if (socket.nx_tcp_socket_tx_sequence_recover - (ack - 2)) & _M32 >= 0x80000000:   # _signed(..) < 0
             socket.nx_tcp_socket_tx_sequence_recover = (ack - 2) & _M32
         socket.nx_tcp_socket_duplicated_ack_received = 0
         socket.nx_tcp_socket_previous_highest_ack = starting_tx
@@ -298,9 +298,11 @@ def _nx_tcp_socket_state_ack_check(socket: Any, segment: Any) -> bool:
             socket.nx_tcp_socket_tx_window_congestion += step or 1
         else:
             socket.nx_tcp_socket_tx_window_congestion += acked if acked < mss else mss
-    if (_signed(ack - starting_tx) > 0 and _signed(ack - ending_tx) <= 0) \
-            or _signed(segment.seq - ending_rx) > 0 \
-            or (segment.seq == ending_rx and _signed(ack - starting_tx) >= 0):
+    # The window update test with _signed inline (every ACK off the fast path passes
+    # here): _signed(d) > 0 is 0 < d & _M32 < 0x80000000, >= 0 is d & _M32 < 0x80000000.
+    if (0 < (ack - starting_tx) & _M32 < 0x80000000 and not 0 < (ack - ending_tx) & _M32 < 0x80000000) \
+            or 0 < (segment.seq - ending_rx) & _M32 < 0x80000000 \
+            or (segment.seq == ending_rx and (ack - starting_tx) & _M32 < 0x80000000):
         socket.nx_tcp_socket_tx_window_advertised = segment.window
     if socket.nx_tcp_socket_tx_window_advertised <= socket.nx_tcp_socket_tx_outstanding_bytes and \
             ack >= socket.nx_tcp_socket_zero_window_probe_sequence:

@@ -244,7 +244,12 @@ def _unlock(ip: Any) -> None:
 
 
 def _may_suspend(ip: Any, wait_option: int) -> bool:
-    return bool(wait_option) and kernel().in_thread and not _ip.ip_thread_is_current(ip)
+    if not wait_option:
+        return False
+    k = kernel()
+    current = k.current_ptr   # Kernel.in_thread, inline
+    return k.system_state == 0 and current is not None and current is not k.timer_thread \
+        and not _ip.ip_thread_is_current(ip)
 
 
 # ========================================================================= clean-ups
@@ -264,6 +269,8 @@ def _wait_socket_cleanup(wait: Any, thread: Any) -> None:
 
 
 def _end_waits(wait_list: list, status_of: Callable[[], int]) -> None:
+    if not wait_list:
+        return   # nobody to wake: the preempt_disable bracket below would change nothing
     k = kernel()
     k.preempt_disable += 1
     while wait_list:
