@@ -13,8 +13,9 @@ import struct
 from typing import Any
 
 from . import ip as _ip
-from .constants import NX_DRIVER_TX_DONE, NX_IP_PACKET, NX_PACKET_ENQUEUED, NX_SUCCESS
-from .packet import NX_PACKET, _nx_packet_release, allocate_auxiliary_first
+from .config import NxConfig
+from .constants import NX_DRIVER_TX_DONE, NX_IP_PACKET, NX_NO_WAIT, NX_PACKET_ENQUEUED, NX_SUCCESS
+from .packet import NX_PACKET, _nx_packet_allocate, _nx_packet_release, allocate_auxiliary_first
 from .wire import internet_checksum, word_sum
 from ..tx import trace as _trace
 from . import trace as _nxt
@@ -55,7 +56,10 @@ def _nx_tcp_packet_send_control(socket: Any, flags: int, tx_sequence: int, ack_n
     """``_nx_tcp_packet_send_control``: one header-only segment (SYN options, or the one
     byte of a window probe), from the IP default pool without waiting."""
     ip = socket.nx_tcp_socket_ip_ptr
-    status, packet = allocate_auxiliary_first(ip, NX_IP_PACKET)
+    if ip.nx_ip_auxiliary_packet_pool is None:   # allocate_auxiliary_first's usual case, inline
+        status, packet = _nx_packet_allocate(ip.nx_ip_default_packet_pool, NX_IP_PACKET, NX_NO_WAIT)
+    else:
+        status, packet = allocate_auxiliary_first(ip, NX_IP_PACKET)
     if status != NX_SUCCESS or packet is None:
         return
     header_length = 20 + len(options)
@@ -92,13 +96,16 @@ def _nx_tcp_packet_send_control(socket: Any, flags: int, tx_sequence: int, ack_n
         # int.from_bytes, which is all internet_checksum folds).
         source = interface.nx_interface_ip_address
         total = word_sum(buffer, offset, offset + size)
-        total += pseudo_header_sum(source, destination, size)
+        total += ((source >> 16) + (source & 0xFFFF) + (destination >> 16) + (destination & 0xFFFF)
+                  + 6 + (size & 0xFFFF))   # pseudo_header_sum, inline
         checksum = ~((total - 1) % 0xFFFF + 1) & 0xFFFF if total else 0xFFFF
         buffer[offset + 16] = checksum >> 8
         buffer[offset + 17] = checksum & 0xFF
     packet._append = prepend + size
     packet.nx_packet_length = size
-    _ip_send(socket, packet)
+    _ip._nx_ip_packet_send(ip, packet, destination, socket.nx_tcp_socket_type_of_service,   # _ip_send, inline
+                           socket.nx_tcp_socket_time_to_live, _ip.NX_IP_TCP, socket.nx_tcp_socket_fragment_enable,
+                           socket.nx_tcp_socket_next_hop_address)
 
 
 def _own_mss(socket: Any) -> int:
@@ -131,9 +138,8 @@ def _nx_tcp_packet_send_syn(socket: Any, tx_sequence: int) -> None:
 
 def _nx_tcp_packet_send_ack(socket: Any, tx_sequence: int) -> None:
     """``_nx_tcp_packet_send_ack``: a bare ACK; restarts the delayed-ACK countdown."""
-    _rates = _tcp._rates
     _nx_tcp_packet_send_control(socket, ACK, tx_sequence, socket.nx_tcp_socket_rx_sequence)
-    socket.nx_tcp_socket_delayed_ack_timeout = _rates()[1]
+    socket.nx_tcp_socket_delayed_ack_timeout = NxConfig.tcp_rates[1]   # tcp._rates()[1], one call less
 
 
 def _nx_tcp_packet_send_fin(socket: Any, tx_sequence: int) -> None:

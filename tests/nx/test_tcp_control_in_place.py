@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from netxsim.nx import tcp_output
+from netxsim.nx import ip as ip_module, tcp_output
 from netxsim.nx.tcp_output import _HEADER, _M32, tcp_segment_checksum
 from tests.nx import test_tcp_impl
 
@@ -35,20 +35,26 @@ def _built_apart(socket: Any, flags: int, tx_sequence: int, ack_number: int, opt
 def test_control_segments_match_the_segment_built_apart(monkeypatch: pytest.MonkeyPatch, scenario: str) -> None:
     expected: list[bytes] = []
     sent: list[bytes] = []
+    in_control: list[bool] = []
     original_control = tcp_output._nx_tcp_packet_send_control
-    original_send = tcp_output._ip_send
+    original_send = ip_module._nx_ip_packet_send
 
     def control(socket: Any, flags: int, tx_sequence: int, ack_number: int, options: bytes = b"",
                 data: int | None = None) -> None:
         expected.append(_built_apart(socket, flags, tx_sequence, ack_number, options, data))
-        original_control(socket, flags, tx_sequence, ack_number, options, data)
+        in_control.append(True)
+        try:
+            original_control(socket, flags, tx_sequence, ack_number, options, data)
+        finally:
+            in_control.pop()
 
-    def ip_send(socket: Any, packet: Any) -> None:
-        sent.append(packet.nx_packet_prepend_ptr.read(packet.nx_packet_length))
-        original_send(socket, packet)
+    def ip_send(ip: Any, packet: Any, *rest: Any) -> None:
+        if in_control:   # the segment as the control path hands it to IP
+            sent.append(packet.nx_packet_prepend_ptr.read(packet.nx_packet_length))
+        original_send(ip, packet, *rest)
 
     monkeypatch.setattr(tcp_output, "_nx_tcp_packet_send_control", control)
-    monkeypatch.setattr(tcp_output, "_ip_send", ip_send)
+    monkeypatch.setattr(ip_module, "_nx_ip_packet_send", ip_send)
     getattr(test_tcp_impl, scenario)()
     assert len(expected) >= 3
     assert sent == expected
