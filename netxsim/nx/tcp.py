@@ -175,7 +175,7 @@ def NX_RAND() -> int:
     """``NX_RAND()`` = the C library ``rand()``: one generator per simulated kernel (the
     device's process), except for a thread given its own ``nx_rand_state`` — a simulated
     peer host is another machine with its own C library (see :func:`own_rand_state`)."""
-    k = kernel()
+    k = _kernel_module._current or kernel()
     generator = getattr(k.current_ptr, "nx_rand_state", None)
     if generator is None:
         generator = getattr(k, "nx_rand_state", None)

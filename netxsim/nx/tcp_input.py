@@ -74,16 +74,20 @@ def _nx_tcp_socket_packet_process(socket: Any, packet: NX_PACKET, segment: Any) 
                 # The window was closed for the pool's low watermark: open it again.
                 rx_window = socket.nx_tcp_socket_rx_window_current = socket.nx_tcp_socket_rx_window_default
         outside = True
+        # _signed(d) >= 0 is (d & _M32) < 0x80000000 and _signed(d) > 0 is
+        # 0 < (d & _M32) < 0x80000000, inline: every segment off the fast path passes here.
         if length == 0:
             if rx_window == 0:
                 if seq == rx_sequence or flags & (RST | URG) or (flags & (ACK | SYN | RST | FIN)) == ACK:
                     outside = False
-            elif _signed(seq - rx_sequence) >= 0 and _signed(rx_sequence + rx_window - seq) > 0:
+            elif (seq - rx_sequence) & _M32 < 0x80000000 \
+                    and 0 < (rx_sequence + rx_window - seq) & _M32 < 0x80000000:
                 outside = False
         elif rx_window > 0 and (
-                (_signed(seq - rx_sequence) >= 0 and _signed(rx_sequence + rx_window - seq) > 0)
-                or (_signed(seq + (length - 1) - rx_sequence) >= 0
-                    and _signed(rx_sequence + 1 + (rx_window - seq) - length) > 0)):
+                ((seq - rx_sequence) & _M32 < 0x80000000
+                 and 0 < (rx_sequence + rx_window - seq) & _M32 < 0x80000000)
+                or ((seq + (length - 1) - rx_sequence) & _M32 < 0x80000000
+                    and 0 < (rx_sequence + 1 + (rx_window - seq) - length) & _M32 < 0x80000000)):
             outside = False
         if outside:
             if not flags & RST:
@@ -279,7 +283,7 @@ def _nx_tcp_socket_state_ack_check(socket: Any, segment: Any) -> bool:
         if socket.nx_tcp_socket_fast_recovery and _signed(ack - socket.nx_tcp_socket_tx_sequence_recover) > 0:
             socket.nx_tcp_socket_fast_recovery = False
             socket.nx_tcp_socket_tx_window_congestion = socket.nx_tcp_socket_tx_slow_start_threshold
-        if _signed(socket.nx_tcp_socket_tx_sequence_recover - (ack - 2)) < 0:
+        if (socket.nx_tcp_socket_tx_sequence_recover - (ack - 2)) & _M32 >= 0x80000000:   # _signed(..) < 0
             socket.nx_tcp_socket_tx_sequence_recover = (ack - 2) & _M32
         socket.nx_tcp_socket_duplicated_ack_received = 0
         socket.nx_tcp_socket_previous_highest_ack = starting_tx
@@ -294,9 +298,11 @@ def _nx_tcp_socket_state_ack_check(socket: Any, segment: Any) -> bool:
             socket.nx_tcp_socket_tx_window_congestion += step or 1
         else:
             socket.nx_tcp_socket_tx_window_congestion += acked if acked < mss else mss
-    if (_signed(ack - starting_tx) > 0 and _signed(ack - ending_tx) <= 0) \
-            or _signed(segment.seq - ending_rx) > 0 \
-            or (segment.seq == ending_rx and _signed(ack - starting_tx) >= 0):
+    # The window update test with _signed inline (every ACK off the fast path passes
+    # here): _signed(d) > 0 is 0 < d & _M32 < 0x80000000, >= 0 is d & _M32 < 0x80000000.
+    if (0 < (ack - starting_tx) & _M32 < 0x80000000 and not 0 < (ack - ending_tx) & _M32 < 0x80000000) \
+            or 0 < (segment.seq - ending_rx) & _M32 < 0x80000000 \
+            or (segment.seq == ending_rx and (ack - starting_tx) & _M32 < 0x80000000):
         socket.nx_tcp_socket_tx_window_advertised = segment.window
     if socket.nx_tcp_socket_tx_window_advertised <= socket.nx_tcp_socket_tx_outstanding_bytes and \
             ack >= socket.nx_tcp_socket_zero_window_probe_sequence:

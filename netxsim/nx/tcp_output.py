@@ -13,9 +13,10 @@ import struct
 from typing import Any
 
 from . import ip as _ip
-from .constants import NX_DRIVER_TX_DONE, NX_IP_PACKET, NX_PACKET_ENQUEUED, NX_SUCCESS
-from .packet import NX_PACKET, _nx_packet_release, allocate_auxiliary_first
-from .wire import internet_checksum
+from .config import NxConfig
+from .constants import NX_DRIVER_TX_DONE, NX_IP_PACKET, NX_NO_WAIT, NX_PACKET_ENQUEUED, NX_SUCCESS
+from .packet import NX_PACKET, _nx_packet_allocate, _nx_packet_release, allocate_auxiliary_first
+from .wire import internet_checksum, word_sum
 from ..tx import trace as _trace
 from . import trace as _nxt
 
@@ -55,7 +56,10 @@ def _nx_tcp_packet_send_control(socket: Any, flags: int, tx_sequence: int, ack_n
     """``_nx_tcp_packet_send_control``: one header-only segment (SYN options, or the one
     byte of a window probe), from the IP default pool without waiting."""
     ip = socket.nx_tcp_socket_ip_ptr
-    status, packet = allocate_auxiliary_first(ip, NX_IP_PACKET)
+    if ip.nx_ip_auxiliary_packet_pool is None:   # allocate_auxiliary_first's usual case, inline
+        status, packet = _nx_packet_allocate(ip.nx_ip_default_packet_pool, NX_IP_PACKET, NX_NO_WAIT)
+    else:
+        status, packet = allocate_auxiliary_first(ip, NX_IP_PACKET)
     if status != NX_SUCCESS or packet is None:
         return
     header_length = 20 + len(options)
@@ -63,26 +67,45 @@ def _nx_tcp_packet_send_control(socket: Any, flags: int, tx_sequence: int, ack_n
         _nx_packet_release(packet)
         return
     packet.nx_packet_ip_version = 4
-    packet.nx_packet_interface_ptr = socket.nx_tcp_socket_connect_interface
-    segment = bytearray(_HEADER.pack(socket.nx_tcp_socket_port, socket.nx_tcp_socket_connect_port,
-                                     tx_sequence & _M32, ack_number & _M32, (header_length // 4) << 4,
-                                     flags, _window(socket), 0, 0))
-    segment += options
+    interface = packet.nx_packet_interface_ptr = socket.nx_tcp_socket_connect_interface
+    # The segment is built in the packet's buffer in simulated RAM directly (header with a
+    # zero checksum, options, the probe byte, then the checksum summed in place): the same
+    # bytes as building it apart and writing it, without the copies. One bounds check for
+    # all of it, as SimMemory.write makes (which raises, naming the access, when it fails).
+    size = header_length if data is None else header_length + 1
+    prepend = packet._prepend
+    memory = packet._mem
+    offset = prepend - memory.base
+    if offset < 0 or offset + size > memory.size:
+        memory.write(prepend, bytes(size))
+    buffer = memory.data
+    rx_window = socket.nx_tcp_socket_rx_window_current
+    _HEADER.pack_into(buffer, offset, socket.nx_tcp_socket_port, socket.nx_tcp_socket_connect_port,
+                      tx_sequence & _M32, ack_number & _M32, (header_length // 4) << 4,
+                      flags, rx_window if rx_window <= 0xFFFF else 0xFFFF, 0, 0)
+    if options:
+        buffer[offset + 20:offset + header_length] = options
     if data is not None:
-        segment.append(data & 0xFF)
+        buffer[offset + header_length] = data & 0xFF
     socket.nx_tcp_socket_rx_sequence_acked = ack_number & _M32
-    socket.nx_tcp_socket_rx_window_last_sent = socket.nx_tcp_socket_rx_window_current
-    interface = socket.nx_tcp_socket_connect_interface
+    socket.nx_tcp_socket_rx_window_last_sent = rx_window
     destination = socket.nx_tcp_socket_connect_ip.nxd_ip_address.v4
     if not (interface.nx_interface_capability_flag and _ip.tx_checksum_offloaded(
             interface, _ip.NX_INTERFACE_CAPABILITY_TCP_TX_CHECKSUM, destination)):
-        checksum = tcp_segment_checksum(interface.nx_interface_ip_address, destination, segment)
-        segment[16] = checksum >> 8
-        segment[17] = checksum & 0xFF
-    packet._mem.write(packet._prepend, bytes(segment))
-    packet._append = packet._prepend + len(segment)
-    packet.nx_packet_length = len(segment)
-    _ip_send(socket, packet)
+        # tcp_segment_checksum over the bytes in place (word_sum is congruent to their
+        # int.from_bytes, which is all internet_checksum folds).
+        source = interface.nx_interface_ip_address
+        total = word_sum(buffer, offset, offset + size)
+        total += ((source >> 16) + (source & 0xFFFF) + (destination >> 16) + (destination & 0xFFFF)
+                  + 6 + (size & 0xFFFF))   # pseudo_header_sum, inline
+        checksum = ~((total - 1) % 0xFFFF + 1) & 0xFFFF if total else 0xFFFF
+        buffer[offset + 16] = checksum >> 8
+        buffer[offset + 17] = checksum & 0xFF
+    packet._append = prepend + size
+    packet.nx_packet_length = size
+    _ip._nx_ip_packet_send(ip, packet, destination, socket.nx_tcp_socket_type_of_service,   # _ip_send, inline
+                           socket.nx_tcp_socket_time_to_live, _ip.NX_IP_TCP, socket.nx_tcp_socket_fragment_enable,
+                           socket.nx_tcp_socket_next_hop_address)
 
 
 def _own_mss(socket: Any) -> int:
@@ -115,9 +138,8 @@ def _nx_tcp_packet_send_syn(socket: Any, tx_sequence: int) -> None:
 
 def _nx_tcp_packet_send_ack(socket: Any, tx_sequence: int) -> None:
     """``_nx_tcp_packet_send_ack``: a bare ACK; restarts the delayed-ACK countdown."""
-    _rates = _tcp._rates
     _nx_tcp_packet_send_control(socket, ACK, tx_sequence, socket.nx_tcp_socket_rx_sequence)
-    socket.nx_tcp_socket_delayed_ack_timeout = _rates()[1]
+    socket.nx_tcp_socket_delayed_ack_timeout = NxConfig.tcp_rates[1]   # tcp._rates()[1], one call less
 
 
 def _nx_tcp_packet_send_fin(socket: Any, tx_sequence: int) -> None:

@@ -21,6 +21,7 @@ from typing import Any, Callable
 from netxsim.tx.memory import c_string
 from netxsim.boundary import c_service, control_block, memset_control_block
 from netxsim.tx.constants import TX_WAIT_FOREVER
+import netxsim.tx.kernel as _kernel_module
 from netxsim.tx.kernel import kernel
 from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 from netxsim.tx.sizeof import register_size
@@ -244,7 +245,12 @@ def _unlock(ip: Any) -> None:
 
 
 def _may_suspend(ip: Any, wait_option: int) -> bool:
-    return bool(wait_option) and kernel().in_thread and not _ip.ip_thread_is_current(ip)
+    if not wait_option:
+        return False
+    k = _kernel_module._current or kernel()
+    current = k.current_ptr   # Kernel.in_thread, inline
+    return k.system_state == 0 and current is not None and current is not k.timer_thread \
+        and not _ip.ip_thread_is_current(ip)
 
 
 # ========================================================================= clean-ups
@@ -264,7 +270,9 @@ def _wait_socket_cleanup(wait: Any, thread: Any) -> None:
 
 
 def _end_waits(wait_list: list, status_of: Callable[[], int]) -> None:
-    k = kernel()
+    if not wait_list:
+        return   # nobody to wake: the preempt_disable bracket below would change nothing
+    k = _kernel_module._current or kernel()
     k.preempt_disable += 1
     while wait_list:
         k.end_wait(wait_list[0], status_of())
@@ -493,7 +501,7 @@ def _nx_tcp_socket_disconnect(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> in
         tb.insert(_nxt.NX_TRACE_TCP_SOCKET_DISCONNECT, socket_ptr.nx_tcp_socket_ip_ptr, socket_ptr,
                   wait_option, socket_ptr.nx_tcp_socket_state, _nxt.NX_TRACE_TCP_EVENTS)
     ip = socket_ptr.nx_tcp_socket_ip_ptr
-    k = kernel()
+    k = _kernel_module._current or kernel()
     status = NX_SUCCESS
     _lock(ip)
     ip.nx_ip_tcp_disconnections += 1
