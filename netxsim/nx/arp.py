@@ -646,7 +646,7 @@ def _arp_quiet(ip: Any) -> bool:
         if entry.nx_arp_entry_next_update:
             return False
         entry = entry.nx_arp_pool_next
-    for interface in _interfaces(ip):
+    for interface in ip.nx_ip_interface[:-1]:   # _interfaces, inline (asked of every quiet host)
         if getattr(interface, "nx_interface_valid", True) and getattr(interface, "nx_interface_arp_defend_timeout", 0):
             return False
     return True

@@ -402,23 +402,29 @@ def _first_tick_quiet(k: "Kernel", heap: list, queue: list, top: int, until: int
             pending.append(child)
             if child + 1 < size:
                 pending.append(child + 1)
-    # Timers in the due slot: each must hop on or be a quiet expiry.
+    # Timers in the due slot: each must hop on or be a quiet expiry. Any other expiry
+    # refuses at once; only then are the quiet timers' owners probed.
     sources = k.quiet_timers
     size = len(heap)
     pending = [0]
+    expiring = []
     while pending:
         index = pending.pop()
         position, _, generation, timer = heap[index]
         if position > top:
             continue
-        if generation == timer.generation and timer.active and timer.deadline <= position \
-                and (timer not in sources or waker(timer) is None):
-            return False
+        if generation == timer.generation and timer.active and timer.deadline <= position:
+            if timer not in sources:
+                return False
+            expiring.append(timer)
         child = 2 * index + 1
         if child < size:
             pending.append(child)
             if child + 1 < size:
                 pending.append(child + 1)
+    for timer in expiring:
+        if waker(timer) is None:
+            return False
     return True
 
 
