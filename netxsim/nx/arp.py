@@ -251,11 +251,12 @@ def _unlink_active(entry: NX_ARP) -> None:
     """Take ``entry`` off its hash bucket (it must be on one)."""
     head = entry.nx_arp_active_list_head
     assert head is not None
+    table, index = head   # _head_get / _head_set, inline (every learned sender evicts one)
     if entry is entry.nx_arp_active_next:
-        _head_set(head, None)
+        table[index] = None
     else:
-        if _head_get(head) is entry:
-            _head_set(head, entry.nx_arp_active_next)
+        if table[index] is entry:
+            table[index] = entry.nx_arp_active_next
         following, preceding = entry.nx_arp_active_next, entry.nx_arp_active_previous
         assert following is not None and preceding is not None
         following.nx_arp_active_previous = preceding
@@ -432,8 +433,9 @@ def _nx_arp_dynamic_entry_delete(ip_ptr: Any, arp_ptr: NX_ARP) -> int:
         arp_ptr.nx_arp_active_list_head = None
         ip_ptr.nx_ip_arp_dynamic_active_count -= 1
         waiting = arp_ptr.nx_arp_packets_waiting
-        arp_ptr.nx_arp_packets_waiting = None
-        _release_chain(ip_ptr, waiting)
+        if waiting is not None:
+            arp_ptr.nx_arp_packets_waiting = None
+            _release_chain(ip_ptr, waiting)
     return NX_SUCCESS
 
 
@@ -644,7 +646,7 @@ def _arp_quiet(ip: Any) -> bool:
         if entry.nx_arp_entry_next_update:
             return False
         entry = entry.nx_arp_pool_next
-    for interface in _interfaces(ip):
+    for interface in ip.nx_ip_interface[:-1]:   # _interfaces, inline (asked of every quiet host)
         if getattr(interface, "nx_interface_valid", True) and getattr(interface, "nx_interface_arp_defend_timeout", 0):
             return False
     return True
@@ -696,6 +698,10 @@ def _swap_words(packet: NX_PACKET, first: int, last: int) -> None:
     data[start:end] = struct.pack(f"<{count}I", *struct.unpack_from(f">{count}I", data, start))
 
 
+_SWAP_WORDS_IN = struct.Struct(">6I")    # words 1..6 of a received message, as sent
+_SWAP_WORDS_OUT = struct.Struct("<6I")   # ... and as NX_CHANGE_ULONG_ENDIAN leaves them
+
+
 def _nx_arp_packet_receive(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
     """``_nx_arp_packet_receive`` (nx_arp_packet_receive.c), in the IP thread.
 
@@ -715,8 +721,16 @@ def _nx_arp_packet_receive(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
         _count(ip_ptr, "nx_ip_arp_invalid_messages")
         _nx_packet_release(packet_ptr)
         return
-    message = packet_ptr.nx_packet_prepend_ptr.read(NX_ARP_MESSAGE_SIZE)
-    _swap_words(packet_ptr, 1, 6)
+    # Every host on the segment receives every broadcast request: the message is read
+    # and its words 1..6 byte-swapped in place (_swap_words) straight from the packet's
+    # memory, from the one copy read (no Pointer built, no second read).
+    memory = packet_ptr._mem
+    start = packet_ptr._prepend - memory.base
+    if start < 0 or start + NX_ARP_MESSAGE_SIZE > memory.size:
+        memory._offset(packet_ptr._prepend, NX_ARP_MESSAGE_SIZE)  # raises, naming the access
+    data = memory.data
+    message = bytes(data[start:start + NX_ARP_MESSAGE_SIZE])
+    data[start + 4:start + NX_ARP_MESSAGE_SIZE] = _SWAP_WORDS_OUT.pack(*_SWAP_WORDS_IN.unpack_from(message, 4))
     (hlen_plen, message_type, sender_mac_high, sender_mac_low, sender_ip_address,
      _target_mac_high, _target_mac_low, target_ip_address) = struct.unpack_from(
         "!HHHIIHII", message, 4)
@@ -786,7 +800,8 @@ def _nx_arp_packet_receive(ip_ptr: Any, packet_ptr: NX_PACKET) -> None:
                               sender_physical_msw, sender_physical_lsw)
         consumed = True
     elif message_type == NX_ARP_OPTION_REQUEST:
-        _count(ip_ptr, "nx_ip_arp_requests_received")
+        # _count, inline (every host receives every broadcast request)
+        ip_ptr.nx_ip_arp_requests_received = getattr(ip_ptr, "nx_ip_arp_requests_received", 0) + 1
     else:
         _count(ip_ptr, "nx_ip_arp_responses_received")
 

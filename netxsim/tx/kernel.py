@@ -313,7 +313,11 @@ class Kernel(Waits, TimerWheel):
         the loop, which the next thread's greenlet also returns to when its body ends.
         """
         thread = self.execute_ptr
-        if thread is None or thread.work_remaining or self.stop_status is not None:
+        # A thread's first run goes through the loop too: a greenlet starts at the
+        # recursion depth of the one that switches to it, so threads started one from
+        # another would nest (hundreds of threads starting in turn hit the limit).
+        if thread is None or thread.work_remaining or self.stop_status is not None \
+                or not thread.greenlet:
             self.main_greenlet.switch()  # type: ignore[union-attr]
             return
         self.current_ptr = thread

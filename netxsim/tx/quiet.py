@@ -402,23 +402,29 @@ def _first_tick_quiet(k: "Kernel", heap: list, queue: list, top: int, until: int
             pending.append(child)
             if child + 1 < size:
                 pending.append(child + 1)
-    # Timers in the due slot: each must hop on or be a quiet expiry.
+    # Timers in the due slot: each must hop on or be a quiet expiry. Any other expiry
+    # refuses at once; only then are the quiet timers' owners probed.
     sources = k.quiet_timers
     size = len(heap)
     pending = [0]
+    expiring = []
     while pending:
         index = pending.pop()
         position, _, generation, timer = heap[index]
         if position > top:
             continue
-        if generation == timer.generation and timer.active and timer.deadline <= position \
-                and (timer not in sources or waker(timer) is None):
-            return False
+        if generation == timer.generation and timer.active and timer.deadline <= position:
+            if timer not in sources:
+                return False
+            expiring.append(timer)
         child = 2 * index + 1
         if child < size:
             pending.append(child)
             if child + 1 < size:
                 pending.append(child + 1)
+    for timer in expiring:
+        if waker(timer) is None:
+            return False
     return True
 
 
@@ -565,9 +571,11 @@ def quiet_expiries(k: "Kernel", due: list, current: int) -> set | None:
     if not enabled or k.trace is not None or k.trace_buffer is not None or k.timers_in_isr \
             or k.preempted_map:
         return None
-    sources = k.quiet_timers
+    sources_get = k.quiet_timers.get
     probed: dict[Any, Any] = {}
-    quiet: list[tuple] = []          # (timer, TX_TIMER, helper thread) of each due quiet timer
+    probed_get = probed.get
+    quiet: list = []                 # each due quiet timer, in order of arming
+    quiet_threads: list = []         # the helper thread each one wakes
     owners: list[tuple] = []         # (wake, where its thread became ready: index into quiet)
     # The most urgent other thread made ready in this tick (priority, where).
     other_priority, other_at = k.max_priorities, 0
@@ -575,18 +583,18 @@ def quiet_expiries(k: "Kernel", due: list, current: int) -> set | None:
         timer = entry[3]
         if entry[2] != timer.generation or not timer.active or timer.deadline > current:
             continue  # stale, or a hop: no code runs
-        source = sources.get(timer)
+        source = sources_get(timer)
         if source is not None:
             probe = source[1]
-            wake = probed.get(probe, _UNKNOWN)
+            wake = probed_get(probe, _UNKNOWN)
             if wake is _UNKNOWN:   # the owner's first timer in this tick readies its thread
-                wake = probed[probe] = probe()
+                wake = probe()
                 if wake is None:
                     return None
+                probed[probe] = wake
                 owners.append((wake, len(quiet)))
-            elif wake is None:
-                return None
-            quiet.append((timer, source[0], wake[0]))
+            quiet.append(timer)
+            quiet_threads.append(wake[0])
             continue
         thread = timer.param
         if thread is None or getattr(thread, "timer", None) is not timer or thread.delayed_suspend:
@@ -615,17 +623,29 @@ def quiet_expiries(k: "Kernel", due: list, current: int) -> set | None:
             absorbed[wake[0]] = [wake, 0]
     if not absorbed:
         return None
-    skipped = set()
     reactivations = 0
-    for timer, tx_timer, thread in quiet:
-        counts = absorbed.get(thread)
-        if counts is not None:
-            skipped.add(timer)
-            counts[1] += 1
+    if len(absorbed) == len(owners):
+        # Every due quiet timer's thread is absorbed (the common case): all are skipped.
+        skipped = set(quiet)
+        for timer, thread in zip(quiet, quiet_threads):
+            absorbed[thread][1] += 1
+            tx_timer = sources_get(timer)[0]
             tx_timer.tx_timer_performance_expiration_count += 1
             if timer.reschedule:
                 reactivations += 1
                 tx_timer.tx_timer_performance_reactivate_count += 1
+    else:
+        skipped = set()
+        for timer, thread in zip(quiet, quiet_threads):
+            counts = absorbed.get(thread)
+            if counts is not None:
+                skipped.add(timer)
+                counts[1] += 1
+                tx_timer = sources_get(timer)[0]
+                tx_timer.tx_timer_performance_expiration_count += 1
+                if timer.reschedule:
+                    reactivations += 1
+                    tx_timer.tx_timer_performance_reactivate_count += 1
     sets = len(skipped)
     for thread, ((_, flags, mutex), n) in absorbed.items():
         # Each set was one batch of events (mutex get, work, mutex put, next get); the

@@ -186,6 +186,31 @@ class TimerWheel:
         for _, _, generation, timer in expired:
             if generation != timer.generation or not timer.active:
                 continue
+            if absorbed is not None and timer in absorbed:
+                # An absorbed periodic expiry (its callback skipped): re-armed from this
+                # tick as timer_activate does below, without the expiry's bookkeeping that
+                # cancels out (active off and on, the keep-alive count down and up).
+                reschedule = timer.reschedule
+                if reschedule:
+                    timer.remaining = reschedule
+                    timer.pending_reactivate = False
+                    now = int(self.env._now)
+                    position = now - self.wheel_lag
+                    while heap:  # _wheel_now, inline (as in timer_activate)
+                        top, _, top_generation, top_timer = heap[0]
+                        if top_generation == top_timer.generation:
+                            if top + self.wheel_lag <= now:
+                                position = top - 1
+                            break
+                        heapq.heappop(heap)
+                    timer.deadline = position + reschedule
+                    slot = position + (reschedule if reschedule < TIMER_WHEEL_ENTRIES else TIMER_WHEEL_ENTRIES)
+                    self.timer_sequence += 1
+                    heapq.heappush(heap, (slot, self.timer_sequence, generation, timer))
+                    tick = slot + self.wheel_lag
+                    if tick not in self.tick_events or tick < now:
+                        self._tick_event_for(slot)
+                    continue
             left = timer.deadline - current
             if left > 0:
                 # A long timer hops again through the wheel.
