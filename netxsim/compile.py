@@ -29,7 +29,7 @@ HOT_MODULES = (
     "netxsim.nx.tcp_output", "netxsim.nx.tcp_socket", "netxsim.nx.segment", "netxsim.nx.arp",
     "netxsim.nx.ram_driver", "netxsim.nx.wire",
     "netxsim.nx.tcp_fast", "netxsim.nx.tcp_transfer",
-    "netxsim.tx.timer_wheel", "netxsim.tx.waits",
+    "netxsim.tx.timer_wheel", "netxsim.tx.waits", "netxsim.nx.arp_receive",
 )
 
 _ROOT = Path(__file__).resolve().parent.parent
