@@ -439,5 +439,20 @@ def c_service(declaration: str, public: Callable, *, creates: str | None = None)
     return function
 
 
-__all__ = ["c_service", "control_block", "memset_control_block", "register_type", "ArgumentError",
+def past_boundary(service: Callable) -> Callable:
+    """What the public ``service`` runs once its argument boundary has passed: the
+    error-checking front end, or the core when the build in force disables checking
+    (the choice the boundary makes on every call; a run's build cannot change, so a
+    caller may make it once per run). For the simulation's own trusted callers (the
+    simulated peers), whose arguments are already what the boundary would pass on
+    unchanged: calling this instead skips one layer and changes nothing else."""
+    public = getattr(service, "__wrapped__", service)
+    switch = getattr(public, "switch", None)
+    if switch is None:
+        return public
+    checked, core, checking_disabled = switch
+    return core if checking_disabled() else checked
+
+
+__all__ = ["c_service", "past_boundary", "control_block", "memset_control_block", "register_type", "ArgumentError",
            "PROTOTYPES", "Prototype", "INTEGER_TYPES"]

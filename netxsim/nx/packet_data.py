@@ -11,7 +11,7 @@ from typing import Any
 
 from netxsim.boundary import c_service
 from netxsim.tx.kernel import kernel
-from netxsim.tx.memory import Pointer
+from netxsim.tx.memory import Pointer, SimMemory
 
 from .config import nx_service, nx_thread_wait_caller_error
 from .constants import NX_CALLER_ERROR, NX_INVALID_PACKET, NX_PACKET_OFFSET_ERROR, NX_PTR_ERROR, NX_SUCCESS

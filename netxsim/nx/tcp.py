@@ -45,8 +45,7 @@ from .constants import (
     NX_PTR_ERROR, NX_SEARCH_PORT_START, NX_SUCCESS,
 )
 from .packet import NX_PACKET, _nx_packet_release
-from .tcp_output import pseudo_header_sum
-from .wire import internet_checksum, netx_mss_option_get, word_sum
+from .wire import netx_mss_option_get, word_sum
 from ..tx import trace as _trace
 from . import trace as _nxt
 

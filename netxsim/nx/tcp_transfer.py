@@ -15,7 +15,7 @@ from netxsim.tx.mutex import _tx_mutex_get, _tx_mutex_put
 from netxsim.tx.thread import _tx_thread_preemption_change
 
 from . import tcp as _tcp
-from .config import nx_service, nx_threads_only_caller_error
+from .config import nx_service
 from .constants import (
     NX_CALLER_ERROR, NX_INVALID_PACKET, NX_IPv4_TCP_PACKET, NX_NO_PACKET, NX_NOT_BOUND, NX_NOT_CONNECTED,
     NX_NOT_ENABLED, NX_OVERFLOW, NX_PACKET_ALLOCATED, NX_PACKET_ENQUEUED, NX_PACKET_READY, NX_PTR_ERROR,

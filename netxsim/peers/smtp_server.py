@@ -152,6 +152,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
+from netxsim.boundary import past_boundary
 from netxsim.nx.arp import nx_arp_enable
 from netxsim.nx.constants import (
     NX_CONNECTION_PENDING, NX_IPv4_TCP_PACKET, NX_NO_PACKET, NX_NO_WAIT, NX_SUCCESS, NX_WAIT_FOREVER,
@@ -199,24 +200,6 @@ MECHANISMS = ("PLAIN", "LOGIN")
 
 class SmtpServerError(RuntimeError):
     """A NetX service failed while the server host was being created."""
-
-
-def _past_the_boundary(service: Callable) -> Callable:
-    """What the public ``service`` runs once its argument boundary
-    (``netxsim.boundary.c_service``) has passed: the error-checking front end, or the
-    core when the build in force disables checking (the choice the boundary makes on
-    every call; a run's build cannot change, so making it once per run is the same).
-    The server thread passes its own control blocks, packets of its run, bytes, a
-    bytearray and ULONG ints (a wait that is not one still goes through the
-    boundary), which the boundary lets through unchanged, so calling this instead
-    skips one layer per call and changes nothing else (statuses, trace events, ticks).
-    """
-    public = getattr(service, "__wrapped__", service)
-    switch = getattr(public, "switch", None)
-    if switch is None:
-        return public
-    checked, core, checking_disabled = switch
-    return core if checking_disabled() else checked
 
 
 class SmtpServer(EsmtpDialogue):
@@ -398,13 +381,13 @@ class SmtpServer(EsmtpDialogue):
 
     def _bind_services(self) -> None:
         """Per run, in the server thread: the hot services past their boundary."""
-        self._tcp_receive = _past_the_boundary(nx_tcp_socket_receive)
-        self._tcp_send = _past_the_boundary(nx_tcp_socket_send)
-        self._packet_allocate = _past_the_boundary(nx_packet_allocate)
-        self._packet_append = _past_the_boundary(nx_packet_data_append)
-        self._packet_retrieve = _past_the_boundary(nx_packet_data_retrieve)
-        self._packet_release = _past_the_boundary(nx_packet_release)
-        self._time_get = _past_the_boundary(tx_time_get)
+        self._tcp_receive = past_boundary(nx_tcp_socket_receive)
+        self._tcp_send = past_boundary(nx_tcp_socket_send)
+        self._packet_allocate = past_boundary(nx_packet_allocate)
+        self._packet_append = past_boundary(nx_packet_data_append)
+        self._packet_retrieve = past_boundary(nx_packet_data_retrieve)
+        self._packet_release = past_boundary(nx_packet_release)
+        self._time_get = past_boundary(tx_time_get)
 
     def _thread_entry(self) -> None:
         self._bind_services()

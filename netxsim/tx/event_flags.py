@@ -33,7 +33,7 @@ from .constants import (
 from . import kernel as _kernel_module
 from .kernel import kernel
 from . import trace as _trace
-from .perf_counters import count as _perf, declare as _perf_declare, reset as _perf_reset
+from .perf_counters import declare as _perf_declare, reset as _perf_reset
 
 TX_EVENT_FLAGS_ID = 0x4456444E
 TX_EVENT_FLAGS_AND_MASK = 0x2

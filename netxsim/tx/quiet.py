@@ -222,7 +222,7 @@ class _Arithmetic(_Advance):
 
     def run(self, bound: float, now: int) -> None:
         lag = self.lag
-        low, high = now - lag, bound - lag   # the window in wheel positions
+        high = bound - lag   # the window's end in wheel positions
         heap, wakes, hop = self.heap, self.wakes, TIMER_WHEEL_ENTRIES
         kept: list = []
         moved: list = []              # (order key, new entry) of each timer with entries in it
