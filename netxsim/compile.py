@@ -13,6 +13,7 @@ is left pure and named in the output. :func:`compiled_modules` says which are lo
 The compiled code keeps Python semantics (type annotations are not turned into C
 types, so an ``int`` stays an unbounded Python int and a wrong type is not rejected
 any earlier), so a run's results are the same either way; only the speed differs.
+``python -m netxsim.compile netxsim.nx.tcp_fast ...`` compiles only the hot modules named.
 """
 from __future__ import annotations
 
@@ -31,6 +32,19 @@ HOT_MODULES = (
     "netxsim.nx.tcp_fast", "netxsim.nx.tcp_transfer",
     "netxsim.tx.timer_wheel", "netxsim.tx.waits", "netxsim.nx.arp_receive",
 )
+
+# Cython's compiler directives for the build, each chosen to keep Python semantics:
+# annotation_typing off, so no annotation becomes a C type (an int stays an unbounded
+# Python int, a wrong type is not refused any earlier); binding on, so compiled functions
+# keep their signatures and bind as methods as Python functions do. Division,
+# exponentiation and type inference are left at their Python-semantics settings,
+# stated here so that a later "optimisation" has to change a line the tests read
+# (cdivision would change the sign of % and // for negative operands; infer_types=True
+# would infer C integers that can overflow; cpow would return C types).
+COMPILER_DIRECTIVES: dict[str, object] = {
+    "binding": True, "annotation_typing": False,
+    "cdivision": False, "cpow": False, "infer_types": None,
+}
 
 _ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,10 +70,10 @@ def compiled_modules() -> list[str]:
     return loaded
 
 
-def clean() -> list[Path]:
-    """Remove every compiled hot module; return the files removed."""
+def clean(modules: tuple[str, ...] = HOT_MODULES) -> list[Path]:
+    """Remove the compiled ``modules`` (every hot module by default); return the files removed."""
     removed = []
-    for module in HOT_MODULES:
+    for module in modules:
         for path in _extensions(module):
             path.unlink()
             removed.append(path)
@@ -84,7 +98,7 @@ def build(modules: tuple[str, ...] = HOT_MODULES) -> tuple[list[str], dict[str, 
             extensions = cythonize(
                 [Extension(module, [str(source.relative_to(_ROOT))], extra_compile_args=["-w"])],
                 build_dir=str(build_dir.relative_to(_ROOT)), quiet=True, language_level=3, force=True,
-                compiler_directives={"binding": True, "annotation_typing": False})
+                compiler_directives=dict(COMPILER_DIRECTIVES))
             distribution = Distribution({"name": "netxsim-compiled", "ext_modules": extensions})
             command = build_ext(distribution)
             command.inplace = True
@@ -106,14 +120,20 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m netxsim.compile",
                                      description="compile the hot modules with Cython (sources unchanged)")
     parser.add_argument("--clean", action="store_true", help="remove the compiled modules (pure Python again)")
+    parser.add_argument("modules", nargs="*", metavar="MODULE",
+                        help="compile only these hot modules (default: all of them)")
     args = parser.parse_args(argv)
+    unknown = [module for module in args.modules if module not in HOT_MODULES]
+    if unknown:
+        parser.error(f"not a hot module: {', '.join(unknown)} (the hot modules: {', '.join(HOT_MODULES)})")
     import os
     os.chdir(_ROOT)
     if args.clean:
-        removed = clean()
-        print(f"removed {len(removed)} compiled module(s): the package is pure Python")
+        removed = clean(tuple(args.modules) or HOT_MODULES)
+        print(f"removed {len(removed)} compiled module(s)"
+              + ("" if args.modules else ": the package is pure Python"))
         return
-    compiled, failed = build()
+    compiled, failed = build(tuple(args.modules) or HOT_MODULES)
     print(f"compiled {len(compiled)} module(s): {', '.join(compiled)}")
     for module, why in failed.items():
         print(f"left pure: {module} ({why})")
