@@ -1,0 +1,168 @@
+/* Attribute reads and writes for the compiled build (netxsim.compile), with a cache at
+ * each call site, as CPython 3.11's interpreter specialises LOAD_ATTR and STORE_ATTR.
+ *
+ * Cython compiles `obj.name` to the generic look-up: first the type's attribute (through
+ * the type's method cache), then the instance's dictionary. The type part only decides
+ * whether a data descriptor (or a slot) takes precedence, and it cannot change while the
+ * type's version tag is unchanged (CPython resets the tag whenever the type or a base is
+ * modified). So each call site remembers, for the last type it saw and that type's tag,
+ * what the look-up found:
+ *   DICT   nothing that takes precedence over the instance's dictionary: no attribute on
+ *          the type, or one that is no data descriptor and whose own type is immutable (a
+ *          class-level int, a function, ...);
+ *   SLOT   a __slots__ member (an object slot, neither read-only nor audited): its offset.
+ * With a valid entry, a read of an instance whose dictionary exists is one dictionary
+ * look-up (a miss goes the generic way, which then finds the class attribute or raises),
+ * a write is one dictionary store, and a slot is read or written at its offset as the
+ * member descriptor does. Everything else (another type, a type modified since, a custom
+ * __getattribute__/__getattr__/__setattr__, an instance whose dictionary is not built
+ * yet, a deletion) takes Cython's generic path unchanged. The results, errors and side
+ * effects are those of the generic path in every case.
+ *
+ * The instance-dictionary location of a type with a managed dictionary is CPython 3.11's
+ * layout; any other version, or a compiler without statement expressions, uses the
+ * generic path only.
+ */
+#ifndef NETXSIM_ATTR_CACHE_H
+#define NETXSIM_ATTR_CACHE_H
+
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000 && defined(__GNUC__) \
+    && CYTHON_COMPILING_IN_CPYTHON && !CYTHON_COMPILING_IN_LIMITED_API
+#include "structmember.h"
+
+#define NETXSIM_ATTR_NONE 0
+#define NETXSIM_ATTR_DICT 1
+#define NETXSIM_ATTR_SLOT 2
+
+typedef struct {
+    PyTypeObject *type;      /* compared only, never dereferenced through the cache */
+    unsigned int version;
+    int get_kind;
+    int set_kind;
+    Py_ssize_t offset;
+} __netxsim_attr_site;
+
+static CYTHON_INLINE int __netxsim_tag_valid(PyTypeObject *tp, const __netxsim_attr_site *site) {
+    return site->type == tp && tp->tp_version_tag == site->version
+        && (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG);
+}
+
+static void __netxsim_attr_fill(PyTypeObject *tp, PyObject *name, __netxsim_attr_site *site) {
+    PyObject *descr;
+    PyTypeObject *descr_type;
+    site->type = tp;
+    site->get_kind = site->set_kind = NETXSIM_ATTR_NONE;
+    if (!PyType_HasFeature(tp, Py_TPFLAGS_READY) || !PyUnicode_CheckExact(name)) {
+        site->version = 0;
+        site->type = NULL;
+        return;
+    }
+    descr = _PyType_Lookup(tp, name);   /* borrowed; sets no error */
+    if (!(tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG)) {
+        site->type = NULL;
+        return;
+    }
+    site->version = tp->tp_version_tag;
+    if (descr == NULL) {
+        site->get_kind = site->set_kind = NETXSIM_ATTR_DICT;
+    } else {
+        descr_type = Py_TYPE(descr);
+        if (descr_type == &PyMemberDescr_Type) {
+            PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
+            if (member->type == T_OBJECT_EX && !(member->flags & (READONLY | READ_RESTRICTED | PY_WRITE_RESTRICTED))
+                    && PyType_IsSubtype(tp, ((PyMemberDescrObject *)descr)->d_common.d_type)) {
+                site->get_kind = site->set_kind = NETXSIM_ATTR_SLOT;
+                site->offset = member->offset;
+            }
+        } else if (descr_type->tp_descr_set == NULL && (descr_type->tp_flags & Py_TPFLAGS_IMMUTABLETYPE)) {
+            site->get_kind = site->set_kind = NETXSIM_ATTR_DICT;
+        }
+    }
+    /* Only the generic protocols are short-cut (a module reads as the generic look-up
+     * first, then its __getattr__ on a miss, which the generic path still does). */
+    if (!(tp->tp_getattro == PyObject_GenericGetAttr || tp == &PyModule_Type))
+        site->get_kind = NETXSIM_ATTR_NONE;
+    if (tp->tp_setattro != PyObject_GenericSetAttr)
+        site->set_kind = NETXSIM_ATTR_NONE;
+}
+
+/* The instance's dictionary if it exists (borrowed), else NULL: then the generic path. */
+static CYTHON_INLINE PyObject *__netxsim_instance_dict(PyObject *obj, PyTypeObject *tp) {
+    Py_ssize_t offset = tp->tp_dictoffset;
+    if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) {
+        if (((void **)obj)[-4] != NULL)   /* the values not yet moved into a dictionary */
+            return NULL;
+        return ((PyObject **)obj)[-3];
+    }
+    if (offset > 0)
+        return *(PyObject **)((char *)obj + offset);
+    return NULL;
+}
+
+static CYTHON_INLINE PyObject *__netxsim_getattr(PyObject *obj, PyObject *name, __netxsim_attr_site *site) {
+    PyTypeObject *tp = Py_TYPE(obj);
+    if (unlikely(!__netxsim_tag_valid(tp, site)))
+        __netxsim_attr_fill(tp, name, site);
+    if (site->type == tp) {
+        if (site->get_kind == NETXSIM_ATTR_DICT) {
+            PyObject *dict = __netxsim_instance_dict(obj, tp);
+            if (dict != NULL) {
+                PyObject *value = PyDict_GetItemWithError(dict, name);
+                if (value != NULL) {
+                    Py_INCREF(value);
+                    return value;
+                }
+                if (PyErr_Occurred()) {
+                    /* A dictionary key's __eq__ raised. A module's look-up turns an
+                     * AttributeError into a try of its __getattr__: the generic path. */
+                    if (tp != &PyModule_Type || !PyErr_ExceptionMatches(PyExc_AttributeError))
+                        return NULL;
+                    PyErr_Clear();
+                }
+            }
+        } else if (site->get_kind == NETXSIM_ATTR_SLOT) {
+            PyObject *value = *(PyObject **)((char *)obj + site->offset);
+            if (value != NULL) {
+                Py_INCREF(value);
+                return value;
+            }
+        }
+    }
+    if (likely(tp->tp_getattro))
+        return tp->tp_getattro(obj, name);
+    return PyObject_GetAttr(obj, name);
+}
+
+static CYTHON_INLINE int __netxsim_setattr(PyObject *obj, PyObject *name, PyObject *value, __netxsim_attr_site *site) {
+    PyTypeObject *tp = Py_TYPE(obj);
+    if (value != NULL) {
+        if (unlikely(!__netxsim_tag_valid(tp, site)))
+            __netxsim_attr_fill(tp, name, site);
+        if (site->type == tp) {
+            if (site->set_kind == NETXSIM_ATTR_DICT) {
+                PyObject *dict = __netxsim_instance_dict(obj, tp);
+                if (dict != NULL)
+                    return PyDict_SetItem(dict, name, value);
+            } else if (site->set_kind == NETXSIM_ATTR_SLOT) {
+                PyObject **slot = (PyObject **)((char *)obj + site->offset);
+                PyObject *old = *slot;
+                Py_INCREF(value);
+                *slot = value;
+                Py_XDECREF(old);
+                return 0;
+            }
+        }
+    }
+    if (likely(tp->tp_setattro))
+        return tp->tp_setattro(obj, name, value);
+    return PyObject_SetAttr(obj, name, value);
+}
+
+#define __NETXSIM_GETATTR(o, n) \
+    ({ static __netxsim_attr_site __netxsim_site = {0}; __netxsim_getattr((o), (n), &__netxsim_site); })
+#define __NETXSIM_SETATTR(o, n, v) \
+    ({ static __netxsim_attr_site __netxsim_site = {0}; __netxsim_setattr((o), (n), (v), &__netxsim_site); })
+#define NETXSIM_ATTR_CACHE 1
+#endif
+
+#endif
