@@ -201,6 +201,35 @@ def test_descriptors_and_custom_protocols(modules: tuple[Any, Any]) -> None:
     _run(scenario, modules)
 
 
+def test_protocols_and_descriptors_added_after_the_site_cached(modules: tuple[Any, Any]) -> None:
+    def scenario(m: Any) -> list[Any]:
+        log: list[Any] = []
+
+        class Base:
+            pass
+
+        class Block(Base):
+            def __init__(self) -> None:
+                self.x = "instance"
+
+        o = Block()
+        o.__dict__  # noqa: B018
+        out = _steps(m, o, [("get", None), ("set", "v"), ("get", None), ("get_y", None)])
+        Base.x = property(lambda self: "base property")   # type: ignore[attr-defined]  # a base changes
+        out += _steps(m, o, [("get", None), ("set", "w")])
+        del Base.x   # type: ignore[attr-defined]
+        out += _steps(m, o, [("get", None), ("set", "again"), ("get", None)])
+        Block.__getattr__ = lambda self, name: f"hook {name}"   # type: ignore[attr-defined]
+        out += _steps(m, o, [("get_y", None), ("get", None)])
+        Block.__setattr__ = lambda self, name, value: log.append((name, value))   # type: ignore[assignment]
+        out += _steps(m, o, [("set", "logged"), ("get", None)])
+        Block.__getattribute__ = lambda self, name: f"all {name}"   # type: ignore[assignment]
+        out += _steps(m, o, [("get", None), ("bump", None)])
+        out.append(log)
+        return out
+    _run(scenario, modules)
+
+
 def test_slots(modules: tuple[Any, Any]) -> None:
     def scenario(m: Any) -> list[Any]:
         class Packet:
