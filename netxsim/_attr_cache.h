@@ -14,7 +14,11 @@
  * With a valid entry, a read of an instance whose dictionary exists is one dictionary
  * look-up (a miss goes the generic way, which then finds the class attribute or raises),
  * a write is one dictionary store, and a slot is read or written at its offset as the
- * member descriptor does. Everything else (another type, a type modified since, a custom
+ * member descriptor does. A read first tries the dictionary entry where the name was
+ * found last time (only in a table of str keys holding its values, where the look-up
+ * itself would compare by identity first and never call __eq__), as the interpreter's
+ * LOAD_ATTR_WITH_HINT does. A write always stores through PyDict_SetItem, which gives
+ * the dictionary its new version number (PEP 509; Cython's own global caches use it). Everything else (another type, a type modified since, a custom
  * __getattribute__/__getattr__/__setattr__, an instance whose dictionary is not built
  * yet, a deletion) takes Cython's generic path unchanged. The results, errors and side
  * effects are those of the generic path in every case.
@@ -40,7 +44,56 @@ typedef struct {
     int get_kind;
     int set_kind;
     Py_ssize_t offset;
+    Py_ssize_t hint;         /* where the name last was in an instance dictionary's entries */
+    int hint_credit;         /* a site whose hint keeps missing stops hinting */
 } __netxsim_attr_site;
+
+/* CPython 3.11's dictionary keys (Include/internal/pycore_dict.h): a read hint checks the
+ * entry it names, as the interpreter's LOAD_ATTR_WITH_HINT does. Only tables whose keys
+ * are all strings (a look-up there never calls __eq__) with the values in the entries. */
+typedef struct {
+    Py_ssize_t dk_refcnt;
+    uint8_t dk_log2_size;
+    uint8_t dk_log2_index_bytes;
+    uint8_t dk_kind;
+    uint32_t dk_version;
+    Py_ssize_t dk_usable;
+    Py_ssize_t dk_nentries;
+    char dk_indices[];
+} __netxsim_dict_keys;
+typedef struct { PyObject *me_key; PyObject *me_value; } __netxsim_unicode_entry;
+#define NETXSIM_DICT_KEYS_GENERAL 0
+#define NETXSIM_HINT_OFF (-2)
+#define NETXSIM_HINT_SCAN_MAX 512
+
+static CYTHON_INLINE __netxsim_unicode_entry *__netxsim_entries(PyDictObject *dict, Py_ssize_t *count) {
+    __netxsim_dict_keys *keys = (__netxsim_dict_keys *)dict->ma_keys;
+    if (dict->ma_values != NULL || keys->dk_kind == NETXSIM_DICT_KEYS_GENERAL)
+        return NULL;
+    *count = keys->dk_nentries;
+    return (__netxsim_unicode_entry *)(keys->dk_indices + ((size_t)1 << keys->dk_log2_index_bytes));
+}
+
+/* After a look-up found ``name``: remember its entry for the next read at this site. */
+static void __netxsim_learn_hint(PyObject *dict, PyObject *name, __netxsim_attr_site *site) {
+    Py_ssize_t count, i;
+    __netxsim_unicode_entry *entries;
+    if (site->hint == NETXSIM_HINT_OFF || !PyDict_CheckExact(dict))
+        return;
+    if (--site->hint_credit < -64) {   /* mostly misses: this site is not worth hinting */
+        site->hint = NETXSIM_HINT_OFF;
+        return;
+    }
+    entries = __netxsim_entries((PyDictObject *)dict, &count);
+    if (entries == NULL || count > NETXSIM_HINT_SCAN_MAX)
+        return;
+    for (i = 0; i < count; i++) {
+        if (entries[i].me_key == name) {
+            site->hint = i;
+            return;
+        }
+    }
+}
 
 static CYTHON_INLINE int __netxsim_tag_valid(PyTypeObject *tp, const __netxsim_attr_site *site) {
     return site->type == tp && tp->tp_version_tag == site->version
@@ -107,8 +160,21 @@ static CYTHON_INLINE PyObject *__netxsim_getattr(PyObject *obj, PyObject *name, 
         if (site->get_kind == NETXSIM_ATTR_DICT) {
             PyObject *dict = __netxsim_instance_dict(obj, tp);
             if (dict != NULL) {
-                PyObject *value = PyDict_GetItemWithError(dict, name);
+                PyObject *value;
+                if (site->hint >= 0 && PyDict_CheckExact(dict)) {
+                    Py_ssize_t count;
+                    __netxsim_unicode_entry *entries = __netxsim_entries((PyDictObject *)dict, &count);
+                    if (entries != NULL && site->hint < count && entries[site->hint].me_key == name
+                            && (value = entries[site->hint].me_value) != NULL) {
+                        if (site->hint_credit < 16)
+                            site->hint_credit++;
+                        Py_INCREF(value);
+                        return value;
+                    }
+                }
+                value = PyDict_GetItemWithError(dict, name);
                 if (value != NULL) {
+                    __netxsim_learn_hint(dict, name, site);
                     Py_INCREF(value);
                     return value;
                 }

@@ -126,13 +126,47 @@ def test_plain_instances_materialised_or_not(modules: tuple[Any, Any]) -> None:
             def __init__(self) -> None:
                 self.x = 1
         out: list[Any] = []
-        for materialise in (False, True):
+        for materialise in (None, "shared", "own"):
             for _ in range(3):
                 o = Block()
-                if materialise:
-                    o.__dict__  # noqa: B018  (as a control block's memset does)
+                if materialise == "shared":
+                    o.__dict__  # noqa: B018  (a dictionary sharing the class's keys)
+                elif materialise == "own":
+                    o.__dict__.clear()   # as a create service's memset does
+                    o.x = 1
                 out += _steps(m, o, [("get", None), ("bump", None), ("set", "v"), ("get", None), ("del", None),
                                      ("get", None), ("del", None), ("set", 5), ("get", None), ("get_y", None)])
+        return out
+    _run(scenario, modules)
+
+
+def test_dictionary_hints_across_layouts(modules: tuple[Any, Any]) -> None:
+    def scenario(m: Any) -> list[Any]:
+        class Block:
+            pass
+
+        class Key(str):
+            pass
+
+        def block(*names: str) -> Block:
+            o = Block()
+            o.__dict__.clear()   # as a create service's memset does: a table of its own
+            for number, name in enumerate(names):
+                setattr(o, name, f"{name}{number}")
+            return o
+
+        out: list[Any] = []
+        x_first, y_first, many = block("x", "y"), block("y", "x"), block(*"abcdefgh", "y", "x")
+        for o in (x_first, y_first, x_first, many, y_first, many) * 3:
+            out += _steps(m, o, [("get", None), ("get_y", None)])
+        del x_first.x                                   # its entry is left empty
+        out += _steps(m, x_first, [("get", None), ("get_y", None), ("set", "back"), ("get", None)])
+        for name in "ijklmnopqrstuvw":                     # the table grows (new entries)
+            setattr(x_first, name, name)
+        out += _steps(m, x_first, [("get", None), ("get_y", None)])
+        x_first.__dict__[Key("z")] = "a str subclass key"  # no longer a table of str keys only
+        x_first.__dict__[1] = "an int key"
+        out += _steps(m, x_first, [("get", None), ("get_y", None), ("del", None), ("get", None)])
         return out
     _run(scenario, modules)
 
