@@ -11,21 +11,25 @@
  *          the type, or one that is no data descriptor and whose own type is immutable (a
  *          class-level int, a function, ...);
  *   SLOT   a __slots__ member (an object slot, neither read-only nor audited): its offset.
- * With a valid entry, a read of an instance whose dictionary exists is one dictionary
- * look-up (a miss goes the generic way, which then finds the class attribute or raises),
- * a write is one dictionary store, and a slot is read or written at its offset as the
- * member descriptor does. A read first tries the dictionary entry where the name was
- * found last time (only in a table of str keys holding its values, where the look-up
- * itself would compare by identity first and never call __eq__), as the interpreter's
- * LOAD_ATTR_WITH_HINT does. A write always stores through PyDict_SetItem, which gives
- * the dictionary its new version number (PEP 509; Cython's own global caches use it). Everything else (another type, a type modified since, a custom
- * __getattribute__/__getattr__/__setattr__, an instance whose dictionary is not built
- * yet, a deletion) takes Cython's generic path unchanged. The results, errors and side
- * effects are those of the generic path in every case.
+ * With a valid entry, a slot is read or written at its offset as the member descriptor
+ * does, and a read first tries the entry where the name was found last time at this
+ * site, as the interpreter's LOAD_ATTR_WITH_HINT and LOAD_ATTR_INSTANCE_VALUE do: in
+ * the instance's dictionary (only a table of str keys holding its values, where the
+ * look-up itself would compare by identity first and never call __eq__), or in the
+ * instance's values when its dictionary is not built yet (laid out as the type's shared
+ * keys, which only ever grow; the values array has room for every entry they may hold).
+ * Otherwise a read of an instance whose dictionary exists is one dictionary look-up (a
+ * miss goes the generic way, which then finds the class attribute or raises). A write
+ * replaces a value the instance already holds in its values in place (as
+ * STORE_ATTR_INSTANCE_VALUE does), and stores into a dictionary through PyDict_SetItem,
+ * which gives the dictionary its new version number (PEP 509; Cython's own global
+ * caches use it). Everything else (another type, a type modified since, a custom
+ * __getattribute__/__getattr__/__setattr__, a miss, a deletion) takes Cython's generic
+ * path unchanged. The results, errors and side effects are those of the generic path in
+ * every case.
  *
- * The instance-dictionary location of a type with a managed dictionary is CPython 3.11's
- * layout; any other version, or a compiler without statement expressions, uses the
- * generic path only.
+ * The object and dictionary layouts used are CPython 3.11's; any other version, or a
+ * compiler without statement expressions, uses the generic path only.
  */
 #ifndef NETXSIM_ATTR_CACHE_H
 #define NETXSIM_ATTR_CACHE_H
@@ -139,7 +143,7 @@ static void __netxsim_attr_fill(PyTypeObject *tp, PyObject *name, __netxsim_attr
         site->set_kind = NETXSIM_ATTR_NONE;
 }
 
-/* The instance's dictionary if it exists (borrowed), else NULL: then the generic path. */
+/* The instance's dictionary if it exists (borrowed), else NULL. */
 static CYTHON_INLINE PyObject *__netxsim_instance_dict(PyObject *obj, PyTypeObject *tp) {
     Py_ssize_t offset = tp->tp_dictoffset;
     if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) {
@@ -152,27 +156,68 @@ static CYTHON_INLINE PyObject *__netxsim_instance_dict(PyObject *obj, PyTypeObje
     return NULL;
 }
 
-static CYTHON_INLINE PyObject *__netxsim_getattr(PyObject *obj, PyObject *name, __netxsim_attr_site *site) {
+/* Where the value of ``name`` is stored for ``obj``, or NULL (then the generic path):
+ * the entry the site's hint names, in the instance's dictionary (a table of str keys
+ * holding its values) or, before the dictionary is built, in the instance's values,
+ * laid out as the type's shared keys (which only ever grow; the values array has room
+ * for every entry the keys may hold). */
+static CYTHON_INLINE PyObject **__netxsim_hinted_slot(PyObject *obj, PyTypeObject *tp, PyObject *name,
+                                                      const __netxsim_attr_site *site) {
+    Py_ssize_t hint = site->hint, count;
+    __netxsim_unicode_entry *entries;
+    if (hint < 0)
+        return NULL;
+    if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) {
+        PyObject **values = ((PyObject ***)obj)[-4];
+        if (values != NULL) {
+            __netxsim_dict_keys *keys = (__netxsim_dict_keys *)((PyHeapTypeObject *)tp)->ht_cached_keys;
+            if (keys == NULL || keys->dk_kind == NETXSIM_DICT_KEYS_GENERAL || hint >= keys->dk_nentries)
+                return NULL;
+            entries = (__netxsim_unicode_entry *)(keys->dk_indices + ((size_t)1 << keys->dk_log2_index_bytes));
+            return entries[hint].me_key == name ? values + hint : NULL;
+        }
+    }
+    {
+        PyObject *dict = __netxsim_instance_dict(obj, tp);
+        if (dict == NULL || !PyDict_CheckExact(dict))
+            return NULL;
+        entries = __netxsim_entries((PyDictObject *)dict, &count);
+        if (entries == NULL || hint >= count || entries[hint].me_key != name)
+            return NULL;
+        return &entries[hint].me_value;
+    }
+}
+
+/* After a look-up found ``name`` in the instance's values: remember its index. */
+static void __netxsim_learn_values_hint(PyTypeObject *tp, PyObject *name, __netxsim_attr_site *site) {
+    __netxsim_dict_keys *keys = (__netxsim_dict_keys *)((PyHeapTypeObject *)tp)->ht_cached_keys;
+    __netxsim_unicode_entry *entries;
+    Py_ssize_t i;
+    if (site->hint == NETXSIM_HINT_OFF || keys == NULL || keys->dk_kind == NETXSIM_DICT_KEYS_GENERAL
+            || keys->dk_nentries > NETXSIM_HINT_SCAN_MAX)
+        return;
+    if (--site->hint_credit < -64) {
+        site->hint = NETXSIM_HINT_OFF;
+        return;
+    }
+    entries = (__netxsim_unicode_entry *)(keys->dk_indices + ((size_t)1 << keys->dk_log2_index_bytes));
+    for (i = 0; i < keys->dk_nentries; i++) {
+        if (entries[i].me_key == name) {
+            site->hint = i;
+            return;
+        }
+    }
+}
+
+static PyObject *__netxsim_getattr_slow(PyObject *obj, PyObject *name, __netxsim_attr_site *site) {
     PyTypeObject *tp = Py_TYPE(obj);
-    if (unlikely(!__netxsim_tag_valid(tp, site)))
+    if (!__netxsim_tag_valid(tp, site))
         __netxsim_attr_fill(tp, name, site);
     if (site->type == tp) {
         if (site->get_kind == NETXSIM_ATTR_DICT) {
             PyObject *dict = __netxsim_instance_dict(obj, tp);
             if (dict != NULL) {
-                PyObject *value;
-                if (site->hint >= 0 && PyDict_CheckExact(dict)) {
-                    Py_ssize_t count;
-                    __netxsim_unicode_entry *entries = __netxsim_entries((PyDictObject *)dict, &count);
-                    if (entries != NULL && site->hint < count && entries[site->hint].me_key == name
-                            && (value = entries[site->hint].me_value) != NULL) {
-                        if (site->hint_credit < 16)
-                            site->hint_credit++;
-                        Py_INCREF(value);
-                        return value;
-                    }
-                }
-                value = PyDict_GetItemWithError(dict, name);
+                PyObject *value = PyDict_GetItemWithError(dict, name);
                 if (value != NULL) {
                     __netxsim_learn_hint(dict, name, site);
                     Py_INCREF(value);
@@ -185,6 +230,13 @@ static CYTHON_INLINE PyObject *__netxsim_getattr(PyObject *obj, PyObject *name, 
                         return NULL;
                     PyErr_Clear();
                 }
+            } else if ((tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) && ((void **)obj)[-4] != NULL) {
+                /* The values not yet in a dictionary: the generic path reads them; learn
+                 * where, for the next read. */
+                PyObject *value = tp->tp_getattro(obj, name);
+                if (value != NULL)
+                    __netxsim_learn_values_hint(tp, name, site);
+                return value;
             }
         } else if (site->get_kind == NETXSIM_ATTR_SLOT) {
             PyObject *value = *(PyObject **)((char *)obj + site->offset);
@@ -199,16 +251,47 @@ static CYTHON_INLINE PyObject *__netxsim_getattr(PyObject *obj, PyObject *name, 
     return PyObject_GetAttr(obj, name);
 }
 
-static CYTHON_INLINE int __netxsim_setattr(PyObject *obj, PyObject *name, PyObject *value, __netxsim_attr_site *site) {
+static CYTHON_INLINE PyObject *__netxsim_getattr(PyObject *obj, PyObject *name, __netxsim_attr_site *site) {
+    PyTypeObject *tp = Py_TYPE(obj);
+    if (likely(site->type == tp && tp->tp_version_tag == site->version
+               && (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG))) {
+        if (site->get_kind == NETXSIM_ATTR_DICT) {
+            PyObject **slot = __netxsim_hinted_slot(obj, tp, name, site);
+            if (slot != NULL && *slot != NULL) {
+                if (site->hint_credit < 16)
+                    site->hint_credit++;
+                Py_INCREF(*slot);
+                return *slot;
+            }
+        } else if (site->get_kind == NETXSIM_ATTR_SLOT) {
+            PyObject *value = *(PyObject **)((char *)obj + site->offset);
+            if (value != NULL) {
+                Py_INCREF(value);
+                return value;
+            }
+        }
+    }
+    return __netxsim_getattr_slow(obj, name, site);
+}
+
+static int __netxsim_setattr_slow(PyObject *obj, PyObject *name, PyObject *value, __netxsim_attr_site *site) {
     PyTypeObject *tp = Py_TYPE(obj);
     if (value != NULL) {
-        if (unlikely(!__netxsim_tag_valid(tp, site)))
+        if (!__netxsim_tag_valid(tp, site))
             __netxsim_attr_fill(tp, name, site);
         if (site->type == tp) {
             if (site->set_kind == NETXSIM_ATTR_DICT) {
                 PyObject *dict = __netxsim_instance_dict(obj, tp);
                 if (dict != NULL)
                     return PyDict_SetItem(dict, name, value);
+                if ((tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) && ((void **)obj)[-4] != NULL) {
+                    /* The values not yet in a dictionary: the generic store; learn where
+                     * the value went, for the next store of one the instance holds. */
+                    int result = tp->tp_setattro(obj, name, value);
+                    if (result == 0)
+                        __netxsim_learn_values_hint(tp, name, site);
+                    return result;
+                }
             } else if (site->set_kind == NETXSIM_ATTR_SLOT) {
                 PyObject **slot = (PyObject **)((char *)obj + site->offset);
                 PyObject *old = *slot;
@@ -222,6 +305,35 @@ static CYTHON_INLINE int __netxsim_setattr(PyObject *obj, PyObject *name, PyObje
     if (likely(tp->tp_setattro))
         return tp->tp_setattro(obj, name, value);
     return PyObject_SetAttr(obj, name, value);
+}
+
+static CYTHON_INLINE int __netxsim_setattr(PyObject *obj, PyObject *name, PyObject *value, __netxsim_attr_site *site) {
+    PyTypeObject *tp = Py_TYPE(obj);
+    if (likely(value != NULL && site->type == tp && tp->tp_version_tag == site->version
+               && (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG))) {
+        if (site->set_kind == NETXSIM_ATTR_SLOT) {
+            PyObject **slot = (PyObject **)((char *)obj + site->offset);
+            PyObject *old = *slot;
+            Py_INCREF(value);
+            *slot = value;
+            Py_XDECREF(old);
+            return 0;
+        }
+        if (site->set_kind == NETXSIM_ATTR_DICT && (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT)
+                && ((void **)obj)[-4] != NULL) {
+            /* Replacing a value the instance already holds in its values (not yet a
+             * dictionary): what CPython's own store does, with no dictionary to version. */
+            PyObject **slot = __netxsim_hinted_slot(obj, tp, name, site);
+            if (slot != NULL && *slot != NULL) {
+                PyObject *old = *slot;
+                Py_INCREF(value);
+                *slot = value;
+                Py_DECREF(old);
+                return 0;
+            }
+        }
+    }
+    return __netxsim_setattr_slow(obj, name, value, site);
 }
 
 #define __NETXSIM_GETATTR(o, n) \

@@ -171,6 +171,38 @@ def test_dictionary_hints_across_layouts(modules: tuple[Any, Any]) -> None:
     _run(scenario, modules)
 
 
+def test_values_not_yet_in_a_dictionary(modules: tuple[Any, Any]) -> None:
+    def scenario(m: Any) -> list[Any]:
+        class XFirst:
+            def __init__(self) -> None:
+                self.x, self.y = "x of XFirst", "y of XFirst"
+
+        class YFirst:
+            def __init__(self) -> None:
+                self.y, self.x = "y of YFirst", "x of YFirst"
+
+        class Late:
+            x = "class attribute"
+
+            def __init__(self, *names: str) -> None:
+                for name in names:
+                    setattr(self, name, f"{name} of Late")
+
+        out: list[Any] = []
+        objects = [XFirst(), YFirst(), Late("y"), Late("a", "b", "x"), XFirst(), Late()]
+        for round_ in range(4):
+            for o in objects:
+                out += _steps(m, o, [("get", None), ("get_y", None), ("set", f"{round_}"), ("get", None),
+                                     ("bump", None) if round_ == 3 else ("get", None)])
+        late = objects[2]
+        out += _steps(m, late, [("del", None), ("get", None), ("set", "after del"), ("get", None)])
+        late.__dict__  # noqa: B018  (now a dictionary after all)
+        out += _steps(m, late, [("get", None), ("set", "dict"), ("get", None)])
+        out.append([sorted(vars(o).items()) for o in objects])
+        return out
+    _run(scenario, modules)
+
+
 def test_class_attributes_shadowed_added_and_replaced(modules: tuple[Any, Any]) -> None:
     def scenario(m: Any) -> list[Any]:
         class Counters:
