@@ -24,6 +24,7 @@ checking) and its internal timers and thread do not keep a run alive.
 from __future__ import annotations
 
 import struct
+from bisect import bisect_right
 from functools import partial
 from typing import Any, Callable
 
@@ -387,6 +388,64 @@ def _reset_created_ips(k: Any) -> None:
     k.created[_KIND] = []
 
 
+class _StackIndex:
+    """The created IP instances' helper-thread stacks as sorted intervals, so the checking
+    layer of ``nx_ip_create`` finds in O(log N) whether a new stack's first or last byte
+    falls inside one (the C walks the created list: O(N) per create, O(N^2) to build N
+    hosts). A filter only: when it finds a candidate the list is walked as before, so the
+    statuses are the C's. It holds every instance ``_nx_ip_create`` put on ``created``
+    (the only place one is added; after a delete it is rebuilt), with the stack bounds of
+    its helper thread, which NetX creates once with the instance."""
+
+    __slots__ = ("created", "count", "starts", "reach", "unknown")
+
+    def __init__(self, created: list) -> None:
+        self.created = created
+        self.count = 0
+        self.starts: list[int] = []   # stack start addresses, sorted
+        self.reach: list[int] = []    # reach[i]: the highest stack end of starts[:i + 1]
+        self.unknown = False          # an instance without stack bounds: always walk
+        for ip in created:
+            self.add(ip)
+
+    def add(self, ip: Any) -> None:
+        thread = ip.nx_ip_thread
+        start, stop = thread.tx_thread_stack_start, thread.tx_thread_stack_end
+        self.count += 1
+        if start is None or stop is None:
+            self.unknown = True
+            return
+        start = start.address if type(start) is Pointer else int(start)
+        stop = stop.address if type(stop) is Pointer else int(stop)
+        starts, reach = self.starts, self.reach
+        at = bisect_right(starts, start)
+        starts.insert(at, start)
+        if at == len(reach):   # the usual case: stacks are given out at rising addresses
+            reach.append(stop if not reach or reach[-1] < stop else reach[-1])
+        else:
+            high = stop if not at or reach[at - 1] < stop else reach[at - 1]
+            reach.insert(at, high)
+            for index in range(at + 1, len(reach)):
+                if reach[index] >= high:
+                    break   # the rest already reach this far
+                reach[index] = high
+
+    def may_hold(self, address: int) -> bool:
+        """Whether ``address`` may lie in a listed stack (start <= address < end)."""
+        if self.unknown:
+            return True
+        at = bisect_right(self.starts, address)
+        return at > 0 and self.reach[at - 1] > address
+
+
+def _stack_index(k: Any) -> _StackIndex:
+    created = _created_ips(k)
+    index = getattr(k, "nx_ip_stack_index", None)
+    if index is None or index.created is not created or index.count != len(created):
+        index = k.nx_ip_stack_index = _StackIndex(created)
+    return index
+
+
 register_system_component(IP_COMPONENT, _reset_created_ips)
 
 
@@ -488,7 +547,11 @@ def _nx_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
     register_quiet_timer(k, ip.nx_ip_periodic_timer, ip._quiet_probe)
     ip.nx_ip_id = NX_IP_ID
     ip._netxsim_run = k.serial
-    _created_ips(k).append(ip)
+    created = _created_ips(k)
+    index = getattr(k, "nx_ip_stack_index", None)
+    if index is not None and index.created is created and index.count == len(created):
+        index.add(ip)   # else rebuilt when next asked
+    created.append(ip)
     tb = _trace.active
     if tb is not None:
         tb.register(_nxt.NX_TRACE_OBJECT_TYPE_IP, ip, ip.nx_ip_name, memory_ptr, memory_size)
@@ -513,7 +576,13 @@ def _nxe_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
         return NX_OPTION_ERROR
     address = memory_ptr.address
     end = address + memory_size - 1
-    for other in _created_ips(k):
+    created = _created_ips(k)
+    index = _stack_index(k)
+    # Only when the new stack's first or last byte may fall in a listed stack, or the
+    # instance is listed already, is the created list walked (the C's check, exact).
+    if ip not in created and not index.may_hold(address) and not index.may_hold(end):
+        created = ()
+    for other in created:
         stack = other.nx_ip_thread
         start, stop = stack.tx_thread_stack_start, stack.tx_thread_stack_end
         # A stack bound is a Pointer (read its address: int() is a call per IP instance).
