@@ -38,6 +38,7 @@ from netxsim.tx.event_flags import (TX_EVENT_FLAGS_GROUP, _tx_event_flags_create
                                     _tx_event_flags_set)
 from netxsim.tx.kernel import kernel
 from netxsim.tx.quiet import register_quiet_timer
+from netxsim.tx.quiet_cohort import register_dormant_objects
 from netxsim.tx.memory import Pointer
 from netxsim.tx.mutex import TX_MUTEX, _tx_mutex_create, _tx_mutex_get, _tx_mutex_put
 from netxsim.tx.sizeof import register_size
@@ -338,6 +339,14 @@ def quiet_ip_thread(ip: "NX_IP") -> Any:
     return thread, events, ip.nx_ip_protection
 
 
+def _dormant_objects(ip: "NX_IP") -> tuple:
+    """Besides its helper thread, event flags and mutex, what a quiet ``ip`` can be
+    observed or woken through while its periodic wake-ups are absorbed as a cohort
+    (netxsim.tx.quiet_cohort): the instance itself (every service, frame and protocol
+    reaches its state through it) and its TCP sockets (which applications hold)."""
+    return (ip, *getattr(ip, "nx_ip_tcp_created_sockets", ()))
+
+
 def register_protocol_state(reset: Callable[["NX_IP"], None]) -> None:
     """Have every ``NX_IP()`` and ``nx_ip_create`` call ``reset(ip)`` to give ``ip`` a
     protocol's zeroed fields (its part of the C struct). Each protocol module (ARP,
@@ -545,6 +554,7 @@ def _nx_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
     _tx_timer_activate(ip.nx_ip_periodic_timer)
     ip._quiet_probe = partial(quiet_ip_thread, ip)
     register_quiet_timer(k, ip.nx_ip_periodic_timer, ip._quiet_probe)
+    register_dormant_objects(k, ip._quiet_probe, partial(_dormant_objects, ip))
     ip.nx_ip_id = NX_IP_ID
     ip._netxsim_run = k.serial
     created = _created_ips(k)
