@@ -260,7 +260,7 @@ def expand(due: list) -> bool:
                 _bring_up_to_date(member, kept)
         cohort.generation += 1
         _cohorts(cohort.kernel).discard(cohort)
-    kept.sort(key=lambda entry: entry[1])   # one slot: the order of arming
+    kept.sort(key=lambda entry: (entry[0], entry[1]))   # as taken off the wheel
     due[:] = kept
     return True
 
