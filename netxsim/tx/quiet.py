@@ -719,11 +719,17 @@ def _absorb(k: "Kernel", due: list, current: int) -> Any:
         # Owners with one absorbed expiry whose objects can go dormant (quiet_cohort).
         providers = k.__dict__.get("quiet_dormant_objects")
         if providers:
+            backoff = k.__dict__.get("quiet_dormant_backoff")
             for timer, thread in zip(quiet, quiet_threads):
                 counts = absorbed.get(thread)
                 if counts is not None and counts[1] == 1 and timer in skipped:
                     probe = sources_get(timer)[1]
                     if probe in providers:
+                        if backoff:
+                            wait = backoff.get(probe)
+                            if wait is not None and wait[0] > 0:
+                                wait[0] -= 1   # it woke before its cohort's first round lately
+                                continue
                         candidates[timer] = (probe, counts[0])
     sets = len(skipped)
     for thread, ((_, flags, mutex), n) in absorbed.items():

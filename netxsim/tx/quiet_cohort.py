@@ -201,6 +201,18 @@ def _bring_up_to_date(member: _Member, into: list | None) -> None:
     del k.quiet_dormant[member.probe]
     index = member.index
     rounds = cohort.rounds - cohort.joined[index]
+    # A host woken before its cohort's first round gained nothing (a broadcast wakes every
+    # host, say): it is absorbed on its own for the next 1, 2, 4 ... 16 slots before it
+    # tries again (quiet_expiries counts them down).
+    backoff = k.__dict__.get("quiet_dormant_backoff")
+    if backoff is None:
+        backoff = k.quiet_dormant_backoff = {}
+    if rounds:
+        backoff.pop(member.probe, None)
+    else:
+        wait = backoff.get(member.probe)
+        step = 1 if wait is None else min(wait[1] * 2, 16)
+        backoff[member.probe] = [step, step]
     cohort.members[index] = None
     cohort.live -= 1
     extra = member.extra
