@@ -20,6 +20,9 @@ from netxsim import (NX_IP, NX_PACKET_POOL, TX_AUTO_START, TX_NO_TIME_SLICE, TX_
                      tx_thread_performance_system_info_get, tx_thread_priority_change, tx_thread_sleep, tx_time_get,
                      tx_timer_info_get, tx_timer_performance_info_get, tx_timer_performance_system_info_get,
                      tx_trace_enable)
+from netxsim import (NX_TCP_SOCKET, TX_OR, TX_WAIT_FOREVER, nx_tcp_server_socket_listen, nx_tcp_server_socket_unlisten,
+                     nx_tcp_socket_create, nx_tcp_socket_delete, tx_event_flags_set, tx_mutex_get, tx_mutex_put,
+                     tx_thread_resume, tx_thread_suspend, tx_timer_activate, tx_timer_change, tx_timer_deactivate)
 from netxsim.nx import nx_arp_enable, nx_icmp_enable, nx_icmp_ping, nx_ip_create, nx_packet_pool_create, nx_tcp_enable
 from netxsim.nx.ram_driver import _nx_ram_network_driver
 from netxsim.tx import quiet, quiet_cohort
@@ -55,9 +58,10 @@ def _world(seed: int, trace_at: int | None) -> dict[str, Any]:
 
     def observe(_: int) -> None:
         for at in observations:
-            tx_thread_sleep(at - tx_time_get())
+            if at > tx_time_get():
+                tx_thread_sleep(at - tx_time_get())
             ip = ips[rng.randrange(HOSTS)]
-            what = rng.randrange(9)
+            what = rng.randrange(15)
             if what == 0:
                 result = tx_thread_info_get(ip.nx_ip_thread)
             elif what == 1:
@@ -76,8 +80,29 @@ def _world(seed: int, trace_at: int | None) -> dict[str, Any]:
                 result = nx_tcp_info_get(ip)
             elif what == 7:   # a more or less urgent IP thread: the order of absorption changes
                 result = tx_thread_priority_change(ip.nx_ip_thread, rng.choice([1, 2, 3]))
-            else:
+            elif what == 8:
                 result = ip.nx_ip_thread.tx_thread_run_count   # read straight from the control block
+            elif what == 9:   # the host's mutex held for a while: not quiet meanwhile
+                result = (tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER), tx_thread_sleep(rng.randrange(1, 25)),
+                          tx_mutex_put(ip.nx_ip_protection))
+            elif what == 10:   # its fast timer taken off and put back: a new place in the order of arming
+                timer = ip.nx_ip_tcp_fast_periodic_timer
+                result = (tx_timer_deactivate(timer), tx_thread_sleep(rng.randrange(0, 12)),
+                          tx_timer_activate(timer))
+            elif what == 11:   # its helper thread suspended for a while
+                result = (tx_thread_suspend(ip.nx_ip_thread), tx_thread_sleep(rng.randrange(1, 30)),
+                          tx_thread_resume(ip.nx_ip_thread))
+            elif what == 12:   # its events set from outside
+                result = tx_event_flags_set(ip.nx_ip_events, 0x2, TX_OR)
+            elif what == 13:   # a socket created, listening, then deleted
+                socket = NX_TCP_SOCKET()
+                result = (nx_tcp_socket_create(ip, socket, "s", 0, 0, 0x80, 1024, None, None),
+                          nx_tcp_server_socket_listen(ip, 80 + at, socket, 2, None), tx_thread_sleep(3),
+                          nx_tcp_server_socket_unlisten(ip, 80 + at), nx_tcp_socket_delete(socket))
+            else:   # its fast timer's period changed
+                timer = ip.nx_ip_tcp_fast_periodic_timer
+                period = rng.choice([7, 10, 13])
+                result = (tx_timer_deactivate(timer), tx_timer_change(timer, period, period), tx_timer_activate(timer))
             log.append(("observe", at, what, _plain(result)))
             if trace_at is not None and at >= trace_at and "traced" not in box:
                 box["traced"] = tx_trace_enable(box["trace memory"], 32768, 64)
@@ -146,12 +171,12 @@ def _three_ways(monkeypatch: pytest.MonkeyPatch, run: Any) -> tuple[dict, dict, 
     return on, no_cohorts, off
 
 
-@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("seed", range(6))
 def test_dormant_hosts_observed_woken_and_reprioritised_run_the_same(
         seed: int, rounds: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
     on, no_cohorts, off = _three_ways(monkeypatch, lambda: _world(seed, None))
     assert rounds[0] > 20 and rounds[1] > 10   # cohorts absorbed slots, and hosts woke from them
-    assert on["end"] == ("completed", 800)
+    assert on["end"][0] == "completed" and on["end"][1] >= 800
     assert len([entry for entry in on["log"] if entry[0] == "ping"]) == 25
     for key in on:
         assert on[key] == no_cohorts[key], key
@@ -215,3 +240,66 @@ def test_a_dormant_host_reads_up_to_date_after_the_run(monkeypatch: pytest.Monke
     assert on[0][-1] == 8 and off[0][-1] == 0   # all eight were dormant when the run ended
     assert on[0][:-1] == off[0][:-1] and on[1] == off[1]
     assert min(on[0][:-1]) > 30
+
+
+def test_any_access_to_any_object_of_a_dormant_host_wakes_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read, a write or a delete of an attribute of the instance, its helper thread,
+    event flags, mutex, fast timer or a TCP socket of a dormant host brings the whole host
+    up to date at once (its objects back in their own classes)."""
+    monkeypatch.setattr(ram_driver, "NX_MAX_RAM_INTERFACES", None)
+    ips = [NX_IP() for _ in range(10)]
+    pools = [NX_PACKET_POOL() for _ in range(10)]
+    sockets = [NX_TCP_SOCKET() for _ in range(10)]
+    ticker, observer = TX_THREAD(), TX_THREAD()
+    seen: list[tuple] = []
+
+    def objects(ip: NX_IP, socket: NX_TCP_SOCKET) -> list:
+        # Read without waking: the class of each object as it is now.
+        get = object.__getattribute__
+        return [ip, get(ip, "nx_ip_thread"), get(ip, "nx_ip_events"), get(ip, "nx_ip_protection"),
+                get(ip, "nx_ip_tcp_fast_periodic_timer"), socket]
+
+    accesses = [
+        lambda ip, socket: ip.nx_ip_packet_id,
+        lambda ip, socket: setattr(ip, "nx_ip_test_mark", 1),
+        lambda ip, socket: delattr(ip, "nx_ip_test_mark") if "nx_ip_test_mark" in vars(ip) else None,
+        lambda ip, socket: socket.nx_tcp_socket_state,
+        lambda ip, socket: setattr(socket, "nx_tcp_socket_test_mark", 1),
+        lambda ip, socket: objects(ip, socket)[1].tx_thread_priority,
+        lambda ip, socket: setattr(objects(ip, socket)[1], "tx_thread_test_mark", 1),
+        lambda ip, socket: objects(ip, socket)[2].tx_event_flags_group_current,
+        lambda ip, socket: objects(ip, socket)[3].tx_mutex_owner,
+        lambda ip, socket: objects(ip, socket)[4].tx_timer_name,
+    ]
+
+    def observe(_: int) -> None:
+        tx_thread_sleep(157)
+        for index, access in enumerate(accesses):
+            ip, socket = ips[index], sockets[index]
+            dormant_before = [type(obj) for obj in objects(ip, socket)]
+            access(ip, socket)
+            dormant_after = [type(obj) for obj in objects(ip, socket)]
+            seen.append((index, dormant_before, dormant_after))
+
+    def define(memory: Any) -> None:
+        for index, ip in enumerate(ips):
+            nx_packet_pool_create(pools[index], f"pool {index}", 256, memory, 4096)
+            memory += 4096
+            nx_ip_create(ip, f"ip {index}", 0x0A000001 + index, 0xFFFFFF00, pools[index],
+                         _nx_ram_network_driver, memory, 2048, 1)
+            memory += 2048
+            nx_tcp_enable(ip)
+            nx_tcp_socket_create(ip, sockets[index], "s", 0, 0, 0x80, 1024, None, None)
+        tx_thread_create(ticker, "ticker", lambda _: [tx_thread_sleep(1) for _ in range(200)], 0, memory,
+                         4096, 10, 10, TX_NO_TIME_SLICE, TX_AUTO_START)
+        tx_thread_create(observer, "observer", observe, 0, memory + 4096, 4096, 2, 2, TX_NO_TIME_SLICE,
+                         TX_AUTO_START)
+
+    run = tx_kernel_enter(define, memory_size=1 << 20)
+    assert run.reason == "completed"
+    assert len(seen) == len(accesses)
+    for index, dormant_before, dormant_after in seen:
+        own = [NX_IP, TX_THREAD, type(ips[0].nx_ip_events), type(ips[0].nx_ip_protection),
+               type(ips[0].nx_ip_tcp_fast_periodic_timer), NX_TCP_SOCKET]
+        assert all(cls is not original for cls, original in zip(dormant_before, own)), index   # all dormant
+        assert dormant_after == own, index   # every object of the host awake at once
