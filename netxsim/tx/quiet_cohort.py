@@ -138,12 +138,6 @@ def _cohorts(k: "Kernel") -> set:
     return cohorts
 
 
-def dormant_member(k: "Kernel", probe: Any) -> _Member | None:
-    """The dormant host whose quiet probe is ``probe``, if any."""
-    members = k.__dict__.get("quiet_dormant")
-    return None if not members else members.get(probe)
-
-
 def register_dormant_objects(k: "Kernel", probe: Any, objects: Callable[[], Iterable[Any]]) -> None:
     """Let the owner of ``probe`` (a quiet-timer probe, see
     :func:`netxsim.tx.quiet.register_quiet_timer`) go dormant: ``objects()`` names every
@@ -172,16 +166,17 @@ def _go_dormant(k: "Kernel", cohort: Cohort, index: int, timer: Any, probe: Any,
     switched = []
     try:
         for obj in objects:
-            object.__getattribute__(obj, "__dict__")   # it must have one (to hold its host)
             cls = type(obj)
-            obj.__class__ = _dormant_class(cls)
+            if cls in _originals:
+                raise TypeError("already dormant")   # not expected: the host was just probed
+            object.__setattr__(obj, _MEMBER, member)   # needs a __dict__ (a compiled type has none)
             switched.append((obj, cls))
-    except (TypeError, AttributeError):   # one that cannot switch (a compiled type): stays awake
+            obj.__class__ = _dormant_class(cls)
+    except (TypeError, AttributeError):   # one that cannot switch: the host stays awake
         for obj, cls in switched:
             object.__setattr__(obj, "__class__", cls)
+            object.__getattribute__(obj, "__dict__").pop(_MEMBER, None)
         return None
-    for obj in objects:
-        object.__setattr__(obj, _MEMBER, member)
     dormant = k.__dict__.get("quiet_dormant")
     if dormant is None:
         dormant = k.quiet_dormant = {}

@@ -303,3 +303,23 @@ def test_any_access_to_any_object_of_a_dormant_host_wakes_it(monkeypatch: pytest
                type(ips[0].nx_ip_tcp_fast_periodic_timer), NX_TCP_SOCKET]
         assert all(cls is not original for cls, original in zip(dormant_before, own)), index   # all dormant
         assert dormant_after == own, index   # every object of the host awake at once
+
+
+def test_a_host_whose_objects_cannot_switch_class_stays_awake(rounds: list[int],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """An object whose class cannot be switched (a compiled extension type) keeps its host
+    awake: absorbed one wake-up at a time as without cohorts, every object in its class."""
+    original = quiet_cohort._dormant_class
+
+    def refusing(cls: type) -> type:
+        if cls.__name__ == "TX_MUTEX":
+            raise TypeError("__class__ assignment only supported for mutable types")
+        return original(cls)
+
+    monkeypatch.setattr(quiet_cohort, "_dormant_class", refusing)
+    on = _world(2, None)
+    assert rounds == [0, 0]   # no cohort ever held a host
+    monkeypatch.setattr(quiet_cohort, "enabled", False)
+    off = _world(2, None)
+    for key in on:
+        assert on[key] == off[key], key
