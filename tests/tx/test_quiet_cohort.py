@@ -41,7 +41,7 @@ def _plain(result: Any) -> Any:
     return result if result is None or isinstance(result, (int, str, bytes)) else type(result).__name__
 
 
-def _world(seed: int, trace_at: int | None) -> dict[str, Any]:
+def _world(seed: int, trace_at: int | None, ticker_priority: int = 10) -> dict[str, Any]:
     rng = random.Random(seed)
     ips = [NX_IP() for _ in range(HOSTS)]
     pools = [NX_PACKET_POOL() for _ in range(HOSTS)]
@@ -126,7 +126,8 @@ def _world(seed: int, trace_at: int | None) -> dict[str, Any]:
             memory += 1040
             nx_tcp_enable(ip)
             nx_icmp_enable(ip)
-        for thread, name, entry, priority in ((ticker, "ticker", tick, 10), (observer, "observer", observe, 2),
+        for thread, name, entry, priority in ((ticker, "ticker", tick, ticker_priority),
+                                              (observer, "observer", observe, 2),
                                               (pinger, "pinger", ping, 5)):
             tx_thread_create(thread, name, entry, 0, memory, 4096, priority, priority, TX_NO_TIME_SLICE,
                              TX_AUTO_START)
@@ -171,11 +172,15 @@ def _three_ways(monkeypatch: pytest.MonkeyPatch, run: Any) -> tuple[dict, dict, 
     return on, no_cohorts, off
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed, ticker_priority", [(seed, 10) for seed in range(6)] + [(6, 1), (7, 3), (8, 0)])
 def test_dormant_hosts_observed_woken_and_reprioritised_run_the_same(
-        seed: int, rounds: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
-    on, no_cohorts, off = _three_ways(monkeypatch, lambda: _world(seed, None))
-    assert rounds[0] > 20 and rounds[1] > 10   # cohorts absorbed slots, and hosts woke from them
+        seed: int, ticker_priority: int, rounds: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The thread waking every tick less urgent than every IP thread, as urgent as some
+    (one readied in the same tick as a cohort: which runs first is the order they became
+    ready), or more urgent than all (nothing can be absorbed)."""
+    on, no_cohorts, off = _three_ways(monkeypatch, lambda: _world(seed, None, ticker_priority))
+    if ticker_priority > 3:
+        assert rounds[0] > 20 and rounds[1] > 10   # cohorts absorbed slots, and hosts woke from them
     assert on["end"][0] == "completed" and on["end"][1] >= 800
     assert len([entry for entry in on["log"] if entry[0] == "ping"]) == 25
     for key in on:
