@@ -9,17 +9,18 @@ lasting O(N) ticks costs O(N^2).
 Once a host's wake-up has been absorbed, nothing about it changes until something touches
 it, so its next wake-ups need not be looked at one by one. Its timer goes into a *cohort*:
 the quiet timers re-armed one after another in the same slot, which sit on the wheel as
-one entry holding a block of consecutive arming sequence numbers (member ``i`` holds
-``base + i``), so the order of arming against every other timer is the one the members
-would have had. When the cohort's slot comes, the timer thread absorbs it as a whole: one
+one entry holding a block of consecutive arming sequence numbers (the entry ``base``,
+member ``i`` ``base + 1 + i``), so the order of arming against every other timer is the
+one the members would have had. When the cohort's slot comes, the timer thread absorbs it as a whole: one
 heap entry taken off and put back, the system-wide counters added in bulk, and a round
 counted; each member's own counts (run count of its helper thread, event-flag, mutex,
 thread and timer performance counters, the timer's deadline) are added when it is
-brought up to date.
+brought up to date. A dormant host's other quiet timer due in the cohort's slot (the IP
+periodic timer) rides along: one more batch of events in the same wake-up.
 
 A member is *dormant*: the objects whose state its quiescence depends on or its counts
-live in (the IP instance, its helper thread, event flags, mutex, the timer and its TCP
-sockets) are switched to a subclass of their own class whose attribute access (read,
+live in (the IP instance, its helper thread, event flags, mutex, the timer's ``TX_TIMER``
+and its TCP sockets) are switched to a subclass of their own class whose attribute access (read,
 write or delete) first brings the whole host up to date, then switches the objects back.
 Every path that could observe or end the host's quiescence goes through an attribute of
 one of those objects (a service called on it, a frame delivered, its mutex taken, its
@@ -27,11 +28,13 @@ flags set, its thread's priority changed or information read, its counters read,
 tracing registering it), so that is the one place where a host wakes, and nothing can
 see it stale. A woken member's timer goes back on the wheel as its own entry, with the
 sequence number it holds in the block; if it is quiet again when the slot comes, it is
-absorbed and rejoins the cohort.
+absorbed and rejoins the cohort. A host woken before its cohort's first round (a
+broadcast wakes every host) is absorbed on its own for a few slots before it tries again.
+A host with an object whose class cannot switch (a compiled extension type) stays awake.
 
 Everything that the cohort's round cannot do as a whole (tracing on, the shortcut off, an
 expiry in the slot that runs code, a member that would not run before every other thread
-made ready, another due timer of a dormant member) expands the cohorts of the slot into
+made ready, a woken member due in its place that is not absorbed) expands the cohorts of the slot into
 their members' own entries first, and the slot is processed as before. A quiet jump
 expands every cohort before it moves time. ``enabled = False`` forms no cohorts.
 """
