@@ -715,7 +715,7 @@ def _absorb(k: "Kernel", due: list, current: int) -> Any:
                 reactivations += 1
                 tx_timer.tx_timer_performance_reactivate_count += 1
     candidates: dict = {}
-    if _cohort.enabled and quiet:
+    if _cohort.enabled and (len(quiet) >= _cohort.MIN_COHORT or cohorts):
         # Owners with one absorbed expiry whose objects can go dormant (quiet_cohort).
         providers = k.__dict__.get("quiet_dormant_objects")
         if providers:

@@ -48,6 +48,11 @@ if TYPE_CHECKING:
 
 # Set False to form no cohorts (every absorbed wake-up is then re-armed on its own).
 enabled = True
+# Hosts go dormant only from a slot absorbing at least this many quiet timers (or holding
+# a cohort already): for a few hosts, absorbing each wake-up costs less than sending them
+# to sleep and waking them (and an object that has switched class once keeps a plain
+# instance dictionary, a little slower to read, for the rest of its life).
+MIN_COHORT = 16
 
 
 class Cohort:

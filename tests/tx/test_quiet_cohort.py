@@ -213,8 +213,10 @@ def test_many_hosts_mailing_one_server_with_and_without_cohorts(
 
 def test_a_dormant_host_reads_up_to_date_after_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
     """Counters read after the kernel left (a host still dormant at the end) are those of
-    a run without cohorts."""
+    a run without cohorts. (Eight hosts: fewer than MIN_COHORT, which is lowered here; with
+    it as it is, they never sleep.)"""
     monkeypatch.setattr(ram_driver, "NX_MAX_RAM_INTERFACES", None)
+    monkeypatch.setattr(quiet_cohort, "MIN_COHORT", 4)
     def world() -> tuple[list[int], dict]:
         ips = [NX_IP() for _ in range(8)]
         pools = [NX_PACKET_POOL() for _ in range(8)]
@@ -242,7 +244,10 @@ def test_a_dormant_host_reads_up_to_date_after_the_run(monkeypatch: pytest.Monke
         off = world()
     finally:
         quiet_cohort.enabled = saved
+    monkeypatch.setattr(quiet_cohort, "MIN_COHORT", 9)
+    too_few = world()
     assert on[0][-1] == 8 and off[0][-1] == 0   # all eight were dormant when the run ended
+    assert too_few[0][-1] == 0 and too_few[0][:-1] == off[0][:-1] and too_few[1] == off[1]
     assert on[0][:-1] == off[0][:-1] and on[1] == off[1]
     assert min(on[0][:-1]) > 30
 
@@ -252,6 +257,7 @@ def test_any_access_to_any_object_of_a_dormant_host_wakes_it(monkeypatch: pytest
     event flags, mutex, fast timer or a TCP socket of a dormant host brings the whole host
     up to date at once (its objects back in their own classes)."""
     monkeypatch.setattr(ram_driver, "NX_MAX_RAM_INTERFACES", None)
+    monkeypatch.setattr(quiet_cohort, "MIN_COHORT", 4)
     ips = [NX_IP() for _ in range(10)]
     pools = [NX_PACKET_POOL() for _ in range(10)]
     sockets = [NX_TCP_SOCKET() for _ in range(10)]
