@@ -753,6 +753,8 @@ def _absorb(k: "Kernel", due: list, current: int) -> Any:
                    ("thread.suspend", threads), ("thread.non_idle_return", threads)):
         if n:
             system[key] = system.get(key, 0) + n
+    if not cohorts and not candidates:
+        return skipped   # nothing for quiet_cohort: the timer wheel re-arms each on its own
     return _cohort.Absorbed(skipped, [cohort for cohort, _ in cohorts], candidates)
 
 
