@@ -37,6 +37,7 @@ from netxsim.tx.event_flags import (TX_EVENT_FLAGS_GROUP, _tx_event_flags_create
                                     _tx_event_flags_set)
 from netxsim.tx.kernel import kernel
 from netxsim.tx.quiet import register_quiet_timer
+from netxsim.tx.quiet_cohort import register_dormant_objects
 from netxsim.tx.memory import Pointer
 from netxsim.tx.mutex import TX_MUTEX, _tx_mutex_create, _tx_mutex_get, _tx_mutex_put
 from netxsim.tx.sizeof import register_size
@@ -46,6 +47,7 @@ from netxsim.tx.timer import TX_TIMER, _tx_timer_activate, _tx_timer_create
 
 from netxsim.tx.config import legacy_switches
 
+from .ip_stacks import _StackIndex
 from .config import (
     NxConfig, nx_init_and_threads_caller_error, nx_ip_periodic_rate, nx_service, nx_threads_only_caller_error,
 )
@@ -337,6 +339,14 @@ def quiet_ip_thread(ip: "NX_IP") -> Any:
     return thread, events, ip.nx_ip_protection
 
 
+def _dormant_objects(ip: "NX_IP") -> tuple:
+    """Besides its helper thread, event flags and mutex, what a quiet ``ip`` can be
+    observed or woken through while its periodic wake-ups are absorbed as a cohort
+    (netxsim.tx.quiet_cohort): the instance itself (every service, frame and protocol
+    reaches its state through it) and its TCP sockets (which applications hold)."""
+    return (ip, *getattr(ip, "nx_ip_tcp_created_sockets", ()))
+
+
 def register_protocol_state(reset: Callable[["NX_IP"], None]) -> None:
     """Have every ``NX_IP()`` and ``nx_ip_create`` call ``reset(ip)`` to give ``ip`` a
     protocol's zeroed fields (its part of the C struct). Each protocol module (ARP,
@@ -385,6 +395,14 @@ def _created_ips(k: Any) -> list[NX_IP]:
 
 def _reset_created_ips(k: Any) -> None:
     k.created[_KIND] = []
+
+
+def _stack_index(k: Any) -> _StackIndex:
+    created = _created_ips(k)
+    index = getattr(k, "nx_ip_stack_index", None)
+    if index is None or index.created is not created or index.count != len(created):
+        index = k.nx_ip_stack_index = _StackIndex(created)
+    return index
 
 
 register_system_component(IP_COMPONENT, _reset_created_ips)
@@ -486,9 +504,14 @@ def _nx_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
     _tx_timer_activate(ip.nx_ip_periodic_timer)
     ip._quiet_probe = partial(quiet_ip_thread, ip)
     register_quiet_timer(k, ip.nx_ip_periodic_timer, ip._quiet_probe)
+    register_dormant_objects(k, ip._quiet_probe, partial(_dormant_objects, ip))
     ip.nx_ip_id = NX_IP_ID
     ip._netxsim_run = k.serial
-    _created_ips(k).append(ip)
+    created = _created_ips(k)
+    index = getattr(k, "nx_ip_stack_index", None)
+    if index is not None and index.created is created and index.count == len(created):
+        index.add(ip)   # else rebuilt when next asked
+    created.append(ip)
     tb = _trace.active
     if tb is not None:
         tb.register(_nxt.NX_TRACE_OBJECT_TYPE_IP, ip, ip.nx_ip_name, memory_ptr, memory_size)
@@ -513,7 +536,13 @@ def _nxe_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
         return NX_OPTION_ERROR
     address = memory_ptr.address
     end = address + memory_size - 1
-    for other in _created_ips(k):
+    created = _created_ips(k)
+    index = _stack_index(k)
+    # Only when the new stack's first or last byte may fall in a listed stack, or the
+    # instance is listed already, is the created list walked (the C's check, exact).
+    if ip not in created and not index.may_hold(address) and not index.may_hold(end):
+        created = ()
+    for other in created:
         stack = other.nx_ip_thread
         start, stop = stack.tx_thread_stack_start, stack.tx_thread_stack_end
         # A stack bound is a Pointer (read its address: int() is a call per IP instance).

@@ -7,6 +7,8 @@ Split from :mod:`netxsim.nx.packet`, which re-exports every name defined here.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from netxsim.boundary import c_service, memset_control_block
 from netxsim.tx.kernel import kernel
 from netxsim.tx.memory import Pointer, c_string
@@ -28,6 +30,38 @@ def _pool_geometry(address: int, pool_size: int, payload_size: int) -> tuple[int
     header = (start + sizeof_nx_packet() + _ALIGN - 1) // _ALIGN * _ALIGN - start
     stride = (header + payload_size + _ALIGN - 1) // _ALIGN * _ALIGN
     return start, size, header, stride
+
+
+class _Listed:
+    """The pools on the kernel's created list, as a set (membership in O(1): building N
+    hosts tested each new pool against the whole list). It mirrors one list object and
+    follows every change this module makes to it; a list replaced (a new
+    ``nx_system_initialize``) or changed elsewhere (its length differs) is mirrored anew."""
+
+    __slots__ = ("created", "pools")
+
+    def __init__(self, created: list) -> None:
+        self.created = created
+        self.pools = {id(pool): pool for pool in created}
+
+    def __contains__(self, pool: object) -> bool:
+        return id(pool) in self.pools
+
+
+def _listed(k: Any) -> _Listed:
+    created = k.created.setdefault(_CREATED_KIND, [])
+    listed = k.__dict__.get("nx_packet_pool_listed")
+    if listed is None or listed.created is not created or len(listed.pools) != len(created):
+        listed = k.nx_packet_pool_listed = _Listed(created)
+    return listed
+
+
+def _unlist(k: Any, pool_ptr: NX_PACKET_POOL) -> None:
+    """Take ``pool_ptr`` off the created list if it is on it."""
+    listed = _listed(k)
+    if pool_ptr in listed:
+        k.unregister(_CREATED_KIND, pool_ptr)
+        del listed.pools[id(pool_ptr)]
 
 
 # ===================================================================== pool create
@@ -68,8 +102,7 @@ def _nx_packet_pool_create(pool_ptr: NX_PACKET_POOL, name: str | bytes, payload_
                                              old_region.end - old_region.start,
                                              old_region.owner, old_region.kind, pool_ptr)
         raise
-    if pool_ptr in k.created.get(_CREATED_KIND, []):
-        k.unregister(_CREATED_KIND, pool_ptr)
+    _unlist(k, pool_ptr)
     memset_control_block(pool_ptr)  # the C clears the whole control block
     pool_ptr.region = region
     pool_ptr.kernel = k
@@ -85,7 +118,9 @@ def _nx_packet_pool_create(pool_ptr: NX_PACKET_POOL, name: str | bytes, payload_
     pool_ptr.nx_packet_pool_available = pool_ptr.nx_packet_pool_total = total
     pool_ptr.nx_packet_pool_available_list = packets[0]
     pool_ptr.nx_packet_pool_id = NX_PACKET_POOL_ID
+    listed = _listed(k)
     k.register(_CREATED_KIND, pool_ptr)
+    listed.pools[id(pool_ptr)] = pool_ptr
     tb = _trace.active
     if tb is not None:
         tb.register(_nxt.NX_TRACE_OBJECT_TYPE_PACKET_POOL, pool_ptr, name, payload_size, total)
@@ -111,7 +146,7 @@ def _nxe_packet_pool_create(pool_ptr: NX_PACKET_POOL, name: str | bytes, payload
         # A listed pool's area lies inside the RAM region it claimed, so an area that
         # overlaps no claimed region can only fail as already listed (a bisect instead
         # of a scan of every pool: hosts are built in O(N), not O(N^2)).
-        listed = [pool_ptr] if pool_ptr in listed else []
+        listed = [pool_ptr] if pool_ptr in _listed(k) else []
     for created in listed:
         created_start = created.nx_packet_pool_start.address
         created_end = created_start + created.nx_packet_pool_size - 1
@@ -143,8 +178,7 @@ def _nx_packet_pool_delete(pool_ptr: NX_PACKET_POOL) -> int:
         tb.insert(_nxt.NX_TRACE_PACKET_POOL_DELETE, pool_ptr, 0, 0, 0, _nxt.NX_TRACE_PACKET_EVENTS)
         tb.unregister(pool_ptr)
     k = kernel()
-    if pool_ptr in k.created.get(_CREATED_KIND, []):
-        k.unregister(_CREATED_KIND, pool_ptr)
+    _unlist(k, pool_ptr)
     pool_ptr.nx_packet_pool_id = 0
     if pool_ptr.kernel is k:
         k.memory.release(pool_ptr.region)

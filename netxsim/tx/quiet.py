@@ -33,7 +33,9 @@ import math
 from typing import TYPE_CHECKING, Any, Callable
 
 from .constants import TX_SLEEP, TX_SUSPENDED
+from . import quiet_cohort as _cohort
 from .perf_counters import count as _perf_count
+from .quiet_cohort import Cohort as _Cohort
 
 if TYPE_CHECKING:
     from .kernel import Kernel
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
 TIMER_WHEEL_ENTRIES = 32  # as timer_wheel.TIMER_WHEEL_ENTRIES (a long timer hops this far)
 _INFINITY = float("inf")
 _UNKNOWN = object()
+_EXPAND = object()   # quiet_expiries: expand the slot's cohorts, then look again
 # Set False to take every wake-up through the event queue (to compare, or to debug).
 enabled = True
 # Set False to process a jump's ticks one by one instead of per timer (to compare).
@@ -415,8 +418,10 @@ def _first_tick_quiet(k: "Kernel", heap: list, queue: list, top: int, until: int
             continue
         if generation == timer.generation and timer.active and timer.deadline <= position:
             if timer not in sources:
-                return False
-            expiring.append(timer)
+                if type(timer) is not _Cohort:
+                    return False
+            else:
+                expiring.append(timer)   # a cohort's members are quiet while dormant
         child = 2 * index + 1
         if child < size:
             pending.append(child)
@@ -465,10 +470,15 @@ def quiet_jump(k: "Kernel", until: int | None) -> bool:
     if top is None:
         return False
     _, _, _, first = heap[0]
-    if first.deadline <= top and waker(first) is None:
+    if first.deadline <= top and type(first) is not _Cohort and waker(first) is None:
         return False
     if not _first_tick_quiet(k, heap, queue, top, until, isr, waker):
         return False
+    if k.__dict__.get("quiet_cohorts"):
+        # Dormant hosts are brought up to date, their timers back on the wheel one by one
+        # (same positions and order of arming), before time moves.
+        _cohort.expand_all(k)
+        top = k._timer_heap_top()
     stop: float = _INFINITY if until is None else until + 1
     for time, _, _, event in queue:
         if time < stop and not _is_tick(event, isr):
@@ -567,7 +577,24 @@ def quiet_expiries(k: "Kernel", due: list, current: int) -> set | None:
     the absorbed runs would have counted is added: the timer's expiration and
     reactivation, the event-flag set, get and suspension, the mutex get and put, the
     helper thread's resume, suspend and run, and a non-idle return for each (the timer
-    thread's own suspension then returns to what the last helper thread's would have)."""
+    thread's own suspension then returns to what the last helper thread's would have).
+
+    A cohort of dormant hosts among ``due`` (netxsim.tx.quiet_cohort) is absorbed as a
+    whole under the same rules; when it cannot be, the cohorts are expanded in ``due``
+    into their members' own entries and the slot is looked at again. The result counts
+    every absorbed expiry, a cohort's members included."""
+    result = _absorb(k, due, current)
+    if result is _EXPAND or result is None and k.__dict__.get("quiet_cohorts"):
+        if _cohort.expand(due):
+            result = _absorb(k, due, current)
+        elif result is _EXPAND:
+            result = None
+    return result
+
+
+def _absorb(k: "Kernel", due: list, current: int) -> Any:
+    """quiet_expiries' work: the absorbed set, None, or _EXPAND (expand the cohorts and
+    look again)."""
     if not enabled or k.trace is not None or k.trace_buffer is not None or k.timers_in_isr \
             or k.preempted_map:
         return None
@@ -576,7 +603,11 @@ def quiet_expiries(k: "Kernel", due: list, current: int) -> set | None:
     probed_get = probed.get
     quiet: list = []                 # each due quiet timer, in order of arming
     quiet_threads: list = []         # the helper thread each one wakes
-    owners: list[tuple] = []         # (wake, where its thread became ready: index into quiet)
+    owners: list[tuple] = []         # (wake, where its thread became ready: order of quiet entries)
+    cohorts: list[tuple] = []        # (cohort, where its threads became ready)
+    order = 0                        # quiet entries (single timers and cohorts) seen so far
+    dormant = k.__dict__.get("quiet_dormant")
+    riders: list[tuple] = []         # (timer, dormant host): due with the host's cohort
     # The most urgent other thread made ready in this tick (priority, where).
     other_priority, other_at = k.max_priorities, 0
     for entry in due:
@@ -588,13 +619,25 @@ def quiet_expiries(k: "Kernel", due: list, current: int) -> set | None:
             probe = source[1]
             wake = probed_get(probe, _UNKNOWN)
             if wake is _UNKNOWN:   # the owner's first timer in this tick readies its thread
+                if dormant:
+                    member = dormant.get(probe)
+                    if member is not None and member.cohort.deadline <= current:
+                        # A dormant host's other timer (its IP periodic timer), due with
+                        # its cohort: it is quiet, and its thread runs in that wake-up.
+                        riders.append((timer, member))
+                        continue
                 wake = probe()
                 if wake is None:
                     return None
                 probed[probe] = wake
-                owners.append((wake, len(quiet)))
+                owners.append((wake, order))
             quiet.append(timer)
             quiet_threads.append(wake[0])
+            order += 1
+            continue
+        if type(timer) is _Cohort:
+            cohorts.append((timer, order))
+            order += 1
             continue
         thread = timer.param
         if thread is None or getattr(thread, "timer", None) is not timer or thread.delayed_suspend:
@@ -602,10 +645,10 @@ def quiet_expiries(k: "Kernel", due: list, current: int) -> set | None:
         state = thread.tx_thread_state
         if state == TX_SLEEP or state > TX_SLEEP and thread.suspend_cleanup is None:
             if thread.tx_thread_priority < other_priority:
-                other_priority, other_at = thread.tx_thread_priority, len(quiet)
+                other_priority, other_at = thread.tx_thread_priority, order
         elif state > TX_SLEEP:
             return None  # a wait whose cleanup may change priorities
-    if not quiet:
+    if not quiet and not cohorts:
         return None
     # Threads ready before the tick (the timer thread aside) run before any readied now.
     ready_map = k.priority_map
@@ -621,31 +664,73 @@ def quiet_expiries(k: "Kernel", due: list, current: int) -> set | None:
         if priority < ready_priority and (priority < other_priority
                                           or priority == other_priority and at < other_at):
             absorbed[wake[0]] = [wake, 0]
-    if not absorbed:
+    members = 0
+    for cohort, at in cohorts:
+        priority = cohort.priority
+        if not (priority < ready_priority and (priority < other_priority
+                                               or priority == other_priority and at < other_at)):
+            return _EXPAND   # its helper threads would really run
+        members += cohort.live
+    for timer, member in riders:
+        if member.cohort not in [cohort for cohort, _ in cohorts]:
+            return _EXPAND
+    if not absorbed and not cohorts:
         return None
-    reactivations = 0
     if len(absorbed) == len(owners):
         # Every due quiet timer's thread is absorbed (the common case): all are skipped.
         skipped = set(quiet)
-        for timer, thread in zip(quiet, quiet_threads):
-            absorbed[thread][1] += 1
+    else:
+        skipped = {timer for timer, thread in zip(quiet, quiet_threads) if thread in absorbed}
+    if cohorts:
+        # A cohort's block of arming sequence numbers may hold members that woke up and
+        # are due on their own: they are re-armed in their place, so each must be absorbed.
+        for entry in due:
+            timer = entry[3]
+            if type(timer) is not _Cohort and timer not in skipped and entry[2] == timer.generation \
+                    and timer.active:
+                sequence = entry[1]
+                for cohort, _ in cohorts:
+                    if cohort.base < sequence <= cohort.base + len(cohort.members):
+                        return _EXPAND
+        for cohort, _ in cohorts:
+            cohort.rounds += 1
+    reactivations = 0
+    for timer, member in riders:
+        # One more batch of events in the wake-up the cohort's round counts: added to the
+        # host's event flags and mutex when it is brought up to date.
+        member.extra += 1
+        skipped.add(timer)
+        tx_timer = sources_get(timer)[0]
+        tx_timer.tx_timer_performance_expiration_count += 1
+        if timer.reschedule:
+            reactivations += 1
+            tx_timer.tx_timer_performance_reactivate_count += 1
+    for timer, thread in zip(quiet, quiet_threads):
+        counts = absorbed.get(thread)
+        if counts is not None:
+            counts[1] += 1
             tx_timer = sources_get(timer)[0]
             tx_timer.tx_timer_performance_expiration_count += 1
             if timer.reschedule:
                 reactivations += 1
                 tx_timer.tx_timer_performance_reactivate_count += 1
-    else:
-        skipped = set()
-        for timer, thread in zip(quiet, quiet_threads):
-            counts = absorbed.get(thread)
-            if counts is not None:
-                skipped.add(timer)
-                counts[1] += 1
-                tx_timer = sources_get(timer)[0]
-                tx_timer.tx_timer_performance_expiration_count += 1
-                if timer.reschedule:
-                    reactivations += 1
-                    tx_timer.tx_timer_performance_reactivate_count += 1
+    candidates: dict = {}
+    if _cohort.enabled and (len(quiet) >= _cohort.MIN_COHORT or cohorts):
+        # Owners with one absorbed expiry whose objects can go dormant (quiet_cohort).
+        providers = k.__dict__.get("quiet_dormant_objects")
+        if providers:
+            backoff = k.__dict__.get("quiet_dormant_backoff")
+            for timer, thread in zip(quiet, quiet_threads):
+                counts = absorbed.get(thread)
+                if counts is not None and counts[1] == 1 and timer in skipped:
+                    probe = sources_get(timer)[1]
+                    if probe in providers:
+                        if backoff:
+                            wait = backoff.get(probe)
+                            if wait is not None and wait[0] > 0:
+                                wait[0] -= 1   # it woke before its cohort's first round lately
+                                continue
+                        candidates[timer] = (probe, counts[0])
     sets = len(skipped)
     for thread, ((_, flags, mutex), n) in absorbed.items():
         # Each set was one batch of events (mutex get, work, mutex put, next get); the
@@ -658,7 +743,9 @@ def quiet_expiries(k: "Kernel", due: list, current: int) -> set | None:
         thread.tx_thread_performance_resume_count += 1
         thread.tx_thread_performance_suspend_count += 1
         thread.tx_thread_run_count += 1
-    threads = len(absorbed)
+    threads = len(absorbed) + members
+    sets += members
+    reactivations += members
     system = k.tx_performance
     for key, n in (("timer.expiration", sets), ("timer.reactivate", reactivations),
                    ("event_flags.set", sets), ("thread.resume", threads), ("mutex.get", sets),
@@ -666,7 +753,9 @@ def quiet_expiries(k: "Kernel", due: list, current: int) -> set | None:
                    ("thread.suspend", threads), ("thread.non_idle_return", threads)):
         if n:
             system[key] = system.get(key, 0) + n
-    return skipped
+    if not cohorts and not candidates:
+        return skipped   # nothing for quiet_cohort: the timer wheel re-arms each on its own
+    return _cohort.Absorbed(skipped, [cohort for cohort, _ in cohorts], candidates)
 
 
 __all__ = ["register_quiet_timer", "quiet_jump", "quiet_expiries"]

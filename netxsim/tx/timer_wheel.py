@@ -183,17 +183,19 @@ class TimerWheel:
             expired.append(heapq.heappop(heap))
         # Quiet wake-ups absorbed in place (quiet.quiet_expiries), their counts added.
         absorbed = _kernel_module.quiet_expiries(self, expired, current) if self.quiet_timers else None
-        for _, _, generation, timer in expired:
+        cohorts = type(absorbed) is _cohort.Absorbed
+        if not cohorts and self.__dict__.get("quiet_cohorts"):
+            _cohort.expand(expired)   # dormant hosts not absorbed as a whole: one by one
+        for _, sequence, generation, timer in expired:
             if generation != timer.generation or not timer.active:
                 continue
-            if absorbed is not None and timer in absorbed:
-                # An absorbed periodic expiry (its callback skipped): re-armed from this
-                # tick as timer_activate does below, without the expiry's bookkeeping that
-                # cancels out (active off and on, the keep-alive count down and up).
+            if absorbed is not None and (timer in absorbed or type(timer) is _cohort.Cohort):
+                # An absorbed periodic expiry (its callback skipped), or a cohort of them
+                # (quiet_cohort): re-armed from this tick as timer_activate does below,
+                # without the expiry's bookkeeping that cancels out (active off and on,
+                # the keep-alive count down and up).
                 reschedule = timer.reschedule
                 if reschedule:
-                    timer.remaining = reschedule
-                    timer.pending_reactivate = False
                     now = int(self.env._now)
                     position = now - self.wheel_lag
                     while heap:  # _wheel_now, inline (as in timer_activate)
@@ -203,10 +205,21 @@ class TimerWheel:
                                 position = top - 1
                             break
                         heapq.heappop(heap)
-                    timer.deadline = position + reschedule
                     slot = position + (reschedule if reschedule < TIMER_WHEEL_ENTRIES else TIMER_WHEEL_ENTRIES)
-                    self.timer_sequence += 1
-                    heapq.heappush(heap, (slot, self.timer_sequence, generation, timer))
+                    if type(timer) is _cohort.Cohort:
+                        _cohort.rearm_cohort(self, timer, slot)
+                        continue
+                    timer.remaining = reschedule
+                    timer.pending_reactivate = False
+                    timer.deadline = position + reschedule
+                    if cohorts:
+                        sequence = _cohort.rearm(self, absorbed, timer, sequence, slot)
+                        if not sequence:
+                            continue   # dormant in a cohort
+                    else:
+                        self.timer_sequence += 1
+                        sequence = self.timer_sequence
+                    heapq.heappush(heap, (slot, sequence, generation, timer))
                     tick = slot + self.wheel_lag
                     if tick not in self.tick_events or tick < now:
                         self._tick_event_for(slot)
@@ -236,5 +249,6 @@ class TimerWheel:
 # of due wake-ups is looked up on the kernel module at each call, where it has always
 # been imported, so replacing ``netxsim.tx.kernel.quiet_expiries`` still takes effect.
 from . import kernel as _kernel_module  # noqa: E402
+from . import quiet_cohort as _cohort  # noqa: E402
 
 __all__ = ["TimerWheel", "TIMER_WHEEL_ENTRIES"]
