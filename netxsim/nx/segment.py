@@ -75,6 +75,7 @@ pcap files; all randomness is in the seeded :class:`~netxsim.nx.faults.LinkFault
 """
 from __future__ import annotations
 
+import bisect
 import math
 import os
 from dataclasses import dataclass, replace
@@ -256,6 +257,10 @@ class _Held:
         self.done = False
 
 
+def _port_order(port: Port) -> int:
+    return port.order
+
+
 class EthernetSegment:
     """One simulated Ethernet segment of a kernel (module docstring)."""
 
@@ -324,8 +329,9 @@ class EthernetSegment:
         port = Port(self, self._next_port, receive, mac, name or f"port {self._next_port}", owner)
         port.order = self._next_port if order is None else order
         self._next_port += 1
-        self.ports.append(port)
-        self.ports.sort(key=lambda attached: attached.order)
+        # Into its place in delivery order, after every port of the same order (what
+        # appending and a stable sort give, without re-sorting N ports per attach).
+        bisect.insort_right(self.ports, port, key=_port_order)
         self._forget_takers()
         return port
 
