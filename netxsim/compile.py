@@ -29,7 +29,7 @@ from pathlib import Path
 HOT_MODULES = (
     "netxsim.tx.kernel", "netxsim.tx.quiet", "netxsim.tx.perf_counters", "netxsim.tx.mutex",
     "netxsim.tx.event_flags", "netxsim.tx.memory", "netxsim.tx.timer",
-    "netxsim.nx.packet", "netxsim.nx.ip", "netxsim.nx.tcp", "netxsim.nx.tcp_input",
+    "netxsim.nx.packet", "netxsim.nx.ip", "netxsim.nx.ip_packet", "netxsim.nx.tcp", "netxsim.nx.tcp_input",
     "netxsim.nx.tcp_output", "netxsim.nx.tcp_socket", "netxsim.nx.segment", "netxsim.nx.arp",
     "netxsim.nx.ram_driver", "netxsim.nx.wire",
     "netxsim.nx.tcp_fast", "netxsim.nx.tcp_transfer",
