@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import importlib.machinery
 import sys
+import warnings
 from pathlib import Path
 
 # Where a segment's and a service call's time goes (see docs/performance.md).
@@ -135,7 +136,11 @@ def build(modules: tuple[str, ...] = HOT_MODULES) -> tuple[list[str], dict[str, 
             if ATTRIBUTE_CACHE and _CACHE_HEADER.is_file():
                 for extension in extensions:
                     for c_source in extension.sources:
-                        _add_attribute_cache(_ROOT / c_source)
+                        if not _add_attribute_cache(_ROOT / c_source):
+                            # Correct without it, only slower: say so rather than stay silent.
+                            warnings.warn(f"{module}: compiled without the attribute cache (this Cython's "
+                                          f"generated C does not define its attribute helpers as expected)",
+                                          RuntimeWarning, stacklevel=2)
             distribution = Distribution({"name": "netxsim-compiled", "ext_modules": extensions})
             command = build_ext(distribution)
             command.inplace = True

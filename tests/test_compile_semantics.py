@@ -63,3 +63,18 @@ def test_clean_removes_only_the_extension_modules_named(tmp_path: Path, monkeypa
     assert capsys.readouterr().out.endswith(": the package is pure Python\n")
     # The sources stay.
     assert all(path.with_name(path.name.split(".")[0] + ".py").exists() for path in extensions.values())
+
+
+def test_generated_c_not_laid_out_as_expected_is_left_unchanged(tmp_path: Path) -> None:
+    """The attribute cache is added only where Cython's two attribute helpers are declared
+    and defined once each, as expected; any other file is left exactly as it was (the build
+    then warns that the module is compiled without the cache)."""
+    c_file = tmp_path / "module.c"
+    text = "static int unrelated(void) { return 0; }\n"
+    c_file.write_text(text)
+    assert compiled_build._add_attribute_cache(c_file) is False
+    assert c_file.read_text() == text
+    doubled = (compiled_build._GET_PROTOTYPE + ";\n") * 2 + compiled_build._GET_PROTOTYPE + " {}\n"
+    c_file.write_text(doubled)
+    assert compiled_build._add_attribute_cache(c_file) is False
+    assert c_file.read_text() == doubled
