@@ -48,7 +48,7 @@ from netxsim.tx.timer import TX_TIMER, _tx_timer_activate, _tx_timer_create
 
 from netxsim.tx.config import legacy_switches
 
-from .ip_stacks import _StackIndex
+from .ip_stacks import _StackIndex, bound_address
 from .config import (
     NxConfig, nx_init_and_threads_caller_error, nx_ip_periodic_rate, nx_service, nx_threads_only_caller_error,
 )
@@ -543,10 +543,7 @@ def _nxe_ip_create(ip: NX_IP, name: str, ip_address: int, network_mask: int,
         created = ()
     for other in created:
         stack = other.nx_ip_thread
-        start, stop = stack.tx_thread_stack_start, stack.tx_thread_stack_end
-        # A stack bound is a Pointer (read its address: int() is a call per IP instance).
-        start = start.address if type(start) is Pointer else int(start)
-        stop = stop.address if type(stop) is Pointer else int(stop)
+        start, stop = bound_address(stack.tx_thread_stack_start), bound_address(stack.tx_thread_stack_end)
         if other is ip or start <= address < stop or start <= end < stop:
             return NX_PTR_ERROR
     if ip_address != 0 and (ip_address & NX_IP_CLASS_A_MASK) != NX_IP_CLASS_A_TYPE \

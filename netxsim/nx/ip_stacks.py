@@ -13,6 +13,11 @@ from typing import Any
 from netxsim.tx.memory import Pointer
 
 
+def bound_address(bound: Any) -> int:
+    """A helper-thread stack bound's address (a Pointer's, read directly: ``int()`` is a call)."""
+    return bound.address if type(bound) is Pointer else int(bound)
+
+
 class _StackIndex:
     """The created IP instances' helper-thread stacks as sorted intervals, so the checking
     layer of ``nx_ip_create`` finds in O(log N) whether a new stack's first or last byte
@@ -40,8 +45,7 @@ class _StackIndex:
         if start is None or stop is None:
             self.unknown = True
             return
-        start = start.address if type(start) is Pointer else int(start)
-        stop = stop.address if type(stop) is Pointer else int(stop)
+        start, stop = bound_address(start), bound_address(stop)
         starts, reach = self.starts, self.reach
         at = bisect_right(starts, start)
         starts.insert(at, start)

@@ -22,9 +22,9 @@ from .tcp_output import _nx_tcp_packet_send_syn
 from ..tx import trace as _trace
 from . import trace as _nxt
 from .tcp_socket import (
-    NX_TCP_SOCKET, _M32, _lock, _may_suspend, _nx_tcp_socket_block_cleanup,
-    _nx_tcp_socket_receive_queue_flush, _nx_tcp_socket_transmit_queue_flush, _tcp_enabled, _unlock,
-    _valid_socket,
+    _lock, _M32, _may_suspend, NX_TCP_SOCKET, _nx_tcp_socket_block_cleanup,
+    _nx_tcp_socket_receive_queue_flush, _nx_tcp_socket_transmit_queue_flush, _simple_checks, _tcp_enabled,
+    _unlock, _valid_socket,
 )
 
 
@@ -169,12 +169,9 @@ def _nx_tcp_client_socket_unbind(socket_ptr: NX_TCP_SOCKET) -> int:
 
 
 def _nxe_tcp_client_socket_unbind(socket_ptr: NX_TCP_SOCKET) -> int:
-    if not _valid_socket(socket_ptr):
-        return NX_PTR_ERROR
-    if not _tcp_enabled(socket_ptr):
-        return NX_NOT_ENABLED
-    if nx_threads_only_caller_error(kernel()):
-        return NX_CALLER_ERROR
+    status = _simple_checks(socket_ptr, nx_threads_only_caller_error)
+    if status:
+        return status
     return _nx_tcp_client_socket_unbind(socket_ptr)
 
 

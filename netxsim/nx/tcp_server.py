@@ -26,7 +26,7 @@ from .tcp_output import _nx_tcp_packet_send_syn
 from ..tx import trace as _trace
 from . import trace as _nxt
 from .tcp_socket import (
-    NX_TCP_SOCKET, _M32, _end_waits, _lock, _may_suspend, _nx_tcp_socket_receive_queue_flush, _tcp_enabled,
+    _end_waits, _lock, _M32, _may_suspend, NX_TCP_SOCKET, _nx_tcp_socket_receive_queue_flush, _simple_checks,
     _unlock, _valid_socket,
 )
 
@@ -146,12 +146,9 @@ def _nx_tcp_server_socket_accept(socket_ptr: NX_TCP_SOCKET, wait_option: int) ->
 
 
 def _nxe_tcp_server_socket_accept(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> int:
-    if not _valid_socket(socket_ptr):
-        return NX_PTR_ERROR
-    if not _tcp_enabled(socket_ptr):
-        return NX_NOT_ENABLED
-    if nx_threads_only_caller_error(kernel()):
-        return NX_CALLER_ERROR
+    status = _simple_checks(socket_ptr, nx_threads_only_caller_error)
+    if status:
+        return status
     return _nx_tcp_server_socket_accept(socket_ptr, wait_option)
 
 
@@ -259,12 +256,9 @@ def _nx_tcp_server_socket_unaccept(socket_ptr: NX_TCP_SOCKET) -> int:
 
 
 def _nxe_tcp_server_socket_unaccept(socket_ptr: NX_TCP_SOCKET) -> int:
-    if not _valid_socket(socket_ptr):
-        return NX_PTR_ERROR
-    if not _tcp_enabled(socket_ptr):
-        return NX_NOT_ENABLED
-    if nx_threads_only_caller_error(kernel()):
-        return NX_CALLER_ERROR
+    status = _simple_checks(socket_ptr, nx_threads_only_caller_error)
+    if status:
+        return status
     return _nx_tcp_server_socket_unaccept(socket_ptr)
 
 

@@ -236,6 +236,17 @@ def _tcp_enabled(socket: NX_TCP_SOCKET) -> bool:
     return ip is not None and bool(ip.nx_ip_tcp_enabled)
 
 
+def _simple_checks(socket_ptr: Any, caller: Callable = nx_init_and_threads_caller_error) -> int:
+    """The checking layer's common tests of a socket: valid, TCP enabled, a legal caller."""
+    if not _valid_socket(socket_ptr):
+        return NX_PTR_ERROR
+    if not _tcp_enabled(socket_ptr):
+        return NX_NOT_ENABLED
+    if caller(kernel()):
+        return NX_CALLER_ERROR
+    return NX_SUCCESS
+
+
 def _lock(ip: Any) -> None:
     _tx_mutex_get(ip.nx_ip_protection, TX_WAIT_FOREVER)
 
@@ -461,12 +472,9 @@ def _nx_tcp_socket_delete(socket_ptr: NX_TCP_SOCKET) -> int:
 
 
 def _nxe_tcp_socket_delete(socket_ptr: NX_TCP_SOCKET) -> int:
-    if not _valid_socket(socket_ptr):
-        return NX_PTR_ERROR
-    if not _tcp_enabled(socket_ptr):
-        return NX_NOT_ENABLED
-    if nx_threads_only_caller_error(kernel()):
-        return NX_CALLER_ERROR
+    status = _simple_checks(socket_ptr, nx_threads_only_caller_error)
+    if status:
+        return status
     return _nx_tcp_socket_delete(socket_ptr)
 
 
@@ -552,12 +560,9 @@ def _nx_tcp_socket_disconnect(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> in
 
 
 def _nxe_tcp_socket_disconnect(socket_ptr: NX_TCP_SOCKET, wait_option: int) -> int:
-    if not _valid_socket(socket_ptr):
-        return NX_PTR_ERROR
-    if not _tcp_enabled(socket_ptr):
-        return NX_NOT_ENABLED
-    if nx_threads_only_caller_error(kernel()):
-        return NX_CALLER_ERROR
+    status = _simple_checks(socket_ptr, nx_threads_only_caller_error)
+    if status:
+        return status
     return _nx_tcp_socket_disconnect(socket_ptr, wait_option)
 
 
@@ -591,7 +596,7 @@ from .tcp_socket_info import (  # noqa: E402,F401
     _tx_window, _nx_tcp_socket_info_get, _nxe_tcp_socket_info_get, nx_tcp_socket_info_get,
     _nx_tcp_socket_state_wait, _nxe_tcp_socket_state_wait, nx_tcp_socket_state_wait,
     _nx_tcp_socket_receive_queue_max_set, _nxe_tcp_socket_receive_queue_max_set,
-    nx_tcp_socket_receive_queue_max_set, _simple_checks, _nx_tcp_socket_mss_get, _nxe_tcp_socket_mss_get,
+    nx_tcp_socket_receive_queue_max_set, _nx_tcp_socket_mss_get, _nxe_tcp_socket_mss_get,
     nx_tcp_socket_mss_get, _nx_tcp_socket_mss_set, _nxe_tcp_socket_mss_set, nx_tcp_socket_mss_set,
     _nx_tcp_socket_mss_peer_get, _nxe_tcp_socket_mss_peer_get, nx_tcp_socket_mss_peer_get,
     _nx_tcp_socket_receive_notify, _nxe_tcp_socket_receive_notify, nx_tcp_socket_receive_notify,

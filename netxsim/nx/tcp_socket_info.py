@@ -5,7 +5,7 @@ Part of ``tcp_socket``, which re-exports every name.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Callable
 
 from netxsim.boundary import c_service
 from netxsim.tx.constants import TX_WAIT_FOREVER
@@ -23,7 +23,7 @@ from .tcp import (
 from ..tx import trace as _trace
 from . import trace as _nxt
 from .tcp_socket import (
-    NX_TCP_SOCKET, _lock, _tcp_enabled, _unlock, _valid_socket,
+    NX_TCP_SOCKET, _lock, _simple_checks, _tcp_enabled, _unlock, _valid_socket,
 )
 
 
@@ -150,16 +150,6 @@ def _nxe_tcp_socket_receive_queue_max_set(socket_ptr: NX_TCP_SOCKET, receive_que
 nx_tcp_socket_receive_queue_max_set = c_service(
     "UINT nx_tcp_socket_receive_queue_max_set(NX_TCP_SOCKET *socket_ptr, UINT receive_queue_maximum)",
     nx_service(_nxe_tcp_socket_receive_queue_max_set, _nx_tcp_socket_receive_queue_max_set))
-
-
-def _simple_checks(socket_ptr: Any, caller: Callable = nx_init_and_threads_caller_error) -> int:
-    if not _valid_socket(socket_ptr):
-        return NX_PTR_ERROR
-    if not _tcp_enabled(socket_ptr):
-        return NX_NOT_ENABLED
-    if caller(kernel()):
-        return NX_CALLER_ERROR
-    return NX_SUCCESS
 
 
 def _nx_tcp_socket_mss_get(socket_ptr: NX_TCP_SOCKET) -> tuple[int, int | None]:

@@ -124,13 +124,8 @@ def _packet_bounds(socket_ptr: NX_UDP_SOCKET, packet_ptr: NX_PACKET) -> int:
     return status
 
 
-def _nxde_udp_socket_send(socket_ptr: NX_UDP_SOCKET, packet_ptr: NX_PACKET, ip_address: NXD_ADDRESS,
-                          port: int) -> int:
-    if not _valid_socket(socket_ptr) or ip_address is None:
-        return NX_PTR_ERROR
-    status = _send_checks(socket_ptr, packet_ptr)
-    if status:
-        return status
+def _destination_checks(ip_address: NXD_ADDRESS, port: int) -> int:
+    """The checking layer's tests of an NXD_ADDRESS destination and port (nxde_udp_*send.c)."""
     if ip_address.nxd_ip_version not in (NX_IP_VERSION_V4, NX_IP_VERSION_V6):
         return NX_IP_ADDRESS_ERROR
     if ip_address.nxd_ip_version == NX_IP_VERSION_V6:
@@ -139,6 +134,19 @@ def _nxde_udp_socket_send(socket_ptr: NX_UDP_SOCKET, packet_ptr: NX_PACKET, ip_a
         return NX_IP_ADDRESS_ERROR
     if port > NX_MAX_PORT:
         return NX_INVALID_PORT
+    return NX_SUCCESS
+
+
+def _nxde_udp_socket_send(socket_ptr: NX_UDP_SOCKET, packet_ptr: NX_PACKET, ip_address: NXD_ADDRESS,
+                          port: int) -> int:
+    if not _valid_socket(socket_ptr) or ip_address is None:
+        return NX_PTR_ERROR
+    status = _send_checks(socket_ptr, packet_ptr)
+    if status:
+        return status
+    status = _destination_checks(ip_address, port)
+    if status:
+        return status
     status = _packet_bounds(socket_ptr, packet_ptr)
     if status:
         return status
@@ -209,14 +217,9 @@ def _nxde_udp_socket_source_send(socket_ptr: NX_UDP_SOCKET, packet_ptr: NX_PACKE
     status = _send_checks(socket_ptr, packet_ptr)
     if status:
         return status
-    if ip_address.nxd_ip_version not in (NX_IP_VERSION_V4, NX_IP_VERSION_V6):
-        return NX_IP_ADDRESS_ERROR
-    if ip_address.nxd_ip_version == NX_IP_VERSION_V6:
-        return NX_NOT_SUPPORTED
-    if ip_address.nxd_ip_address.v4 == 0:
-        return NX_IP_ADDRESS_ERROR
-    if port > NX_MAX_PORT:
-        return NX_INVALID_PORT
+    status = _destination_checks(ip_address, port)
+    if status:
+        return status
     if _interface_index_error(socket_ptr.nx_udp_socket_ip_ptr, address_index):
         return NX_INVALID_INTERFACE
     status = _packet_bounds(socket_ptr, packet_ptr)

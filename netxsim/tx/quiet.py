@@ -732,17 +732,9 @@ def _absorb(k: "Kernel", due: list, current: int) -> Any:
                                 continue
                         candidates[timer] = (probe, counts[0])
     sets = len(skipped)
+    add_counts = _cohort.add_wakeup_counts
     for thread, ((_, flags, mutex), n) in absorbed.items():
-        # Each set was one batch of events (mutex get, work, mutex put, next get); the
-        # last get suspends the thread again.
-        flags.tx_event_flags_group_performance_set_count += n
-        flags.tx_event_flags_group_performance_get_count += n
-        flags.tx_event_flags_group_performance_suspension_count += 1
-        mutex.tx_mutex_performance_get_count += n
-        mutex.tx_mutex_performance_put_count += n
-        thread.tx_thread_performance_resume_count += 1
-        thread.tx_thread_performance_suspend_count += 1
-        thread.tx_thread_run_count += 1
+        add_counts(thread, flags, mutex, n, 1)   # each set one batch of events, one wake-up
     threads = len(absorbed) + members
     sets += members
     reactivations += members

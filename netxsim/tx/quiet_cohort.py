@@ -192,6 +192,21 @@ def _go_dormant(k: "Kernel", cohort: Cohort, index: int, timer: Any, probe: Any,
     return member
 
 
+def add_wakeup_counts(thread: Any, flags: Any, mutex: Any, batches: int, wakeups: int) -> None:
+    """Add to a helper thread and its event flags and mutex the counts of ``wakeups``
+    absorbed wake-ups that handled ``batches`` batches of events: each batch an event-flag
+    set and get and a mutex get and put; each wake-up a resume, a run, and the last get
+    suspending the thread again."""
+    flags.tx_event_flags_group_performance_set_count += batches
+    flags.tx_event_flags_group_performance_get_count += batches
+    flags.tx_event_flags_group_performance_suspension_count += wakeups
+    mutex.tx_mutex_performance_get_count += batches
+    mutex.tx_mutex_performance_put_count += batches
+    thread.tx_thread_performance_resume_count += wakeups
+    thread.tx_thread_performance_suspend_count += wakeups
+    thread.tx_thread_run_count += wakeups
+
+
 def _bring_up_to_date(member: _Member, into: list | None) -> None:
     """Wake ``member``: switch its objects back, add the counts of the rounds its cohort
     absorbed since it joined, and put its timer back on the wheel (or into ``into``, the
@@ -218,27 +233,12 @@ def _bring_up_to_date(member: _Member, into: list | None) -> None:
         backoff[member.probe] = [step, step]
     cohort.members[index] = None
     cohort.live -= 1
-    extra = member.extra
-    if extra:
-        flags, mutex = member.flags, member.mutex
-        flags.tx_event_flags_group_performance_set_count += extra
-        flags.tx_event_flags_group_performance_get_count += extra
-        mutex.tx_mutex_performance_get_count += extra
-        mutex.tx_mutex_performance_put_count += extra
-    if rounds:
-        # What each absorbed wake-up adds (quiet_expiries, one expiry per wake-up).
+    if rounds:   # one fast-timer expiry per absorbed wake-up (quiet_expiries)
         tx_timer = member.tx_timer
         tx_timer.tx_timer_performance_expiration_count += rounds
         tx_timer.tx_timer_performance_reactivate_count += rounds
-        flags, mutex, thread = member.flags, member.mutex, member.thread
-        flags.tx_event_flags_group_performance_set_count += rounds
-        flags.tx_event_flags_group_performance_get_count += rounds
-        flags.tx_event_flags_group_performance_suspension_count += rounds
-        mutex.tx_mutex_performance_get_count += rounds
-        mutex.tx_mutex_performance_put_count += rounds
-        thread.tx_thread_performance_resume_count += rounds
-        thread.tx_thread_performance_suspend_count += rounds
-        thread.tx_thread_run_count += rounds
+    if rounds or member.extra:
+        add_wakeup_counts(member.thread, member.flags, member.mutex, rounds + member.extra, rounds)
     timer = member.timer
     timer.deadline = cohort.deadline
     entry = (cohort.deadline, cohort.base + 1 + index, timer.generation, timer)
@@ -270,10 +270,7 @@ def expand(due: list) -> bool:
             continue
         if entry[2] != cohort.generation:
             continue
-        for member in cohort.members:
-            if member is not None:
-                _bring_up_to_date(member, kept)
-        cohort.generation += 1
+        _dissolve(cohort, kept)
         _cohorts(cohort.kernel).discard(cohort)
     kept.sort(key=lambda entry: (entry[0], entry[1]))   # as taken off the wheel
     due[:] = kept
@@ -286,11 +283,17 @@ def expand_all(k: "Kernel") -> None:
     if not cohorts:
         return
     for cohort in list(cohorts):
-        for member in cohort.members:
-            if member is not None:
-                _bring_up_to_date(member, None)
-        cohort.generation += 1
+        _dissolve(cohort, None)
     cohorts.clear()
+
+
+def _dissolve(cohort: Cohort, into: list | None) -> None:
+    """Bring every member of ``cohort`` up to date (their entries into ``into``, else onto
+    the wheel) and make its own entry stale."""
+    for member in cohort.members:
+        if member is not None:
+            _bring_up_to_date(member, into)
+    cohort.generation += 1
 
 
 def rearm(k: "Kernel", absorbed: Any, timer: Any, sequence: int, slot: int) -> int:
